@@ -1,0 +1,454 @@
+"""Input checking and conversion: the one place where user inputs are validated.
+
+Public functions call these helpers once, at the edge; the kernels in
+:mod:`skbce._loss` and :mod:`skbce._calibration` trust what they receive.
+"""
+
+import numbers
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.utils import check_array
+from sklearn.utils.multiclass import type_of_target, unique_labels
+
+__all__ = [
+    "InvalidParameterError",
+    "Target",
+    "check_bool",
+    "check_proba",
+    "check_sample_weight",
+    "check_target",
+    "n_samples_of",
+    "validate_binary",
+    "validate_multiclass",
+]
+
+#: Probability dtypes kept as they are; anything else becomes float64.
+FLOAT_DTYPES = (np.float64, np.float32, np.float16)
+
+#: Largest number of distinct labels found by repeated comparison before
+#: falling back to a sort.
+_PEEL_LIMIT = 8
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter has the wrong type or an invalid value.
+
+    Subclasses both :class:`ValueError` and :class:`TypeError`, as
+    scikit-learn's own parameter errors do, so code written for either
+    keeps working.
+    """
+
+
+def check_bool(value, name):
+    """Return ``value`` if it is a boolean, else raise naming ``name``."""
+    if not isinstance(value, bool | np.bool_):
+        msg = f"{name} must be a bool, got {value!r} of type {type(value).__name__}."
+        raise InvalidParameterError(msg)
+    return bool(value)
+
+
+def _check_array_like(value, name, *, allow_none=False):
+    if value is None and allow_none:
+        return
+    is_array_like = (
+        hasattr(value, "__len__") or hasattr(value, "shape") or hasattr(value, "__array__")
+    ) and not isinstance(value, str | bytes)
+    if not is_array_like or np.ndim(value) == 0 and not hasattr(value, "__len__"):
+        expected = "an array-like or None" if allow_none else "an array-like"
+        msg = f"{name} must be {expected}, got {value!r} of type {type(value).__name__}."
+        raise InvalidParameterError(msg)
+
+
+def n_samples_of(value, name):
+    """Number of samples (first dimension) of an array-like named ``name``."""
+    _check_array_like(value, name)
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        if len(shape) == 0:
+            msg = f"{name} must be an array-like of samples, got a scalar {value!r}."
+            raise InvalidParameterError(msg)
+        return int(shape[0])
+    return len(value)
+
+
+def check_proba(y_proba, *, name="y_proba", check_range=True):
+    """Convert probabilities to a 1-D or 2-D floating array.
+
+    float64, float32 and float16 arrays are kept as they are (no copy);
+    other inputs become float64, as in scikit-learn.  NaN and infinite
+    values are rejected, and with ``check_range`` so are values outside
+    ``[0, 1]``.
+    """
+    _check_array_like(y_proba, name)
+    arr = check_array(
+        y_proba,
+        ensure_2d=False,
+        dtype=list(FLOAT_DTYPES),
+        ensure_all_finite=False,
+        input_name=name,
+    )
+    if arr.ndim == 0:  # pragma: no cover - check_array rejects scalars
+        msg = f"{name} must be a 1-D or 2-D array, got a scalar."
+        raise ValueError(msg)
+    if check_range:
+        check_probability_range(arr.min(), arr.max(), name)
+    return arr
+
+
+def check_probability_range(lowest, highest, name):
+    """Raise if the extremes of a probability array are NaN, inf or outside [0, 1].
+
+    ``NaN`` propagates through ``min`` and ``max`` and infinities fall outside
+    ``[0, 1]``, so the two extremes tell everything.
+    """
+    if np.isnan(lowest) or np.isnan(highest):
+        msg = f"{name} contains NaN."
+        raise ValueError(msg)
+    if highest > 1:
+        what = "infinity" if np.isinf(highest) else f"values greater than 1 (max={highest})"
+        msg = f"{name} must be probabilities within [0, 1], but it contains {what}."
+        raise ValueError(msg)
+    if lowest < 0:
+        what = "-infinity" if np.isinf(lowest) else f"values lower than 0 (min={lowest})"
+        msg = f"{name} must be probabilities within [0, 1], but it contains {what}."
+        raise ValueError(msg)
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Validate ``sample_weight``; return ``None`` or a 1-D numeric array.
+
+    The array keeps its own numeric dtype (the result dtype of a weighted
+    mean follows it, as in :func:`numpy.average`).
+    """
+    if sample_weight is None:
+        return None
+    _check_array_like(sample_weight, "sample_weight", allow_none=True)
+    w = check_array(sample_weight, ensure_2d=False, dtype="numeric", input_name="sample_weight")
+    if w.ndim != 1:
+        msg = f"sample_weight must be a 1-D array, got an array of shape {w.shape}."
+        raise ValueError(msg)
+    if w.shape[0] != n_samples:
+        msg = (
+            f"sample_weight has {w.shape[0]} elements, but there are {n_samples} samples."
+        )
+        raise ValueError(msg)
+    if w.dtype.kind == "c":
+        msg = "sample_weight must be real, got complex values."
+        raise ValueError(msg)
+    if not np.any(w):
+        msg = "sample_weight must contain at least one non-zero weight, got all zeros."
+        raise ValueError(msg)
+    return w
+
+
+@dataclass(frozen=True)
+class Target:
+    """Class labels in a form the kernels read block by block.
+
+    Attributes
+    ----------
+    classes : ndarray
+        Sorted class labels; column ``k`` of a probability matrix is class
+        ``classes[k]``.
+    y : ndarray
+        One entry per sample: integer codes into ``classes`` when ``encoded``,
+        else the raw labels.
+    encoded : bool
+        Whether ``y`` already holds codes (for binary data: 0 and 1).
+    """
+
+    classes: np.ndarray
+    y: np.ndarray
+    encoded: bool = False
+
+    @property
+    def n_classes(self):
+        """Number of classes."""
+        return len(self.classes)
+
+    def codes(self, block=slice(None)):
+        """Class codes of the samples in ``block`` (booleans for binary data)."""
+        yb = self.y[block]
+        if self.encoded:
+            return yb
+        if self.n_classes == 2:
+            return yb == self.classes[1]
+        return np.searchsorted(self.classes, yb)
+
+
+def _as_array(y_true):
+    """An ndarray view of ``y_true`` when that cannot change its meaning."""
+    if isinstance(y_true, np.ndarray):
+        return y_true
+    module = type(y_true).__module__
+    if module.startswith("pandas") and hasattr(y_true, "dtype"):
+        if isinstance(y_true.dtype, np.dtype) and y_true.dtype.kind in "iubUS":
+            return y_true.to_numpy()
+        return None
+    if isinstance(y_true, list | tuple):
+        arr = np.asarray(y_true)
+        if arr.dtype.kind in "iub":  # strings would hide a mix of str and numbers
+            return arr
+    return None
+
+
+def _few_unique(y):
+    """Sorted distinct values of ``y`` by repeated comparison, or None if many.
+
+    For a handful of classes this is several times faster than a sort, most of
+    all for strings.
+    """
+    found = []
+    rest = y
+    while rest.size:
+        if len(found) == _PEEL_LIMIT:
+            return None
+        value = rest[0]
+        found.append(value)
+        rest = rest[rest != value]
+    return np.sort(np.asarray(found, dtype=y.dtype))
+
+
+def _unique_int(y):
+    lo, hi = int(y.min()), int(y.max())
+    if y.dtype.kind == "b" or hi - lo <= 1:
+        return np.unique(np.array([lo, hi], dtype=y.dtype))
+    if 0 <= lo and hi < max(1 << 20, 4 * y.size):
+        return np.flatnonzero(np.bincount(y)).astype(y.dtype)
+    return np.unique(y)
+
+
+def _labels_of(y_true, name):
+    """Classes of a 1-D label vector, with scikit-learn's rules for targets."""
+    y = _as_array(y_true)
+    if y is not None and y.ndim == 1 and y.dtype.kind in "iubUS" and y.size:
+        classes = _unique_int(y) if y.dtype.kind in "iub" else _few_unique(y)
+        if classes is None:
+            classes = np.unique(y)
+        return y, classes
+    kind = type_of_target(y_true, input_name=name)
+    if kind not in ("binary", "multiclass"):
+        msg = (
+            f"{name} must hold class labels (binary or multiclass), got a target "
+            f"of type {kind!r}."
+        )
+        raise ValueError(msg)
+    y = np.asarray(y_true)
+    if y.ndim == 2:
+        y = y.ravel()
+    try:
+        classes = unique_labels(y_true)
+    except TypeError as exc:
+        msg = f"{name} mixes labels of types that cannot be compared: {exc}"
+        raise TypeError(msg) from exc
+    return y, classes
+
+
+def _from_indicator(y_true, labels, name):
+    """Codes of a one-hot indicator matrix; refuse true multilabel data."""
+    y = check_array(y_true, ensure_2d=True, dtype=None, input_name=name)
+    positives = np.count_nonzero(y, axis=1)
+    if np.any(positives != 1):
+        bad = int(np.flatnonzero(positives != 1)[0])
+        msg = (
+            f"{name} is a multilabel indicator matrix (row {bad} has "
+            f"{positives[bad]} positive labels); log_loss expects one class per "
+            "sample. For the elementwise binary cross-entropy of multilabel data, "
+            "use skbce.binary_cross_entropy."
+        )
+        raise ValueError(msg)
+    classes = np.arange(y.shape[1])
+    if labels is not None:
+        classes = unique_labels(labels)
+        if len(classes) != y.shape[1]:
+            msg = (
+                f"labels has {len(classes)} classes but the indicator matrix {name} "
+                f"has {y.shape[1]} columns."
+            )
+            raise ValueError(msg)
+    return Target(classes=classes, y=np.argmax(y, axis=1), encoded=True)
+
+
+def check_target(y_true, *, labels=None, name="y_true"):
+    """Find the classes of ``y_true`` and encode it for the kernels.
+
+    Follows scikit-learn's rules: the classes are the sorted distinct labels
+    of ``labels`` when given (with a warning if ``labels`` is not sorted) or
+    of ``y_true``; at least two classes are required; ``y_true`` must hold
+    class labels (not continuous values), all within ``labels``.
+
+    Returns
+    -------
+    target : Target
+    """
+    _check_array_like(y_true, name)
+    if labels is not None:
+        _check_array_like(labels, "labels")
+    if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:
+        if type_of_target(y_true, input_name=name) == "multilabel-indicator":
+            return _from_indicator(y_true, labels, name)
+    y, classes = _labels_of(y_true, name)
+    if labels is not None:
+        present = classes
+        label_values = np.asarray(labels)
+        classes = unique_labels(labels)
+        if len(classes) != len(label_values):
+            msg = f"labels must not repeat a label, got {label_values.tolist()}."
+            raise ValueError(msg)
+        if np.any(classes != label_values):
+            warnings.warn(
+                f"labels {label_values.tolist()} are not sorted; the "
+                f"columns of the probabilities are taken to be in the order "
+                f"{classes.tolist()}. Pass labels={classes.tolist()} and make sure "
+                "the columns of y_proba follow that order.",
+                UserWarning,
+                stacklevel=3,
+            )
+        known = set(classes.tolist())
+        missing = [v for v in present.tolist() if v not in known]
+        if missing:
+            msg = f"{name} contains labels {missing} that are not in labels={classes.tolist()}."
+            raise ValueError(msg)
+    if len(classes) < 2:
+        if labels is None:
+            msg = (
+                f"{name} contains only one class ({classes[0]!r}); pass every expected "
+                "class through the labels argument."
+            )
+        else:
+            msg = f"labels must contain at least two classes, got {classes.tolist()}."
+        raise ValueError(msg)
+    is_range = y.dtype.kind in "iub" and classes.tolist() == list(range(len(classes)))
+    return Target(classes=classes, y=y, encoded=is_range)
+
+
+def check_lengths(**arrays):
+    """Raise if the named arrays do not all have the same number of samples."""
+    sizes = {name: n_samples_of(a, name) for name, a in arrays.items() if a is not None}
+    if len(set(sizes.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in sizes.items())
+        msg = f"Inconsistent numbers of samples: {listed}."
+        raise ValueError(msg)
+    return next(iter(sizes.values()))
+
+
+def validate_binary(
+    y_true,
+    y_score,
+    *,
+    sample_weight=None,
+    pos_label=None,
+    from_logits=False,
+    y_score_name="y_proba",
+):
+    """Validate binary labels and scores of the positive class.
+
+    Returns
+    -------
+    t : ndarray of float64
+        1.0 for the positive class, 0.0 for the negative one.
+    p : ndarray of float64
+        Probability of the positive class (``expit`` of logits when
+        ``from_logits``).
+    w : ndarray of float64 or None
+        Sample weights.
+    classes : ndarray
+        The two class labels, negative first.
+    """
+    from scipy.special import expit
+
+    check_bool(from_logits, "from_logits")
+    if from_logits:
+        _check_array_like(y_score, y_score_name)
+        score = check_array(
+            y_score, ensure_2d=False, dtype=np.float64, input_name=y_score_name
+        )
+    else:
+        score = check_proba(y_score, name=y_score_name).astype(np.float64, copy=False)
+    score = _as_positive_column(score, y_score_name)
+    n = check_lengths(y_true=y_true, **{y_score_name: score})
+    w = check_sample_weight(sample_weight, n)
+    t, classes = binary_indicator(y_true, pos_label=pos_label)
+    p = expit(score) if from_logits else score
+    return t, p, None if w is None else w.astype(np.float64, copy=False), classes
+
+
+def _as_positive_column(score, name):
+    if score.ndim == 2 and score.shape[1] == 1:
+        return score[:, 0]
+    if score.ndim != 1:
+        msg = f"{name} must be 1-D scores of the positive class, got shape {score.shape}."
+        raise ValueError(msg)
+    return score
+
+
+def binary_indicator(y_true, *, pos_label=None, name="y_true"):
+    """Return ``(t, classes)``: 1.0 where ``y_true`` is the positive class.
+
+    Without ``pos_label`` the positive class is the greater of the two labels,
+    as in scikit-learn.  With ``pos_label``, ``y_true`` may hold a single class
+    (the other one is then unknown and reported as ``None``).
+    """
+    _check_array_like(y_true, name)
+    y, classes = _labels_of(y_true, name)
+    if len(classes) > 2:
+        msg = f"{name} must be binary, got {len(classes)} classes: {classes.tolist()}."
+        raise ValueError(msg)
+    if pos_label is None:
+        if len(classes) < 2:
+            msg = (
+                f"{name} contains only one class ({classes[0]!r}); pass pos_label to "
+                "say which class is positive."
+            )
+            raise ValueError(msg)
+        pos_label = classes[1]
+    elif pos_label not in classes.tolist():
+        msg = f"pos_label={pos_label!r} is not a label of {name}: {classes.tolist()}."
+        raise ValueError(msg)
+    negatives = [c for c in classes.tolist() if c != pos_label]
+    ordered = np.array([negatives[0] if negatives else None, pos_label], dtype=object)
+    return (y == pos_label).astype(np.float64), ordered
+
+
+def validate_multiclass(y_true, y_proba, *, sample_weight=None, labels=None):
+    """Validate class labels and a probability matrix.
+
+    Returns
+    -------
+    codes : ndarray of intp
+        Column index of each sample's class.
+    P : ndarray of float64 of shape (n_samples, n_classes)
+    w : ndarray of float64 or None
+    classes : ndarray
+    """
+    P = check_proba(y_proba).astype(np.float64, copy=False)
+    if P.ndim == 1:
+        P = np.column_stack([1.0 - P, P])
+    n = check_lengths(y_true=y_true, y_proba=P)
+    w = check_sample_weight(sample_weight, n)
+    target = check_target(y_true, labels=labels)
+    check_n_columns(target, P.shape[1], labels)
+    codes = np.asarray(target.codes(), dtype=np.intp)
+    return codes, P, None if w is None else w.astype(np.float64, copy=False), target.classes
+
+
+def check_n_columns(target, n_columns, labels):
+    """Raise if the number of probability columns differs from the classes."""
+    if target.n_classes == n_columns:
+        return
+    source = "y_true" if labels is None else "labels"
+    msg = (
+        f"y_proba has {n_columns} columns but {source} has {target.n_classes} "
+        f"classes: {target.classes.tolist()}."
+    )
+    if labels is None:
+        msg += " Pass every class through the labels argument."
+    raise ValueError(msg)
+
+
+def is_number(value):
+    """True for real numbers (not bools)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
