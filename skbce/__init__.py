@@ -2,11 +2,27 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._loss import d2_log_loss_score, log_loss
+from ._breakdown import LogLossBreakdown, log_loss_breakdown
+from ._gradient import bce_gradient_hessian
+from ._loss import (
+    binary_cross_entropy,
+    d2_log_loss_score,
+    log_loss,
+    normalized_cross_entropy,
+)
 
 try:
     __version__ = version("skbce")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "d2_log_loss_score", "log_loss"]
+__all__ = [
+    "LogLossBreakdown",
+    "__version__",
+    "bce_gradient_hessian",
+    "binary_cross_entropy",
+    "d2_log_loss_score",
+    "log_loss",
+    "log_loss_breakdown",
+    "normalized_cross_entropy",
+]

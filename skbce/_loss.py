@@ -11,20 +11,30 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import xlogy
 from sklearn.exceptions import UndefinedMetricWarning
 
 from ._validation import (
+    Target,
+    as_positive_column,
     check_bool,
     check_lengths,
     check_n_columns,
     check_probability_range,
     check_proba,
     check_sample_weight,
+    check_scores,
     check_target,
-    n_samples_of,
+    cross_entropy_targets,
+    is_number,
 )
 
-__all__ = ["d2_log_loss_score", "log_loss"]
+__all__ = [
+    "binary_cross_entropy",
+    "d2_log_loss_score",
+    "log_loss",
+    "normalized_cross_entropy",
+]
 
 #: Samples per block in the kernels: 64k float64 values fill 512 KiB.
 BLOCK = 1 << 16
@@ -371,3 +381,414 @@ def prior_log_loss_sum(sums):
     lo, hi = clip_bounds(np.dtype(np.float64))
     present = weights != 0
     return -float(np.dot(weights[present], np.log(np.clip(prior[present], lo, hi))))
+
+
+# --- the binary cross-entropy family -------------------------------------------
+
+
+def softplus_parts(z):
+    """``(a, relu(z))`` with ``a = log1p(exp(-|z|))``.
+
+    ``softplus(z) = a + relu(z)`` and ``softplus(-z) = a + relu(-z)``: both
+    terms are non-negative, so the sums neither overflow nor cancel, and
+    ``exp`` never sees a positive argument.
+    """
+    a = np.abs(z)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    np.log1p(a, out=a)
+    return a, np.maximum(z, 0)
+
+
+def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None):
+    """Binary cross-entropy of each element, as a new array in the dtype of ``s``.
+
+    Parameters
+    ----------
+    t : ndarray
+        Hard targets (0/1 or booleans) when ``hard``, else soft targets in
+        ``[0, 1]``; broadcastable against ``s``.
+    s : ndarray
+        Probabilities of the positive class, or logits when ``from_logits``.
+    from_logits : bool
+        Whether ``s`` holds logits.
+    pos_weight : ndarray or None
+        Weight ``c`` of the positive term, ``-[c t log p + (1 - t) log(1 - p)]``;
+        broadcasts along the last axis.
+    bounds : tuple or None
+        ``(lo, hi)`` to clip probabilities to; ``None`` for no clipping.
+    """
+    dtype = s.dtype
+    hard = t.dtype.kind in "iub"
+    tf = t.astype(dtype, copy=False)
+    if from_logits:
+        a, relu = softplus_parts(s)
+        if hard:
+            # relu((1 - 2t) z) = relu(z) - t z, exact for t in {0, 1}
+            loss = a + relu - tf * s
+        else:
+            loss = tf * (a + relu - s)
+            loss_neg = (1 - tf) * (a + relu)
+            loss = (loss if pos_weight is None else loss * pos_weight) + loss_neg
+            return loss
+    elif hard:
+        q = np.abs(1 - tf - s)
+        if bounds is not None:
+            np.clip(q, *bounds, out=q)
+        with np.errstate(divide="ignore"):
+            loss = -np.log(q)
+    else:
+        p1 = s if bounds is None else np.clip(s, *bounds)
+        p0 = 1 - s if bounds is None else np.clip(1 - s, *bounds)
+        with np.errstate(divide="ignore"):
+            loss = -xlogy(tf, p1)
+            if pos_weight is not None:
+                loss *= pos_weight
+            loss -= xlogy(1 - tf, p0)
+        return loss.astype(dtype, copy=False)
+    if pos_weight is not None:
+        loss *= 1 + (pos_weight - 1) * tf
+    return loss
+
+
+def _logit_sums(target, z, w):
+    """Binary cross-entropy sums for hard labels and 1-D logits.
+
+    ``softplus(z) - t z``, computed as ``log1p(exp(-|z|)) + relu((1 - 2t) z)``
+    in two buffers: exact for any finite ``z``, and ``exp`` never overflows.
+    """
+    n = z.shape[0]
+    a = np.empty(min(n, BLOCK), dtype=z.dtype)
+    m, tz = np.empty_like(a), np.empty_like(a)
+    loss = weight = 0.0
+    for start in range(0, n, BLOCK):
+        block = slice(start, start + BLOCK)
+        t = target.codes(block)
+        zb = z[block]
+        ab, mb, tzb = a[: zb.shape[0]], m[: zb.shape[0]], tz[: zb.shape[0]]
+        np.abs(zb, out=ab)
+        np.negative(ab, out=ab)
+        np.exp(ab, out=ab)
+        np.log1p(ab, out=ab)
+        np.multiply(t, zb, out=tzb)
+        np.maximum(zb, 0, out=mb)
+        np.subtract(mb, tzb, out=mb)
+        if w is None:
+            loss += float(np.add.reduce(ab)) + float(np.add.reduce(mb))
+        else:
+            wb = w[block]
+            loss += float(np.dot(ab, wb)) + float(np.dot(mb, wb))
+            weight += wb.sum()
+    return LossSums(loss, n if w is None else weight)
+
+
+def _bce_blocks(target, s, w, *, smoothing, reduce, **options):
+    """Walk the data in blocks of rows; yield per-sample losses times weights.
+
+    Per-sample losses average the labels of multilabel data.  With
+    ``reduce=False`` elementwise losses (times weights) are yielded instead.
+    """
+    n = s.shape[0]
+    step = max(1, BLOCK // (s.shape[1] if s.ndim == 2 else 1))
+    for start in range(0, n, step):
+        block = slice(start, start + step)
+        t = target.codes(block) if isinstance(target, Target) else target[block]
+        if smoothing:
+            t = t.astype(s.dtype) * (1 - smoothing) + smoothing / 2
+        loss = elementwise_bce(t, s[block], **options)
+        if reduce and loss.ndim == 2:
+            loss = loss.mean(axis=1, dtype=_accumulator(loss.dtype))
+        if w is not None:
+            wb = w[block]
+            loss *= wb if loss.ndim == 1 else wb[:, None]
+        yield block, loss
+
+
+def _check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        msg = f"{name} must be one of {list(choices)}, got {value!r}."
+        raise ValueError(msg)
+    return value
+
+
+def _check_clip(clip, dtype):
+    """Clipping bounds for probabilities: ``'dtype'``, a float eps or None."""
+    if clip is None:
+        return None
+    if isinstance(clip, str):
+        _check_choice(clip, "clip", ["dtype"])
+        return clip_bounds(dtype)
+    if not is_number(clip) or not 0 < clip < 0.5:
+        msg = f"clip must be 'dtype', None or a float in (0, 0.5), got {clip!r}."
+        raise ValueError(msg)
+    return dtype.type(clip), dtype.type(1) - dtype.type(clip)
+
+
+def _check_pos_weight(pos_weight, n_labels, dtype):
+    if pos_weight is None:
+        return None
+    c = np.asarray(pos_weight, dtype=np.float64)
+    if c.ndim > 1 or (c.ndim == 1 and c.shape[0] not in (1, n_labels or 1)):
+        msg = (
+            f"pos_weight must be a scalar or hold one weight per label "
+            f"({n_labels or 1}), got shape {c.shape}."
+        )
+        raise ValueError(msg)
+    if not np.all(np.isfinite(c)) or np.any(c <= 0):
+        msg = f"pos_weight must be positive and finite, got {pos_weight!r}."
+        raise ValueError(msg)
+    return c.astype(dtype)
+
+
+def _check_smoothing(label_smoothing):
+    if not is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
+        msg = f"label_smoothing must be a float in [0, 1], got {label_smoothing!r}."
+        raise ValueError(msg)
+    return float(label_smoothing)
+
+
+def _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits):
+    """Validate the common inputs of the cross-entropy functions."""
+    s = check_scores(y_score, from_logits=from_logits)
+    target = cross_entropy_targets(y_true, pos_label=pos_label)
+    y_shape = target.y.shape if isinstance(target, Target) else target.shape
+    if len(y_shape) == 1:
+        s = as_positive_column(s, "y_score")
+    if s.shape != y_shape:
+        msg = f"y_score has shape {s.shape} but y_true has shape {y_shape}."
+        raise ValueError(msg)
+    w = check_sample_weight(sample_weight, y_shape[0])
+    return target, s, w
+
+
+def binary_cross_entropy(
+    y_true,
+    y_score,
+    *,
+    from_logits=False,
+    pos_label=None,
+    sample_weight=None,
+    pos_weight=None,
+    label_smoothing=0.0,
+    clip="dtype",
+    reduction="mean",
+):
+    r"""Binary cross-entropy of probabilities or logits, with its common options.
+
+    The smaller the better.  Also known as log loss, logistic loss and
+    negative Bernoulli log-likelihood.  For targets :math:`t_i \in [0, 1]`
+    and probabilities :math:`p_i` of the positive class,
+
+    .. math::
+
+        \ell_i = -\left[ c\, t_i \log p_i + (1 - t_i) \log (1 - p_i) \right],
+
+    with :math:`c` the ``pos_weight`` (1 by default); the result is the
+    weighted mean :math:`\sum_i w_i \ell_i / \sum_i w_i` (``"mean"``), the
+    sum :math:`\sum_i w_i \ell_i` (``"sum"``) or the :math:`w_i \ell_i`
+    themselves (``"none"``).  For hard labels, probabilities and the default
+    options it equals :func:`log_loss`.  Its minimum is 0 for hard labels and
+    the mean entropy of the targets for soft targets.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Binary class labels of any type (``pos_label`` says which is positive;
+        by default the greater one), or numbers in ``[0, 1]``: hard 0/1
+        targets or soft targets.  A 2-D array is a multilabel indicator (or
+        soft target) matrix: the loss is computed elementwise, averaged over
+        the labels of each sample, then over samples.
+    y_score : array-like of the same shape as ``y_true``
+        Predicted probabilities of the positive class, or logits (for example
+        ``decision_function`` values) when ``from_logits=True``.
+    from_logits : bool, default=False
+        Whether ``y_score`` holds logits.  Logits are computed as
+        ``softplus(z) - t z`` without overflow or cancellation, and are not
+        clipped: a confident miss at ``z = 800`` costs 800.
+    pos_label : int, float, bool or str, default=None
+        The positive class of 1-D class labels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.  ``"mean"`` divides by their sum (scikit-learn's
+        convention; torch's ``BCELoss(weight=...)`` divides by the number of
+        samples instead).
+    pos_weight : float or array-like of shape (n_labels,), default=None
+        Weight of the positive term, as ``pos_weight`` of torch's
+        ``BCEWithLogitsLoss``; one per label for multilabel data.
+    label_smoothing : float, default=0.0
+        Targets are smoothed to ``t (1 - label_smoothing) + label_smoothing / 2``
+        (Keras' convention).
+    clip : "dtype", float or None, default="dtype"
+        Probabilities are clipped to ``[eps, 1 - eps]``: ``"dtype"`` takes the
+        machine epsilon of their dtype (scikit-learn's policy), a float gives
+        ``eps``, and ``None`` disables clipping, so that a confident miss costs
+        ``inf`` (with a warning that counts them).  Logits are never clipped.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        How per-sample losses are combined; ``"none"`` returns the weighted
+        per-sample losses, of shape ``(n_samples, n_labels)`` for multilabel
+        data.
+
+    Returns
+    -------
+    loss : float or ndarray
+        A float for ``"mean"`` and ``"sum"``, an array for ``"none"``, in the
+        floating dtype of ``y_score``.
+
+    See Also
+    --------
+    log_loss : The drop-in replacement of scikit-learn's log loss.
+    normalized_cross_entropy : The loss relative to that of the base rate.
+    log_loss_breakdown : The per-sample table behind the loss.
+    bce_gradient_hessian : Derivatives with respect to the logits.
+
+    Examples
+    --------
+    >>> from skbce import binary_cross_entropy
+    >>> binary_cross_entropy([0, 1, 1], [0.1, 0.8, 0.6])
+    0.2797...
+    >>> binary_cross_entropy([0, 1, 1], [-2.2, 1.4, 0.4], from_logits=True)
+    0.2795...
+    >>> Y = [[1, 0, 1], [0, 1, 1]]
+    >>> P = [[.9, .2, .8], [.1, .7, .6]]
+    >>> binary_cross_entropy(Y, P)
+    0.2540...
+    >>> binary_cross_entropy([0, 1], [0.2, 0.9], reduction="none")
+    array([0.22314355, 0.10536052])
+    """
+    _check_choice(reduction, "reduction", ["mean", "sum", "none"])
+    smoothing = _check_smoothing(label_smoothing)
+    target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
+    n_labels = s.shape[1] if s.ndim == 2 else None
+    c = _check_pos_weight(pos_weight, n_labels, s.dtype)
+    bounds = None if from_logits else _check_clip(clip, s.dtype)
+
+    simple = c is None and not smoothing and (from_logits or clip == "dtype")
+    if simple and reduction != "none" and s.ndim == 1 and isinstance(target, Target):
+        if from_logits:
+            sums = _logit_sums(target, s, w)
+        else:
+            sums, _, _ = _binary_sums(target, s, w)
+    else:
+        blocks = _bce_blocks(
+            target,
+            s,
+            w,
+            smoothing=smoothing,
+            reduce=reduction != "none",
+            from_logits=from_logits,
+            pos_weight=c,
+            bounds=bounds,
+        )
+        if reduction == "none":
+            out = np.empty(s.shape, dtype=s.dtype)
+            for block, loss in blocks:
+                out[block] = loss
+            _warn_infinite(out, clip)
+            return out
+        acc = _accumulator(s.dtype)
+        total = sum(float(np.add.reduce(loss, dtype=acc)) for _, loss in blocks)
+        _warn_infinite(np.array(total), clip)
+        weight = s.shape[0] if w is None else w.sum()
+        sums = LossSums(total, weight)
+    dtype = s.dtype if w is None else np.result_type(s.dtype, w.dtype)
+    if reduction == "sum":
+        return float(dtype.type(sums.loss))
+    _check_weight_sum(sums.weight)
+    return float(dtype.type(sums.loss / sums.weight))
+
+
+def _warn_infinite(losses, clip):
+    if clip is None and np.any(np.isinf(losses)):
+        count = int(np.count_nonzero(np.isinf(losses)))
+        what = f"{count} samples have" if losses.ndim else "Some samples have"
+        warnings.warn(
+            f"{what} probability 0 for their true class and an infinite loss "
+            "(clip=None).",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def binary_entropy(rate):
+    """Entropy in nats of a Bernoulli distribution with mean ``rate``."""
+    return -float(xlogy(rate, rate) + xlogy(1 - rate, 1 - rate))
+
+
+def normalized_cross_entropy(
+    y_true,
+    y_score,
+    *,
+    baseline=None,
+    sample_weight=None,
+    pos_label=None,
+    from_logits=False,
+):
+    r"""Normalized cross-entropy: the loss relative to that of a base rate.
+
+    The binary cross-entropy of the predictions divided by the entropy of a
+    base rate :math:`b`, the loss of always predicting :math:`b`:
+
+    .. math::
+
+        \mathrm{NCE} = \frac{\mathrm{BCE}}{-b \log b - (1 - b) \log (1 - b)}.
+
+    Lower is better; below 1 beats the constant predictor.  Also known as
+    normalized entropy (He et al., 2014).  With ``baseline=None`` it equals
+    ``1 - d2_log_loss_score``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary class labels, or 0/1 (or soft) targets.
+    y_score : array-like of shape (n_samples,)
+        Probabilities of the positive class, or logits when ``from_logits``.
+    baseline : float, default=None
+        The base rate :math:`b` in ``(0, 1)``, for example the positive rate of
+        the training data; ``None`` takes the (weighted) positive rate of
+        ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class of ``y_true``.
+    from_logits : bool, default=False
+        Whether ``y_score`` holds logits.
+
+    Returns
+    -------
+    nce : float
+        The normalized cross-entropy.
+
+    References
+    ----------
+    .. [1] X. He et al. (2014). Practical Lessons from Predicting Clicks on Ads
+       at Facebook. ADKDD'14.
+
+    Examples
+    --------
+    >>> from skbce import normalized_cross_entropy
+    >>> normalized_cross_entropy([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3])
+    0.431...
+    >>> normalized_cross_entropy([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3], baseline=0.3)
+    0.489...
+    """
+    target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
+    if s.ndim != 1:
+        msg = f"normalized_cross_entropy takes 1-D binary data, got y_score of shape {s.shape}."
+        raise ValueError(msg)
+    if baseline is None:
+        t = target.codes() if isinstance(target, Target) else target
+        weight = s.shape[0] if w is None else w.sum()
+        _check_weight_sum(weight)
+        baseline = float(np.sum(t, dtype=np.float64) if w is None else np.dot(t, w)) / weight
+        if not 0 < baseline < 1:
+            msg = (
+                "y_true holds a single class, so its base rate has zero entropy; "
+                "pass baseline (e.g. the positive rate of the training data)."
+            )
+            raise ValueError(msg)
+    elif not is_number(baseline) or not 0 < baseline < 1:
+        msg = f"baseline must be a float in (0, 1), got {baseline!r}."
+        raise ValueError(msg)
+    loss = binary_cross_entropy(
+        y_true, s, from_logits=from_logits, pos_label=pos_label, sample_weight=w
+    )
+    return loss / binary_entropy(baseline)

@@ -335,6 +335,29 @@ def check_lengths(**arrays):
     return next(iter(sizes.values()))
 
 
+def check_scores(y_score, *, from_logits, name="y_score"):
+    """Probabilities in ``[0, 1]``, or finite logits when ``from_logits``."""
+    check_bool(from_logits, "from_logits")
+    if not from_logits:
+        return check_proba(y_score, name=name)
+    _check_array_like(y_score, name)
+    z = check_array(
+        y_score,
+        ensure_2d=False,
+        dtype=list(FLOAT_DTYPES[:2]),
+        ensure_all_finite=False,
+        input_name=name,
+    )
+    lowest, highest = z.min(), z.max()
+    if np.isnan(lowest) or np.isnan(highest):
+        msg = f"{name} contains NaN logits."
+        raise ValueError(msg)
+    if np.isinf(lowest) or np.isinf(highest):
+        msg = f"{name} contains infinite logits (min={lowest}, max={highest})."
+        raise ValueError(msg)
+    return z
+
+
 def validate_binary(
     y_true,
     y_score,
@@ -360,23 +383,18 @@ def validate_binary(
     """
     from scipy.special import expit
 
-    check_bool(from_logits, "from_logits")
-    if from_logits:
-        _check_array_like(y_score, y_score_name)
-        score = check_array(
-            y_score, ensure_2d=False, dtype=np.float64, input_name=y_score_name
-        )
-    else:
-        score = check_proba(y_score, name=y_score_name).astype(np.float64, copy=False)
-    score = _as_positive_column(score, y_score_name)
+    score = check_scores(y_score, from_logits=from_logits, name=y_score_name)
+    score = as_positive_column(score, y_score_name).astype(np.float64, copy=False)
     n = check_lengths(y_true=y_true, **{y_score_name: score})
     w = check_sample_weight(sample_weight, n)
-    t, classes = binary_indicator(y_true, pos_label=pos_label)
+    target = binary_target(y_true, pos_label=pos_label)
+    t = np.asarray(target.codes(), dtype=np.float64)
     p = expit(score) if from_logits else score
-    return t, p, None if w is None else w.astype(np.float64, copy=False), classes
+    return t, p, None if w is None else w.astype(np.float64, copy=False), target.classes
 
 
-def _as_positive_column(score, name):
+def as_positive_column(score, name):
+    """A 1-D view of scores given as ``(n,)`` or ``(n, 1)``."""
     if score.ndim == 2 and score.shape[1] == 1:
         return score[:, 0]
     if score.ndim != 1:
@@ -385,12 +403,13 @@ def _as_positive_column(score, name):
     return score
 
 
-def binary_indicator(y_true, *, pos_label=None, name="y_true"):
-    """Return ``(t, classes)``: 1.0 where ``y_true`` is the positive class.
+def binary_target(y_true, *, pos_label=None, name="y_true"):
+    """Encode binary labels; the positive class is ``pos_label``.
 
     Without ``pos_label`` the positive class is the greater of the two labels,
-    as in scikit-learn.  With ``pos_label``, ``y_true`` may hold a single class
-    (the other one is then unknown and reported as ``None``).
+    as in scikit-learn, and ``y_true`` must hold two classes.  With
+    ``pos_label``, ``y_true`` may hold that single class (the other class is
+    then unknown and reported as ``None``).
     """
     _check_array_like(y_true, name)
     y, classes = _labels_of(y_true, name)
@@ -408,9 +427,50 @@ def binary_indicator(y_true, *, pos_label=None, name="y_true"):
     elif pos_label not in classes.tolist():
         msg = f"pos_label={pos_label!r} is not a label of {name}: {classes.tolist()}."
         raise ValueError(msg)
+    if classes.tolist() == [0, 1] and pos_label == 1 and y.dtype.kind in "iub":
+        return Target(classes=classes, y=y, encoded=True)
     negatives = [c for c in classes.tolist() if c != pos_label]
     ordered = np.array([negatives[0] if negatives else None, pos_label], dtype=object)
-    return (y == pos_label).astype(np.float64), ordered
+    return Target(classes=ordered, y=y)
+
+
+def cross_entropy_targets(y_true, *, pos_label=None, name="y_true"):
+    """Targets of a binary cross-entropy: hard labels, or soft targets in [0, 1].
+
+    Returns a :class:`Target` for hard labels (class labels of any type, or
+    numbers that are all 0 or 1) and a float array for soft targets (numbers
+    in ``[0, 1]``, of which some lie strictly between).  A 2-D ``y_true`` is a
+    multilabel indicator (or soft target) matrix and is always numeric.
+    """
+    _check_array_like(y_true, name)
+    y = _as_array(y_true)
+    if y is None or y.dtype.kind not in "iubf":
+        y = np.asarray(y_true)
+    numeric = y.dtype.kind in "iubf"
+    if y.ndim == 2 or (numeric and pos_label is None):
+        if pos_label is not None:
+            msg = "pos_label applies to 1-D class labels, not to a 2-D y_true."
+            raise ValueError(msg)
+        if not numeric:
+            y = check_array(y, ensure_2d=False, dtype=np.float64, input_name=name)
+        lowest, highest = y.min(), y.max()
+        if np.isnan(lowest) or np.isnan(highest):
+            msg = f"{name} contains NaN."
+            raise ValueError(msg)
+        if lowest >= 0 and highest <= 1:
+            if y.dtype.kind in "iub" or np.all((y == 0) | (y == 1)):
+                return Target(classes=np.array([0, 1]), y=y, encoded=True)
+            return y
+        if y.ndim == 2:
+            msg = (
+                f"{name} must be a multilabel indicator or soft targets within "
+                f"[0, 1], got values in [{lowest}, {highest}]."
+            )
+            raise ValueError(msg)
+    if y.ndim != 1:
+        msg = f"{name} must be 1-D labels or a 2-D indicator matrix, got shape {y.shape}."
+        raise ValueError(msg)
+    return binary_target(y_true, pos_label=pos_label, name=name)
 
 
 def validate_multiclass(y_true, y_proba, *, sample_weight=None, labels=None):

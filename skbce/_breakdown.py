@@ -1,0 +1,226 @@
+"""The per-sample table behind a log loss: which samples cost what."""
+
+import numpy as np
+from scipy.special import expit
+
+from ._loss import _check_clip, _prepare_bce, binary_cross_entropy, elementwise_bce
+from ._validation import Target
+
+__all__ = ["LogLossBreakdown", "log_loss_breakdown"]
+
+_COLUMNS = ("index", "y_true", "p", "corrected", "log_corrected", "weight", "share")
+
+
+class LogLossBreakdown:
+    """Per-sample terms of a binary log loss.
+
+    Made by :func:`log_loss_breakdown`; not meant to be built by hand.  Each
+    attribute below is an array with one entry per sample, in the order of
+    the input (or of cost, for :meth:`worst`).
+
+    Attributes
+    ----------
+    index : ndarray of int
+        Position of the sample in the input.
+    y_true : ndarray
+        True class label.
+    p : ndarray of float
+        Predicted probability of the positive class.
+    corrected : ndarray of float
+        The "corrected" probability: the probability given to the true
+        class, ``p`` for positives and ``1 - p`` for negatives.
+    log_corrected : ndarray of float
+        Its natural logarithm (after clipping); the sample's loss is
+        ``-log_corrected``.
+    weight : ndarray of float
+        Sample weight (ones when unweighted).
+    share : ndarray of float
+        The sample's share of the total weighted loss; the shares of all
+        samples sum to one.
+    total : float
+        The (weighted) mean loss, equal to :func:`binary_cross_entropy` on
+        the same input.
+    n_clipped : int
+        How many probabilities were clipped to ``[eps, 1 - eps]``.
+    pos_label : object
+        The positive class.
+    """
+
+    def __init__(self, columns, *, total, n_clipped, pos_label):
+        for name in _COLUMNS:
+            setattr(self, name, columns[name])
+        self.total = total
+        self.n_clipped = n_clipped
+        self.pos_label = pos_label
+
+    def __len__(self):
+        return len(self.index)
+
+    def _take(self, rows):
+        columns = {name: getattr(self, name)[rows] for name in _COLUMNS}
+        return LogLossBreakdown(
+            columns, total=self.total, n_clipped=self.n_clipped, pos_label=self.pos_label
+        )
+
+    def worst(self, k=10):
+        """The ``k`` samples that cost most, most expensive first.
+
+        Parameters
+        ----------
+        k : int, default=10
+            How many samples to keep.
+
+        Returns
+        -------
+        breakdown : LogLossBreakdown
+            The same table restricted to those samples; ``total`` and
+            ``n_clipped`` still describe all samples.
+        """
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            msg = f"k must be a positive integer, got {k!r}."
+            raise ValueError(msg)
+        cost = -self.log_corrected * self.weight
+        return self._take(np.argsort(-cost, kind="stable")[:k])
+
+    def to_frame(self):
+        """The table as a :class:`pandas.DataFrame` (requires pandas).
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            One row per sample, one column per attribute, indexed by
+            ``index``.
+        """
+        from ._optional import import_optional
+
+        pd = import_optional("pandas", "LogLossBreakdown.to_frame")
+        frame = pd.DataFrame({name: getattr(self, name) for name in _COLUMNS})
+        return frame.set_index("index")
+
+    def __str__(self):
+        head = ["index", "y_true", "p", "corrected", "log(corrected)", "share"]
+        rows = [
+            [
+                str(i),
+                str(y),
+                f"{p:.4g}",
+                f"{c:.4g}",
+                f"{lc:.4f}",
+                f"{s:.1%}",
+            ]
+            for i, y, p, c, lc, s in zip(
+                self.index[:20],
+                self.y_true[:20],
+                self.p[:20],
+                self.corrected[:20],
+                self.log_corrected[:20],
+                self.share[:20],
+                strict=True,
+            )
+        ]
+        widths = [max(len(r[j]) for r in [head, *rows]) for j in range(len(head))]
+        lines = ["  ".join(v.rjust(wd) for v, wd in zip(r, widths, strict=True)) for r in [head, *rows]]
+        if len(self) > 20:
+            lines.append(f"... ({len(self) - 20} more samples)")
+        lines.append(
+            f"log loss = {self.total:.6g} over {len(self)} samples shown; "
+            f"{self.n_clipped} clipped; positive class = {self.pos_label!r}"
+        )
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (
+            f"<LogLossBreakdown: {len(self)} samples, total={self.total:.6g}, "
+            f"n_clipped={self.n_clipped}>"
+        )
+
+
+def log_loss_breakdown(
+    y_true, y_score, *, from_logits=False, pos_label=None, sample_weight=None, clip="dtype"
+):
+    """The per-sample table behind a binary log loss.
+
+    For each sample: its index, true class, predicted probability of the
+    positive class, the "corrected" probability (the probability given to
+    the true class), its logarithm and its share of the total loss.  The
+    loss is minus the weighted mean of the logarithms.  Useful to see which
+    samples a model is confidently wrong about: a confident miss costs far
+    more than many near misses.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary class labels (or 0/1).
+    y_score : array-like of shape (n_samples,)
+        Probabilities of the positive class, or logits when ``from_logits``.
+    from_logits : bool, default=False
+        Whether ``y_score`` holds logits (never clipped).
+    pos_label : int, float, bool or str, default=None
+        The positive class; by default the greater label.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    clip : "dtype", float or None, default="dtype"
+        Clipping of probabilities, as in :func:`binary_cross_entropy`.
+
+    Returns
+    -------
+    breakdown : LogLossBreakdown
+        The table, with ``total``, ``n_clipped``, ``worst(k)`` and
+        ``to_frame()``.
+
+    Examples
+    --------
+    >>> from skbce import log_loss_breakdown
+    >>> table = log_loss_breakdown(["ham", "spam", "spam"], [0.1, 0.8, 0.01])
+    >>> print(table)
+    index  y_true     p  corrected  log(corrected)  share
+        0     ham   0.1        0.9         -0.1054   2.1%
+        1    spam   0.8        0.8         -0.2231   4.5%
+        2    spam  0.01       0.01         -4.6052  93.4%
+    log loss = 1.64457 over 3 samples shown; 0 clipped; positive class = 'spam'
+    >>> table.worst(1).index
+    array([2])
+    """
+    target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
+    if not isinstance(target, Target) or s.ndim != 1:
+        msg = "log_loss_breakdown takes 1-D hard binary labels, not soft or multilabel targets."
+        raise ValueError(msg)
+    t = np.asarray(target.codes(), dtype=bool)
+    if from_logits:
+        p = expit(s)
+        corrected = np.where(t, p, expit(-s))
+        n_clipped = 0
+    else:
+        bounds = _check_clip(clip, s.dtype)
+        p = s
+        corrected = np.where(t, s, 1 - s)
+        n_clipped = 0 if bounds is None else int(
+            np.count_nonzero((corrected < bounds[0]) | (corrected > bounds[1]))
+        )
+    losses = elementwise_bce(
+        t, s, from_logits=from_logits, bounds=None if from_logits else bounds
+    )
+    weight = np.ones_like(losses) if w is None else w.astype(losses.dtype)
+    weighted = losses * weight
+    total_sum = weighted.sum()
+    share = weighted / total_sum if total_sum else np.zeros_like(weighted)
+    total = binary_cross_entropy(
+        y_true,
+        y_score,
+        from_logits=from_logits,
+        pos_label=pos_label,
+        sample_weight=sample_weight,
+        clip=clip,
+    )
+    columns = {
+        "index": np.arange(len(t)),
+        "y_true": target.y,
+        "p": p,
+        "corrected": corrected,
+        "log_corrected": -losses,
+        "weight": weight,
+        "share": share,
+    }
+    return LogLossBreakdown(
+        columns, total=total, n_clipped=n_clipped, pos_label=target.classes[1]
+    )

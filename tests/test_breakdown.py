@@ -1,0 +1,80 @@
+"""log_loss_breakdown: the worked per-sample table."""
+
+import builtins
+
+import numpy as np
+import pytest
+
+from skbce import binary_cross_entropy, log_loss_breakdown
+
+
+@pytest.fixture
+def table():
+    return log_loss_breakdown(["ham", "spam", "spam", "ham"], [0.1, 0.8, 0.01, 0.0])
+
+
+def test_columns_follow_definitions(table):
+    np.testing.assert_array_equal(table.index, [0, 1, 2, 3])
+    np.testing.assert_array_equal(table.y_true, ["ham", "spam", "spam", "ham"])
+    np.testing.assert_allclose(table.corrected, [0.9, 0.8, 0.01, 1.0])
+    eps = np.finfo(float).eps
+    np.testing.assert_allclose(table.log_corrected, np.log([0.9, 0.8, 0.01, 1 - eps]))
+    assert table.share.sum() == pytest.approx(1.0)
+    assert table.n_clipped == 1
+    assert table.pos_label == "spam"
+
+
+def test_total_equals_binary_cross_entropy():
+    rng = np.random.default_rng(0)
+    y, p, w = rng.integers(0, 2, 100), rng.random(100), rng.random(100)
+    table = log_loss_breakdown(y, p, sample_weight=w)
+    assert table.total == binary_cross_entropy(y, p, sample_weight=w)
+    expected = -np.sum(w * table.log_corrected) / w.sum()
+    assert table.total == pytest.approx(expected, rel=1e-13)
+
+
+def test_logits():
+    z = np.array([-2.0, 3.0])
+    table = log_loss_breakdown([0, 1], z, from_logits=True)
+    np.testing.assert_allclose(table.corrected, 1 / (1 + np.exp(-np.abs(z))))
+    assert table.total == pytest.approx(binary_cross_entropy([0, 1], z, from_logits=True))
+
+
+def test_worst(table):
+    worst = table.worst(2)
+    np.testing.assert_array_equal(worst.index, [2, 1])
+    assert worst.total == table.total
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        table.worst(0)
+
+
+def test_str_is_readable(table):
+    text = str(table)
+    assert "corrected" in text and "share" in text
+    assert "1 clipped" in text
+
+
+def test_to_frame(table):
+    pd = pytest.importorskip("pandas")
+    frame = table.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["y_true", "p", "corrected", "log_corrected", "weight", "share"]
+
+
+def test_to_frame_without_pandas(table, monkeypatch):
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("No module named 'pandas'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    monkeypatch.delitem(__import__("sys").modules, "pandas", raising=False)
+    with pytest.raises(ImportError, match=r"pip install \"skbce\[pandas\]\""):
+        table.to_frame()
+
+
+def test_rejects_multilabel():
+    with pytest.raises(ValueError, match="1-D hard binary labels"):
+        log_loss_breakdown([[0, 1]], [[0.2, 0.3]])
