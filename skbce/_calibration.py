@@ -1,0 +1,1061 @@
+"""Calibration statistics of probabilistic binary classifiers.
+
+Everything here is numbers: binning, the reliability table, calibration
+errors, calibration tests, the CORP score decomposition and the isotonic
+(PAV) recalibration.  Inputs are trusted: the public functions in
+:mod:`skbce._report` validate once (:mod:`skbce._validation`) and hand plain
+float64 arrays to :func:`binary_statistics`.  Nothing here formats text.
+
+Design
+------
+One sort serves every statistic that needs order.  The probabilities are
+sorted together with the labels as one integer key: the bits of a
+non-negative float64 order like the float, so ``(bits(p) << 1) | (1 - y)``
+sorts by ``p`` and, within ties, puts the positives first.  The sorted ``p``
+and ``y`` are read back from the key, so the unweighted case needs no
+``argsort``.  With that order
+
+* a reliability bin is a contiguous slice (its bounds come from a binary
+  search of the edges), so bin sums are segment sums;
+* the isotonic regression (PAV) of ``y`` on ``p`` with ties pooled equals the
+  sample-level isotonic regression in this order (a tie group reads ``1..1
+  0..0``, a violating run that PAV pools anyway), and adjacent samples with
+  the same label, or a 1 followed by a 0, always share a PAV block; so PAV
+  runs on one pre-pooled block per ``0 -> 1`` transition;
+* the ROC AUC is a sum over runs of equal labels (ties as mid-ranks).
+
+Per-sample sums (log loss, Brier score, Spiegelhalter's test, the kernel
+smoothing of the smooth ECE, the logistic recalibration) walk the sorted data
+in blocks, so temporaries stay small.
+"""
+
+import math
+import numbers
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "Decomposition",
+    "Estimate",
+    "HosmerLemeshowResult",
+    "Recalibration",
+    "SmoothCurve",
+    "SpiegelhalterResult",
+    "binary_statistics",
+    "check_baseline",
+    "check_confidence_level",
+    "check_n_bins",
+    "check_strategy",
+    "sort_by_prediction",
+    "wilson_interval",
+]
+
+#: Samples per block in the per-sample passes.
+BLOCK = 1 << 16
+
+#: Grid points on [0, 1] for the kernel smoothing of the smooth ECE.
+SMOOTH_GRID = (1 << 14) + 1
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+# --- results ----------------------------------------------------------------
+
+
+class Estimate(NamedTuple):
+    """A point estimate with a confidence interval."""
+
+    estimate: float
+    low: float
+    high: float
+
+
+class HosmerLemeshowResult(NamedTuple):
+    """Hosmer-Lemeshow goodness-of-fit test."""
+
+    statistic: float
+    pvalue: float
+    dof: int
+
+
+class SpiegelhalterResult(NamedTuple):
+    """Spiegelhalter's z test of calibration."""
+
+    statistic: float
+    pvalue: float
+
+
+class Decomposition(NamedTuple):
+    """CORP decomposition ``score = miscalibration - discrimination + uncertainty``."""
+
+    miscalibration: float
+    discrimination: float
+    uncertainty: float
+    score: float
+
+
+class Recalibration(NamedTuple):
+    """The isotonic (PAV) recalibration as a step function of the prediction.
+
+    Block ``i`` maps predictions in ``[lower[i], upper[i]]`` to ``value[i]``
+    and holds total weight ``weight[i]``.
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    value: np.ndarray
+    weight: np.ndarray
+
+
+class SmoothCurve(NamedTuple):
+    """Kernel-smoothed reliability curve at the smooth-ECE bandwidth.
+
+    ``observed[i]`` is the smoothed frequency of the positive class near
+    prediction ``x[i]``; ``density[i]`` the smoothed density of predictions.
+    """
+
+    x: np.ndarray
+    observed: np.ndarray
+    density: np.ndarray
+    bandwidth: float
+
+
+# --- checks of this module's own parameters ---------------------------------
+
+
+def check_n_bins(n_bins, n_samples, name="n_bins"):
+    """Return ``n_bins`` as an int in ``[1, n_samples]``, else raise naming it."""
+    if not isinstance(n_bins, numbers.Integral) or isinstance(n_bins, bool | np.bool_):
+        msg = f"{name} must be an integer, got {n_bins!r}."
+        raise ValueError(msg)
+    if n_bins < 1:
+        msg = f"{name} must be at least 1, got {n_bins}."
+        raise ValueError(msg)
+    if n_bins > n_samples:
+        msg = f"{name}={n_bins} is larger than the number of samples ({n_samples})."
+        raise ValueError(msg)
+    return int(n_bins)
+
+
+def check_strategy(strategy):
+    """Return ``"uniform"``, ``"quantile"`` or the validated array of edges."""
+    if isinstance(strategy, str):
+        if strategy not in ("uniform", "quantile"):
+            msg = (
+                "strategy must be 'uniform', 'quantile' or an array of bin edges, "
+                f"got {strategy!r}."
+            )
+            raise ValueError(msg)
+        return strategy
+    try:
+        edges = np.asarray(strategy, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = (
+            "strategy must be 'uniform', 'quantile' or an array of bin edges, "
+            f"got {strategy!r}."
+        )
+        raise ValueError(msg) from exc
+    if edges.ndim != 1 or edges.shape[0] < 2:
+        msg = (
+            "strategy given as bin edges must be a 1-D array of at least 2 edges, "
+            f"got shape {edges.shape}."
+        )
+        raise ValueError(msg)
+    if not np.all(np.isfinite(edges)) or edges[0] < 0 or edges[-1] > 1:
+        msg = f"strategy bin edges must lie within [0, 1], got {edges.tolist()}."
+        raise ValueError(msg)
+    if np.any(np.diff(edges) <= 0):
+        msg = f"strategy bin edges must be strictly increasing, got {edges.tolist()}."
+        raise ValueError(msg)
+    return edges
+
+
+def check_confidence_level(confidence_level):
+    """Return ``confidence_level`` as a float in ``(0, 1)``, else raise naming it."""
+    ok = isinstance(confidence_level, numbers.Real) and not isinstance(
+        confidence_level, bool | np.bool_
+    )
+    if not ok or not 0 < confidence_level < 1:
+        msg = f"confidence_level must be a number in (0, 1), got {confidence_level!r}."
+        raise ValueError(msg)
+    return float(confidence_level)
+
+
+def check_baseline(baseline, n_classes=2):
+    """Validate ``baseline``: a rate in (0, 1), or class priors for multiclass.
+
+    Returns ``None``, a float (binary) or a float64 array of shape
+    ``(n_classes,)`` that sums to one (multiclass).
+    """
+    if baseline is None:
+        return None
+    if n_classes == 2 and np.ndim(baseline) == 0:
+        ok = isinstance(baseline, numbers.Real) and not isinstance(baseline, bool | np.bool_)
+        if not ok or not 0 < baseline < 1:
+            msg = f"baseline must be a probability in (0, 1), got {baseline!r}."
+            raise ValueError(msg)
+        return float(baseline)
+    try:
+        prior = np.asarray(baseline, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"baseline must be a probability or class priors, got {baseline!r}."
+        raise ValueError(msg) from exc
+    if prior.shape != (n_classes,):
+        msg = (
+            f"baseline must hold one prior per class ({n_classes}), got shape "
+            f"{prior.shape}."
+        )
+        raise ValueError(msg)
+    if not np.all((prior > 0) & (prior < 1)) or abs(prior.sum() - 1) > 1e-8:
+        msg = (
+            "baseline class priors must lie in (0, 1) and sum to one, got "
+            f"{prior.tolist()}."
+        )
+        raise ValueError(msg)
+    return prior if n_classes > 2 else float(prior[1])
+
+
+# --- sorting ----------------------------------------------------------------
+
+
+def sort_by_prediction(t, p, w=None):
+    """Sort by prediction, positives first within ties; return ``(p, y, w)``.
+
+    Parameters
+    ----------
+    t : ndarray of float64
+        Labels, 1.0 for the positive class, 0.0 for the negative one.
+    p : ndarray of float64
+        Probabilities of the positive class, in ``[0, 1]``.
+    w : ndarray of float64 or None
+        Sample weights.
+
+    Returns
+    -------
+    p_sorted : ndarray of float64
+    y_sorted : ndarray of bool
+    w_sorted : ndarray of float64 or None
+    """
+    n = p.shape[0]
+    key = np.add(p, 0.0)  # a copy, with -0.0 turned into +0.0
+    bits = key.view(np.int64)
+    bits <<= 1  # p <= 1.0 has its bits below 2**62: no overflow
+    np.bitwise_or(bits, t == 0, out=bits)  # negatives after positives in ties
+    if w is None:
+        bits.sort()
+        w_sorted = None
+    else:
+        order = np.argsort(bits)
+        w_sorted = w[order]
+        bits = bits[order]
+        del order
+    y_sorted = np.empty(n, dtype=np.bool_)
+    np.bitwise_and(bits, 1, out=y_sorted.view(np.uint8), casting="unsafe")
+    np.logical_not(y_sorted, out=y_sorted)
+    bits >>= 1
+    return bits.view(np.float64), y_sorted, w_sorted
+
+
+# --- bins -------------------------------------------------------------------
+
+
+def _weights_are_constant(w_s):
+    return w_s is None or bool(np.all(w_s == w_s[0]))
+
+
+def _quantile_edges(p_s, w_s, n_bins, cum_w):
+    """Edges at the quantiles ``k / n_bins`` of the predictions.
+
+    Unweighted (or constant weights): :func:`numpy.percentile` with its
+    default linear method, exactly as ``sklearn.calibration.calibration_curve``.
+    Weighted: the same linear interpolation with the sample at plotting
+    position ``(weight before it) / (total weight before the last sample)``,
+    which reduces to the unweighted rule for equal weights.
+    """
+    q = np.linspace(0.0, 1.0, n_bins + 1)
+    if _weights_are_constant(w_s):
+        return np.percentile(p_s, q * 100)
+    keep = w_s > 0
+    ps, cw = p_s[keep], cum_w[keep]
+    ws = w_s[keep]
+    before = cw - ws
+    if before[-1] == 0:
+        return np.full(n_bins + 1, ps[0])
+    return np.interp(q, before / before[-1], ps)
+
+
+def _equal_mass_edges(p_s, w_s, n_bins, cum_w):
+    """Edges that split the weight into ``n_bins`` equal parts (ties never split).
+
+    Edge ``k`` is the smallest prediction whose cumulative weight reaches
+    ``k / n_bins`` of the total (the inverted CDF), so a bin ``(e[k-1], e[k]]``
+    holds one ``n_bins``-th of the weight unless ties force otherwise.
+    Integer weights give the edges of the data with rows repeated.
+    """
+    n = p_s.shape[0]
+    k = np.arange(1, n_bins, dtype=np.int64)
+    if w_s is None:
+        idx = -((-k * n) // n_bins) - 1
+    else:
+        idx = np.searchsorted(cum_w, k * cum_w[-1] / n_bins, side="left")
+        idx = np.minimum(idx, n - 1)
+    return np.concatenate(([p_s[0]], p_s[idx], [p_s[-1]]))
+
+
+def _bin_bounds(p_s, edges):
+    """Slice bounds of the bins ``[e0, e1], (e1, e2], ...`` in the sorted data.
+
+    Values below the first edge fall in the first bin and values above the
+    last edge in the last bin, as in ``calibration_curve``.
+    """
+    n = p_s.shape[0]
+    inner = np.searchsorted(p_s, edges[1:-1], side="right")
+    return np.concatenate(([0], inner, [n])).astype(np.intp)
+
+
+class _Binning:
+    """Per-bin sums of weight, ``w * p`` and ``w * y``, filled block by block."""
+
+    def __init__(self, edges, bounds):
+        self.edges = edges
+        self.bounds = bounds
+        nb = edges.shape[0] - 1
+        self.weight = np.zeros(nb)
+        self.sum_p = np.zeros(nb)
+        self.sum_y = np.zeros(nb)
+
+    def add_block(self, start, stop, p, y, w, wy):
+        b = self.bounds
+        i0 = int(np.searchsorted(b, start, side="right")) - 1
+        i1 = int(np.searchsorted(b, stop, side="left"))
+        local = np.clip(b[i0 : i1 + 1], start, stop) - start
+        lo, hi = local[:-1], local[1:]
+        nonempty = hi > lo
+        idx = lo[nonempty]
+        sel = np.arange(i0, i1)[nonempty]
+        if w is None:
+            self.sum_p[sel] += np.add.reduceat(p, idx)
+            self.sum_y[sel] += np.add.reduceat(y, idx, dtype=np.float64)
+        else:
+            self.weight[sel] += np.add.reduceat(w, idx)
+            self.sum_p[sel] += np.add.reduceat(w * p, idx)
+            self.sum_y[sel] += np.add.reduceat(wy, idx)
+
+    def finish(self, weighted):
+        self.count = np.diff(self.bounds).astype(np.int64)
+        if not weighted:
+            self.weight = self.count.astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.mean_predicted = np.where(self.weight > 0, self.sum_p / self.weight, np.nan)
+            self.observed = np.where(self.weight > 0, self.sum_y / self.weight, np.nan)
+        return self
+
+
+# --- the per-sample pass ------------------------------------------------------
+
+
+def _main_pass(p_s, y_s, w_s, binnings, grid):
+    """One blocked pass: Brier, Spiegelhalter sums, bin sums, smoothing grids.
+
+    Returns a dict of sums and fills the binnings.  ``grid`` points carry the
+    linearly binned masses of ``w * (p - y)`` and ``w`` for the smooth ECE.
+    """
+    n = p_s.shape[0]
+    m1 = grid - 1
+    resid = np.zeros(grid)
+    mass = np.zeros(grid)
+    brier = sp_num = sp_var = sum_p = 0.0
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        p = p_s[start:stop]
+        y = y_s[start:stop]
+        w = None if w_s is None else w_s[start:stop]
+        d = p - y  # residual, prediction minus outcome
+        wd = d if w is None else d * w
+        wy = None if w is None else np.where(y, w, 0.0)
+        brier += float(np.dot(wd, d))
+        sum_p += float(np.sum(p)) if w is None else float(np.dot(w, p))
+        a = 1.0 - 2.0 * p
+        sp_num -= float(np.dot(wd, a))
+        v = a * a
+        v *= p
+        v *= 1.0 - p
+        sp_var += float(np.sum(v)) if w is None else float(np.dot(v, w))
+        for binning in binnings:
+            binning.add_block(start, stop, p, y, w, wy)
+        # Linear binning onto the grid: p is sorted, so j is too.
+        u = p * m1
+        j = u.astype(np.intp)
+        np.minimum(j, m1 - 1, out=j)
+        u -= j  # fraction towards the next grid point
+        j0, j1 = int(j[0]), int(j[-1]) + 1
+        j -= j0
+        span = j1 - j0
+        frac_r = wd * u
+        resid[j0:j1] += np.bincount(j, weights=wd - frac_r, minlength=span)
+        resid[j0 + 1 : j1 + 1] += np.bincount(j, weights=frac_r, minlength=span)
+        frac_m = u if w is None else w * u
+        rest_m = 1.0 - u if w is None else w - frac_m
+        mass[j0:j1] += np.bincount(j, weights=rest_m, minlength=span)
+        mass[j0 + 1 : j1 + 1] += np.bincount(j, weights=frac_m, minlength=span)
+    return {
+        "brier": brier,
+        "sp_num": sp_num,
+        "sp_var": sp_var,
+        "sum_p": sum_p,
+        "resid_grid": resid,
+        "mass_grid": mass,
+    }
+
+
+# --- runs, AUC and the isotonic recalibration --------------------------------
+
+
+def _segment_sums(a, starts, ends):
+    """Sums of ``a[starts[i]:ends[i]]`` for sorted, non-overlapping segments."""
+    out = np.zeros(starts.shape[0])
+    nonempty = ends > starts
+    if not np.any(nonempty):
+        return out
+    s, e = starts[nonempty], ends[nonempty]
+    idx = np.empty(2 * s.shape[0], dtype=np.intp)
+    idx[0::2] = s
+    idx[1::2] = e
+    if idx[-1] >= a.shape[0]:
+        idx = idx[:-1]  # the last segment runs to the end
+    out[nonempty] = np.add.reduceat(a, idx)[0::2]
+    return out
+
+
+def _runs(p_s, y_s, w_s):
+    """Runs of equal labels in the sorted data: starts, label, weight."""
+    n = p_s.shape[0]
+    change = np.flatnonzero(y_s[1:] != y_s[:-1])
+    starts = np.empty(change.shape[0] + 1, dtype=np.intp)
+    starts[0] = 0
+    np.add(change, 1, out=starts[1:])
+    del change
+    labels = y_s[starts]
+    if w_s is None:
+        weight = np.diff(starts, append=n).astype(np.float64)
+    else:
+        weight = np.add.reduceat(w_s, starts)
+    return starts, labels, weight
+
+
+def _roc_auc(p_s, y_s, w_s, starts, labels, weight, w_pos, w_neg):
+    """Weighted ROC AUC with ties counted half, from the runs of labels.
+
+    In the sorted order (positives first within ties) a positive after a
+    negative has a strictly larger prediction, so the strictly ordered pairs
+    are a sum over runs; tied pairs sit where a run of ones meets a run of
+    zeros at the same prediction.
+    """
+    pos = np.where(labels, weight, 0.0)
+    after = w_pos - np.cumsum(pos)
+    neg = ~labels
+    strict = float(np.dot(weight[neg], after[neg]))
+    # 1 -> 0 transitions inside a tie group
+    m = starts[1:][neg[1:]]
+    m = m[p_s[m] == p_s[m - 1]]
+    tied = 0.0
+    if m.shape[0]:
+        value = p_s[m]
+        left = np.searchsorted(p_s, value, side="left")
+        right = np.searchsorted(p_s, value, side="right")
+        if w_s is None:
+            tied = float(np.dot((m - left).astype(np.float64), right - m))
+        else:
+            tied = float(np.dot(_segment_sums(w_s, left, m), _segment_sums(w_s, m, right)))
+    return (strict + 0.5 * tied) / (w_pos * w_neg)
+
+
+def _isotonic(y, w):
+    """Weighted increasing isotonic regression: ``(fitted, block_starts)``.
+
+    ``block_starts`` holds the index of the first element of each block and
+    ends with ``len(y)``.  Uses :func:`scipy.optimize.isotonic_regression`
+    (SciPy >= 1.12) and :func:`pav` otherwise.
+    """
+    try:
+        from scipy.optimize import isotonic_regression
+    except ImportError:  # pragma: no cover - SciPy < 1.12
+        return pav(y, w)
+    res = isotonic_regression(y, weights=w, increasing=True)
+    return res.x, np.asarray(res.blocks, dtype=np.intp)
+
+
+def pav(y, w):
+    """Weighted pool-adjacent-violators algorithm (increasing), in plain Python.
+
+    The fallback of :func:`_isotonic` for SciPy < 1.12.  Returns the fitted
+    values and the block starts (ending with ``len(y)``).
+    """
+    values, weights, firsts = [], [], []
+    for i, (yi, wi) in enumerate(zip(y.tolist(), w.tolist(), strict=True)):
+        values.append(yi)
+        weights.append(wi)
+        firsts.append(i)
+        while len(values) > 1 and values[-2] >= values[-1]:
+            v, u = values.pop(), weights.pop()
+            firsts.pop()
+            total = weights[-1] + u
+            values[-1] = (weights[-1] * values[-1] + u * v) / total
+            weights[-1] = total
+    blocks = np.array([*firsts, len(y)], dtype=np.intp)
+    fitted = np.repeat(np.array(values, dtype=np.float64), np.diff(blocks))
+    return fitted, blocks
+
+
+def _recalibration(p_s, starts, labels, weight):
+    """Isotonic recalibration of the sorted data; per pre-block sums and blocks.
+
+    Pre-blocks are a run of ones followed by a run of zeros: PAV pools each
+    of them anyway, so it runs on one element per ``0 -> 1`` transition.
+    """
+    n = p_s.shape[0]
+    if not labels[0]:  # start with an (empty) run of ones
+        starts = np.concatenate(([0], starts))
+        weight = np.concatenate(([0.0], weight))
+    if labels[-1]:  # end with an (empty) run of zeros
+        starts = np.concatenate((starts, [n]))
+        weight = np.concatenate((weight, [0.0]))
+    ones, zeros = weight[0::2], weight[1::2]
+    first = starts[0::2]
+    last = np.append(first[1:], n)  # one past the end
+    total = ones + zeros
+    keep = total > 0
+    ones, zeros, total, first, last = (
+        ones[keep],
+        zeros[keep],
+        total[keep],
+        first[keep],
+        last[keep],
+    )
+    fitted, blocks = _isotonic(ones / total, total)
+    lo, hi = blocks[:-1], blocks[1:]
+    curve = Recalibration(
+        lower=p_s[first[lo]],
+        upper=p_s[last[hi - 1] - 1],
+        value=fitted[lo],
+        weight=np.add.reduceat(total, lo),
+    )
+    return ones, zeros, fitted, curve
+
+
+# --- smooth ECE -----------------------------------------------------------------
+
+
+class _Smoother:
+    """Reflected-Gaussian kernel smoothing of grid masses on [0, 1].
+
+    The reflected Gaussian kernel (images at every reflection, i.e. the heat
+    kernel with Neumann boundaries) has the cosine series
+    ``K(t, s) = 1 + 2 sum_k exp(-(pi sigma k)**2 / 2) cos(pi k t) cos(pi k s)``,
+    so smoothing is two DCT-I transforms.
+    """
+
+    def __init__(self, masses):
+        from scipy.fft import dct
+
+        self._dct = dct
+        self.m = masses.shape[0]
+        x = masses.copy()
+        x[1:-1] *= 0.5
+        self.coef = dct(x, type=1)
+        self.k2 = (np.pi * np.arange(self.m)) ** 2
+
+    def smooth(self, sigma):
+        a = np.exp(-0.5 * sigma * sigma * self.k2)
+        a *= self.coef
+        a[-1] *= 2.0
+        return self._dct(a, type=1)
+
+
+def _trapezoid_abs(g):
+    m1 = g.shape[0] - 1
+    a = np.abs(g)
+    return (a.sum() - 0.5 * (a[0] + a[-1])) / m1
+
+
+def smooth_ece_from_grids(resid, mass, total_weight):
+    """Smooth ECE with the fixed-point bandwidth, and the smoothed curve.
+
+    ``smECE_sigma = integral |sum_i w_i (p_i - y_i) K_sigma(t, p_i)| dt / W``
+    with the reflected Gaussian kernel; the reported value is at the
+    bandwidth ``sigma*`` with ``smECE_sigma* = sigma*`` (Blasiok & Nakkiran,
+    2023), found by Brent's method (the function decreases in ``sigma``).
+    """
+    from scipy.optimize import brentq
+
+    m1 = resid.shape[0] - 1
+    smoother = _Smoother(resid)
+
+    def value(sigma):
+        return _trapezoid_abs(smoother.smooth(sigma)) / total_weight
+
+    lowest = 4.0 / m1  # the grid resolves bandwidths above this
+    if not np.any(resid):
+        sigma = lowest
+        ece = 0.0
+    elif value(lowest) <= lowest:
+        sigma = lowest
+        ece = value(lowest)
+    elif value(1.0) >= 1.0:
+        sigma = ece = 1.0
+    else:
+        sigma = brentq(lambda s: value(s) - s, lowest, 1.0, xtol=1e-12, rtol=1e-12)
+        ece = value(sigma)
+    # the smoothed reliability curve at that bandwidth
+    g = smoother.smooth(sigma)
+    dens = _Smoother(mass).smooth(sigma)
+    grid_x = np.linspace(0.0, 1.0, m1 + 1)
+    first = _Smoother(mass * grid_x).smooth(sigma)  # linear binning keeps sum w p
+    step = max(1, m1 // 512)
+    sel = slice(0, m1 + 1, step)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = np.clip((first[sel] - g[sel]) / dens[sel], 0.0, 1.0)
+    curve = SmoothCurve(
+        x=grid_x[sel], observed=observed, density=dens[sel] / total_weight, bandwidth=sigma
+    )
+    return float(ece), float(sigma), curve
+
+
+# --- tests ----------------------------------------------------------------------
+
+
+def wilson_interval(successes, trials, confidence_level):
+    """Wilson score interval for a binomial proportion (NaN where ``trials == 0``).
+
+    Examples
+    --------
+    >>> from skbce._calibration import wilson_interval
+    >>> low, high = wilson_interval(8.0, 10.0, 0.95)
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.4902, 0.9433)
+    """
+    from scipy.stats import norm
+
+    k = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    z = norm.ppf(0.5 + confidence_level / 2)
+    z2 = z * z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        phat = k / n
+        denom = 1.0 + z2 / n
+        center = (phat + z2 / (2 * n)) / denom
+        half = z * np.sqrt(np.maximum(phat * (1 - phat), 0.0) / n + z2 / (4 * n * n)) / denom
+        low = np.where(n > 0, np.clip(center - half, 0.0, 1.0), np.nan)
+        high = np.where(n > 0, np.clip(center + half, 0.0, 1.0), np.nan)
+    return low, high
+
+
+def _hosmer_lemeshow(weight, observed_sum, expected_sum):
+    """Hosmer-Lemeshow statistic over non-empty groups, ``dof = groups - 2``."""
+    from scipy.stats import chi2
+
+    nonempty = weight > 0
+    n_g, o_g, e_g = weight[nonempty], observed_sum[nonempty], expected_sum[nonempty]
+    groups = int(n_g.shape[0])
+    dof = groups - 2
+    if dof < 1:
+        warnings.warn(
+            f"Hosmer-Lemeshow test needs at least 3 non-empty groups, got {groups}: "
+            "statistic and p-value are nan.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return HosmerLemeshowResult(math.nan, math.nan, dof)
+    var = e_g * (1.0 - e_g / n_g)
+    diff2 = (o_g - e_g) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(var > 0, diff2 / var, np.where(diff2 > 0, np.inf, 0.0))
+    stat = float(terms.sum())
+    return HosmerLemeshowResult(stat, float(chi2.sf(stat, dof)), dof)
+
+
+def _spiegelhalter(num, var):
+    """Spiegelhalter's z from its sums; two-sided p-value."""
+    from scipy.stats import norm
+
+    if not var > 0:
+        warnings.warn(
+            "Spiegelhalter's test is undefined when every prediction is 0, 1/2 or 1 "
+            "(zero variance): z and p-value are nan.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return SpiegelhalterResult(math.nan, math.nan)
+    z = num / math.sqrt(var)
+    return SpiegelhalterResult(z, float(2 * norm.sf(abs(z))))
+
+
+# --- logistic recalibration (Cox) ------------------------------------------------
+
+
+def _logit_sums(p_s, y_s, w_s, cox, citl):
+    """Log-likelihood, gradient and Hessian of both recalibration models.
+
+    ``cox = (a, b)``: ``logit P(y) = a + b logit(p)``;
+    ``citl = c``: ``logit P(y) = c + logit(p)``.  Either may be None.
+    """
+    from scipy.special import expit
+
+    n = p_s.shape[0]
+    out_cox = np.zeros(6)  # ll, g_a, g_b, H_aa, H_ab, H_bb
+    out_citl = np.zeros(3)  # ll, g_c, H_cc
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        p = np.clip(p_s[start:stop], _EPS, 1 - _EPS)
+        y = y_s[start:stop]
+        w = None if w_s is None else w_s[start:stop]
+        x = np.log(p / (1.0 - p))
+        for params, out in ((cox, out_cox), (citl, out_citl)):
+            if params is None:
+                continue
+            if out is out_cox:
+                eta = x * params[1]
+                eta += params[0]
+            else:
+                eta = x + params
+            mu = expit(eta)
+            # log-likelihood: y * eta - softplus(eta)
+            sp = np.logaddexp(0.0, eta)
+            r = y - mu
+            v = mu * (1.0 - mu)
+            if w is not None:
+                sp *= w
+                r *= w
+                v *= w
+                yeta = float(np.dot(np.where(y, w, 0.0), eta))
+            else:
+                yeta = float(np.sum(eta, where=y))
+            out[0] += yeta - float(np.sum(sp))
+            out[1] += float(np.sum(r))
+            if out is out_cox:
+                out[2] += float(np.dot(r, x))
+                out[3] += float(np.sum(v))
+                vx = v * x
+                out[4] += float(np.sum(vx))
+                out[5] += float(np.dot(vx, x))
+            else:
+                out[2] += float(np.sum(v))
+    return out_cox, out_citl
+
+
+class _Newton:
+    """Newton's method with step halving for a concave log-likelihood."""
+
+    def __init__(self, start, max_iter=100, tol=1e-10):
+        self.x = np.atleast_1d(np.asarray(start, dtype=np.float64))
+        self.candidate = self.x.copy()
+        self.ll = -np.inf
+        self.step = None
+        self.hessian = None
+        self.converged = False
+        self.failed = False
+        self.iterations = 0
+        self.max_iter = max_iter
+        self.tol = tol
+
+    @property
+    def active(self):
+        return not (self.converged or self.failed)
+
+    def update(self, ll, grad, hess):
+        """Take the sums at ``candidate``; set the next candidate."""
+        self.iterations += 1
+        if self.iterations > self.max_iter:
+            self.failed = True
+            return
+        if not np.isfinite(ll) or ll < self.ll - 1e-12 * abs(self.ll):
+            if self.step is None or np.max(np.abs(self.step)) < 1e-14:
+                self.failed = True
+                return
+            self.step = self.step / 2  # back off towards the last accepted point
+            self.candidate = self.x + self.step
+            return
+        self.x, self.ll, self.hessian = self.candidate, ll, hess
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:
+            self.failed = True
+            return
+        if not np.all(np.isfinite(step)):
+            self.failed = True
+            return
+        if np.max(np.abs(step) / (1.0 + np.abs(self.x))) < self.tol:
+            self.x = self.x + step
+            self.converged = True
+            return
+        self.step = step
+        self.candidate = self.x + step
+
+
+def _fit_recalibration(p_s, y_s, w_s, *, fit_cox):
+    """Fit the Cox (slope, intercept) and calibration-in-the-large models.
+
+    A deterministic subsample warm-starts Newton's method, so the full data
+    usually needs two or three passes.
+    """
+    n = p_s.shape[0]
+    start_cox, start_citl = np.array([0.0, 1.0]), np.array([0.0])
+    step = n // (1 << 15)
+    stages = [slice(None, None, step)] if step > 1 else []
+    stages.append(slice(None))
+    cox = citl = None
+    for sel in stages:
+        cox = _Newton(start_cox) if fit_cox else None
+        citl = _Newton(start_citl)
+        ps, ys = p_s[sel], y_s[sel]
+        ws = None if w_s is None else w_s[sel]
+        while (cox is not None and cox.active) or citl.active:
+            c_args = cox.candidate if cox is not None and cox.active else None
+            i_args = citl.candidate[0] if citl.active else None
+            sc, si = _logit_sums(ps, ys, ws, c_args, i_args)
+            if c_args is not None:
+                cox.update(sc[0], sc[1:3], np.array([[sc[3], sc[4]], [sc[4], sc[5]]]))
+            if i_args is not None:
+                citl.update(si[0], si[1:2], si[2:3].reshape(1, 1))
+        if cox is not None and cox.converged:
+            start_cox = cox.x
+        if citl.converged:
+            start_citl = citl.x
+    return cox, citl
+
+
+def _estimate(newton, index, z):
+    if newton is None or not newton.converged:
+        return Estimate(math.nan, math.nan, math.nan)
+    try:
+        cov = np.linalg.inv(newton.hessian)
+    except np.linalg.LinAlgError:
+        return Estimate(float(newton.x[index]), math.nan, math.nan)
+    se = math.sqrt(max(cov[index, index], 0.0))
+    est = float(newton.x[index])
+    return Estimate(est, est - z * se, est + z * se)
+
+
+def _logistic_recalibration(p_s, y_s, w_s, starts, labels, confidence_level):
+    """Calibration slope and intercept (Cox) and calibration-in-the-large."""
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + confidence_level / 2))
+    n = p_s.shape[0]
+    lo = min(max(float(p_s[0]), _EPS), 1 - _EPS)
+    hi = min(max(float(p_s[-1]), _EPS), 1 - _EPS)
+    fit_cox = True
+    if lo == hi:
+        fit_cox = False
+        reason = "all predictions are equal (after clipping to [eps, 1 - eps])"
+    else:
+        # (quasi-)complete separation: no negative above the lowest positive
+        first_pos = starts[np.argmax(labels)]
+        zero_runs = np.flatnonzero(~labels)
+        ends = np.append(starts[1:], n)
+        last_neg = ends[zero_runs[-1]] - 1
+        clip = lambda v: min(max(float(v), _EPS), 1 - _EPS)  # noqa: E731
+        if clip(p_s[last_neg]) <= clip(p_s[first_pos]):
+            fit_cox = False
+            reason = (
+                "the predictions separate the classes perfectly, so the "
+                "maximum-likelihood slope is infinite"
+            )
+    cox, citl = _fit_recalibration(p_s, y_s, w_s, fit_cox=fit_cox)
+    if not fit_cox:
+        warnings.warn(
+            f"Calibration slope and intercept are nan: {reason}.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    elif not cox.converged:
+        warnings.warn(
+            "Calibration slope and intercept are nan: the logistic recalibration "
+            "did not converge.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    if not citl.converged:
+        warnings.warn(
+            "Calibration-in-the-large is nan: its logistic fit did not converge.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return _estimate(cox, 1, z), _estimate(cox, 0, z), _estimate(citl, 0, z)
+
+
+# --- calibration errors -------------------------------------------------------
+
+
+def _calibration_errors(weight, mean_predicted, observed):
+    """ECE (L1), MCE (max) and RMSCE (L2) over the non-empty bins."""
+    nonempty = weight > 0
+    share = weight[nonempty] / weight.sum()
+    gap = np.abs(mean_predicted[nonempty] - observed[nonempty])
+    ece = float(np.dot(share, gap))
+    mce = float(gap.max())
+    rmsce = math.sqrt(float(np.dot(share, gap * gap)))
+    return ece, mce, rmsce
+
+
+# --- everything -------------------------------------------------------------
+
+
+def binary_statistics(
+    p_s,
+    y_s,
+    w_s,
+    *,
+    n_bins=10,
+    strategy="uniform",
+    confidence_level=0.95,
+    baseline=None,
+):
+    """All statistics of the calibration report for sorted binary data.
+
+    Parameters
+    ----------
+    p_s, y_s, w_s : ndarray
+        The output of :func:`sort_by_prediction`: sorted probabilities of the
+        positive class, labels (bool) and weights (or None).
+    n_bins : int
+        Bins of the table for ``"uniform"`` and ``"quantile"``; always the
+        number of equal-mass groups of the adaptive ECE and Hosmer-Lemeshow.
+    strategy : {"uniform", "quantile"} or ndarray of edges
+        Already checked by :func:`check_strategy`.
+    confidence_level : float
+        Of the intervals.
+    baseline : float or None
+        Reference rate of the normalized cross-entropy (None: the base rate).
+
+    Returns
+    -------
+    stats : dict
+        Plain numbers, arrays and named tuples; keys as the report attributes.
+    """
+    from scipy.special import xlogy
+
+    from ._loss import _binary_sums, binary_entropy
+    from ._validation import Target
+
+    n = p_s.shape[0]
+    weighted = w_s is not None
+    cum_w = np.cumsum(w_s) if weighted else None
+    if isinstance(strategy, str):
+        if strategy == "uniform":
+            edges = np.linspace(0.0, 1.0, n_bins + 1)
+        else:
+            edges = _quantile_edges(p_s, w_s, n_bins, cum_w)
+    else:
+        edges = strategy
+    table = _Binning(edges, _bin_bounds(p_s, edges))
+    mass_edges = _equal_mass_edges(p_s, w_s, n_bins, cum_w)
+    del cum_w
+    groups = _Binning(mass_edges, _bin_bounds(p_s, mass_edges))
+    sums = _main_pass(p_s, y_s, w_s, (table, groups), SMOOTH_GRID)
+    table.finish(weighted)
+    groups.finish(weighted)
+
+    # runs of labels: class weights, AUC, PAV
+    starts, labels, run_weight = _runs(p_s, y_s, w_s)
+    total = float(run_weight.sum())
+    w_pos = float(run_weight[labels].sum())
+    w_neg = total - w_pos
+    if w_pos > 0 and w_neg > 0:
+        roc_auc = _roc_auc(p_s, y_s, w_s, starts, labels, run_weight, w_pos, w_neg)
+    else:
+        roc_auc = math.nan
+        warnings.warn(
+            "ROC AUC is nan: one class has zero total weight.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    ones, zeros, fitted, recal = _recalibration(p_s, starts, labels, run_weight)
+    slope, intercept, citl = _logistic_recalibration(
+        p_s, y_s, w_s, starts, labels, confidence_level
+    )
+    del starts, labels, run_weight
+
+    # scores
+    target = Target(classes=np.array([0, 1]), y=y_s, encoded=True)
+    loss_sums, _, _ = _binary_sums(target, p_s, w_s)
+    log_loss = loss_sums.loss / total
+    brier = sums["brier"] / total
+    base_rate = w_pos / total
+    mean_prediction = sums["sum_p"] / total
+    entropy = binary_entropy(base_rate)
+    nce_baseline = entropy if baseline is None else _cross_entropy(base_rate, baseline)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nce = log_loss / nce_baseline if nce_baseline > 0 else math.nan
+        d2 = 1.0 - log_loss / entropy if entropy > 0 else math.nan
+
+    # CORP decomposition (recalibrated scores are exact: no clipping needed)
+    ll_recal = -float(np.sum(xlogy(ones, fitted) + xlogy(zeros, 1.0 - fitted))) / total
+    bs_recal = float(np.dot(ones, (1.0 - fitted) ** 2) + np.dot(zeros, fitted**2)) / total
+    unc_bs = base_rate * (1.0 - base_rate)
+    decomposition = {
+        "log_loss": Decomposition(
+            log_loss - ll_recal, entropy - ll_recal, entropy, log_loss
+        ),
+        "brier_score": Decomposition(brier - bs_recal, unc_bs - bs_recal, unc_bs, brier),
+    }
+
+    ece, mce, rmsce = _calibration_errors(table.weight, table.mean_predicted, table.observed)
+    adaptive_ece, _, _ = _calibration_errors(
+        groups.weight, groups.mean_predicted, groups.observed
+    )
+    smooth_ece, bandwidth, smooth_curve = smooth_ece_from_grids(
+        sums["resid_grid"], sums["mass_grid"], total
+    )
+    ci_low, ci_high = wilson_interval(table.sum_y, table.weight, confidence_level)
+    hl = _hosmer_lemeshow(groups.weight, groups.sum_y, groups.sum_p)
+    spiegelhalter = _spiegelhalter(sums["sp_num"], sums["sp_var"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        oe = w_pos / sums["sum_p"] if sums["sum_p"] > 0 else math.inf
+    return {
+        "n_samples": n,
+        "total_weight": total,
+        "log_loss": log_loss,
+        "brier_score": brier,
+        "normalized_cross_entropy": nce,
+        "nce_baseline": nce_baseline,
+        "d2_log_loss_score": d2,
+        "roc_auc": roc_auc,
+        "base_rate": base_rate,
+        "mean_prediction": mean_prediction,
+        "observed_expected_ratio": oe,
+        "reliability": {
+            "bin_lower": edges[:-1].copy(),
+            "bin_upper": edges[1:].copy(),
+            "count": table.count,
+            "weight": table.weight,
+            "mean_predicted": table.mean_predicted,
+            "observed": table.observed,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+        },
+        "ece": ece,
+        "mce": mce,
+        "rmsce": rmsce,
+        "adaptive_ece": adaptive_ece,
+        "adaptive_edges": mass_edges,
+        "smooth_ece": smooth_ece,
+        "smooth_ece_bandwidth": bandwidth,
+        "smooth_curve": smooth_curve,
+        "hosmer_lemeshow": hl,
+        "spiegelhalter": spiegelhalter,
+        "calibration_slope": slope,
+        "calibration_intercept": intercept,
+        "calibration_in_the_large": citl,
+        "decomposition": decomposition,
+        "recalibration": recal,
+    }
+
+
+def _cross_entropy(rate, baseline):
+    """Log loss of the constant prediction ``baseline`` when the base rate is ``rate``."""
+    from scipy.special import xlogy
+
+    return -float(xlogy(rate, baseline) + xlogy(1.0 - rate, 1.0 - baseline))
