@@ -176,8 +176,8 @@ def log_loss_breakdown(
     index  y_true     p  corrected  log(corrected)  share
         0     ham   0.1        0.9         -0.1054   2.1%
         1    spam   0.8        0.8         -0.2231   4.5%
-        2    spam  0.01       0.01         -4.6052  93.4%
-    log loss = 1.64457 over 3 samples shown; 0 clipped; positive class = 'spam'
+        2    spam  0.01       0.01         -4.6052  93.3%
+    log loss = 1.64456 over 3 samples shown; 0 clipped; positive class = 'spam'
     >>> table.worst(1).index
     array([2])
     """

@@ -423,7 +423,7 @@ def binary_target(y_true, *, pos_label=None, name="y_true"):
                 "say which class is positive."
             )
             raise ValueError(msg)
-        pos_label = classes[1]
+        pos_label = classes.tolist()[1]
     elif pos_label not in classes.tolist():
         msg = f"pos_label={pos_label!r} is not a label of {name}: {classes.tolist()}."
         raise ValueError(msg)

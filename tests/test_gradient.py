@@ -57,7 +57,9 @@ def test_multilabel_shape():
 
 
 def test_newton_reaches_sklearn_logistic_regression():
-    X, y = make_classification(n_samples=400, n_features=4, random_state=0)
+    X, y = make_classification(
+        n_samples=400, n_features=4, n_informative=3, n_redundant=0, random_state=0
+    )
     Xb = np.column_stack([np.ones(len(X)), X])
     beta = np.zeros(Xb.shape[1])
     for _ in range(30):
