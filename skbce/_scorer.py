@@ -1,0 +1,641 @@
+"""Scorers: skbce metrics for ``scoring=`` in cross-validation and searches.
+
+A scorer is the metric plus one line: :func:`make_scorer` looks the metric up
+in :data:`_METRICS` (or takes a callable), and the scorer object turns the
+estimator's ``predict_proba`` or ``decision_function`` into the metric's
+``y_score``.  Unlike scikit-learn's ``"neg_log_loss"`` it aligns the columns
+with the estimator's ``classes_``, so folds that miss a class give a finite,
+correct value, and it scores estimators that only have a
+``decision_function`` on their decision values read as logits.
+
+Naming: ``*_score`` is better when greater, ``*_loss`` / ``*_error`` when
+smaller; the scorer of a loss is negated and named ``neg_*``, so that greater
+is better for every scorer.  See ``docs/scorers.rst`` for the design.
+"""
+
+import importlib
+import inspect
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import expit, log_softmax
+from sklearn.base import is_classifier, is_regressor
+from sklearn.metrics import make_scorer as _sklearn_make_scorer
+from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import (
+    InvalidParameterError,
+    _labels_of,
+    check_bool,
+    check_lengths,
+    check_sample_weight,
+    check_target,
+)
+
+__all__ = ["get_scorer", "get_scorer_names", "make_scorer"]
+
+
+class _Metric(NamedTuple):
+    """Where a named metric lives and which direction is good.
+
+    Attributes
+    ----------
+    module : str
+        Module of the metric, relative to the package (``"._loss"``).
+    function : str
+        Name of the metric function in that module.
+    greater_is_better : bool
+        True for scores, False for losses and errors (their scorers are
+        negated and named ``neg_<name>``).
+    logits : callable or None
+        Kernel for decision values read as logits, ``logits(y_true, z,
+        classes, **params)``; ``None`` turns logits into probabilities
+        (``expit`` or ``softmax``) unless the metric takes ``from_logits``.
+    """
+
+    module: str
+    function: str
+    greater_is_better: bool
+    logits: object = None
+
+    def resolve(self):
+        """Return the metric function, or None if it does not exist (yet)."""
+        module = importlib.import_module(self.module, package=__package__)
+        return getattr(module, self.function, None)
+
+
+def _log_loss_of_logits(
+    y_true, z, classes, *, sample_weight=None, normalize=True, labels=None
+):
+    """Log loss of decision values read as logits.
+
+    The loss of a sample is ``-log_softmax(z)`` at its true class, computed
+    directly (``softplus`` of the signed margin for 1-D binary logits), then
+    clipped to ``[-log(1 - eps), -log(eps)]`` with ``eps`` the machine epsilon
+    of the dtype of ``z``: the same bounds as the clipping of probabilities in
+    :func:`skbce.log_loss`.  Unseen classes hold ``-inf`` logits.
+    """
+    n = check_lengths(y_true=y_true, y_score=z)
+    w = check_sample_weight(sample_weight, n)
+    codes = check_target(y_true, labels=classes).codes()
+    eps = np.finfo(z.dtype).eps
+    if z.ndim == 1:
+        margin = np.where(codes, -z, z)
+        loss = np.logaddexp(0, margin, out=margin)
+    else:
+        index = np.asarray(codes, dtype=np.intp)[:, None]
+        loss = np.take_along_axis(log_softmax(z, axis=1), index, axis=1)[:, 0]
+        np.negative(loss, out=loss)
+    np.clip(loss, -np.log1p(-eps), -np.log(eps), out=loss)
+    total = float(loss.sum()) if w is None else float(np.dot(loss, w))
+    if not normalize:
+        return total
+    weight = n if w is None else float(w.sum())
+    if weight == 0:
+        msg = "sample_weight sums to zero, so the weighted mean is undefined."
+        raise ValueError(msg)
+    return total / weight
+
+
+#: The metrics known by name.  Adding one is one line: the scorer of a loss
+#: is named ``neg_<name>``, that of a score ``<name>``.  Entries whose function
+#: does not exist (yet) are left out of :func:`get_scorer_names`.
+_METRICS = {
+    "log_loss": _Metric("._loss", "log_loss", False, _log_loss_of_logits),
+    "binary_cross_entropy": _Metric("._loss", "binary_cross_entropy", False),
+    "normalized_cross_entropy": _Metric("._loss", "normalized_cross_entropy", False),
+    "brier_score": _Metric("._loss", "brier_score_loss", False),
+    "d2_log_loss_score": _Metric("._loss", "d2_log_loss_score", True),
+}
+
+#: ``response_method`` values and the methods they read, in order of preference.
+_RESPONSE_METHODS = {
+    "auto": ("predict_proba", "decision_function"),
+    "predict_proba": ("predict_proba",),
+    "decision_function": ("decision_function",),
+}
+
+#: Options read by the scorer itself, whatever the metric's signature.
+_SCORER_OPTIONS = ("labels", "pos_label", "from_logits")
+
+#: The type :func:`sklearn.metrics.make_scorer` returns (any metric will do).
+_SklearnScorer = type(_sklearn_make_scorer(_log_loss_of_logits))
+
+
+def _available_metrics():
+    """``{name: (entry, function)}`` for the registered metrics that exist."""
+    found = {}
+    for name, entry in _METRICS.items():
+        func = entry.resolve()
+        if func is not None:
+            found[name] = (entry, func)
+    return found
+
+
+def _scorer_name(name, entry):
+    return name if entry.greater_is_better else f"neg_{name}"
+
+
+def _parameters(func):
+    """``(names, takes_kwargs)`` of the parameters of ``func``, or None."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return None
+    names = frozenset(params)
+    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    return names, takes_kwargs
+
+
+def _metric_of(metric):
+    """Resolve ``metric`` to ``(name or None, entry or None, function)``."""
+    available = _available_metrics()
+    if isinstance(metric, str):
+        if metric not in available:
+            msg = (
+                f"metric must be one of {sorted(available)} or a callable "
+                f"metric(y_true, y_score, **params), got {metric!r}."
+            )
+            raise InvalidParameterError(msg)
+        entry, func = available[metric]
+        return metric, entry, func
+    if not callable(metric):
+        msg = (
+            "metric must be a metric name or a callable metric(y_true, y_score, "
+            f"**params), got {metric!r} of type {type(metric).__name__}."
+        )
+        raise InvalidParameterError(msg)
+    for name, (entry, func) in available.items():
+        if metric is func:
+            return name, entry, func
+    return None, None, metric
+
+
+def _check_signature(func, label, forwarded):
+    """Raise unless ``func(y_true, y_score, **forwarded)`` can be called."""
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(None, None, **forwarded)
+    except TypeError as exc:
+        msg = (
+            f"metric {label} cannot be called as metric(y_true, y_score, "
+            f"**{forwarded!r}): {exc}. Its signature is {label}{signature}."
+        )
+        raise InvalidParameterError(msg) from None
+
+
+def _check_options(params, response_method):
+    """Validate the options the scorer reads; return the response methods."""
+    labels = params.get("labels")
+    if labels is not None:
+        values = np.asarray(labels)
+        distinct = values.ndim == 1 and len(np.unique(values)) == len(values)
+        if not distinct or values.size == 0:
+            msg = f"labels must be a 1-D array-like of distinct labels, got {labels!r}."
+            raise InvalidParameterError(msg)
+    methods = _RESPONSE_METHODS[response_method]
+    if "from_logits" in params:
+        from_logits = check_bool(params["from_logits"], "from_logits")
+        wanted = "decision_function" if from_logits else "predict_proba"
+        if wanted not in methods:
+            msg = (
+                f"from_logits={from_logits} scores {wanted} values, but "
+                f"response_method={response_method!r}."
+            )
+            raise InvalidParameterError(msg)
+        methods = (wanted,)
+    return methods
+
+
+def _func_repr(func):
+    name = getattr(func, "__name__", None)
+    return name if isinstance(name, str) and name != "<lambda>" else repr(func)
+
+
+def _values_equal(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        same_kind = a.shape == b.shape and a.dtype.kind == b.dtype.kind
+        return same_kind and bool(np.all(a == b))
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return a is b
+
+
+def _classes_of(estimator):
+    """Return the fitted ``classes_`` of a classifier; refuse anything else."""
+    name = type(estimator).__name__
+    if is_regressor(estimator):
+        msg = (
+            f"The estimator must be a classifier, got the regressor {name}; "
+            "skbce scorers score predicted class probabilities."
+        )
+        raise TypeError(msg)
+    if not hasattr(estimator, "classes_"):
+        if is_classifier(estimator):
+            check_is_fitted(estimator)
+        msg = (
+            f"The estimator must be a fitted classifier with a classes_ "
+            f"attribute, got {name}."
+        )
+        raise TypeError(msg)
+    return np.asarray(estimator.classes_)
+
+
+def _method_of(estimator, methods, response_method):
+    for method in methods:
+        if hasattr(estimator, method):
+            return method
+    msg = (
+        f"{type(estimator).__name__} has none of the methods {list(methods)} "
+        f"that response_method={response_method!r} reads."
+    )
+    raise AttributeError(msg)
+
+
+def _union_classes(fold_classes, estimator_classes, labels):
+    """Sorted union of the labels of the fold, the estimator and ``labels``."""
+    if labels is None and np.array_equal(fold_classes, estimator_classes):
+        return estimator_classes
+    parts = [estimator_classes, fold_classes]
+    if labels is not None:
+        parts.append(np.asarray(labels))
+    try:
+        return unique_labels(*parts)
+    except (TypeError, ValueError) as exc:
+        msg = (
+            f"The labels of y_true {fold_classes.tolist()} do not match the classes "
+            f"of the estimator {estimator_classes.tolist()}: {exc}"
+        )
+        raise ValueError(msg) from exc
+
+
+def _positive_column(values, estimator_classes, positive, logits):
+    """1-D probability (or logit) of ``positive`` for a two-class problem."""
+    k = len(estimator_classes)
+    if logits:
+        if values.ndim == 2 and values.shape[1] == 1:
+            values = values[:, 0]
+        if k != 2 or values.ndim != 1:
+            msg = (
+                f"decision_function of a classifier with classes "
+                f"{estimator_classes.tolist()} returned shape {values.shape}; "
+                "expected 1-D decision values of a two-class classifier."
+            )
+            raise ValueError(msg)
+        return values if positive == estimator_classes[1] else -values
+    hit = np.flatnonzero(estimator_classes == positive)
+    if hit.size:
+        return values[:, hit[0]]
+    return np.zeros(values.shape[0], dtype=values.dtype)
+
+
+def _aligned_matrix(values, estimator_classes, classes, logits):
+    """One column per class of ``classes``: unseen classes get 0 (or -inf logits)."""
+    if logits and values.ndim == 1:
+        if len(estimator_classes) != 2:
+            msg = (
+                f"decision_function returned 1-D values but the classifier has "
+                f"classes {estimator_classes.tolist()}."
+            )
+            raise ValueError(msg)
+        values = np.column_stack([np.zeros_like(values), values])
+    if values.shape[1] == len(classes):
+        return values
+    fill = -np.inf if logits else 0
+    full = np.full((values.shape[0], len(classes)), fill, dtype=values.dtype)
+    full[:, np.searchsorted(classes, estimator_classes)] = values
+    return full
+
+
+def _response_array(values, estimator_classes, method):
+    values = np.asarray(values)
+    if values.dtype.kind != "f":
+        values = values.astype(np.float64)
+    k = len(estimator_classes)
+    expected = values.ndim == 2 and values.shape[1] == k
+    if method == "decision_function":
+        expected = expected or (values.ndim == 1 and k == 2)
+    if not expected:
+        msg = (
+            f"{method} returned an array of shape {values.shape}, which does not "
+            f"match the classifier's classes {estimator_classes.tolist()}."
+        )
+        raise ValueError(msg)
+    return values
+
+
+class _MetricScorer(_SklearnScorer):
+    """Scorer of an skbce metric (or a callable) built by :func:`make_scorer`.
+
+    A subclass of the type :func:`sklearn.metrics.make_scorer` returns, so it
+    works wherever ``scoring=`` does, with scikit-learn's metadata routing
+    (``set_score_request``).  Call it as ``scorer(estimator, X, y_true)``;
+    greater is better.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skbce import make_scorer
+    >>> X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    >>> clf = LogisticRegression().fit(X, y)
+    >>> scorer = make_scorer("log_loss")
+    >>> scorer
+    make_scorer('log_loss')
+    >>> float(scorer(clf, X, y))
+    -0.3475...
+    """
+
+    def __init__(self, metric, name, entry, func, response_method, sign, params):
+        methods = _check_options(params, response_method)
+        super().__init__(
+            func, sign, params, methods[0] if len(methods) == 1 else methods
+        )
+        self._metric = metric if name is None else name
+        self._entry = entry
+        self._methods = methods
+        self._response = response_method
+        self._accepts = _parameters(func)
+
+    def _takes(self, param):
+        return self._accepts is not None and param in self._accepts[0]
+
+    def _score(self, method_caller, estimator, X, y_true, **kwargs):
+        """Score ``estimator`` on ``X`` against ``y_true``; greater is better.
+
+        ``method_caller`` (scikit-learn's cache of predictions) is not used:
+        its cache is keyed by method name only, and the cached binary
+        predictions of other scorers may be those of another ``pos_label``.
+        """
+        params = {**self._kwargs, **kwargs}
+        estimator_classes = _classes_of(estimator)
+        method = _method_of(estimator, self._methods, self._response)
+        if y_true is None:
+            msg = "skbce scorers need the true labels y_true, got None."
+            raise TypeError(msg)
+        values = _response_array(
+            getattr(estimator, method)(X), estimator_classes, method
+        )
+        logits = method == "decision_function"
+        labels = params.pop("labels", None)
+        pos_label = params.pop("pos_label", None)
+        params.pop("from_logits", None)
+        y, fold_classes = _labels_of(y_true, "y_true")
+        classes = _union_classes(fold_classes, estimator_classes, labels)
+        if len(classes) == 2:
+            if pos_label is None:
+                positive = classes[1]
+            elif pos_label in classes.tolist():
+                positive = pos_label
+            else:
+                msg = f"pos_label={pos_label!r} is not a class: {classes.tolist()}."
+                raise ValueError(msg)
+            y_score = _positive_column(values, estimator_classes, positive, logits)
+            y_true = (y == positive).astype(np.int8)
+            classes = np.array([0, 1])
+        else:
+            if pos_label is not None:
+                msg = (
+                    f"pos_label={pos_label!r} applies to two classes, but there are "
+                    f"{len(classes)}: {classes.tolist()}."
+                )
+                raise ValueError(msg)
+            y_score = _aligned_matrix(values, estimator_classes, classes, logits)
+        return self._sign * self._call_metric(y_true, y_score, classes, logits, params)
+
+    def _call_metric(self, y_true, y_score, classes, logits, params):
+        if self._takes("labels"):
+            params["labels"] = classes
+        if logits and self._entry is not None and self._entry.logits is not None:
+            return self._entry.logits(y_true, y_score, classes, **params)
+        if self._takes("from_logits"):
+            params["from_logits"] = logits
+        elif logits:
+            y_score = (
+                expit(y_score)
+                if y_score.ndim == 1
+                else np.exp(log_softmax(y_score, axis=1))
+            )
+        return self._score_func(y_true, y_score, **params)
+
+    def __repr__(self):
+        if isinstance(self._metric, str):
+            args = [repr(self._metric)]
+        else:
+            args = [_func_repr(self._metric)]
+            args.append(f"greater_is_better={self._sign > 0}")
+        if self._response != "auto":
+            args.append(f"response_method={self._response!r}")
+        args += [f"{k}={v!r}" for k, v in self._kwargs.items()]
+        return f"make_scorer({', '.join(args)})"
+
+    def _state(self):
+        return (self._metric, self._response, self._sign, sorted(self._kwargs))
+
+    def __eq__(self, other):
+        if type(other) is not type(self) or self._state() != other._state():
+            return False
+        if not all(_values_equal(v, other._kwargs[k]) for k, v in self._kwargs.items()):
+            return False
+        return repr(self.get_metadata_routing()) == repr(other.get_metadata_routing())
+
+    def __hash__(self):
+        metric = self._metric if isinstance(self._metric, str) else id(self._metric)
+        return hash((type(self), metric, self._response, self._sign))
+
+
+def make_scorer(
+    metric="log_loss",
+    *,
+    response_method="auto",
+    greater_is_better=None,
+    **metric_params,
+):
+    """Make a scorer of an skbce metric, for ``scoring=`` anywhere in scikit-learn.
+
+    The scorer calls the classifier's ``predict_proba`` (or
+    ``decision_function``), lines its columns up with the classes, and
+    returns the metric; losses are negated, so greater is better for every
+    scorer.  ``make_scorer()`` gives the numbers of scikit-learn's
+    ``"neg_log_loss"`` where that is defined, and also works where it fails:
+
+    - **Classes missing from a fold.**  The classes are the sorted union of
+      the estimator's ``classes_``, the labels of the fold and ``labels``;
+      classes the model never saw get probability 0 (then the clipping of
+      the metric), so a fold with one class, or a model trained without a
+      class, gives a finite, correct value instead of NaN.
+    - **Estimators without predict_proba.**  With ``response_method="auto"``,
+      classifiers that only have ``decision_function`` (``LinearSVC``,
+      ``RidgeClassifier``, ...) are scored on their decision values read as
+      logits: the log loss becomes the logistic loss of the margin (binary)
+      or the softmax cross-entropy of the decision values (multiclass).
+      Metrics that take ``from_logits`` receive the decision values with
+      ``from_logits=True``; other metrics receive ``expit`` (binary) or
+      ``softmax`` (multiclass) of them.
+
+    Parameters
+    ----------
+    metric : str or callable, default="log_loss"
+        The metric: a name from ``"log_loss"``, ``"binary_cross_entropy"``,
+        ``"normalized_cross_entropy"``, ``"brier_score"``,
+        ``"d2_log_loss_score"`` (and other skbce metrics, see
+        :func:`get_scorer_names`), or a callable ``metric(y_true, y_score,
+        **params)``.  For two classes, ``y_true`` is passed as 1 for the
+        positive class and 0 otherwise and ``y_score`` is the probability (or
+        logit) of the positive class; for more classes ``y_true`` holds the
+        labels and ``y_score`` one column per class of the sorted union of
+        classes.  ``labels`` is passed when the metric takes it.
+    response_method : {"auto", "predict_proba", "decision_function"}, \
+            default="auto"
+        The estimator method to score: ``"auto"`` takes ``predict_proba`` if
+        the estimator has it, else ``decision_function``;
+        ``"predict_proba"`` is scikit-learn's strict behaviour.
+    greater_is_better : bool, default=None
+        Whether the callable ``metric`` is a score (True) or a loss (False,
+        the scorer negates it).  ``None`` means True for callables, as in
+        :func:`sklearn.metrics.make_scorer`; named metrics know their
+        direction.
+    **metric_params
+        Passed to the metric, for example ``pos_weight=3.0`` or
+        ``sample_weight``.  The scorer reads three of them itself, whatever
+        the metric: ``labels`` (all the classes; the union above), ``pos_label``
+        (the positive class of two; by default the greater label) and
+        ``from_logits`` (True scores ``decision_function`` values, False
+        ``predict_proba``).
+
+    Returns
+    -------
+    scorer : callable
+        A scikit-learn scorer (a subclass of the type
+        :func:`sklearn.metrics.make_scorer` returns), called as
+        ``scorer(estimator, X, y_true, **metadata)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an unknown metric name (the message lists the known ones), a
+        callable that cannot take ``(y_true, y_score, **metric_params)``, or
+        a ``response_method`` not among the allowed values.  When called,
+        for a regressor or any estimator without ``classes_`` (TypeError).
+
+    See Also
+    --------
+    get_scorer : The scorers by name, e.g. ``"neg_log_loss"``.
+    sklearn.metrics.make_scorer : scikit-learn's function.
+
+    Examples
+    --------
+    Unshuffled folds of sorted labels: the first and last test folds hold one
+    class each, where scikit-learn's ``"neg_log_loss"`` gives NaN.
+
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import KFold, cross_val_score
+    >>> from sklearn.svm import LinearSVC
+    >>> from skbce import make_scorer
+    >>> X = [[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]]
+    >>> y = [0, 0, 0, 1, 1, 1]
+    >>> scorer = make_scorer()
+    >>> cross_val_score(LogisticRegression(), X, y, cv=KFold(3), scoring=scorer)
+    array([-0.2886..., -0.4794..., -0.2887...])
+
+    A classifier without ``predict_proba`` is scored on its decision values:
+
+    >>> cross_val_score(LinearSVC(), X, y, cv=KFold(3), scoring=scorer)
+    array([-0.4762..., -0.5956..., -0.3588...])
+
+    Options of the metric pass through:
+
+    >>> make_scorer("binary_cross_entropy", pos_weight=3.0)
+    make_scorer('binary_cross_entropy', pos_weight=3.0)
+    """
+    if not isinstance(response_method, str) or response_method not in _RESPONSE_METHODS:
+        msg = (
+            f"response_method must be one of {list(_RESPONSE_METHODS)}, "
+            f"got {response_method!r}."
+        )
+        raise InvalidParameterError(msg)
+    name, entry, func = _metric_of(metric)
+    if greater_is_better is not None:
+        check_bool(greater_is_better, "greater_is_better")
+        if entry is not None and greater_is_better != entry.greater_is_better:
+            direction = "a score" if entry.greater_is_better else "a loss"
+            msg = (
+                f"greater_is_better={greater_is_better} contradicts metric {name!r}, "
+                f"which is {direction}; leave greater_is_better=None."
+            )
+            raise InvalidParameterError(msg)
+    elif entry is None:
+        greater_is_better = True
+    else:
+        greater_is_better = entry.greater_is_better
+    forwarded = {k: v for k, v in metric_params.items() if k not in _SCORER_OPTIONS}
+    label = repr(name) if name is not None else _func_repr(func)
+    _check_signature(func, label, forwarded)
+    sign = 1 if greater_is_better else -1
+    return _MetricScorer(
+        metric, name, entry, func, response_method, sign, metric_params
+    )
+
+
+def get_scorer_names():
+    """Names of the skbce scorers, for :func:`get_scorer`.
+
+    A loss ``<metric>`` gives the scorer ``neg_<metric>`` (negated, so that
+    greater is better), a score ``<metric>`` the scorer ``<metric>``.
+
+    Returns
+    -------
+    names : list of str
+        Sorted names.
+
+    See Also
+    --------
+    get_scorer : The scorer of a name.
+
+    Examples
+    --------
+    >>> from skbce import get_scorer_names
+    >>> "neg_log_loss" in get_scorer_names()
+    True
+    """
+    return sorted(_scorer_name(n, e) for n, (e, _) in _available_metrics().items())
+
+
+def get_scorer(name):
+    """Return the skbce scorer of a name, such as ``"neg_log_loss"``.
+
+    ``get_scorer("neg_log_loss")`` equals ``make_scorer("log_loss")``: a new
+    scorer at each call.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`get_scorer_names`: ``"neg_log_loss"``,
+        ``"neg_binary_cross_entropy"``, ``"neg_normalized_cross_entropy"``,
+        ``"neg_brier_score"``, ``"d2_log_loss_score"``, ...
+
+    Returns
+    -------
+    scorer : callable
+        The scorer, as :func:`make_scorer` builds it.
+
+    See Also
+    --------
+    make_scorer : Scorers with options, or of any callable.
+
+    Examples
+    --------
+    >>> from skbce import get_scorer
+    >>> get_scorer("neg_log_loss")
+    make_scorer('log_loss')
+    """
+    metrics = {_scorer_name(n, e): n for n, (e, _) in _available_metrics().items()}
+    if not isinstance(name, str) or name not in metrics:
+        msg = f"name must be one of {sorted(metrics)}, got {name!r}."
+        raise InvalidParameterError(msg)
+    return make_scorer(metrics[name])
