@@ -68,6 +68,11 @@ class LossSums(NamedTuple):
         return LossSums(self.loss + other.loss, self.weight + other.weight, cw)
 
 
+def total_weight(w):
+    """Sum of weights in float64, whatever their dtype (as :func:`numpy.average`)."""
+    return float(np.add.reduce(w, dtype=np.float64))
+
+
 def clip_bounds(dtype):
     """``(eps, 1 - eps)`` for ``dtype``: probabilities are clipped to this range."""
     eps = np.finfo(dtype).eps
@@ -112,7 +117,7 @@ def _binary_sums(target, p, w, *, class_totals=False):
         else:
             wb = w[block]
             loss -= float(np.dot(q, wb))
-            weight += wb.sum()
+            weight += total_weight(wb)
             if class_totals:
                 positive += float(np.dot(t, wb))
     if w is None:
@@ -169,7 +174,7 @@ def _gather_sums(target, P, w, *, class_totals=False):
         else:
             wb = w[block]
             loss -= float(np.dot(q, wb))
-            weight += wb.sum()
+            weight += total_weight(wb)
             if class_totals:
                 class_weight += np.bincount(codes, weights=wb, minlength=k)
     if w is None:
@@ -478,7 +483,7 @@ def _logit_sums(target, z, w):
         else:
             wb = w[block]
             loss += float(np.dot(ab, wb)) + float(np.dot(mb, wb))
-            weight += wb.sum()
+            weight += total_weight(wb)
     return LossSums(loss, n if w is None else weight)
 
 
@@ -687,7 +692,7 @@ def binary_cross_entropy(
         acc = _accumulator(s.dtype)
         total = sum(float(np.add.reduce(loss, dtype=acc)) for _, loss in blocks)
         _warn_infinite(np.array(total), clip)
-        weight = s.shape[0] if w is None else w.sum()
+        weight = s.shape[0] if w is None else total_weight(w)
         sums = LossSums(total, weight)
     dtype = s.dtype if w is None else np.result_type(s.dtype, w.dtype)
     if reduction == "sum":
@@ -776,7 +781,7 @@ def normalized_cross_entropy(
         raise ValueError(msg)
     if baseline is None:
         t = target.codes() if isinstance(target, Target) else target
-        weight = s.shape[0] if w is None else w.sum()
+        weight = s.shape[0] if w is None else total_weight(w)
         _check_weight_sum(weight)
         baseline = float(np.sum(t, dtype=np.float64) if w is None else np.dot(t, w)) / weight
         if not 0 < baseline < 1:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.utils import check_array
+from sklearn.utils import check_array as _sklearn_check_array
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 __all__ = [
@@ -31,6 +31,22 @@ FLOAT_DTYPES = (np.float64, np.float32, np.float16)
 #: Largest number of distinct labels found by repeated comparison before
 #: falling back to a sort.
 _PEEL_LIMIT = 8
+
+
+def check_array(array, *, input_name, **kwargs):
+    """:func:`sklearn.utils.check_array`, with errors that name the argument.
+
+    scikit-learn's own messages ("Complex data not supported", "Found array
+    with dim 3") do not always say which input is wrong; this prefixes the
+    argument's name and keeps the exception type.
+    """
+    try:
+        return _sklearn_check_array(array, input_name=input_name, **kwargs)
+    except (ValueError, TypeError) as exc:
+        text = str(exc)
+        if input_name in text:
+            raise
+        raise type(exc)(f"{input_name}: {text}") from exc
 
 
 class InvalidParameterError(ValueError, TypeError):
