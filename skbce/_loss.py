@@ -430,9 +430,9 @@ def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None):
         a, relu = softplus_parts(s)
         if hard:
             # relu((1 - 2t) z) = relu(z) - t z, exact for t in {0, 1}
-            loss = a + relu - tf * s
+            loss = a + (relu - tf * s)
         else:
-            loss = tf * (a + relu - s)
+            loss = tf * (a + (relu - s))
             loss_neg = (1 - tf) * (a + relu)
             loss = (loss if pos_weight is None else loss * pos_weight) + loss_neg
             return loss
