@@ -19,9 +19,13 @@ mpmath.mp.dps = 60
 
 
 def mp_logit_loss(t, z):
-    """softplus(z) - t z at 60 digits, as a float64."""
+    """t softplus(-z) + (1 - t) softplus(z) at 60 digits, as a float64.
+
+    Written without the cancellation of ``softplus(z) - t z``, which would cost
+    the reference its precision for large ``z``.
+    """
     z = mpmath.mpf(float(z))
-    return float(mpmath.log1p(mpmath.exp(z)) - t * z)
+    return float(t * mpmath.log1p(mpmath.exp(-z)) + (1 - t) * mpmath.log1p(mpmath.exp(z)))
 
 
 @pytest.fixture
