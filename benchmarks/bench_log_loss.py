@@ -15,6 +15,7 @@ clipped ``p``, the floor a user would write by hand.
 import argparse
 import time
 import tracemalloc
+from functools import partial
 
 import numpy as np
 from sklearn import metrics as sk
@@ -81,20 +82,21 @@ def main(argv=None):
     print("-" * len(header))
     for name, n, y, p, kwargs in cases(args.quick):
         repeat = 2 if n >= 10**7 or p.ndim == 2 else 5
-        ours = best_time(lambda: skbce.log_loss(y, p, **kwargs), repeat + 3)
-        theirs = best_time(lambda: sk.log_loss(y, p, **kwargs), repeat)
-        ours_value = skbce.log_loss(y, p, **kwargs)
-        theirs_value = sk.log_loss(y, p, **kwargs)
-        assert np.isclose(ours_value, theirs_value, rtol=1e-9), (ours_value, theirs_value)
-        mem_ours = peak_memory(lambda: skbce.log_loss(y, p, **kwargs))
-        mem_theirs = peak_memory(lambda: sk.log_loss(y, p, **kwargs))
+        run_ours = partial(skbce.log_loss, y, p, **kwargs)
+        run_theirs = partial(sk.log_loss, y, p, **kwargs)
+        ours = best_time(run_ours, repeat + 3)
+        theirs = best_time(run_theirs, repeat)
+        assert np.isclose(run_ours(), run_theirs(), rtol=1e-9), (run_ours(), run_theirs())
+        mem_ours = peak_memory(run_ours)
+        mem_theirs = peak_memory(run_theirs)
         print(
             f"{name:<28} {n:>9.0e} {theirs:>11.1f} {ours:>9.2f} {theirs / ours:>6.1f}x "
             f"{mem_theirs:>12.1f} {mem_ours:>10.2f}"
         )
         if name.startswith("binary int"):
-            floor = best_time(lambda: numpy_one_liner(y, p), repeat + 3)
-            mem_floor = peak_memory(lambda: numpy_one_liner(y, p))
+            run_floor = partial(numpy_one_liner, y, p)
+            floor = best_time(run_floor, repeat + 3)
+            mem_floor = peak_memory(run_floor)
             print(
                 f"{'  numpy one-liner':<28} {n:>9.0e} {floor:>11.1f} {ours:>9.2f} "
                 f"{floor / ours:>6.1f}x {mem_floor:>12.1f} {mem_ours:>10.2f}"

@@ -6,6 +6,7 @@ from ._breakdown import LogLossBreakdown, log_loss_breakdown
 from ._gradient import bce_gradient_hessian
 from ._loss import (
     binary_cross_entropy,
+    brier_score_loss,
     d2_log_loss_score,
     log_loss,
     normalized_cross_entropy,
@@ -21,6 +22,7 @@ __all__ = [
     "__version__",
     "bce_gradient_hessian",
     "binary_cross_entropy",
+    "brier_score_loss",
     "d2_log_loss_score",
     "log_loss",
     "log_loss_breakdown",

@@ -119,7 +119,9 @@ class LogLossBreakdown:
             )
         ]
         widths = [max(len(r[j]) for r in [head, *rows]) for j in range(len(head))]
-        lines = ["  ".join(v.rjust(wd) for v, wd in zip(r, widths, strict=True)) for r in [head, *rows]]
+        lines = [
+            "  ".join(v.rjust(wd) for v, wd in zip(r, widths, strict=True)) for r in [head, *rows]
+        ]
         if len(self) > 20:
             lines.append(f"... ({len(self) - 20} more samples)")
         lines.append(
@@ -194,12 +196,12 @@ def log_loss_breakdown(
         bounds = _check_clip(clip, s.dtype)
         p = s
         corrected = np.where(t, s, 1 - s)
-        n_clipped = 0 if bounds is None else int(
-            np.count_nonzero((corrected < bounds[0]) | (corrected > bounds[1]))
+        n_clipped = (
+            0
+            if bounds is None
+            else int(np.count_nonzero((corrected < bounds[0]) | (corrected > bounds[1])))
         )
-    losses = elementwise_bce(
-        t, s, from_logits=from_logits, bounds=None if from_logits else bounds
-    )
+    losses = elementwise_bce(t, s, from_logits=from_logits, bounds=None if from_logits else bounds)
     weight = np.ones_like(losses) if w is None else w.astype(losses.dtype)
     weighted = losses * weight
     total_sum = weighted.sum()
@@ -221,6 +223,4 @@ def log_loss_breakdown(
         "weight": weight,
         "share": share,
     }
-    return LogLossBreakdown(
-        columns, total=total, n_clipped=n_clipped, pos_label=target.classes[1]
-    )
+    return LogLossBreakdown(columns, total=total, n_clipped=n_clipped, pos_label=target.classes[1])

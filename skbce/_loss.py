@@ -15,13 +15,15 @@ from scipy.special import xlogy
 from sklearn.exceptions import UndefinedMetricWarning
 
 from ._validation import (
+    InvalidParameterError,
     Target,
     as_positive_column,
+    binary_target,
     check_bool,
     check_lengths,
     check_n_columns,
-    check_probability_range,
     check_proba,
+    check_probability_range,
     check_sample_weight,
     check_scores,
     check_target,
@@ -31,6 +33,7 @@ from ._validation import (
 
 __all__ = [
     "binary_cross_entropy",
+    "brier_score_loss",
     "d2_log_loss_score",
     "log_loss",
     "normalized_cross_entropy",
@@ -369,9 +372,7 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
             stacklevel=2,
         )
         return float("nan")
-    sums, dtype = _log_loss_sums(
-        y_true, y_proba, sample_weight, labels, class_totals=True
-    )
+    sums, dtype = _log_loss_sums(y_true, y_proba, sample_weight, labels, class_totals=True)
     _check_weight_sum(sums.weight)
     return 1.0 - float(dtype.type(sums.loss)) / prior_log_loss_sum(sums)
 
@@ -706,8 +707,7 @@ def _warn_infinite(losses, clip):
         count = int(np.count_nonzero(np.isinf(losses)))
         what = f"{count} samples have" if losses.ndim else "Some samples have"
         warnings.warn(
-            f"{what} probability 0 for their true class and an infinite loss "
-            "(clip=None).",
+            f"{what} probability 0 for their true class and an infinite loss (clip=None).",
             RuntimeWarning,
             stacklevel=3,
         )
@@ -797,3 +797,104 @@ def normalized_cross_entropy(
         y_true, s, from_logits=from_logits, pos_label=pos_label, sample_weight=w
     )
     return loss / binary_entropy(baseline)
+
+
+# --- Brier score ------------------------------------------------------------------
+
+
+def _squared_error_sums(target, P, w):
+    """Sum over samples of ``w * sum_k (onehot_k - P_k)^2``, in blocks."""
+    total = 0.0
+    binary = P.ndim == 1
+    step = BLOCK if binary else max(1, BLOCK // P.shape[1])
+    for start in range(0, P.shape[0], step):
+        block = slice(start, start + step)
+        codes = target.codes(block)
+        if binary:
+            err = codes - P[block]
+            per_sample = 2 * err * err  # both columns of the one-hot encoding
+        else:
+            Pb = P[block]
+            picked = np.take_along_axis(Pb, np.asarray(codes, np.intp)[:, None], 1)[:, 0]
+            per_sample = np.einsum("ij,ij->i", Pb, Pb) - 2 * picked + 1
+        if w is None:
+            total += float(np.add.reduce(per_sample, dtype=np.float64))
+        else:
+            total += float(np.dot(per_sample, w[block]))
+    return total
+
+
+def brier_score_loss(
+    y_true, y_proba, *, sample_weight=None, pos_label=None, labels=None, scale_by_half="auto"
+):
+    r"""Brier score: the mean squared error of predicted probabilities.
+
+    The smaller the better, minimum zero.  A strictly proper scoring rule,
+    like the log loss, but bounded: a confident miss costs 1 (binary), not
+    36 nats.  For :math:`C` classes,
+    :math:`\frac{1}{\sum_i w_i} \sum_i w_i \sum_c (y_{ic} - p_{ic})^2`, which
+    lies in ``[0, 2]``; for binary data it is customarily halved to
+    :math:`\frac{1}{\sum_i w_i} \sum_i w_i (y_i - p_i)^2` in ``[0, 1]``.
+    Agrees with :func:`sklearn.metrics.brier_score_loss` (scikit-learn >= 1.7).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True class labels.
+    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probabilities: of the positive class (1-D), or one column
+        per class in sorted label order.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class for 1-D ``y_proba``; by default the greater label.
+    labels : array-like, default=None
+        All class labels, for 2-D ``y_proba``.
+    scale_by_half : bool or "auto", default="auto"
+        Halve the score; ``"auto"`` halves it for two classes only.
+
+    Returns
+    -------
+    score : float
+        The Brier score.
+
+    See Also
+    --------
+    log_loss : The logarithmic scoring rule.
+
+    References
+    ----------
+    .. [1] G. W. Brier (1950). Verification of forecasts expressed in terms of
+       probability. Monthly Weather Review 78(1), 1-3.
+
+    Examples
+    --------
+    >>> from skbce import brier_score_loss
+    >>> brier_score_loss([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3])
+    0.0375
+    >>> brier_score_loss(["eggs", "ham", "spam"],
+    ...                  [[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.2, 0.2, 0.6]])
+    0.146...
+    """
+    if not (isinstance(scale_by_half, bool | np.bool_) or scale_by_half == "auto"):
+        msg = f"scale_by_half must be a bool or 'auto', got {scale_by_half!r}."
+        raise InvalidParameterError(msg)
+    P = check_proba(y_proba)
+    n = check_lengths(y_true=y_true, y_proba=P)
+    w = check_sample_weight(sample_weight, n)
+    if P.ndim == 1 or P.shape[1] == 1:
+        P = as_positive_column(P, "y_proba")
+        target = binary_target(y_true, pos_label=pos_label)
+        n_classes = 2
+    else:
+        target = check_target(y_true, labels=labels)
+        if np.any(np.abs(P.sum(axis=1) - 1) > _row_sum_tolerance(P.dtype)):
+            _warn_rows_do_not_sum_to_one()
+        check_n_columns(target, P.shape[1], labels)
+        n_classes = P.shape[1]
+    weight = n if w is None else total_weight(w)
+    _check_weight_sum(weight)
+    score = _squared_error_sums(target, P, w) / weight
+    if scale_by_half == "auto":
+        scale_by_half = n_classes < 3
+    return score / 2 if scale_by_half else score

@@ -7,7 +7,6 @@ Public functions call these helpers once, at the edge; the kernels in
 import numbers
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from sklearn.utils import check_array as _sklearn_check_array
@@ -147,9 +146,7 @@ def check_sample_weight(sample_weight, n_samples):
         msg = f"sample_weight must be a 1-D array, got an array of shape {w.shape}."
         raise ValueError(msg)
     if w.shape[0] != n_samples:
-        msg = (
-            f"sample_weight has {w.shape[0]} elements, but there are {n_samples} samples."
-        )
+        msg = f"sample_weight has {w.shape[0]} elements, but there are {n_samples} samples."
         raise ValueError(msg)
     if w.dtype.kind == "c":
         msg = "sample_weight must be real, got complex values."
@@ -248,8 +245,7 @@ def _labels_of(y_true, name):
     kind = type_of_target(y_true, input_name=name)
     if kind not in ("binary", "multiclass"):
         msg = (
-            f"{name} must hold class labels (binary or multiclass), got a target "
-            f"of type {kind!r}."
+            f"{name} must hold class labels (binary or multiclass), got a target of type {kind!r}."
         )
         raise ValueError(msg)
     y = np.asarray(y_true)

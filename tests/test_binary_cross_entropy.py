@@ -162,9 +162,7 @@ def test_pos_label_selects_positive_class():
     assert binary_cross_entropy(["a", "b"], [0.9, 0.2], pos_label="a") == pytest.approx(
         -np.mean(np.log([0.9, 0.8]))
     )
-    assert binary_cross_entropy([-1, 1], [0.1, 0.8]) == pytest.approx(
-        -np.mean(np.log([0.9, 0.8]))
-    )
+    assert binary_cross_entropy([-1, 1], [0.1, 0.8]) == pytest.approx(-np.mean(np.log([0.9, 0.8])))
 
 
 def test_sample_weight_normalisation_differs_from_torch_by_design():
@@ -223,7 +221,11 @@ def test_nce_of_base_rate_prediction_is_one():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"baseline": 1.0}, "baseline"), ({"baseline": "x"}, "baseline"), ({"y_true": [1, 1]}, "single class")],
+    [
+        ({"baseline": 1.0}, "baseline"),
+        ({"baseline": "x"}, "baseline"),
+        ({"y_true": [1, 1]}, "single class"),
+    ],
     ids=["baseline one", "baseline str", "single class"],
 )
 def test_nce_bad_input(kwargs, match):

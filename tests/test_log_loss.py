@@ -57,9 +57,7 @@ def test_confident_miss_costs_minus_log_eps(dtype, cost):
     assert log_loss(y, p) == pytest.approx(-np.log(np.finfo(dtype).eps), rel=1e-6)
 
 
-@pytest.mark.parametrize(
-    "p", [0.0, 1e-300, 5e-324, 1e-17, 1.0, 1 - 1e-17], ids=lambda v: f"p={v}"
-)
+@pytest.mark.parametrize("p", [0.0, 1e-300, 5e-324, 1e-17, 1.0, 1 - 1e-17], ids=lambda v: f"p={v}")
 def test_extreme_probabilities_are_finite_and_match_sklearn(p):
     y = [0, 1, 1, 0]
     proba = [p, p, 0.5, 0.5]
@@ -136,9 +134,7 @@ def test_integer_weights_equal_repeated_rows(data):
 @given(labels_and_probas, st.floats(1e-3, 1e3))
 def test_unit_and_scaled_weights(data, scale):
     y, p, counts = data
-    assert log_loss(y, p, sample_weight=np.ones(len(y))) == pytest.approx(
-        log_loss(y, p), rel=1e-12
-    )
+    assert log_loss(y, p, sample_weight=np.ones(len(y))) == pytest.approx(log_loss(y, p), rel=1e-12)
     w = np.asarray(counts, dtype=float)
     assert log_loss(y, p, sample_weight=scale * w) == pytest.approx(
         log_loss(y, p, sample_weight=w), rel=1e-12
@@ -178,9 +174,7 @@ def test_inputs_are_not_modified(binary_data):
 
 def test_string_labels_positive_class_is_the_greater():
     p = [0.9, 0.2, 0.7]
-    assert log_loss(["spam", "ham", "spam"], p) == pytest.approx(
-        log_loss([1, 0, 1], p), rel=1e-15
-    )
+    assert log_loss(["spam", "ham", "spam"], p) == pytest.approx(log_loss([1, 0, 1], p), rel=1e-15)
 
 
 def test_labels_with_absent_class():
