@@ -61,6 +61,15 @@ SMOOTH_GRID = (1 << 14) + 1
 _EPS = float(np.finfo(np.float64).eps)
 
 
+def _dot(a, b):
+    """Inner product of two 1-D arrays, as a Python float.
+
+    ``np.einsum`` runs a single-threaded SIMD loop; ``np.dot`` calls a BLAS
+    whose threads stall when the machine is busy.
+    """
+    return float(np.einsum("i,i->", a, b))
+
+
 # --- results ----------------------------------------------------------------
 
 
@@ -326,7 +335,7 @@ class _Binning:
         self.sum_p = np.zeros(nb)
         self.sum_y = np.zeros(nb)
 
-    def add_block(self, start, stop, p, y, w, wy):
+    def add_block(self, start, stop, p, y, w, wy, buf):
         b = self.bounds
         i0 = int(np.searchsorted(b, start, side="right")) - 1
         i1 = int(np.searchsorted(b, stop, side="left"))
@@ -340,7 +349,8 @@ class _Binning:
             self.sum_y[sel] += np.add.reduceat(y, idx, dtype=np.float64)
         else:
             self.weight[sel] += np.add.reduceat(w, idx)
-            self.sum_p[sel] += np.add.reduceat(w * p, idx)
+            np.multiply(w, p, out=buf)
+            self.sum_p[sel] += np.add.reduceat(buf, idx)
             self.sum_y[sel] += np.add.reduceat(wy, idx)
 
     def finish(self, weighted):
@@ -361,45 +371,66 @@ def _main_pass(p_s, y_s, w_s, binnings, grid):
 
     Returns a dict of sums and fills the binnings.  ``grid`` points carry the
     linearly binned masses of ``w * (p - y)`` and ``w`` for the smooth ECE.
+    Every temporary lives in a buffer allocated once.
     """
     n = p_s.shape[0]
     m1 = grid - 1
     resid = np.zeros(grid)
     mass = np.zeros(grid)
     brier = sp_num = sp_var = sum_p = 0.0
+    size = min(n, BLOCK)
+    d_buf, a_buf, v_buf, u_buf, s_buf = (np.empty(size) for _ in range(5))
+    wd_buf = np.empty(size) if w_s is not None else None
+    wy_buf = np.empty(size) if w_s is not None else None
+    j_buf = np.empty(size, dtype=np.intp)
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
+        k = stop - start
         p = p_s[start:stop]
         y = y_s[start:stop]
-        w = None if w_s is None else w_s[start:stop]
-        d = p - y  # residual, prediction minus outcome
-        wd = d if w is None else d * w
-        wy = None if w is None else np.where(y, w, 0.0)
-        brier += float(np.dot(wd, d))
-        sum_p += float(np.sum(p)) if w is None else float(np.dot(w, p))
-        a = 1.0 - 2.0 * p
-        sp_num -= float(np.dot(wd, a))
-        v = a * a
+        d, a, v, u, s, j = d_buf[:k], a_buf[:k], v_buf[:k], u_buf[:k], s_buf[:k], j_buf[:k]
+        np.subtract(p, y, out=d)  # residual, prediction minus outcome
+        if w_s is None:
+            w = wy = None
+            wd = d
+            sum_p += float(np.add.reduce(p))
+        else:
+            w = w_s[start:stop]
+            wd, wy = wd_buf[:k], wy_buf[:k]
+            np.multiply(d, w, out=wd)
+            np.multiply(w, y, out=wy)
+            sum_p += _dot(w, p)
+        brier += _dot(wd, d)
+        np.multiply(p, -2.0, out=a)
+        a += 1.0
+        sp_num -= _dot(wd, a)
+        np.multiply(a, a, out=v)
         v *= p
-        v *= 1.0 - p
-        sp_var += float(np.sum(v)) if w is None else float(np.dot(v, w))
+        np.subtract(1.0, p, out=s)
+        v *= s
+        sp_var += float(np.add.reduce(v)) if w is None else _dot(v, w)
         for binning in binnings:
-            binning.add_block(start, stop, p, y, w, wy)
+            binning.add_block(start, stop, p, y, w, wy, s)
         # Linear binning onto the grid: p is sorted, so j is too.
-        u = p * m1
-        j = u.astype(np.intp)
+        np.multiply(p, m1, out=u)
+        np.copyto(j, u, casting="unsafe")  # floor, as u >= 0
         np.minimum(j, m1 - 1, out=j)
         u -= j  # fraction towards the next grid point
         j0, j1 = int(j[0]), int(j[-1]) + 1
         j -= j0
         span = j1 - j0
-        frac_r = wd * u
-        resid[j0:j1] += np.bincount(j, weights=wd - frac_r, minlength=span)
-        resid[j0 + 1 : j1 + 1] += np.bincount(j, weights=frac_r, minlength=span)
-        frac_m = u if w is None else w * u
-        rest_m = 1.0 - u if w is None else w - frac_m
-        mass[j0:j1] += np.bincount(j, weights=rest_m, minlength=span)
-        mass[j0 + 1 : j1 + 1] += np.bincount(j, weights=frac_m, minlength=span)
+        np.multiply(wd, u, out=s)
+        resid[j0 + 1 : j1 + 1] += np.bincount(j, weights=s, minlength=span)
+        np.subtract(wd, s, out=s)
+        resid[j0:j1] += np.bincount(j, weights=s, minlength=span)
+        if w is not None:
+            u *= w
+        mass[j0 + 1 : j1 + 1] += np.bincount(j, weights=u, minlength=span)
+        if w is None:
+            np.subtract(1.0, u, out=s)
+        else:
+            np.subtract(w, u, out=s)
+        mass[j0:j1] += np.bincount(j, weights=s, minlength=span)
     return {
         "brier": brier,
         "sp_num": sp_num,
@@ -429,23 +460,36 @@ def _segment_sums(a, starts, ends):
     return out
 
 
-def _runs(p_s, y_s, w_s):
-    """Runs of equal labels in the sorted data: starts, label, weight."""
-    n = p_s.shape[0]
-    change = np.flatnonzero(y_s[1:] != y_s[:-1])
-    starts = np.empty(change.shape[0] + 1, dtype=np.intp)
-    starts[0] = 0
-    np.add(change, 1, out=starts[1:])
-    del change
-    labels = y_s[starts]
+def _runs(y_s, w_s):
+    """Runs of equal labels in the sorted data: ``(starts, weights, first_label)``.
+
+    Labels alternate from run to run, so ``first_label`` gives them all.
+    """
+    n = y_s.shape[0]
+    mask = np.empty(n, dtype=np.bool_)
+    mask[0] = True
+    np.not_equal(y_s[1:], y_s[:-1], out=mask[1:])
+    starts = np.flatnonzero(mask)
+    del mask
     if w_s is None:
-        weight = np.diff(starts, append=n).astype(np.float64)
+        weight = np.empty(starts.shape[0])
+        np.subtract(starts[1:], starts[:-1], out=weight[:-1])
+        weight[-1] = n - starts[-1]
     else:
         weight = np.add.reduceat(w_s, starts)
-    return starts, labels, weight
+    return starts, weight, bool(y_s[0])
 
 
-def _roc_auc(p_s, y_s, w_s, starts, labels, weight, w_pos, w_neg):
+def _tie_breaks(p_s, starts):
+    """Starts of zero-runs that continue a tie group of the run of ones before."""
+    found = []
+    for i in range(0, starts.shape[0], BLOCK):
+        m = starts[i : i + BLOCK]
+        found.append(m[p_s[m] == p_s[m - 1]])
+    return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+
+
+def _roc_auc(p_s, w_s, starts, weight, first_label, w_pos, w_neg):
     """Weighted ROC AUC with ties counted half, from the runs of labels.
 
     In the sorted order (positives first within ties) a positive after a
@@ -453,23 +497,47 @@ def _roc_auc(p_s, y_s, w_s, starts, labels, weight, w_pos, w_neg):
     are a sum over runs; tied pairs sit where a run of ones meets a run of
     zeros at the same prediction.
     """
-    pos = np.where(labels, weight, 0.0)
-    after = w_pos - np.cumsum(pos)
-    neg = ~labels
-    strict = float(np.dot(weight[neg], after[neg]))
+    lead0 = not first_label
+    pos = weight[int(lead0) :: 2]  # runs of ones
+    neg = weight[int(not lead0) :: 2]  # runs of zeros
+    before = np.cumsum(pos)
+    if lead0:  # zero-run 2m has m runs of ones before it
+        strict = _dot(neg[1:], w_pos - before[: neg.shape[0] - 1])
+        strict += float(neg[0]) * w_pos
+    else:  # zero-run 2m + 1 has m + 1 runs of ones before it
+        strict = _dot(neg, w_pos - before[: neg.shape[0]])
+    del before
     # 1 -> 0 transitions inside a tie group
-    m = starts[1:][neg[1:]]
-    m = m[p_s[m] == p_s[m - 1]]
+    m = _tie_breaks(p_s, starts[(1 if first_label else 2) :: 2])
     tied = 0.0
     if m.shape[0]:
         value = p_s[m]
         left = np.searchsorted(p_s, value, side="left")
         right = np.searchsorted(p_s, value, side="right")
         if w_s is None:
-            tied = float(np.dot((m - left).astype(np.float64), right - m))
+            tied = _dot((m - left).astype(np.float64), right - m)
         else:
-            tied = float(np.dot(_segment_sums(w_s, left, m), _segment_sums(w_s, m, right)))
+            tied = _dot(_segment_sums(w_s, left, m), _segment_sums(w_s, m, right))
     return (strict + 0.5 * tied) / (w_pos * w_neg)
+
+
+def _pre_blocks(starts, weight, first_label):
+    """PAV pre-blocks: a run of ones and the run of zeros after it.
+
+    Returns ``(ones, zeros, first)``: their weights and first sample.  A
+    leading run of zeros forms a pre-block of its own.
+    """
+    lead0 = int(not first_label)
+    n_pos = (weight.shape[0] - lead0 + 1) // 2
+    n_neg = weight.shape[0] - n_pos
+    size = n_pos + lead0
+    ones = np.zeros(size)
+    ones[lead0:] = weight[lead0::2]
+    zeros = np.zeros(size)
+    zeros[:n_neg] = weight[1 - lead0 :: 2]
+    first = np.zeros(size, dtype=np.intp)
+    first[lead0:] = starts[lead0::2]
+    return ones, zeros, first
 
 
 def _isotonic(y, w):
@@ -509,36 +577,27 @@ def pav(y, w):
     return fitted, blocks
 
 
-def _recalibration(p_s, starts, labels, weight):
-    """Isotonic recalibration of the sorted data; per pre-block sums and blocks.
+def _recalibration(p_s, ones, zeros, first):
+    """Isotonic (PAV) recalibration of the sorted data, from its pre-blocks.
 
-    Pre-blocks are a run of ones followed by a run of zeros: PAV pools each
-    of them anyway, so it runs on one element per ``0 -> 1`` transition.
+    PAV pools each pre-block (a run of ones then a run of zeros) anyway, so it
+    runs on one element per ``0 -> 1`` transition.  Returns the fitted value
+    of each pre-block (pre-blocks of zero weight dropped, from all three
+    arrays) and the step function.
     """
     n = p_s.shape[0]
-    if not labels[0]:  # start with an (empty) run of ones
-        starts = np.concatenate(([0], starts))
-        weight = np.concatenate(([0.0], weight))
-    if labels[-1]:  # end with an (empty) run of zeros
-        starts = np.concatenate((starts, [n]))
-        weight = np.concatenate((weight, [0.0]))
-    ones, zeros = weight[0::2], weight[1::2]
-    first = starts[0::2]
-    last = np.append(first[1:], n)  # one past the end
     total = ones + zeros
-    keep = total > 0
-    ones, zeros, total, first, last = (
-        ones[keep],
-        zeros[keep],
-        total[keep],
-        first[keep],
-        last[keep],
-    )
-    fitted, blocks = _isotonic(ones / total, total)
+    if not np.all(total > 0):
+        keep = total > 0
+        ones, zeros, total, first = ones[keep], zeros[keep], total[keep], first[keep]
+    y = ones / total
+    fitted, blocks = _isotonic(y, total)
+    del y
     lo, hi = blocks[:-1], blocks[1:]
+    last = np.append(first[hi[:-1]], n)  # one past the last sample of a block
     curve = Recalibration(
         lower=p_s[first[lo]],
-        upper=p_s[last[hi - 1] - 1],
+        upper=p_s[last - 1],
         value=fitted[lo],
         weight=np.add.reduceat(total, lo),
     )
@@ -700,55 +759,74 @@ def _logit_sums(p_s, y_s, w_s, cox, citl):
 
     ``cox = (a, b)``: ``logit P(y) = a + b logit(p)``;
     ``citl = c``: ``logit P(y) = c + logit(p)``.  Either may be None.
+    With ``e = exp(-eta)``: ``mu = 1 / (1 + e)`` and the log-likelihood of a
+    sample is ``-(1 - y) eta - log1p(e)``.
     """
-    from scipy.special import expit
-
     n = p_s.shape[0]
     out_cox = np.zeros(6)  # ll, g_a, g_b, H_aa, H_ab, H_bb
     out_citl = np.zeros(3)  # ll, g_c, H_cc
+    size = min(n, BLOCK)
+    x_buf, y_buf, eta_buf, e_buf, mu_buf, s_buf = (np.empty(size) for _ in range(6))
+    fits = [(params, out) for params, out in ((cox, out_cox), (citl, out_citl))]
+    fits = [(params, out) for params, out in fits if params is not None]
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
-        p = np.clip(p_s[start:stop], _EPS, 1 - _EPS)
-        y = y_s[start:stop]
-        w = None if w_s is None else w_s[start:stop]
-        x = np.log(p / (1.0 - p))
-        for params, out in ((cox, out_cox), (citl, out_citl)):
-            if params is None:
-                continue
+        k = stop - start
+        x, yf, eta, e, mu, s = (
+            b[:k] for b in (x_buf, y_buf, eta_buf, e_buf, mu_buf, s_buf)
+        )
+        np.clip(p_s[start:stop], _EPS, 1 - _EPS, out=x)
+        np.subtract(1.0, x, out=s)
+        x /= s
+        np.log(x, out=x)  # logit(p)
+        np.copyto(yf, y_s[start:stop])
+        w = None
+        if w_s is not None:
+            w = w_s[start:stop]
+            yf *= w  # w * y
+        for params, out in fits:
             if out is out_cox:
-                eta = x * params[1]
+                np.multiply(x, params[1], out=eta)
                 eta += params[0]
             else:
-                eta = x + params
-            mu = expit(eta)
-            # log-likelihood: y * eta - softplus(eta)
-            sp = np.logaddexp(0.0, eta)
-            r = y - mu
-            v = mu * (1.0 - mu)
-            if w is not None:
-                sp *= w
-                r *= w
-                v *= w
-                yeta = float(np.dot(np.where(y, w, 0.0), eta))
+                np.add(x, params, out=eta)
+            np.clip(eta, -700.0, 700.0, out=eta)
+            np.negative(eta, out=e)
+            np.exp(e, out=e)
+            np.log1p(e, out=s)
+            if w is None:
+                ll = _dot(yf, eta) - float(np.add.reduce(eta))
+                ll -= float(np.add.reduce(s))
             else:
-                yeta = float(np.sum(eta, where=y))
-            out[0] += yeta - float(np.sum(sp))
-            out[1] += float(np.sum(r))
+                ll = _dot(yf, eta) - _dot(w, eta)
+                ll -= _dot(w, s)
+            out[0] += ll
+            np.add(e, 1.0, out=mu)
+            np.reciprocal(mu, out=mu)  # expit(eta)
+            np.multiply(mu, mu, out=e)
+            np.subtract(mu, e, out=e)  # mu (1 - mu)
+            if w is None:
+                np.subtract(yf, mu, out=s)
+            else:
+                np.multiply(mu, w, out=s)
+                np.subtract(yf, s, out=s)
+                e *= w
+            out[1] += float(np.add.reduce(s))
             if out is out_cox:
-                out[2] += float(np.dot(r, x))
-                out[3] += float(np.sum(v))
-                vx = v * x
-                out[4] += float(np.sum(vx))
-                out[5] += float(np.dot(vx, x))
+                out[2] += _dot(s, x)
+                out[3] += float(np.add.reduce(e))
+                np.multiply(e, x, out=s)
+                out[4] += float(np.add.reduce(s))
+                out[5] += _dot(s, x)
             else:
-                out[2] += float(np.sum(v))
+                out[2] += float(np.add.reduce(e))
     return out_cox, out_citl
 
 
 class _Newton:
     """Newton's method with step halving for a concave log-likelihood."""
 
-    def __init__(self, start, max_iter=100, tol=1e-10):
+    def __init__(self, start, max_iter=100, tol=1e-7):
         self.x = np.atleast_1d(np.asarray(start, dtype=np.float64))
         self.candidate = self.x.copy()
         self.ll = -np.inf
@@ -802,7 +880,7 @@ def _fit_recalibration(p_s, y_s, w_s, *, fit_cox):
     """
     n = p_s.shape[0]
     start_cox, start_citl = np.array([0.0, 1.0]), np.array([0.0])
-    step = n // (1 << 15)
+    step = n // (1 << 16)
     stages = [slice(None, None, step)] if step > 1 else []
     stages.append(slice(None))
     cox = citl = None
@@ -838,31 +916,26 @@ def _estimate(newton, index, z):
     return Estimate(est, est - z * se, est + z * se)
 
 
-def _logistic_recalibration(p_s, y_s, w_s, starts, labels, confidence_level):
+def _logistic_recalibration(p_s, y_s, w_s, lowest_pos, highest_neg, confidence_level):
     """Calibration slope and intercept (Cox) and calibration-in-the-large."""
     from scipy.stats import norm
 
     z = float(norm.ppf(0.5 + confidence_level / 2))
-    n = p_s.shape[0]
-    lo = min(max(float(p_s[0]), _EPS), 1 - _EPS)
-    hi = min(max(float(p_s[-1]), _EPS), 1 - _EPS)
+
+    def clip(v):
+        return min(max(float(v), _EPS), 1 - _EPS)
+
     fit_cox = True
-    if lo == hi:
+    if clip(p_s[0]) == clip(p_s[-1]):
         fit_cox = False
         reason = "all predictions are equal (after clipping to [eps, 1 - eps])"
-    else:
+    elif clip(highest_neg) <= clip(lowest_pos):
         # (quasi-)complete separation: no negative above the lowest positive
-        first_pos = starts[np.argmax(labels)]
-        zero_runs = np.flatnonzero(~labels)
-        ends = np.append(starts[1:], n)
-        last_neg = ends[zero_runs[-1]] - 1
-        clip = lambda v: min(max(float(v), _EPS), 1 - _EPS)  # noqa: E731
-        if clip(p_s[last_neg]) <= clip(p_s[first_pos]):
-            fit_cox = False
-            reason = (
-                "the predictions separate the classes perfectly, so the "
-                "maximum-likelihood slope is infinite"
-            )
+        fit_cox = False
+        reason = (
+            "the predictions separate the classes perfectly, so the "
+            "maximum-likelihood slope is infinite"
+        )
     cox, citl = _fit_recalibration(p_s, y_s, w_s, fit_cox=fit_cox)
     if not fit_cox:
         warnings.warn(
@@ -894,9 +967,9 @@ def _calibration_errors(weight, mean_predicted, observed):
     nonempty = weight > 0
     share = weight[nonempty] / weight.sum()
     gap = np.abs(mean_predicted[nonempty] - observed[nonempty])
-    ece = float(np.dot(share, gap))
+    ece = _dot(share, gap)
     mce = float(gap.max())
-    rmsce = math.sqrt(float(np.dot(share, gap * gap)))
+    rmsce = math.sqrt(_dot(share, gap * gap))
     return ece, mce, rmsce
 
 
@@ -959,12 +1032,12 @@ def binary_statistics(
     groups.finish(weighted)
 
     # runs of labels: class weights, AUC, PAV
-    starts, labels, run_weight = _runs(p_s, y_s, w_s)
+    starts, run_weight, first_label = _runs(y_s, w_s)
     total = float(run_weight.sum())
-    w_pos = float(run_weight[labels].sum())
+    w_pos = float(run_weight[int(not first_label) :: 2].sum())
     w_neg = total - w_pos
     if w_pos > 0 and w_neg > 0:
-        roc_auc = _roc_auc(p_s, y_s, w_s, starts, labels, run_weight, w_pos, w_neg)
+        roc_auc = _roc_auc(p_s, w_s, starts, run_weight, first_label, w_pos, w_neg)
     else:
         roc_auc = math.nan
         warnings.warn(
@@ -972,11 +1045,17 @@ def binary_statistics(
             RuntimeWarning,
             stacklevel=3,
         )
-    ones, zeros, fitted, recal = _recalibration(p_s, starts, labels, run_weight)
+    # lowest positive and highest negative, for the separation check
+    lowest_pos = float(p_s[starts[int(not first_label)]])
+    last_label = first_label == (starts.shape[0] % 2 == 1)
+    highest_neg = float(p_s[starts[-1] - 1] if last_label else p_s[-1])
+    ones, zeros, first = _pre_blocks(starts, run_weight, first_label)
+    del starts, run_weight
+    ones, zeros, fitted, recal = _recalibration(p_s, ones, zeros, first)
+    del first
     slope, intercept, citl = _logistic_recalibration(
-        p_s, y_s, w_s, starts, labels, confidence_level
+        p_s, y_s, w_s, lowest_pos, highest_neg, confidence_level
     )
-    del starts, labels, run_weight
 
     # scores
     target = Target(classes=np.array([0, 1]), y=y_s, encoded=True)
@@ -993,7 +1072,7 @@ def binary_statistics(
 
     # CORP decomposition (recalibrated scores are exact: no clipping needed)
     ll_recal = -float(np.sum(xlogy(ones, fitted) + xlogy(zeros, 1.0 - fitted))) / total
-    bs_recal = float(np.dot(ones, (1.0 - fitted) ** 2) + np.dot(zeros, fitted**2)) / total
+    bs_recal = _dot(ones, (1.0 - fitted) ** 2) + _dot(zeros, fitted**2) / total
     unc_bs = base_rate * (1.0 - base_rate)
     decomposition = {
         "log_loss": Decomposition(
