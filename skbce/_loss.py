@@ -76,6 +76,15 @@ def total_weight(w):
     return float(np.add.reduce(w, dtype=np.float64))
 
 
+def weighted_sum(values, w):
+    """``sum(values * w)`` without a temporary and without BLAS.
+
+    :func:`numpy.einsum` keeps to the calling thread; a BLAS ``dot`` may start
+    threads that stall for milliseconds on a busy machine.
+    """
+    return float(np.einsum("i,i->", values, w))
+
+
 def clip_bounds(dtype):
     """``(eps, 1 - eps)`` for ``dtype``: probabilities are clipped to this range."""
     eps = np.finfo(dtype).eps
@@ -119,10 +128,10 @@ def _binary_sums(target, p, w, *, class_totals=False):
                 positive += np.count_nonzero(t)
         else:
             wb = w[block]
-            loss -= float(np.dot(q, wb))
+            loss -= weighted_sum(q, wb)
             weight += total_weight(wb)
             if class_totals:
-                positive += float(np.dot(t, wb))
+                positive += weighted_sum(t, wb)
     if w is None:
         weight = n
     class_weight = np.array([weight - positive, positive]) if class_totals else None
@@ -176,7 +185,7 @@ def _gather_sums(target, P, w, *, class_totals=False):
                 class_weight += np.bincount(codes, minlength=k)
         else:
             wb = w[block]
-            loss -= float(np.dot(q, wb))
+            loss -= weighted_sum(q, wb)
             weight += total_weight(wb)
             if class_totals:
                 class_weight += np.bincount(codes, weights=wb, minlength=k)
@@ -483,7 +492,7 @@ def _logit_sums(target, z, w):
             loss += float(np.add.reduce(ab)) + float(np.add.reduce(mb))
         else:
             wb = w[block]
-            loss += float(np.dot(ab, wb)) + float(np.dot(mb, wb))
+            loss += weighted_sum(ab, wb) + weighted_sum(mb, wb)
             weight += total_weight(wb)
     return LossSums(loss, n if w is None else weight)
 
@@ -783,7 +792,7 @@ def normalized_cross_entropy(
         t = target.codes() if isinstance(target, Target) else target
         weight = s.shape[0] if w is None else total_weight(w)
         _check_weight_sum(weight)
-        baseline = float(np.sum(t, dtype=np.float64) if w is None else np.dot(t, w)) / weight
+        baseline = float(np.sum(t, dtype=np.float64) if w is None else weighted_sum(t, w)) / weight
         if not 0 < baseline < 1:
             msg = (
                 "y_true holds a single class, so its base rate has zero entropy; "
@@ -820,7 +829,7 @@ def _squared_error_sums(target, P, w):
         if w is None:
             total += float(np.add.reduce(per_sample, dtype=np.float64))
         else:
-            total += float(np.dot(per_sample, w[block]))
+            total += weighted_sum(per_sample, w[block])
     return total
 
 

@@ -141,7 +141,13 @@ def check_sample_weight(sample_weight, n_samples):
     if sample_weight is None:
         return None
     _check_array_like(sample_weight, "sample_weight", allow_none=True)
-    w = check_array(sample_weight, ensure_2d=False, dtype="numeric", input_name="sample_weight")
+    w = check_array(
+        sample_weight,
+        ensure_2d=False,
+        dtype="numeric",
+        ensure_all_finite=False,
+        input_name="sample_weight",
+    )
     if w.ndim != 1:
         msg = f"sample_weight must be a 1-D array, got an array of shape {w.shape}."
         raise ValueError(msg)
@@ -151,7 +157,16 @@ def check_sample_weight(sample_weight, n_samples):
     if w.dtype.kind == "c":
         msg = "sample_weight must be real, got complex values."
         raise ValueError(msg)
-    if not np.any(w):
+    # One pass: a NaN or infinite weight makes the sum non-finite.
+    total = np.add.reduce(w, dtype=np.float64)
+    if not np.isfinite(total):
+        if np.isnan(w).any():
+            msg = "sample_weight contains NaN."
+            raise ValueError(msg)
+        if np.isinf(w).any():
+            msg = "sample_weight contains infinite values."
+            raise ValueError(msg)
+    if total == 0 and not np.any(w):
         msg = "sample_weight must contain at least one non-zero weight, got all zeros."
         raise ValueError(msg)
     return w
