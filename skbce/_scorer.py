@@ -65,9 +65,7 @@ class _Metric(NamedTuple):
         return getattr(module, self.function, None)
 
 
-def _log_loss_of_logits(
-    y_true, z, classes, *, sample_weight=None, normalize=True, labels=None
-):
+def _log_loss_of_logits(y_true, z, classes, *, sample_weight=None, normalize=True, labels=None):
     """Log loss of decision values read as logits.
 
     The loss of a sample is ``-log_softmax(z)`` at its true class, computed
@@ -239,10 +237,7 @@ def _classes_of(estimator):
     if not hasattr(estimator, "classes_"):
         if is_classifier(estimator):
             check_is_fitted(estimator)
-        msg = (
-            f"The estimator must be a fitted classifier with a classes_ "
-            f"attribute, got {name}."
-        )
+        msg = f"The estimator must be a fitted classifier with a classes_ attribute, got {name}."
         raise TypeError(msg)
     return np.asarray(estimator.classes_)
 
@@ -353,9 +348,7 @@ class _MetricScorer(_SklearnScorer):
 
     def __init__(self, metric, name, entry, func, response_method, sign, params):
         methods = _check_options(params, response_method)
-        super().__init__(
-            func, sign, params, methods[0] if len(methods) == 1 else methods
-        )
+        super().__init__(func, sign, params, methods[0] if len(methods) == 1 else methods)
         self._metric = metric if name is None else name
         self._entry = entry
         self._methods = methods
@@ -378,9 +371,7 @@ class _MetricScorer(_SklearnScorer):
         if y_true is None:
             msg = "skbce scorers need the true labels y_true, got None."
             raise TypeError(msg)
-        values = _response_array(
-            getattr(estimator, method)(X), estimator_classes, method
-        )
+        values = _response_array(getattr(estimator, method)(X), estimator_classes, method)
         logits = method == "decision_function"
         labels = params.pop("labels", None)
         pos_label = params.pop("pos_label", None)
@@ -398,6 +389,7 @@ class _MetricScorer(_SklearnScorer):
             y_score = _positive_column(values, estimator_classes, positive, logits)
             y_true = (y == positive).astype(np.int8)
             classes = np.array([0, 1])
+            one_class = len(fold_classes) == 1
         else:
             if pos_label is not None:
                 msg = (
@@ -406,9 +398,17 @@ class _MetricScorer(_SklearnScorer):
                 )
                 raise ValueError(msg)
             y_score = _aligned_matrix(values, estimator_classes, classes, logits)
-        return self._sign * self._call_metric(y_true, y_score, classes, logits, params)
+            one_class = False
+        value = self._call_metric(y_true, y_score, classes, logits, one_class, params)
+        return self._sign * value
 
-    def _call_metric(self, y_true, y_score, classes, logits, params):
+    def _call_metric(self, y_true, y_score, classes, logits, one_class, params):
+        """Call the metric on aligned scores.
+
+        Binary scores are 1-D, of the positive class; when the fold holds one
+        class, metrics that take ``labels`` get the two columns ``[1 - p, p]``
+        instead, since a 1-D score leaves the other class unnamed.
+        """
         if self._takes("labels"):
             params["labels"] = classes
         if logits and self._entry is not None and self._entry.logits is not None:
@@ -416,11 +416,10 @@ class _MetricScorer(_SklearnScorer):
         if self._takes("from_logits"):
             params["from_logits"] = logits
         elif logits:
-            y_score = (
-                expit(y_score)
-                if y_score.ndim == 1
-                else np.exp(log_softmax(y_score, axis=1))
-            )
+            y_score = expit(y_score) if y_score.ndim == 1 else np.exp(log_softmax(y_score, axis=1))
+            logits = False
+        if one_class and not logits and self._takes("labels"):
+            y_score = np.column_stack([1 - y_score, y_score])
         return self._score_func(y_true, y_score, **params)
 
     def __repr__(self):
@@ -554,10 +553,7 @@ def make_scorer(
     make_scorer('binary_cross_entropy', pos_weight=3.0)
     """
     if not isinstance(response_method, str) or response_method not in _RESPONSE_METHODS:
-        msg = (
-            f"response_method must be one of {list(_RESPONSE_METHODS)}, "
-            f"got {response_method!r}."
-        )
+        msg = f"response_method must be one of {list(_RESPONSE_METHODS)}, got {response_method!r}."
         raise InvalidParameterError(msg)
     name, entry, func = _metric_of(metric)
     if greater_is_better is not None:
@@ -577,9 +573,7 @@ def make_scorer(
     label = repr(name) if name is not None else _func_repr(func)
     _check_signature(func, label, forwarded)
     sign = 1 if greater_is_better else -1
-    return _MetricScorer(
-        metric, name, entry, func, response_method, sign, metric_params
-    )
+    return _MetricScorer(metric, name, entry, func, response_method, sign, metric_params)
 
 
 def get_scorer_names():
