@@ -1072,7 +1072,7 @@ def binary_statistics(
 
     # CORP decomposition (recalibrated scores are exact: no clipping needed)
     ll_recal = -float(np.sum(xlogy(ones, fitted) + xlogy(zeros, 1.0 - fitted))) / total
-    bs_recal = _dot(ones, (1.0 - fitted) ** 2) + _dot(zeros, fitted**2) / total
+    bs_recal = (_dot(ones, (1.0 - fitted) ** 2) + _dot(zeros, fitted**2)) / total
     unc_bs = base_rate * (1.0 - base_rate)
     decomposition = {
         "log_loss": Decomposition(
@@ -1100,6 +1100,7 @@ def binary_statistics(
         "brier_score": brier,
         "normalized_cross_entropy": nce,
         "nce_baseline": nce_baseline,
+        "baseline": base_rate if baseline is None else baseline,
         "d2_log_loss_score": d2,
         "roc_auc": roc_auc,
         "base_rate": base_rate,
