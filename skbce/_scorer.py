@@ -286,7 +286,7 @@ def _positive_column(values, estimator_classes, positive, logits):
         return values if positive == estimator_classes[1] else -values
     hit = np.flatnonzero(estimator_classes == positive)
     if hit.size:
-        return values[:, hit[0]]
+        return np.ascontiguousarray(values[:, hit[0]])  # faster to read than a strided column
     return np.zeros(values.shape[0], dtype=values.dtype)
 
 
