@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.utils import check_array as _sklearn_check_array
-from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils import multiclass as _multiclass
 
 __all__ = [
     "InvalidParameterError",
@@ -39,13 +39,27 @@ def check_array(array, *, input_name, **kwargs):
     with dim 3") do not always say which input is wrong; this prefixes the
     argument's name and keeps the exception type.
     """
+    return _naming(input_name, _sklearn_check_array, array, input_name=input_name, **kwargs)
+
+
+def _naming(name, func, *args, **kwargs):
+    """Call a scikit-learn helper; prefix ``name`` to its error messages."""
     try:
-        return _sklearn_check_array(array, input_name=input_name, **kwargs)
+        return func(*args, **kwargs)
     except (ValueError, TypeError) as exc:
-        text = str(exc)
-        if input_name in text:
+        if name in str(exc):
             raise
-        raise type(exc)(f"{input_name}: {text}") from exc
+        raise type(exc)(f"{name}: {exc}") from exc
+
+
+def type_of_target(y, name):
+    """:func:`sklearn.utils.multiclass.type_of_target`, errors naming ``name``."""
+    return _naming(name, _multiclass.type_of_target, y, input_name=name)
+
+
+def unique_labels(y, name):
+    """:func:`sklearn.utils.multiclass.unique_labels`, errors naming ``name``."""
+    return _naming(name, _multiclass.unique_labels, y)
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -71,7 +85,9 @@ def _check_array_like(value, name, *, allow_none=False):
     is_array_like = (
         hasattr(value, "__len__") or hasattr(value, "shape") or hasattr(value, "__array__")
     ) and not isinstance(value, str | bytes)
-    if not is_array_like or np.ndim(value) == 0 and not hasattr(value, "__len__"):
+    if getattr(value, "shape", None) == ():
+        is_array_like = False
+    if not is_array_like or (not hasattr(value, "__len__") and np.ndim(value) == 0):
         expected = "an array-like or None" if allow_none else "an array-like"
         msg = f"{name} must be {expected}, got {value!r} of type {type(value).__name__}."
         raise InvalidParameterError(msg)
@@ -252,12 +268,12 @@ def _unique_int(y):
 def _labels_of(y_true, name):
     """Classes of a 1-D label vector, with scikit-learn's rules for targets."""
     y = _as_array(y_true)
-    if y is not None and y.ndim == 1 and y.dtype.kind in "iubUS" and y.size:
+    if y is not None and y.ndim == 1 and y.dtype.kind in "iubU" and y.size:
         classes = _unique_int(y) if y.dtype.kind in "iub" else _few_unique(y)
         if classes is None:
             classes = np.unique(y)
         return y, classes
-    kind = type_of_target(y_true, input_name=name)
+    kind = type_of_target(y_true, name)
     if kind not in ("binary", "multiclass"):
         msg = (
             f"{name} must hold class labels (binary or multiclass), got a target of type {kind!r}."
@@ -266,12 +282,7 @@ def _labels_of(y_true, name):
     y = np.asarray(y_true)
     if y.ndim == 2:
         y = y.ravel()
-    try:
-        classes = unique_labels(y_true)
-    except TypeError as exc:
-        msg = f"{name} mixes labels of types that cannot be compared: {exc}"
-        raise TypeError(msg) from exc
-    return y, classes
+    return y, unique_labels(y_true, name)
 
 
 def _from_indicator(y_true, labels, name):
@@ -287,16 +298,13 @@ def _from_indicator(y_true, labels, name):
             "use skbce.binary_cross_entropy."
         )
         raise ValueError(msg)
-    classes = np.arange(y.shape[1])
     if labels is not None:
-        classes = unique_labels(labels)
-        if len(classes) != y.shape[1]:
-            msg = (
-                f"labels has {len(classes)} classes but the indicator matrix {name} "
-                f"has {y.shape[1]} columns."
-            )
-            raise ValueError(msg)
-    return Target(classes=classes, y=np.argmax(y, axis=1), encoded=True)
+        msg = (
+            f"labels cannot be combined with a label indicator matrix {name}: its "
+            "columns already are the classes."
+        )
+        raise ValueError(msg)
+    return Target(classes=np.arange(y.shape[1]), y=np.argmax(y, axis=1), encoded=True)
 
 
 def check_target(y_true, *, labels=None, name="y_true"):
@@ -315,13 +323,13 @@ def check_target(y_true, *, labels=None, name="y_true"):
     if labels is not None:
         _check_array_like(labels, "labels")
     if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:
-        if type_of_target(y_true, input_name=name) == "multilabel-indicator":
+        if type_of_target(y_true, name) == "multilabel-indicator":
             return _from_indicator(y_true, labels, name)
     y, classes = _labels_of(y_true, name)
     if labels is not None:
         present = classes
         label_values = np.asarray(labels)
-        classes = unique_labels(labels)
+        classes = unique_labels(labels, "labels")
         if len(classes) != len(label_values):
             msg = f"labels must not repeat a label, got {label_values.tolist()}."
             raise ValueError(msg)
