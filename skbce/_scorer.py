@@ -191,7 +191,10 @@ def _check_options(params, response_method):
     labels = params.get("labels")
     if labels is not None:
         values = np.asarray(labels)
-        distinct = values.ndim == 1 and len(np.unique(values)) == len(values)
+        try:
+            distinct = values.ndim == 1 and len(np.unique(values)) == len(values)
+        except TypeError:  # labels that cannot be sorted, e.g. str and int
+            distinct = False
         if not distinct or values.size == 0:
             msg = f"labels must be a 1-D array-like of distinct labels, got {labels!r}."
             raise InvalidParameterError(msg)

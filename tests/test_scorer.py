@@ -752,6 +752,7 @@ def test_bad_response_method(response_method):
         ({"from_logits": True, "response_method": "predict_proba"}, "from_logits=True"),
         ({"from_logits": "no"}, "from_logits must be a bool"),
         ({"labels": [0, 0, 1]}, "labels must be a 1-D array-like of distinct"),
+        ({"labels": np.array([0, "a"], dtype=object)}, "labels must be a 1-D array-like"),
     ],
 )
 def test_bad_options(kwargs, match):
