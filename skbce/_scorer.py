@@ -228,17 +228,29 @@ def _values_equal(a, b):
         return a is b
 
 
+def _is(check, estimator):
+    """``is_classifier`` or ``is_regressor``; False for objects without tags.
+
+    scikit-learn >= 1.7 raises for objects that do not inherit its tags; such
+    duck-typed classifiers are judged by their ``classes_`` alone.
+    """
+    try:
+        return check(estimator)
+    except AttributeError:
+        return False
+
+
 def _classes_of(estimator):
     """Return the fitted ``classes_`` of a classifier; refuse anything else."""
     name = type(estimator).__name__
-    if is_regressor(estimator):
+    if _is(is_regressor, estimator):
         msg = (
             f"The estimator must be a classifier, got the regressor {name}; "
             "skbce scorers score predicted class probabilities."
         )
         raise TypeError(msg)
     if not hasattr(estimator, "classes_"):
-        if is_classifier(estimator):
+        if _is(is_classifier, estimator):
             check_is_fitted(estimator)
         msg = f"The estimator must be a fitted classifier with a classes_ attribute, got {name}."
         raise TypeError(msg)

@@ -772,6 +772,22 @@ def test_regressor_and_clusterer_are_refused():
         make_scorer()(LogisticRegression(), X, y)
 
 
+class _Duck:
+    """A classifier by duck typing only: classes_ and predict_proba, no sklearn base."""
+
+    classes_ = np.array(["no", "yes"])
+
+    def predict_proba(self, X):
+        p = np.asarray(X, dtype=float)[:, 0]
+        return np.column_stack([1 - p, p])
+
+
+def test_duck_typed_classifier():
+    X, y = [[0.2], [0.9], [0.6]], ["no", "yes", "yes"]
+    expected = -skm.log_loss(y, [0.2, 0.9, 0.6])
+    assert make_scorer()(_Duck(), X, y) == pytest.approx(expected, rel=REL)
+
+
 def test_regressor_in_a_search_is_an_error_not_a_silent_nan():
     X, y = _data(2)
     with pytest.raises(TypeError, match="regressor"):
