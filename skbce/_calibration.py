@@ -246,7 +246,11 @@ def sort_by_prediction(t, p, w=None):
     p_sorted : ndarray of float64
     y_sorted : ndarray of bool
     w_sorted : ndarray of float64 or None
+        Samples of zero weight are left out: they change no statistic.
     """
+    if w is not None and not np.all(w):
+        keep = w != 0
+        t, p, w = t[keep], p[keep], w[keep]
     n = p.shape[0]
     key = np.add(p, 0.0)  # a copy, with -0.0 turned into +0.0
     bits = key.view(np.int64)
