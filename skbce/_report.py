@@ -294,7 +294,8 @@ class CalibrationReport:
         ``sum(w * y) / sum(w * p)`` (O/E); 1 when calibrated in the large
         (multiclass: accuracy over mean confidence).
     reliability : Table
-        One row per bin: ``bin_lower``, ``bin_upper``, ``count`` (rows),
+        One row per bin: ``bin_lower``, ``bin_upper``, ``count`` (rows of
+        non-zero weight),
         ``weight``, ``mean_predicted``, ``observed``, ``ci_low``, ``ci_high``
         (Wilson interval), ``gap`` (``mean_predicted - observed``) and
         ``empty``.  Bins are ``[e0, e1], (e1, e2], ..., (e_{k-1}, e_k]``, as in
@@ -601,7 +602,7 @@ default="auto"
         --------
         >>> from skbce import calibration_report
         >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.6, 0.3, 0.7, 0.1],
-        ...                             n_bins=2)
+        ...                             n_bins=3)
         >>> print(report.to_markdown().splitlines()[0])
         ### Calibration report: binary, calibration of P(y = 1) (positive class)
         """
@@ -664,7 +665,7 @@ default="auto"
         >>> import json
         >>> from skbce import calibration_report
         >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.6, 0.3, 0.7, 0.1],
-        ...                             n_bins=2)
+        ...                             n_bins=3)
         >>> data = report.to_dict()
         >>> data["scores"]["roc_auc"]
         1.0
@@ -793,7 +794,7 @@ default="auto"
         >>> matplotlib.use("Agg")
         >>> from skbce import calibration_report
         >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.6, 0.3, 0.7, 0.1],
-        ...                             n_bins=2)
+        ...                             n_bins=3)
         >>> report.plot(kind="both").ax_.get_xlabel()
         'Mean predicted probability'
         """
@@ -898,7 +899,11 @@ def _collect_warnings(func, *args, **kwargs):
 
 
 def _binary_report(t, p, w, *, n_bins, strategy, confidence_level, baseline, classes, pos_label):
-    n_bins = _cal.check_n_bins(n_bins, p.shape[0])
+    n_rows = p.shape[0]
+    n_bins = _cal.check_n_bins(n_bins, n_rows)
+    if w is not None and w.min() < 0:
+        msg = f"sample_weight must be non-negative, got min={w.min()}."
+        raise ValueError(msg)
     p_s, y_s, w_s = _cal.sort_by_prediction(t, p, w)
     del t, p
     stats, notes = _collect_warnings(
@@ -911,6 +916,7 @@ def _binary_report(t, p, w, *, n_bins, strategy, confidence_level, baseline, cla
         confidence_level=confidence_level,
         baseline=baseline,
     )
+    stats["n_samples"] = n_rows
     report = CalibrationReport(
         stats,
         settings=_settings(n_bins, strategy, confidence_level),
@@ -1453,13 +1459,6 @@ def _fold_proba(scores, from_logits, est_classes, classes, k):
             f"fold {k}: {int(off.sum())} rows of predicted probabilities do not sum to "
             f"one (largest deviation {float(np.max(np.abs(sums - 1.0))):.3g})."
         )
-    eps = np.finfo(np.float64).eps
-    clipped = int(np.count_nonzero((proba < eps) | (proba > 1 - eps)))
-    if clipped:
-        problems.append(
-            f"fold {k}: {clipped} predicted probabilities are within eps of 0 or 1 "
-            "and are clipped to [eps, 1 - eps] by the log loss."
-        )
     return proba, problems
 
 
@@ -1474,8 +1473,14 @@ def _fold_table(folds, y_arr, sample_weight, classes, report, n_bins):
         w = None if w_all is None else w_all[f.test]
         weight = float(len(f.test) if w is None else w.sum())
         P = f.proba
-        q = np.clip(P[np.arange(len(f.test)), codes], eps, 1 - eps)
-        ll = -np.log(q)
+        q = P[np.arange(len(f.test)), codes]
+        clipped = int(np.count_nonzero(q < eps))
+        if clipped:
+            notes.append(
+                f"fold {k}: {clipped} samples have probability below eps for their true "
+                "class; the log loss clips it to eps (a loss of 36.04 each)."
+            )
+        ll = -np.log(np.clip(q, eps, 1 - eps))
         onehot = np.zeros_like(P)
         onehot[np.arange(len(f.test)), codes] = 1.0
         sq = ((P - onehot) ** 2).sum(axis=1)

@@ -1,0 +1,465 @@
+"""The calibration report: contract names, renderings, plots, estimators, bad input."""
+
+import builtins
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import calibration_curve
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, d2_log_loss_score, log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.tree import DecisionTreeClassifier
+
+from skbce._report import (
+    CalibrationComparison,
+    CalibrationReport,
+    calibration_report,
+    compare_calibration,
+    cross_val_calibration_report,
+)
+
+
+@pytest.fixture
+def pyplot():
+    """The pyplot module on the Agg backend, all figures closed around the test."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    yield plt
+    plt.close("all")
+
+
+@pytest.fixture
+def hide_module(monkeypatch):
+    """Make importing the named top-level modules fail."""
+
+    def hide(*names):
+        real_import = builtins.__import__
+
+        def fake_import(name, *args, **kwargs):
+            if name.split(".")[0] in names:
+                raise ImportError(f"No module named {name!r}")
+            return real_import(name, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "__import__", fake_import)
+
+    return hide
+
+
+def binary_data(n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    p = rng.beta(2, 3, n)
+    y = (rng.random(n) < p**1.2).astype(int)
+    return y, p
+
+
+@pytest.fixture(scope="module")
+def report():
+    y, p = binary_data()
+    return calibration_report(y, p)
+
+
+# --- the contract ------------------------------------------------------------------
+
+
+def test_attributes_have_the_contract_names(report):
+    for name in (
+        "log_loss",
+        "brier_score",
+        "normalized_cross_entropy",
+        "roc_auc",
+        "base_rate",
+        "ece",
+        "mce",
+        "rmsce",
+        "adaptive_ece",
+        "smooth_ece",
+        "d2_log_loss_score",
+        "mean_prediction",
+        "observed_expected_ratio",
+    ):
+        assert isinstance(getattr(report, name), float), name
+    assert report.hosmer_lemeshow._fields[:2] == ("statistic", "pvalue")
+    assert isinstance(report.hosmer_lemeshow.dof, int)
+    assert report.spiegelhalter._fields == ("statistic", "pvalue")
+    for name in ("calibration_slope", "calibration_intercept", "calibration_in_the_large"):
+        est = getattr(report, name)
+        assert est._fields == ("estimate", "low", "high")
+        assert est.low < est.estimate < est.high
+    assert set(report.decomposition) == {"log_loss", "brier_score"}
+    for d in report.decomposition.values():
+        assert d._fields == ("miscalibration", "discrimination", "uncertainty", "score")
+        assert d.miscalibration - d.discrimination + d.uncertainty == pytest.approx(
+            d.score, abs=1e-12
+        )
+    assert report.decomposition["log_loss"].score == report.log_loss
+    rel = report.reliability
+    for col in ("bin_lower", "bin_upper", "count", "weight", "mean_predicted", "observed",
+                "ci_low", "ci_high"):
+        assert isinstance(rel[col], np.ndarray)
+        assert getattr(rel, col) is rel[col]
+        assert len(rel[col]) == 10
+    assert report.convention == "positive class"
+
+
+def test_scores_match_sklearn(report):
+    y, p = binary_data()
+    assert report.log_loss == pytest.approx(log_loss(y, p), rel=1e-12)
+    assert report.brier_score == pytest.approx(brier_score_loss(y, p), rel=1e-12)
+    assert report.roc_auc == pytest.approx(roc_auc_score(y, p), rel=1e-12)
+    assert report.d2_log_loss_score == pytest.approx(d2_log_loss_score(y, np.c_[1 - p, p]), rel=1e-10)
+    assert report.normalized_cross_entropy == pytest.approx(1 - report.d2_log_loss_score)
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=10)
+    nonempty = ~report.reliability.empty
+    np.testing.assert_allclose(report.reliability.observed[nonempty], prob_true, rtol=1e-12)
+    np.testing.assert_allclose(report.reliability.mean_predicted[nonempty], prob_pred, rtol=1e-12)
+
+
+def test_weighted_report_equals_repeated_rows():
+    y, p = binary_data(500, seed=1)
+    w = np.random.default_rng(1).integers(1, 4, len(y))
+    a = calibration_report(y, p, sample_weight=w).to_dict()
+    b = calibration_report(np.repeat(y, w), np.repeat(p, w)).to_dict()
+    for section in ("scores", "calibration_errors", "tests", "decomposition"):
+        assert json.dumps(a[section]) == json.dumps(b[section]) or _close(a[section], b[section])
+    np.testing.assert_allclose(a["reliability"]["observed"], b["reliability"]["observed"])
+
+
+def _close(a, b):
+    if isinstance(a, dict):
+        return all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def test_logits_give_the_report_of_their_probabilities():
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=800)
+    y = rng.random(800) < expit(z)
+    a = calibration_report(y, z, from_logits=True)
+    b = calibration_report(y, expit(z))
+    assert a.log_loss == pytest.approx(b.log_loss, rel=1e-12)
+    assert a.smooth_ece == pytest.approx(b.smooth_ece, rel=1e-12)
+
+
+def test_pos_label_and_two_column_matrix():
+    y, p = binary_data(400, seed=3)
+    labels = np.where(y == 1, "spam", "ham")
+    a = calibration_report(labels, p, pos_label="spam")
+    b = calibration_report(labels, np.c_[1 - p, p])  # columns in sorted label order
+    c = calibration_report(labels, 1 - p, pos_label="ham")
+    assert a.pos_label == b.pos_label == "spam"
+    assert a.log_loss == pytest.approx(b.log_loss, rel=1e-12)
+    assert a.ece == pytest.approx(b.ece, rel=1e-12)
+    assert c.log_loss == pytest.approx(a.log_loss, rel=1e-12)
+    assert "P(y = 'spam')" in str(a)
+
+
+def test_baseline_normalises_the_cross_entropy():
+    y, p = binary_data(400, seed=4)
+    r = calibration_report(y, p, baseline=0.3)
+    rate = y.mean()
+    ce = -(rate * math.log(0.3) + (1 - rate) * math.log(0.7))
+    assert r.baseline == 0.3
+    assert r.normalized_cross_entropy == pytest.approx(r.log_loss / ce)
+
+
+# --- multiclass ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def multiclass():
+    rng = np.random.default_rng(5)
+    P = rng.dirichlet([2, 1, 1], size=2000)
+    y = np.array([rng.choice(3, p=row) for row in P])
+    return np.array(["a", "b", "c"])[y], P
+
+
+def test_multiclass_scores_and_top_label(multiclass):
+    y, P = multiclass
+    r = calibration_report(y, P, per_class=True)
+    assert r.task == "multiclass" and r.convention == "top label"
+    assert r.log_loss == pytest.approx(log_loss(y, P), rel=1e-12)
+    assert r.brier_score == pytest.approx(brier_score_loss(y, P, labels=["a", "b", "c"]), rel=1e-12)
+    assert r.roc_auc == pytest.approx(roc_auc_score(y, P, multi_class="ovr"), rel=1e-12)
+    assert r.d2_log_loss_score == pytest.approx(d2_log_loss_score(y, P), rel=1e-10)
+    conf = P.max(axis=1)
+    correct = P.argmax(axis=1) == np.searchsorted(["a", "b", "c"], y)
+    prob_true, prob_pred = calibration_curve(correct, conf, n_bins=10)
+    ok = ~r.reliability.empty
+    np.testing.assert_allclose(r.reliability.observed[ok], prob_true, rtol=1e-12)
+    np.testing.assert_allclose(r.base_rate, [np.mean(y == c) for c in "abc"])
+    assert set(r.per_class) == {"a", "b", "c"}
+    one = r.per_class["b"]
+    assert one.log_loss == pytest.approx(log_loss(y == "b", P[:, 1]), rel=1e-12)
+    assert "top label" in str(r)
+    json.dumps(r.to_dict())
+
+
+def test_multiclass_logits_use_softmax(multiclass):
+    y, P = multiclass
+    z = np.log(P) + 3.0
+    a = calibration_report(y, z, from_logits=True)
+    assert a.log_loss == pytest.approx(log_loss(y, softmax(z, axis=1)), rel=1e-10)
+
+
+# --- renderings --------------------------------------------------------------------
+
+
+def test_text_summary_is_aligned_and_complete(report):
+    text = str(report)
+    for needle in ("Scores", "log loss", "ROC AUC", "Calibration errors", "smooth ECE",
+                   "Hosmer-Lemeshow", "dof = groups - 2", "Spiegelhalter", "calibration slope",
+                   "Wald", "CORP decomposition", "Reliability", "Wilson", "positive class"):
+        assert needle in text, needle
+    table = text.split("Reliability")[1].splitlines()[1:]
+    assert len({len(line) for line in table if line.strip()}) <= 2
+    assert repr(report).startswith("<CalibrationReport binary")
+
+
+def test_markdown_and_html(report):
+    md = report.to_markdown()
+    assert md.startswith("### Calibration report")
+    assert "| log loss |" in md
+    html_text = report._repr_html_()
+    assert html_text.startswith("<div>") and "<table>" in html_text
+
+
+def test_html_escapes_user_text():
+    y = np.array(["<b>bad</b>", "ok&"] * 10)
+    p = np.linspace(0.05, 0.95, 20)
+    r = calibration_report(y, p, pos_label="<b>bad</b>", n_bins=3)
+    out = r._repr_html_()
+    assert "<b>bad</b>" not in out
+    assert "&lt;b&gt;bad&lt;/b&gt;" in out
+    cmp = compare_calibration({"<script>x</script>": r})
+    assert "<script>" not in cmp._repr_html_()
+
+
+def test_empty_bins_are_flagged_in_every_rendering():
+    p = np.r_[np.linspace(0.01, 0.09, 6), np.linspace(0.91, 0.99, 6)]
+    r = calibration_report([0, 1] * 6, p)
+    assert r.reliability.empty.tolist() == [False] + [True] * 8 + [False]
+    assert "empty" in str(r)
+    d = r.to_dict()["reliability"]
+    assert d["observed"][1] is None and d["empty"][1] is True
+
+
+def test_to_dict_is_json_with_documented_keys(report):
+    d = report.to_dict()
+    json.dumps(d, allow_nan=False)
+    assert set(d) == {
+        "task", "convention", "classes", "pos_label", "n_samples", "total_weight", "settings",
+        "scores", "calibration_errors", "tests", "decomposition", "reliability",
+        "recalibration", "folds", "problems", "notes", "per_class",
+    }
+    assert d["tests"]["hosmer_lemeshow"]["dof"] == report.hosmer_lemeshow.dof
+    assert d["decomposition"]["brier_score"]["score"] == report.brier_score
+    assert d["settings"]["interval"] == "wilson"
+
+
+def test_to_frame(report):
+    pd = pytest.importorskip("pandas")
+    frame = report.to_frame(name="m")
+    assert isinstance(frame, pd.DataFrame) and frame.index.tolist() == ["m"]
+    assert frame.loc["m", "calibration_slope_low"] == report.calibration_slope.low
+    table = report.reliability.to_frame()
+    assert table.columns[:8].tolist() == [
+        "bin_lower", "bin_upper", "count", "weight", "mean_predicted", "observed",
+        "ci_low", "ci_high",
+    ]
+
+
+def test_to_frame_without_pandas(report, hide_module):
+    hide_module("pandas")
+    with pytest.raises(ImportError, match="needs pandas"):
+        report.to_frame()
+
+
+# --- plots ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["reliability", "corp", "both", "smooth"])
+def test_plot_uses_the_given_axes(pyplot, kind):
+    y, p = binary_data(500, seed=6)
+    r = calibration_report(y, p)
+    fig, ax = pyplot.subplots()
+    out = r.plot(ax=ax, kind=kind)
+    assert out is r
+    assert r.ax_ is ax and r.figure_ is fig
+    assert r.line_ is not None
+    assert r.hist_ax_ is not None and r.hist_ax_.figure is fig
+    assert ax.get_xlim() == (0, 1)
+
+
+def test_plot_makes_its_own_figure(pyplot):
+    y, p = binary_data(200, seed=7)
+    r = calibration_report(y, p).plot(histogram=False)
+    assert r.hist_ax_ is None
+    assert r.figure_ is pyplot.gcf()
+
+
+def test_plot_rejects_unknown_kind(pyplot, report):
+    with pytest.raises(ValueError, match="kind"):
+        report.plot(kind="pie")
+
+
+def test_plot_without_matplotlib(report, hide_module):
+    hide_module("matplotlib")
+    with pytest.raises(ImportError, match="needs matplotlib"):
+        report.plot()
+
+
+def test_comparison_table_and_plot(pyplot):
+    y, p = binary_data(800, seed=8)
+    a = calibration_report(y, p)
+    b = calibration_report(y, np.clip(1.4 * p - 0.1, 0, 1))
+    cmp = compare_calibration({"raw": a, "stretched": b})
+    assert isinstance(cmp, CalibrationComparison)
+    i = list(cmp.table.statistic).index("ece")
+    assert cmp.table["raw"][i] == a.ece and cmp.table["stretched"][i] == b.ece
+    assert "stretched" in str(cmp) and "| ece |" in cmp.to_markdown()
+    json.dumps(cmp.to_dict())
+    fig, ax = pyplot.subplots()
+    assert cmp.plot(ax=ax) is cmp
+    assert cmp.ax_ is ax and set(cmp.lines_) == {"raw", "stretched"}
+    assert not hasattr(a, "ax_")
+    pd = pytest.importorskip("pandas")
+    assert cmp.to_frame().index.tolist() == ["raw", "stretched"]
+    assert isinstance(cmp.to_frame(), pd.DataFrame)
+
+
+@pytest.mark.parametrize("bad", [{}, [1], {"x": 1.0}])
+def test_compare_rejects_non_reports(bad):
+    with pytest.raises(ValueError, match="reports"):
+        compare_calibration(bad)
+
+
+# --- estimators and cross-validation ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def classification():
+    return make_classification(n_samples=600, n_features=6, random_state=0)
+
+
+def test_from_estimator_predict_proba_and_decision_function(classification):
+    X, y = classification
+    clf = LogisticRegression().fit(X, y)
+    a = CalibrationReport.from_estimator(clf, X, y)
+    b = CalibrationReport.from_estimator(clf, X, y, response_method="decision_function")
+    ref = log_loss(y, clf.predict_proba(X))
+    assert a.log_loss == pytest.approx(ref, rel=1e-10)
+    assert b.log_loss == pytest.approx(ref, rel=1e-8)
+    c = CalibrationReport.from_estimator(clf, X, y, pos_label=0, response_method="decision_function")
+    assert c.log_loss == pytest.approx(ref, rel=1e-8)
+    assert c.pos_label == 0
+    with pytest.raises(ValueError, match="response_method"):
+        CalibrationReport.from_estimator(clf, X, y, response_method="predict")
+
+
+def test_cross_val_report_pools_out_of_fold_predictions(classification):
+    X, y = classification
+    cv = StratifiedKFold(4, shuffle=True, random_state=0)
+    r = cross_val_calibration_report(LogisticRegression(), X, y, cv=cv)
+    oof = cross_val_predict(LogisticRegression(), X, y, cv=cv, method="predict_proba")
+    assert r.log_loss == pytest.approx(log_loss(y, oof), rel=1e-10)
+    assert len(r.folds) == 4 and r.problems == []
+    assert r.folds.n_samples.sum() == len(y)
+    for k, (_, test) in enumerate(cv.split(X, y)):
+        assert r.folds.log_loss[k] == pytest.approx(log_loss(y[test], oof[test]), rel=1e-10)
+        assert r.folds.roc_auc[k] == pytest.approx(roc_auc_score(y[test], oof[test, 1]), rel=1e-10)
+    assert "Folds" in str(r)
+
+
+def test_cross_val_collects_fold_problems():
+    rng = np.random.default_rng(9)
+    y = np.repeat([0, 1, 2], 30)
+    X = rng.normal(size=(90, 3)) + 2.0 * np.eye(3)[y]
+    # fold 0 trains without class 2; the other folds are ordinary
+    tests = [np.r_[0:10, 30:40, 60:70], np.r_[10:20, 40:50, 70:80], np.r_[20:30, 50:60, 80:90]]
+    trains = [np.r_[10:30, 40:60]] + [np.setdiff1d(np.arange(90), t) for t in tests[1:]]
+    folds = list(zip(trains, tests, strict=True))
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0)
+    r = cross_val_calibration_report(tree, X, y, cv=folds)
+    text = " ".join(r.problems)
+    assert "fold 0: class 2 absent from the training data" in text
+    assert "clips it to eps" in text
+    assert len(r.folds) == 3
+    assert np.isfinite(r.folds.log_loss).all()
+
+
+class _Unnormalised(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        p = expit(np.asarray(X)[:, 0])
+        return np.c_[0.9 * (1 - p), p]
+
+
+def test_cross_val_flags_rows_not_summing_to_one(classification):
+    X, y = classification
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = cross_val_calibration_report(_Unnormalised(), X, y, cv=2)
+    assert any("do not sum to one" in p for p in r.problems)
+
+
+def test_cross_val_notes_single_class_test_fold():
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(60, 2))
+    y = np.repeat([0, 1], 30)
+    folds = [(np.arange(10, 60), np.arange(10)), (np.r_[0:10, 50:60], np.arange(10, 50)),
+             (np.arange(50), np.arange(50, 60))]
+    r = cross_val_calibration_report(LogisticRegression(), X, y, cv=folds)
+    assert math.isnan(r.folds.roc_auc[0])
+    assert any("holds one class" in p for p in r.problems)
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"y_proba": [0.2, 1.3, 0.5, 0.1]}, "y_proba"),
+        ({"y_proba": [0.2, np.nan, 0.5, 0.1]}, "y_proba"),
+        ({"y_true": [1, 1, 1, 1]}, "y_true"),
+        ({"n_bins": 0}, "n_bins"),
+        ({"n_bins": 5}, "n_bins"),
+        ({"n_bins": 2.0}, "n_bins"),
+        ({"strategy": "kmeans"}, "strategy"),
+        ({"strategy": [0.0, 0.7, 0.3, 1.0]}, "strategy"),
+        ({"confidence_level": 1.0}, "confidence_level"),
+        ({"confidence_level": 0}, "confidence_level"),
+        ({"baseline": 1.0}, "baseline"),
+        ({"sample_weight": [1.0, -1.0, 1.0, 1.0]}, "sample_weight"),
+    ],
+    ids=lambda v: str(v)[:30],
+)
+def test_bad_input_raises_naming_the_argument(kwargs, match):
+    args = {"y_true": [0, 1, 0, 1], "y_proba": [0.2, 0.8, 0.5, 0.1], "n_bins": 3, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        calibration_report(args.pop("y_true"), args.pop("y_proba"), **args)
+
+
+def test_degenerate_data_warn_and_keep_the_reason():
+    with pytest.warns(RuntimeWarning) as record:
+        r = calibration_report([0, 1, 0, 1, 1, 0], np.full(6, 0.5), n_bins=3)
+    messages = " ".join(str(w.message) for w in record)
+    assert "all predictions are equal" in messages
+    assert math.isnan(r.calibration_slope.estimate)
+    assert any("all predictions are equal" in n for n in r.notes)
+    assert "all predictions are equal" in str(r)
+    assert r.roc_auc == 0.5 and math.isfinite(r.log_loss)
