@@ -161,10 +161,7 @@ def check_strategy(strategy):
     try:
         edges = np.asarray(strategy, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        msg = (
-            "strategy must be 'uniform', 'quantile' or an array of bin edges, "
-            f"got {strategy!r}."
-        )
+        msg = f"strategy must be 'uniform', 'quantile' or an array of bin edges, got {strategy!r}."
         raise ValueError(msg) from exc
     if edges.ndim != 1 or edges.shape[0] < 2:
         msg = (
@@ -212,16 +209,10 @@ def check_baseline(baseline, n_classes=2):
         msg = f"baseline must be a probability or class priors, got {baseline!r}."
         raise ValueError(msg) from exc
     if prior.shape != (n_classes,):
-        msg = (
-            f"baseline must hold one prior per class ({n_classes}), got shape "
-            f"{prior.shape}."
-        )
+        msg = f"baseline must hold one prior per class ({n_classes}), got shape {prior.shape}."
         raise ValueError(msg)
     if not np.all((prior > 0) & (prior < 1)) or abs(prior.sum() - 1) > 1e-8:
-        msg = (
-            "baseline class priors must lie in (0, 1) and sum to one, got "
-            f"{prior.tolist()}."
-        )
+        msg = f"baseline class priors must lie in (0, 1) and sum to one, got {prior.tolist()}."
         raise ValueError(msg)
     return prior if n_classes > 2 else float(prior[1])
 
@@ -776,9 +767,7 @@ def _logit_sums(p_s, y_s, w_s, cox, citl):
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         k = stop - start
-        x, yf, eta, e, mu, s = (
-            b[:k] for b in (x_buf, y_buf, eta_buf, e_buf, mu_buf, s_buf)
-        )
+        x, yf, eta, e, mu, s = (b[:k] for b in (x_buf, y_buf, eta_buf, e_buf, mu_buf, s_buf))
         np.clip(p_s[start:stop], _EPS, 1 - _EPS, out=x)
         np.subtract(1.0, x, out=s)
         x /= s
@@ -949,8 +938,7 @@ def _logistic_recalibration(p_s, y_s, w_s, lowest_pos, highest_neg, confidence_l
         )
     elif not cox.converged:
         warnings.warn(
-            "Calibration slope and intercept are nan: the logistic recalibration "
-            "did not converge.",
+            "Calibration slope and intercept are nan: the logistic recalibration did not converge.",
             RuntimeWarning,
             stacklevel=4,
         )
@@ -1079,16 +1067,12 @@ def binary_statistics(
     bs_recal = (_dot(ones, (1.0 - fitted) ** 2) + _dot(zeros, fitted**2)) / total
     unc_bs = base_rate * (1.0 - base_rate)
     decomposition = {
-        "log_loss": Decomposition(
-            log_loss - ll_recal, entropy - ll_recal, entropy, log_loss
-        ),
+        "log_loss": Decomposition(log_loss - ll_recal, entropy - ll_recal, entropy, log_loss),
         "brier_score": Decomposition(brier - bs_recal, unc_bs - bs_recal, unc_bs, brier),
     }
 
     ece, mce, rmsce = _calibration_errors(table.weight, table.mean_predicted, table.observed)
-    adaptive_ece, _, _ = _calibration_errors(
-        groups.weight, groups.mean_predicted, groups.observed
-    )
+    adaptive_ece, _, _ = _calibration_errors(groups.weight, groups.mean_predicted, groups.observed)
     smooth_ece, bandwidth, smooth_curve = smooth_ece_from_grids(
         sums["resid_grid"], sums["mass_grid"], total
     )

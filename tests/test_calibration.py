@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq
 from scipy.special import expit, logit, xlogy
 from sklearn.calibration import calibration_curve
-from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from skbce import _calibration as C
@@ -26,7 +25,9 @@ from skbce import _calibration as C
 def stats_of(t, p, w=None, **kwargs):
     """All statistics, with the warnings of degenerate data silenced."""
     p_s, y_s, w_s = C.sort_by_prediction(
-        np.asarray(t, dtype=float), np.asarray(p, dtype=float), None if w is None else np.asarray(w, float)
+        np.asarray(t, dtype=float),
+        np.asarray(p, dtype=float),
+        None if w is None else np.asarray(w, float),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -115,9 +116,9 @@ def test_explicit_edges_follow_right_closed_bins():
 
 
 def test_bins_beyond_explicit_edges_fall_in_first_and_last():
-    rel = stats_of([0, 1, 0, 1], [0.05, 0.3, 0.6, 0.95], n_bins=2, strategy=np.array([0.2, 0.5, 0.8]))[
-        "reliability"
-    ]
+    rel = stats_of(
+        [0, 1, 0, 1], [0.05, 0.3, 0.6, 0.95], n_bins=2, strategy=np.array([0.2, 0.5, 0.8])
+    )["reliability"]
     assert rel["count"].tolist() == [2, 2]
 
 
@@ -290,7 +291,9 @@ def test_corp_terms_match_model_diagnostics(ties):
         ref = md.decompose(t, p, weights=w, scoring_function=fn)
         d = s["decomposition"][key]
         got = [d.miscalibration, d.discrimination, d.uncertainty, d.score]
-        want = [float(ref[c][0]) for c in ("miscalibration", "discrimination", "uncertainty", "score")]
+        want = [
+            float(ref[c][0]) for c in ("miscalibration", "discrimination", "uncertainty", "score")
+        ]
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
 
 
@@ -466,7 +469,9 @@ def test_cox_slope_matches_unpenalised_logistic_regression(weights, n):
     lr = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000)
     lr.fit(x[:, None], t, sample_weight=ww)
     assert s["calibration_slope"].estimate == pytest.approx(lr.coef_[0, 0], rel=1e-6)
-    assert s["calibration_intercept"].estimate == pytest.approx(lr.intercept_[0], rel=1e-6, abs=1e-8)
+    assert s["calibration_intercept"].estimate == pytest.approx(
+        lr.intercept_[0], rel=1e-6, abs=1e-8
+    )
     # Wald interval from a finite-difference Hessian of the log-likelihood
     est = np.array([s["calibration_intercept"].estimate, s["calibration_slope"].estimate])
     h = 1e-4
@@ -482,7 +487,9 @@ def test_cox_slope_matches_unpenalised_logistic_regression(weights, n):
             ) / (4 * h * h)
     se = np.sqrt(np.diag(np.linalg.inv(-H)))
     half = 1.959963984540054 * se[1]
-    assert s["calibration_slope"].high - s["calibration_slope"].estimate == pytest.approx(half, rel=1e-4)
+    assert s["calibration_slope"].high - s["calibration_slope"].estimate == pytest.approx(
+        half, rel=1e-4
+    )
     # calibration-in-the-large: the offset model's score equation
     c = brentq(lambda c: np.sum(ww * (t - expit(c + x))), -10, 10, xtol=1e-14)
     assert s["calibration_in_the_large"].estimate == pytest.approx(c, rel=1e-7, abs=1e-10)
@@ -583,8 +590,12 @@ def test_zero_weights_equal_removed_rows_and_scaling_is_neutral():
     for key in ("log_loss", "brier_score", "ece", "adaptive_ece", "smooth_ece", "roc_auc"):
         assert c[key] == pytest.approx(a[key], rel=1e-9)
     for key in ("log_loss", "brier_score"):
-        np.testing.assert_allclose(tuple(c["decomposition"][key]), tuple(a["decomposition"][key]), rtol=1e-9)
-    assert c["calibration_slope"].estimate == pytest.approx(a["calibration_slope"].estimate, rel=1e-7)
+        np.testing.assert_allclose(
+            tuple(c["decomposition"][key]), tuple(a["decomposition"][key]), rtol=1e-9
+        )
+    assert c["calibration_slope"].estimate == pytest.approx(
+        a["calibration_slope"].estimate, rel=1e-7
+    )
 
 
 def test_sample_order_does_not_matter():
@@ -598,8 +609,12 @@ def test_sample_order_does_not_matter():
 
 @pytest.mark.parametrize(
     ("value", "match"),
-    [(0, "n_bins must be at least 1"), (11, "larger than the number of samples"),
-     (2.5, "n_bins must be an integer"), (True, "n_bins must be an integer")],
+    [
+        (0, "n_bins must be at least 1"),
+        (11, "larger than the number of samples"),
+        (2.5, "n_bins must be an integer"),
+        (True, "n_bins must be an integer"),
+    ],
 )
 def test_check_n_bins(value, match):
     with pytest.raises(ValueError, match=match):

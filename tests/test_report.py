@@ -102,8 +102,16 @@ def test_attributes_have_the_contract_names(report):
         )
     assert report.decomposition["log_loss"].score == report.log_loss
     rel = report.reliability
-    for col in ("bin_lower", "bin_upper", "count", "weight", "mean_predicted", "observed",
-                "ci_low", "ci_high"):
+    for col in (
+        "bin_lower",
+        "bin_upper",
+        "count",
+        "weight",
+        "mean_predicted",
+        "observed",
+        "ci_low",
+        "ci_high",
+    ):
         assert isinstance(rel[col], np.ndarray)
         assert getattr(rel, col) is rel[col]
         assert len(rel[col]) == 10
@@ -115,7 +123,9 @@ def test_scores_match_sklearn(report):
     assert report.log_loss == pytest.approx(log_loss(y, p), rel=1e-12)
     assert report.brier_score == pytest.approx(brier_score_loss(y, p), rel=1e-12)
     assert report.roc_auc == pytest.approx(roc_auc_score(y, p), rel=1e-12)
-    assert report.d2_log_loss_score == pytest.approx(d2_log_loss_score(y, np.c_[1 - p, p]), rel=1e-10)
+    assert report.d2_log_loss_score == pytest.approx(
+        d2_log_loss_score(y, np.c_[1 - p, p]), rel=1e-10
+    )
     assert report.normalized_cross_entropy == pytest.approx(1 - report.d2_log_loss_score)
     prob_true, prob_pred = calibration_curve(y, p, n_bins=10)
     nonempty = ~report.reliability.empty
@@ -217,9 +227,22 @@ def test_multiclass_logits_use_softmax(multiclass):
 
 def test_text_summary_is_aligned_and_complete(report):
     text = str(report)
-    for needle in ("Scores", "log loss", "ROC AUC", "Calibration errors", "smooth ECE",
-                   "Hosmer-Lemeshow", "dof = groups - 2", "Spiegelhalter", "calibration slope",
-                   "Wald", "CORP decomposition", "Reliability", "Wilson", "positive class"):
+    for needle in (
+        "Scores",
+        "log loss",
+        "ROC AUC",
+        "Calibration errors",
+        "smooth ECE",
+        "Hosmer-Lemeshow",
+        "dof = groups - 2",
+        "Spiegelhalter",
+        "calibration slope",
+        "Wald",
+        "CORP decomposition",
+        "Reliability",
+        "Wilson",
+        "positive class",
+    ):
         assert needle in text, needle
     table = text.split("Reliability")[1].splitlines()[1:]
     assert len({len(line) for line in table if line.strip()}) <= 2
@@ -258,9 +281,23 @@ def test_to_dict_is_json_with_documented_keys(report):
     d = report.to_dict()
     json.dumps(d, allow_nan=False)
     assert set(d) == {
-        "task", "convention", "classes", "pos_label", "n_samples", "total_weight", "settings",
-        "scores", "calibration_errors", "tests", "decomposition", "reliability",
-        "recalibration", "folds", "problems", "notes", "per_class",
+        "task",
+        "convention",
+        "classes",
+        "pos_label",
+        "n_samples",
+        "total_weight",
+        "settings",
+        "scores",
+        "calibration_errors",
+        "tests",
+        "decomposition",
+        "reliability",
+        "recalibration",
+        "folds",
+        "problems",
+        "notes",
+        "per_class",
     }
     assert d["tests"]["hosmer_lemeshow"]["dof"] == report.hosmer_lemeshow.dof
     assert d["decomposition"]["brier_score"]["score"] == report.brier_score
@@ -274,8 +311,14 @@ def test_to_frame(report):
     assert frame.loc["m", "calibration_slope_low"] == report.calibration_slope.low
     table = report.reliability.to_frame()
     assert table.columns[:8].tolist() == [
-        "bin_lower", "bin_upper", "count", "weight", "mean_predicted", "observed",
-        "ci_low", "ci_high",
+        "bin_lower",
+        "bin_upper",
+        "count",
+        "weight",
+        "mean_predicted",
+        "observed",
+        "ci_low",
+        "ci_high",
     ]
 
 
@@ -360,7 +403,9 @@ def test_from_estimator_predict_proba_and_decision_function(classification):
     ref = log_loss(y, clf.predict_proba(X))
     assert a.log_loss == pytest.approx(ref, rel=1e-10)
     assert b.log_loss == pytest.approx(ref, rel=1e-8)
-    c = CalibrationReport.from_estimator(clf, X, y, pos_label=0, response_method="decision_function")
+    c = CalibrationReport.from_estimator(
+        clf, X, y, pos_label=0, response_method="decision_function"
+    )
     assert c.log_loss == pytest.approx(ref, rel=1e-8)
     assert c.pos_label == 0
     with pytest.raises(ValueError, match="response_method"):
@@ -420,8 +465,11 @@ def test_cross_val_notes_single_class_test_fold():
     rng = np.random.default_rng(10)
     X = rng.normal(size=(60, 2))
     y = np.repeat([0, 1], 30)
-    folds = [(np.arange(10, 60), np.arange(10)), (np.r_[0:10, 50:60], np.arange(10, 50)),
-             (np.arange(50), np.arange(50, 60))]
+    folds = [
+        (np.arange(10, 60), np.arange(10)),
+        (np.r_[0:10, 50:60], np.arange(10, 50)),
+        (np.arange(50), np.arange(50, 60)),
+    ]
     r = cross_val_calibration_report(LogisticRegression(), X, y, cv=folds)
     assert math.isnan(r.folds.roc_auc[0])
     assert any("holds one class" in p for p in r.problems)
