@@ -10,6 +10,7 @@ an unknown column, a value that is not a number, a probability outside
 """
 
 import argparse
+import contextlib
 import csv
 import gzip
 import io
@@ -167,12 +168,24 @@ class Source:
 
     # csv
 
+    @contextlib.contextmanager
     def _open_binary(self):
-        self._raw = open(self.path, "rb")  # noqa: SIM115 - closed by the caller
-        return gzip.GzipFile(fileobj=self._raw) if self.gzip else self._raw
+        with open(self.path, "rb") as raw:
+            self._raw = raw
+            if self.gzip:
+                with gzip.GzipFile(fileobj=raw) as f:
+                    yield f
+            else:
+                yield raw
 
+    @contextlib.contextmanager
     def _open_text(self):
-        return io.TextIOWrapper(self._open_binary(), encoding="utf-8", newline="")
+        with self._open_binary() as f:
+            text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+            try:
+                yield text
+            finally:
+                text.detach()
 
     def _csv_chunks(self, available, names, chunk_rows):
         try:
@@ -186,9 +199,6 @@ class Source:
         except (EOFError, gzip.BadGzipFile, UnicodeDecodeError, csv.Error) as exc:
             msg = f"cannot read {self.name}: {exc}"
             raise UsageError(msg) from None
-        finally:
-            if self._raw is not None:
-                self._raw.close()
 
     def _csv_chunks_pandas(self, available, names, chunk_rows):
         import pandas as pd
@@ -721,7 +731,7 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the ``skbce`` command line.
+    r"""Run the ``skbce`` command line.
 
     Parameters
     ----------
@@ -740,7 +750,7 @@ def main(argv=None):
     >>> import pathlib, tempfile
     >>> from skbce._cli import main
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "predictions.csv"
-    >>> _ = path.write_text("y,p\\n0,0.1\\n1,0.8\\n1,0.6\\n")
+    >>> _ = path.write_text("y,p\n0,0.1\n1,0.8\n1,0.6\n")
     >>> main(["score", str(path), "--y-true", "y", "--y-proba", "p", "--format", "json"])
     {
       "file": "...predictions.csv",
