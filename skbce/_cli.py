@@ -749,7 +749,8 @@ def main(argv=None):
     --------
     >>> import pathlib, tempfile
     >>> from skbce._cli import main
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "predictions.csv"
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(folder.name) / "predictions.csv"
     >>> _ = path.write_text("y,p\n0,0.1\n1,0.8\n1,0.6\n")
     >>> main(["score", str(path), "--y-true", "y", "--y-proba", "p", "--format", "json"])
     {
@@ -760,10 +761,11 @@ def main(argv=None):
       "base_rate": 0.666...,
       "log_loss": 0.2797...,
       "binary_cross_entropy": 0.2797...,
-      "normalized_cross_entropy": 0.4415...,
+      "normalized_cross_entropy": 0.4395...,
       "brier_score": 0.07
     }
     0
+    >>> folder.cleanup()
     """
     parser = build_parser()
     try:
