@@ -401,13 +401,16 @@ def prior_log_loss_sum(sums):
 # --- the binary cross-entropy family -------------------------------------------
 
 
-def softplus_parts(z):
+def softplus_parts(z, xp=None):
     """``(a, relu(z))`` with ``a = log1p(exp(-|z|))``.
 
     ``softplus(z) = a + relu(z)`` and ``softplus(-z) = a + relu(-z)``: both
     terms are non-negative, so the sums neither overflow nor cancel, and
-    ``exp`` never sees a positive argument.
+    ``exp`` never sees a positive argument.  ``xp`` is the array namespace
+    (numpy by default, where the work is done in place).
     """
+    if xp is not None:
+        return xp.log1p(xp.exp(-xp.abs(z))), xp.maximum(z, 0)
     a = np.abs(z)
     np.negative(a, out=a)
     np.exp(a, out=a)
@@ -415,7 +418,14 @@ def softplus_parts(z):
     return a, np.maximum(z, 0)
 
 
-def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None):
+def _xlogy(x, y, xp):
+    """``x * log(y)``, zero where ``x`` is zero (:func:`scipy.special.xlogy`)."""
+    if xp is None:
+        return xlogy(x, y)
+    return xp.where(x == 0, xp.zeros_like(y), x * xp.log(y))
+
+
+def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None, xp=None):
     """Binary cross-entropy of each element, as a new array in the dtype of ``s``.
 
     Parameters
@@ -432,12 +442,20 @@ def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None):
         broadcasts along the last axis.
     bounds : tuple or None
         ``(lo, hi)`` to clip probabilities to; ``None`` for no clipping.
+    xp : namespace or None
+        The array-API namespace of ``t`` and ``s``; ``None`` for numpy.
     """
     dtype = s.dtype
-    hard = t.dtype.kind in "iub"
-    tf = t.astype(dtype, copy=False)
+    if xp is None:
+        hard = t.dtype.kind in "iub"
+        tf = t.astype(dtype, copy=False)
+        clip, log = np.clip, np.log
+    else:
+        hard = xp.isdtype(t.dtype, ("bool", "integral"))
+        tf = xp.astype(t, dtype)
+        clip, log = xp.clip, xp.log
     if from_logits:
-        a, relu = softplus_parts(s)
+        a, relu = softplus_parts(s, xp)
         if hard:
             # relu((1 - 2t) z) = relu(z) - t z, exact for t in {0, 1}
             loss = a + (relu - tf * s)
@@ -447,22 +465,22 @@ def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None):
             loss = (loss if pos_weight is None else loss * pos_weight) + loss_neg
             return loss
     elif hard:
-        q = np.abs(1 - tf - s)
+        q = abs(1 - tf - s)
         if bounds is not None:
-            np.clip(q, *bounds, out=q)
+            q = clip(q, *bounds)
         with np.errstate(divide="ignore"):
-            loss = -np.log(q)
+            loss = -log(q)
     else:
-        p1 = s if bounds is None else np.clip(s, *bounds)
-        p0 = 1 - s if bounds is None else np.clip(1 - s, *bounds)
-        with np.errstate(divide="ignore"):
-            loss = -xlogy(tf, p1)
+        p1 = s if bounds is None else clip(s, *bounds)
+        p0 = 1 - s if bounds is None else clip(1 - s, *bounds)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loss = -_xlogy(tf, p1, xp)
             if pos_weight is not None:
-                loss *= pos_weight
-            loss -= xlogy(1 - tf, p0)
-        return loss.astype(dtype, copy=False)
+                loss = loss * pos_weight
+            loss = loss - _xlogy(1 - tf, p0, xp)
+        return loss if xp is not None else loss.astype(dtype, copy=False)
     if pos_weight is not None:
-        loss *= 1 + (pos_weight - 1) * tf
+        loss = loss * (1 + (pos_weight - 1) * tf)
     return loss
 
 
@@ -519,6 +537,34 @@ def _bce_blocks(target, s, w, *, smoothing, reduce, **options):
         yield block, loss
 
 
+def _bce_sums(target, s, w, *, from_logits, pos_weight, smoothing, bounds):
+    """Sums of :func:`binary_cross_entropy` for validated inputs.
+
+    The one-log kernels serve hard labels with the default options; anything
+    else goes through :func:`_bce_blocks`.  Infinite losses (``clip=None``)
+    are left for the caller to warn about.
+    """
+    default_clip = from_logits or bounds == clip_bounds(s.dtype)
+    simple = pos_weight is None and not smoothing and default_clip
+    if simple and s.ndim == 1 and isinstance(target, Target):
+        if from_logits:
+            return _logit_sums(target, s, w)
+        return _binary_sums(target, s, w)[0]
+    blocks = _bce_blocks(
+        target,
+        s,
+        w,
+        smoothing=smoothing,
+        reduce=True,
+        from_logits=from_logits,
+        pos_weight=pos_weight,
+        bounds=bounds,
+    )
+    acc = _accumulator(s.dtype)
+    total = sum(float(np.add.reduce(loss, dtype=acc)) for _, loss in blocks)
+    return LossSums(total, s.shape[0] if w is None else total_weight(w))
+
+
 def _check_choice(value, name, choices):
     if not isinstance(value, str) or value not in choices:
         msg = f"{name} must be one of {list(choices)}, got {value!r}."
@@ -567,13 +613,19 @@ def _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits):
     s = check_scores(y_score, from_logits=from_logits)
     target = cross_entropy_targets(y_true, pos_label=pos_label)
     y_shape = target.y.shape if isinstance(target, Target) else target.shape
-    if len(y_shape) == 1:
-        s = as_positive_column(s, "y_score")
-    if s.shape != y_shape:
-        msg = f"y_score has shape {s.shape} but y_true has shape {y_shape}."
-        raise ValueError(msg)
+    s = _match_score_shape(s, y_shape)
     w = check_sample_weight(sample_weight, y_shape[0])
     return target, s, w
+
+
+def _match_score_shape(s, y_shape):
+    """``s`` as 1-D scores for 1-D targets; raise unless its shape is ``y_shape``."""
+    if len(y_shape) == 1:
+        s = as_positive_column(s, "y_score")
+    if tuple(s.shape) != tuple(y_shape):
+        msg = f"y_score has shape {tuple(s.shape)} but y_true has shape {tuple(y_shape)}."
+        raise ValueError(msg)
+    return s
 
 
 def binary_cross_entropy(
@@ -676,34 +728,26 @@ def binary_cross_entropy(
     c = _check_pos_weight(pos_weight, n_labels, s.dtype)
     bounds = None if from_logits else _check_clip(clip, s.dtype)
 
-    simple = c is None and not smoothing and (from_logits or clip == "dtype")
-    if simple and reduction != "none" and s.ndim == 1 and isinstance(target, Target):
-        if from_logits:
-            sums = _logit_sums(target, s, w)
-        else:
-            sums, _, _ = _binary_sums(target, s, w)
-    else:
+    if reduction == "none":
         blocks = _bce_blocks(
             target,
             s,
             w,
             smoothing=smoothing,
-            reduce=reduction != "none",
+            reduce=False,
             from_logits=from_logits,
             pos_weight=c,
             bounds=bounds,
         )
-        if reduction == "none":
-            out = np.empty(s.shape, dtype=s.dtype)
-            for block, loss in blocks:
-                out[block] = loss
-            _warn_infinite(out, clip)
-            return out
-        acc = _accumulator(s.dtype)
-        total = sum(float(np.add.reduce(loss, dtype=acc)) for _, loss in blocks)
-        _warn_infinite(np.array(total), clip)
-        weight = s.shape[0] if w is None else total_weight(w)
-        sums = LossSums(total, weight)
+        out = np.empty(s.shape, dtype=s.dtype)
+        for block, loss in blocks:
+            out[block] = loss
+        _warn_infinite(out, clip)
+        return out
+    sums = _bce_sums(
+        target, s, w, from_logits=from_logits, pos_weight=c, smoothing=smoothing, bounds=bounds
+    )
+    _warn_infinite(np.array(sums.loss), clip)
     dtype = s.dtype if w is None else np.result_type(s.dtype, w.dtype)
     if reduction == "sum":
         return float(dtype.type(sums.loss))
@@ -788,11 +832,23 @@ def normalized_cross_entropy(
     if s.ndim != 1:
         msg = f"normalized_cross_entropy takes 1-D binary data, got y_score of shape {s.shape}."
         raise ValueError(msg)
+    positive = weight = None
     if baseline is None:
         t = target.codes() if isinstance(target, Target) else target
         weight = s.shape[0] if w is None else total_weight(w)
+        positive = float(np.sum(t, dtype=np.float64) if w is None else weighted_sum(t, w))
+    baseline = _nce_baseline(baseline, positive, weight)
+    loss = binary_cross_entropy(
+        y_true, s, from_logits=from_logits, pos_label=pos_label, sample_weight=w
+    )
+    return loss / binary_entropy(baseline)
+
+
+def _nce_baseline(baseline, positive, weight):
+    """``baseline`` checked, or when None the positive rate ``positive / weight``."""
+    if baseline is None:
         _check_weight_sum(weight)
-        baseline = float(np.sum(t, dtype=np.float64) if w is None else weighted_sum(t, w)) / weight
+        baseline = positive / weight
         if not 0 < baseline < 1:
             msg = (
                 "y_true holds a single class, so its base rate has zero entropy; "
@@ -802,10 +858,7 @@ def normalized_cross_entropy(
     elif not is_number(baseline) or not 0 < baseline < 1:
         msg = f"baseline must be a float in (0, 1), got {baseline!r}."
         raise ValueError(msg)
-    loss = binary_cross_entropy(
-        y_true, s, from_logits=from_logits, pos_label=pos_label, sample_weight=w
-    )
-    return loss / binary_entropy(baseline)
+    return baseline
 
 
 # --- Brier score ------------------------------------------------------------------

@@ -148,11 +148,13 @@ def check_probability_range(lowest, highest, name):
         raise ValueError(msg)
 
 
-def check_sample_weight(sample_weight, n_samples):
+def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False):
     """Validate ``sample_weight``; return ``None`` or a 1-D numeric array.
 
     The array keeps its own numeric dtype (the result dtype of a weighted
-    mean follows it, as in :func:`numpy.average`).
+    mean follows it, as in :func:`numpy.average`).  ``allow_all_zero`` accepts
+    a part of the data whose weights are all zero (streaming, dask chunks);
+    the caller then checks the whole.
     """
     if sample_weight is None:
         return None
@@ -164,28 +166,48 @@ def check_sample_weight(sample_weight, n_samples):
         ensure_all_finite=False,
         input_name="sample_weight",
     )
-    if w.ndim != 1:
-        msg = f"sample_weight must be a 1-D array, got an array of shape {w.shape}."
+    check_weight_values(
+        w.shape,
+        n_samples,
+        is_complex=w.dtype.kind == "c",
+        total=lambda: np.add.reduce(w, dtype=np.float64),
+        has_nan=lambda: np.isnan(w).any(),
+        has_inf=lambda: np.isinf(w).any(),
+        any_nonzero=None if allow_all_zero else lambda: np.any(w),
+    )
+    return w
+
+
+def check_weight_values(
+    shape, n_samples, *, is_complex, total, has_nan, has_inf, any_nonzero
+):
+    """The checks of :func:`check_sample_weight`, on facts about the weights.
+
+    Shared by every array library: ``total``, ``has_nan``, ``has_inf`` and
+    ``any_nonzero`` are functions without arguments, called only when needed
+    (``any_nonzero=None`` skips the all-zero check).
+    """
+    if len(shape) != 1:
+        msg = f"sample_weight must be a 1-D array, got an array of shape {tuple(shape)}."
         raise ValueError(msg)
-    if w.shape[0] != n_samples:
-        msg = f"sample_weight has {w.shape[0]} elements, but there are {n_samples} samples."
+    if shape[0] != n_samples:
+        msg = f"sample_weight has {shape[0]} elements, but there are {n_samples} samples."
         raise ValueError(msg)
-    if w.dtype.kind == "c":
+    if is_complex:
         msg = "sample_weight must be real, got complex values."
         raise ValueError(msg)
     # One pass: a NaN or infinite weight makes the sum non-finite.
-    total = np.add.reduce(w, dtype=np.float64)
+    total = float(total())
     if not np.isfinite(total):
-        if np.isnan(w).any():
+        if has_nan():
             msg = "sample_weight contains NaN."
             raise ValueError(msg)
-        if np.isinf(w).any():
+        if has_inf():
             msg = "sample_weight contains infinite values."
             raise ValueError(msg)
-    if total == 0 and not np.any(w):
+    if any_nonzero is not None and total == 0 and not any_nonzero():
         msg = "sample_weight must contain at least one non-zero weight, got all zeros."
         raise ValueError(msg)
-    return w
 
 
 @dataclass(frozen=True)
@@ -383,14 +405,18 @@ def check_scores(y_score, *, from_logits, name="y_score"):
         ensure_all_finite=False,
         input_name=name,
     )
-    lowest, highest = z.min(), z.max()
+    check_logit_range(z.min(), z.max(), name)
+    return z
+
+
+def check_logit_range(lowest, highest, name):
+    """Raise if the extremes of an array of logits are NaN or infinite."""
     if np.isnan(lowest) or np.isnan(highest):
         msg = f"{name} contains NaN logits."
         raise ValueError(msg)
     if np.isinf(lowest) or np.isinf(highest):
         msg = f"{name} contains infinite logits (min={lowest}, max={highest})."
         raise ValueError(msg)
-    return z
 
 
 def validate_binary(
