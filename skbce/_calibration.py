@@ -49,6 +49,8 @@ __all__ = [
     "check_n_bins",
     "check_strategy",
     "sort_by_prediction",
+    "sort_keys",
+    "sort_keys_of",
     "wilson_interval",
 ]
 
@@ -239,21 +241,41 @@ def sort_by_prediction(t, p, w=None):
     w_sorted : ndarray of float64 or None
         Samples of zero weight are left out: they change no statistic.
     """
+    return sort_keys(sort_keys_of(t, p, w))
+
+
+def sort_keys_of(t, p, w=None):
+    """The integer sort keys ``(bits(p) << 1) | (1 - y)`` and the weights.
+
+    Returns a list ``[keys, w]`` for :func:`sort_keys`, which takes the arrays
+    out of it: once the caller drops ``t`` and ``p``, the sort needs no
+    memory beyond the keys, the permutation and the sorted weights.
+    """
     if w is not None and not np.all(w):
         keep = w != 0
         t, p, w = t[keep], p[keep], w[keep]
-    n = p.shape[0]
-    key = np.add(p, 0.0)  # a copy, with -0.0 turned into +0.0
-    bits = key.view(np.int64)
+    bits = np.add(p, 0.0).view(np.int64)  # a copy, with -0.0 turned into +0.0
     bits <<= 1  # p <= 1.0 has its bits below 2**62: no overflow
     np.bitwise_or(bits, t == 0, out=bits)  # negatives after positives in ties
+    return [bits, w]
+
+
+def sort_keys(keys_and_weights):
+    """Sort the output of :func:`sort_keys_of` (emptying it); ``(p, y, w)`` sorted."""
+    w = keys_and_weights.pop()
+    bits = keys_and_weights.pop()
+    n = bits.shape[0]
     if w is None:
         bits.sort()
         w_sorted = None
     else:
         order = np.argsort(bits)
         w_sorted = w[order]
-        bits = bits[order]
+        del w
+        for start in range(0, n, BLOCK):  # the permutation's memory takes the keys
+            block = order[start : start + BLOCK]
+            block[...] = bits[block]
+        bits = order
         del order
     y_sorted = np.empty(n, dtype=np.bool_)
     np.bitwise_and(bits, 1, out=y_sorted.view(np.uint8), casting="unsafe")
@@ -690,11 +712,11 @@ def wilson_interval(successes, trials, confidence_level):
     >>> round(float(low), 4), round(float(high), 4)
     (0.4902, 0.9433)
     """
-    from scipy.stats import norm
+    from scipy.special import ndtri
 
     k = np.asarray(successes, dtype=np.float64)
     n = np.asarray(trials, dtype=np.float64)
-    z = norm.ppf(0.5 + confidence_level / 2)
+    z = ndtri(0.5 + confidence_level / 2)
     z2 = z * z
     with np.errstate(invalid="ignore", divide="ignore"):
         phat = k / n
@@ -708,7 +730,7 @@ def wilson_interval(successes, trials, confidence_level):
 
 def _hosmer_lemeshow(weight, observed_sum, expected_sum):
     """Hosmer-Lemeshow statistic over non-empty groups, ``dof = groups - 2``."""
-    from scipy.stats import chi2
+    from scipy.special import chdtrc
 
     nonempty = weight > 0
     n_g, o_g, e_g = weight[nonempty], observed_sum[nonempty], expected_sum[nonempty]
@@ -727,12 +749,12 @@ def _hosmer_lemeshow(weight, observed_sum, expected_sum):
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(var > 0, diff2 / var, np.where(diff2 > 0, np.inf, 0.0))
     stat = float(terms.sum())
-    return HosmerLemeshowResult(stat, float(chi2.sf(stat, dof)), dof)
+    return HosmerLemeshowResult(stat, float(chdtrc(dof, stat)), dof)
 
 
 def _spiegelhalter(num, var):
     """Spiegelhalter's z from its sums; two-sided p-value."""
-    from scipy.stats import norm
+    from scipy.special import ndtr
 
     if not var > 0:
         warnings.warn(
@@ -743,7 +765,7 @@ def _spiegelhalter(num, var):
         )
         return SpiegelhalterResult(math.nan, math.nan)
     z = num / math.sqrt(var)
-    return SpiegelhalterResult(z, float(2 * norm.sf(abs(z))))
+    return SpiegelhalterResult(z, float(2 * ndtr(-abs(z))))
 
 
 # --- logistic recalibration (Cox) ------------------------------------------------
@@ -911,9 +933,9 @@ def _estimate(newton, index, z):
 
 def _logistic_recalibration(p_s, y_s, w_s, lowest_pos, highest_neg, confidence_level):
     """Calibration slope and intercept (Cox) and calibration-in-the-large."""
-    from scipy.stats import norm
+    from scipy.special import ndtri
 
-    z = float(norm.ppf(0.5 + confidence_level / 2))
+    z = float(ndtri(0.5 + confidence_level / 2))
 
     def clip(v):
         return min(max(float(v), _EPS), 1 - _EPS)

@@ -640,6 +640,34 @@ default="auto"
         parts.append("</div>")
         return "".join(parts)
 
+    def to_html(self, path=None):
+        """The report as one self-contained HTML page, with an SVG reliability diagram.
+
+        No external file, no network, no JavaScript; user-supplied text
+        (class labels) is escaped.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            Where to write the page (UTF-8); None only returns it.
+
+        Returns
+        -------
+        html : str
+            The page.
+
+        Examples
+        --------
+        >>> from skbce import calibration_report
+        >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
+        ...                             n_bins=3)
+        >>> report.to_html().startswith("<!DOCTYPE html>")
+        True
+        """
+        from ._html import report_page
+
+        return report_page(self, path)
+
     def to_dict(self):
         """All numbers as a JSON-serialisable dict (NaN and infinity as None).
 
@@ -896,14 +924,26 @@ def _collect_warnings(func, *args, **kwargs):
     return result, notes
 
 
-def _binary_report(t, p, w, *, n_bins, strategy, confidence_level, baseline, classes, pos_label):
+def _binary_report(data, *, n_bins, strategy, confidence_level, baseline, classes, pos_label):
+    """The report of validated binary data ``[t, p, w]`` (the list is emptied)."""
+    w = data.pop()
+    p = data.pop()
+    t = data.pop()
     n_rows = p.shape[0]
     n_bins = _cal.check_n_bins(n_bins, n_rows)
     if w is not None and w.min() < 0:
         msg = f"sample_weight must be non-negative, got min={w.min()}."
         raise ValueError(msg)
-    p_s, y_s, w_s = _cal.sort_by_prediction(t, p, w)
-    del t, p
+    positive = float(np.sum(t)) if w is None else float(np.einsum("i,i->", t, w))
+    if not 0 < positive < (n_rows if w is None else float(w.sum())):
+        msg = (
+            "y_true holds a single class (among the samples of non-zero weight); "
+            "calibration needs both classes."
+        )
+        raise ValueError(msg)
+    keys = _cal.sort_keys_of(t, p, w)
+    del t, p, w  # the sort then takes no memory beyond its own
+    p_s, y_s, w_s = _cal.sort_keys(keys)
     stats, notes = _collect_warnings(
         _cal.binary_statistics,
         p_s,
@@ -960,13 +1000,12 @@ def _report(
         )
         if P.shape[1] == 2:
             pos = 1 if pos_label is None else _index_of(classes, pos_label)
-            t = (codes == pos).astype(np.float64)
+            data = [(codes == pos).astype(np.float64), P[:, pos], w]
             ordered = np.array([classes[1 - pos], classes[pos]], dtype=object)
             baseline = _cal.check_baseline(baseline)
+            del codes, P, w
             return _binary_report(
-                t,
-                P[:, pos],
-                w,
+                data,
                 n_bins=n_bins,
                 strategy=strategy,
                 confidence_level=confidence_level,
@@ -985,14 +1024,13 @@ def _report(
             baseline=baseline,
             per_class=per_class,
         )
-    t, p, w, classes = validate_binary(
+    *data, classes = validate_binary(
         y_true, y_proba, sample_weight=sample_weight, pos_label=pos_label, from_logits=from_logits
     )
     baseline = _cal.check_baseline(baseline)
+    del y_true, y_proba, sample_weight  # the report frees the arrays it no longer needs
     return _binary_report(
-        t,
-        p,
-        w,
+        data,
         n_bins=n_bins,
         strategy=strategy,
         confidence_level=confidence_level,
@@ -1084,9 +1122,7 @@ def _multiclass_report(
         )
         raise ValueError(msg)
     report = _binary_report(
-        correct,
-        conf,
-        w,
+        [correct, conf, w],
         n_bins=n_bins,
         strategy=strategy,
         confidence_level=confidence_level,
@@ -1110,9 +1146,7 @@ def _multiclass_report(
                 report.notes.append(f"No one-vs-rest report for class {label!r}: one class.")
                 continue
             report.per_class[label] = _binary_report(
-                t,
-                P[:, j],
-                w,
+                [t, P[:, j], w],
                 n_bins=n_bins,
                 strategy=strategy,
                 confidence_level=confidence_level,
