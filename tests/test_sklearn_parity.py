@@ -215,9 +215,7 @@ def assert_parity(
 
     if expected.error is None and _is_true_multilabel(y_true):
         # Deliberate difference: refuse the multilabel indicator sklearn misreads.
-        assert isinstance(got.error, ValueError), (
-            "multilabel y_true must be refused" + context
-        )
+        assert isinstance(got.error, ValueError), "multilabel y_true must be refused" + context
         assert "binary_cross_entropy" in str(got.error), context
         return got
 
@@ -235,9 +233,7 @@ def assert_parity(
         assert got.error is not None, f"expected {names}" + context
         assert isinstance(got.error, allowed), f"expected {names}" + context
         if arg is not None:
-            assert re.search(arg, str(got.error)), (
-                f"error message should name {arg!r}" + context
-            )
+            assert re.search(arg, str(got.error)), f"error message should name {arg!r}" + context
         return got
 
     assert got.error is None, "skbce refused an input sklearn accepts" + context
@@ -352,7 +348,7 @@ P3C = [
 W4 = [1.0, 2.0, 0.5, 3.0]
 ONE_HOT3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1], [0, 1, 0]]
 
-# ---- accepted inputs: label types --------------------------------------------------
+# ---- accepted inputs: label types
 case("binary-int-1d", Y4, P4)
 case("binary-int-2d", Y4, P4_2D)
 case("multiclass-int", Y3C, P3C)
@@ -372,7 +368,7 @@ case("multiclass-range", range(4), [[0.6, 0.2, 0.1, 0.1]] * 4)
 case("binary-one-sample-with-labels", [1], [0.3], labels=[0, 1])
 case("object-int-y_true", np.array(Y4, dtype=object), P4, arg="y_true")
 
-# ---- accepted inputs: labels= -------------------------------------------------------
+# ---- accepted inputs: labels=
 case("labels-sorted", Y4, P4, labels=[0, 1])
 case("labels-absent-class-int", [0, 1, 1], P3C[:3], labels=[0, 1, 2])
 case("labels-absent-class-middle", [0, 2, 2], P3C[:3], labels=[0, 1, 2])
@@ -391,14 +387,35 @@ case(
 )
 case("single-class-str-with-labels", ["b", "b"], [0.2, 0.7], labels=["a", "b"])
 
-# ---- accepted inputs: sample_weight and normalize -----------------------------------
+# ---- accepted inputs: sample_weight and normalize
 case("weights-float", Y4, P4, sample_weight=W4)
 case("weights-int", Y4, P4, sample_weight=[1, 2, 3, 4])
 case("weights-float32", Y4, P4, sample_weight=np.array(W4, dtype=np.float32))
 case("weights-bool", Y4, P4, sample_weight=[True, False, True, True])
+W4_F32 = np.array([1.0, 0.3, 1.0, 0.7], dtype=np.float32)  # inexact in float32
+for _kind, _y in [
+    ("int", Y4),
+    ("bool", [False, True, True, False]),
+    ("str", ["a", "b", "b", "a"]),
+    ("float", [0.0, 1.0, 1.0, 0.0]),
+]:
+    case(f"weights-float32-inexact-{_kind}", _y, P4, sample_weight=W4_F32)
+    case(f"weights-float32-inexact-{_kind}-2d", _y, P4_2D, sample_weight=W4_F32)
+case(
+    "weights-float32-inexact-multiclass",
+    Y3C,
+    P3C,
+    sample_weight=np.array([0.1, 0.2, 0.3, 0.7, 1.3], dtype=np.float32),
+)
+case(
+    "weights-float32-inexact-one-hot",
+    ONE_HOT3,
+    P3C,
+    sample_weight=np.array([0.1, 0.2, 0.3, 0.7, 1.3], dtype=np.float32),
+)
 case("weights-with-zeros", Y4, P4, sample_weight=[0, 1, 0, 2])
 case("weights-one-nonzero", Y4, P4, sample_weight=[0, 0, 0, 2])
-case("weights-negative", Y4, P4, sample_weight=[2.0, -1.0, 1.0, 0.5])
+case("weights-negative", Y4, P4, sample_weight=[2.0, -1.0, 3.0, 0.5])
 case("weights-all-negative", Y4, P4, sample_weight=[-1.0, -2.0, -1.0, -1.0])
 case("weights-series", Y4, P4, sample_weight=pd.Series(W4, index=[9, 8, 7, 6]))
 case("weights-tuple", Y4, P4, sample_weight=tuple(W4))
@@ -430,7 +447,7 @@ case(
     normalize=False,
 )
 
-# ---- accepted inputs: y_proba dtypes and shapes --------------------------------------
+# ---- accepted inputs: y_proba dtypes and shapes
 case("proba-float16", Y4, np.array(P4, dtype=np.float16))
 case("proba-float32", Y4, np.array(P4, dtype=np.float32))
 case("proba-float32-2d", Y3C, np.array(P3C, dtype=np.float32))
@@ -443,9 +460,18 @@ case("proba-object", Y4, np.array(P4, dtype=object))
 case("proba-numeric-strings", Y4, ["0.2", "0.7", "0.6", "0.4"], wrong_type=True)
 case("proba-column", Y4, [[p] for p in P4])
 case("proba-column-float32", Y4, np.array([[p] for p in P4], dtype=np.float32))
-case("proba-float32-weights-float32", Y4, np.array(P4, np.float32),
-     sample_weight=np.array(W4, np.float32))
-case("proba-float16-weights-int", Y4, np.array(P4, np.float16), sample_weight=[1, 2, 3, 4])
+case(
+    "proba-float32-weights-float32",
+    Y4,
+    np.array(P4, np.float32),
+    sample_weight=np.array(W4, np.float32),
+)
+case(
+    "proba-float16-weights-int",
+    Y4,
+    np.array(P4, np.float16),
+    sample_weight=[1, 2, 3, 4],
+)
 case(
     "proba-float32-normalize-false",
     Y4,
@@ -454,7 +480,7 @@ case(
     normalize=False,
 )
 
-# ---- accepted inputs: y_true shapes --------------------------------------------------
+# ---- accepted inputs: y_true shapes
 case("y_true-column-array", np.array([[0], [1], [1], [0]]), P4)
 case("y_true-column-array-multiclass", np.array([[y] for y in Y3C]), P3C)
 case("y_true-column-bool", np.array([[False], [True], [True], [False]]), P4)
@@ -467,7 +493,7 @@ case("one-hot-column-unused", [[1, 0, 0], [0, 1, 0], [1, 0, 0]], P3C[:3])
 case("one-hot-dataframe", pd.DataFrame(ONE_HOT3, columns=list("xyz")), P3C)
 case("one-hot-weights", ONE_HOT3, P3C, sample_weight=[1, 2, 3, 4, 5])
 
-# ---- accepted inputs: containers ------------------------------------------------------
+# ---- accepted inputs: containers
 case("tuple", tuple(Y4), tuple(P4))
 case("tuple-2d", tuple(Y3C), tuple(tuple(r) for r in P3C))
 case("numpy", np.array(Y4), np.array(P4))
@@ -495,17 +521,22 @@ case("dataframe-proba-multiclass", Y3C, pd.DataFrame(P3C, columns=["c", "a", "b"
 case("dataframe-y_true-column", pd.DataFrame({"y": Y4}), P4)
 case("dataframe-proba-column", Y4, pd.DataFrame({"p": P4}))
 
-# ---- accepted inputs: memory layout ---------------------------------------------------
+# ---- accepted inputs: memory layout
 case("readonly", Y4, P4, sample_weight=W4, labels=[0, 1], prepare=_prepare_readonly)
 case("readonly-2d", Y3C, P3C, sample_weight=[1, 2, 3, 4, 5], prepare=_prepare_readonly)
 case("strided", Y4, P4, sample_weight=W4, prepare=_prepare_strided)
 case("strided-2d", Y3C, P3C, sample_weight=[1, 2, 3, 4, 5], prepare=_prepare_strided)
-case("negative-strides", Y3C, P3C, sample_weight=[1, 2, 3, 4, 5],
-     prepare=_prepare_reversed)
+case(
+    "negative-strides",
+    Y3C,
+    P3C,
+    sample_weight=[1, 2, 3, 4, 5],
+    prepare=_prepare_reversed,
+)
 case("fortran-order", Y3C, P3C, prepare=_prepare_fortran)
 case("column-slice", Y3C, P3C, prepare=_prepare_column_slice)
 
-# ---- accepted inputs: extreme probabilities -------------------------------------------
+# ---- accepted inputs: extreme probabilities
 case("proba-exact-0-and-1", Y4, [0.0, 1.0, 1.0, 0.0])
 case("proba-confident-miss", Y4, [1.0, 0.0, 0.0, 1.0])
 case("proba-mixed-0-1", [0, 1, 1, 0], [0.0, 1.0, 0.0, 1.0])
@@ -523,7 +554,7 @@ case("proba-float32-tiny", [1, 1], np.array([1e-30, 1e-8], dtype=np.float32))
 case("proba-float16-confident-miss", [1, 0], np.array([0.0, 1.0], dtype=np.float16))
 case("proba-float16-tiny", [1, 0], np.array([1e-7, 0.9999], dtype=np.float16))
 
-# ---- warnings -------------------------------------------------------------------------
+# ---- warnings
 case("labels-unsorted-int", [0, 1], [[0.8, 0.2], [0.3, 0.7]], labels=[1, 0])
 case("labels-unsorted-str", ["a", "b"], [0.2, 0.3], labels=["b", "a"])
 case(
@@ -549,29 +580,56 @@ case(
 case("rows-all-zero", [0, 1], [[0.0, 0.0], [0.3, 0.7]])
 case("d2-one-sample", [1], [0.3], metrics=("d2_log_loss_score",), labels=[0, 1])
 case("d2-one-sample-one-hot", [[0, 1]], [[0.2, 0.8]], metrics=("d2_log_loss_score",))
-case("d2-one-sample-2d", ["a"], [[0.3, 0.7]], metrics=("d2_log_loss_score",),
-     labels=["a", "b"])
+case(
+    "d2-one-sample-2d",
+    ["a"],
+    [[0.3, 0.7]],
+    metrics=("d2_log_loss_score",),
+    labels=["a", "b"],
+)
 
-# ---- refusals: y_proba ----------------------------------------------------------------
+# ---- refusals: y_proba
 case("proba-nan", Y4, [0.2, np.nan, 0.6, 0.4], arg="y_proba")
 case("proba-inf", Y4, [0.2, np.inf, 0.6, 0.4], arg="y_proba")
 case("proba-neg-inf", Y4, [0.2, -np.inf, 0.6, 0.4], arg="y_proba")
-case("proba-nan-2d", Y4, [[0.8, 0.2], [np.nan, 0.7], [0.4, 0.6], [0.6, 0.4]],
-     arg="y_proba")
+case(
+    "proba-nan-2d",
+    Y4,
+    [[0.8, 0.2], [np.nan, 0.7], [0.4, 0.6], [0.6, 0.4]],
+    arg="y_proba",
+)
 case("proba-above-one", Y4, [0.2, 1.5, 0.6, 0.4], arg="y_proba")
 case("proba-barely-above-one", Y4, [0.2, 1 + 1e-15, 0.6, 0.4], arg="y_proba")
 case("proba-below-zero", Y4, [0.2, -0.5, 0.6, 0.4], arg="y_proba")
 case("proba-barely-below-zero", Y4, [0.2, -1e-300, 0.6, 0.4], arg="y_proba")
 case("proba-2d-above-one", Y3C, [[1.2, -0.1, -0.1]] * 5, arg="y_proba")
-case("proba-float32-nan", Y4, np.array([0.2, np.nan, 0.6, 0.4], np.float32),
-     arg="y_proba")
-case("proba-Float64-NA", Y4, pd.Series([0.2, None, 0.6, 0.4], dtype="Float64"),
-     arg="y_proba")
-case("proba-object-None", Y4, np.array([0.2, None, 0.6, 0.4], dtype=object),
-     arg="y_proba", wrong_type=True)
+case(
+    "proba-float32-nan",
+    Y4,
+    np.array([0.2, np.nan, 0.6, 0.4], np.float32),
+    arg="y_proba",
+)
+case(
+    "proba-Float64-NA",
+    Y4,
+    pd.Series([0.2, None, 0.6, 0.4], dtype="Float64"),
+    arg="y_proba",
+)
+case(
+    "proba-object-None",
+    Y4,
+    np.array([0.2, None, 0.6, 0.4], dtype=object),
+    arg="y_proba",
+    wrong_type=True,
+)
 case("proba-strings", Y4, ["a", "b", "c", "d"], arg="y_proba", wrong_type=True)
-case("proba-dataframe-strings", Y4, pd.DataFrame({"p": list("abcd")}), arg="y_proba",
-     wrong_type=True)
+case(
+    "proba-dataframe-strings",
+    Y4,
+    pd.DataFrame({"p": list("abcd")}),
+    arg="y_proba",
+    wrong_type=True,
+)
 case("proba-complex", Y4, np.array(P4, dtype=complex), arg="y_proba", wrong_type=True)
 case("proba-complex-imag", Y4, np.array(P4) + 1j, arg="y_proba", wrong_type=True)
 case("proba-3d", Y4, np.full((4, 2, 1), 0.5), arg="y_proba")
@@ -580,70 +638,141 @@ case("proba-zero-columns", [0, 1], np.zeros((2, 0)), arg="y_proba")
 case("proba-scalar", [1], 0.2, arg="y_proba", wrong_type=True)
 case("proba-0d-array", [1], np.array(0.2), arg="y_proba", wrong_type=True)
 case("proba-None", Y4, None, arg="y_proba", wrong_type=True)
-case("proba-sparse", [0, 1], sp.csr_matrix([[0.8, 0.2], [0.3, 0.7]]), arg="y_proba",
-     wrong_type=True)
+case(
+    "proba-sparse",
+    [0, 1],
+    sp.csr_matrix([[0.8, 0.2], [0.3, 0.7]]),
+    arg="y_proba",
+    wrong_type=True,
+)
 case("wrong-column-count", Y3C, [[0.2, 0.8]] * 5, arg="y_proba|labels")
-case("wrong-column-count-labels", Y3C, [[0.2, 0.8]] * 5, labels=[0, 1, 2],
-     arg="y_proba|labels")
+case(
+    "wrong-column-count-labels",
+    Y3C,
+    [[0.2, 0.8]] * 5,
+    labels=[0, 1, 2],
+    arg="y_proba|labels",
+)
 case("too-many-columns", Y4, [[0.2, 0.7, 0.1]] * 4, arg="y_proba|labels")
 case("column-for-multiclass", Y3C, [[0.2]] * 5, arg="y_proba|labels")
 case("1d-with-three-labels", [0, 1], [0.2, 0.3], labels=[0, 1, 2], arg="y_proba|labels")
 
-# ---- refusals: y_true -----------------------------------------------------------------
+# ---- refusals: y_true
 case("single-class", [1, 1, 1], [0.2, 0.7, 0.6], arg="y_true|labels")
 case("single-class-str", ["a", "a"], [0.2, 0.7], arg="y_true|labels")
 case("multioutput-y_true", [[0, 1], [1, 2]], [[0.5, 0.5], [0.5, 0.5]], arg="y_true")
 case("continuous-y_true", [0.5, 1.5, 2.5], [[0.2, 0.3, 0.5]] * 3, arg="y_true")
 case("continuous-binary-y_true", [0.5, 1.5], [0.2, 0.3], arg="y_true")
-case("continuous-y_true-with-labels", [0.5, 1.5], [0.2, 0.3], labels=[0.5, 1.5],
-     arg="y_true|labels")
+case(
+    "continuous-y_true-with-labels",
+    [0.5, 1.5],
+    [0.2, 0.3],
+    labels=[0.5, 1.5],
+    arg="y_true|labels",
+)
 case("nan-in-y_true", [0, np.nan, 1], [0.2, 0.3, 0.4], arg="y_true")
 case("inf-in-y_true", [0, np.inf, 1], [0.2, 0.3, 0.4], arg="y_true")
-case("Int64-NA-in-y_true", pd.Series([0, None, 1], dtype="Int64"), [0.2, 0.3, 0.4],
-     arg="y_true")
+case(
+    "Int64-NA-in-y_true",
+    pd.Series([0, None, 1], dtype="Int64"),
+    [0.2, 0.3, 0.4],
+    arg="y_true",
+)
 case("mixed-str-num-list", [0, "a", 1], [0.2, 0.3, 0.4], arg="y_true")
-case("mixed-str-num-object", np.array([0, "a"], dtype=object), [0.2, 0.3],
-     arg="y_true", wrong_type=True)
+case(
+    "mixed-str-num-object",
+    np.array([0, "a"], dtype=object),
+    [0.2, 0.3],
+    arg="y_true",
+    wrong_type=True,
+)
 case("mixed-str-nan", ["a", np.nan], [0.2, 0.3], arg="y_true")
-case("y_true-None-in-object", np.array(["a", None], dtype=object), [0.2, 0.3],
-     arg="y_true", wrong_type=True)
+case(
+    "y_true-None-in-object",
+    np.array(["a", None], dtype=object),
+    [0.2, 0.3],
+    arg="y_true",
+    wrong_type=True,
+)
 case("y_true-bytes", np.array([b"a", b"b"]), [0.2, 0.3], arg="y_true", wrong_type=True)
 case("y_true-column-list", [[0], [1]], [0.2, 0.3], arg="y_true")
 case("y_true-list-of-tuples", [(0,), (1,)], [0.2, 0.3], arg="y_true")
 case("y_true-scalar", 1, [0.2], arg="y_true", wrong_type=True)
-case("y_true-0d-array", np.array(1), np.array(0.2), arg="y_true|y_proba",
-     wrong_type=True)
+case("y_true-0d-array", np.array(1), np.array(0.2), arg="y_true|y_proba", wrong_type=True)
 case("scalars", 1, 0.2, arg="y_true|y_proba", wrong_type=True)
 case("y_true-None", None, [0.2, 0.3], arg="y_true", wrong_type=True)
 case("y_true-string", "ab", [0.2, 0.3], arg="y_true", wrong_type=True)
-case("y_true-generator", None, [0.2, 0.3], arg="y_true", wrong_type=True,
-     prepare=lambda y, p, kw: ((i % 2 for i in range(2)), p, kw))
-case("y_true-sparse", sp.csr_matrix([[1, 0], [0, 1]]), [[0.8, 0.2], [0.3, 0.7]],
-     arg="y_true", wrong_type=True)
-case("one-hot-wrong-columns", [[1, 0, 0], [0, 1, 0]], [[0.8, 0.2], [0.3, 0.7]],
-     arg="y_true|y_proba|labels")
-case("one-hot-with-labels", [[1, 0], [0, 1]], [[0.8, 0.2], [0.3, 0.7]], labels=[0, 1],
-     arg="y_true|labels")
-case("one-hot-with-str-labels", [[1, 0], [0, 1]], [[0.8, 0.2], [0.3, 0.7]],
-     labels=["a", "b"], arg="y_true|labels")
+case(
+    "y_true-generator",
+    None,
+    [0.2, 0.3],
+    arg="y_true",
+    wrong_type=True,
+    prepare=lambda y, p, kw: ((i % 2 for i in range(2)), p, kw),
+)
+case(
+    "y_true-sparse",
+    sp.csr_matrix([[1, 0], [0, 1]]),
+    [[0.8, 0.2], [0.3, 0.7]],
+    arg="y_true",
+    wrong_type=True,
+)
+case(
+    "one-hot-wrong-columns",
+    [[1, 0, 0], [0, 1, 0]],
+    [[0.8, 0.2], [0.3, 0.7]],
+    arg="y_true|y_proba|labels",
+)
+case(
+    "one-hot-with-labels",
+    [[1, 0], [0, 1]],
+    [[0.8, 0.2], [0.3, 0.7]],
+    labels=[0, 1],
+    arg="y_true|labels",
+)
+case(
+    "one-hot-with-str-labels",
+    [[1, 0], [0, 1]],
+    [[0.8, 0.2], [0.3, 0.7]],
+    labels=["a", "b"],
+    arg="y_true|labels",
+)
 
-# ---- refusals: lengths and emptiness --------------------------------------------------
+# ---- refusals: lengths and emptiness
 case("length-y_proba-short", [0, 1, 1], [0.2, 0.7], arg="y_true|y_proba|samples")
 case("length-y_proba-long", [0, 1], [0.2, 0.7, 0.4], arg="y_true|y_proba|samples")
-case("length-2d-y_proba", [0, 1, 1], [[0.8, 0.2], [0.3, 0.7]],
-     arg="y_true|y_proba|samples")
-case("length-sample_weight", [0, 1, 1], [0.2, 0.7, 0.6], sample_weight=[1, 2],
-     arg="sample_weight")
-case("length-sample_weight-empty", [0, 1], [0.2, 0.3], sample_weight=[],
-     arg="sample_weight")
+case(
+    "length-2d-y_proba",
+    [0, 1, 1],
+    [[0.8, 0.2], [0.3, 0.7]],
+    arg="y_true|y_proba|samples",
+)
+case(
+    "length-sample_weight",
+    [0, 1, 1],
+    [0.2, 0.7, 0.6],
+    sample_weight=[1, 2],
+    arg="sample_weight",
+)
+case(
+    "length-sample_weight-empty",
+    [0, 1],
+    [0.2, 0.3],
+    sample_weight=[],
+    arg="sample_weight",
+)
 case("empty", [], [], arg="y_true|y_proba|empty|sample")
 case("empty-2d", [], np.zeros((0, 2)), arg="y_true|y_proba|empty|sample")
-case("empty-with-labels", [], np.zeros((0, 2)), labels=[0, 1],
-     arg="y_true|y_proba|empty|sample")
+case(
+    "empty-with-labels",
+    [],
+    np.zeros((0, 2)),
+    labels=[0, 1],
+    arg="y_true|y_proba|empty|sample",
+)
 
-# ---- refusals: labels= ----------------------------------------------------------------
-case("labels-not-covering", [0, 1, 2], [[0.2, 0.7, 0.1]] * 3, labels=[0, 1],
-     arg="labels")
+# ---- refusals: labels=
+case("labels-not-covering", [0, 1, 2], [[0.2, 0.7, 0.1]] * 3, labels=[0, 1], arg="labels")
 case("labels-disjoint", [0, 1], [0.2, 0.3], labels=[2, 3], arg="labels")
 case("labels-str-for-int", [0, 1], [0.2, 0.3], labels=["0", "1"], arg="labels")
 case("labels-int-for-str", ["0", "1"], [0.2, 0.3], labels=[0, 1], arg="labels")
@@ -651,50 +780,105 @@ case("labels-one-element", [1, 1], [0.2, 0.6], labels=[1], arg="labels")
 case("labels-empty", [0, 1], [0.2, 0.3], labels=[], arg="labels")
 case("labels-duplicates", [0, 1], [0.2, 0.3], labels=[0, 1, 1], arg="labels")
 case("labels-mixed-types", [0, 1], [0.2, 0.3], labels=[0, "a"], arg="labels")
-case("labels-with-nan", [0, 1], [[0.2, 0.7, 0.1]] * 2, labels=[0, 1, np.nan],
-     arg="labels")
+case(
+    "labels-with-nan",
+    [0, 1],
+    [[0.2, 0.7, 0.1]] * 2,
+    labels=[0, 1, np.nan],
+    arg="labels",
+)
 case("labels-string", [0, 1], [0.2, 0.3], labels="ab", arg="labels", wrong_type=True)
 case("labels-scalar", [0, 1], [0.2, 0.3], labels=1, arg="labels", wrong_type=True)
-case("labels-0d-array", [0, 1], [0.2, 0.3], labels=np.array(1), arg="labels",
-     wrong_type=True)
+case(
+    "labels-0d-array",
+    [0, 1],
+    [0.2, 0.3],
+    labels=np.array(1),
+    arg="labels",
+    wrong_type=True,
+)
 case("labels-set", [0, 1], [0.2, 0.3], labels={0, 1}, arg="labels", wrong_type=True)
 
-# ---- refusals: sample_weight ----------------------------------------------------------
+# ---- refusals: sample_weight
 case("weights-2d", [0, 1], [0.2, 0.3], sample_weight=[[1], [2]], arg="sample_weight")
 case("weights-row", [0, 1], [0.2, 0.3], sample_weight=[[1, 2]], arg="sample_weight")
 case("weights-nan", [0, 1], [0.2, 0.3], sample_weight=[1, np.nan], arg="sample_weight")
 case("weights-inf", [0, 1], [0.2, 0.3], sample_weight=[1, np.inf], arg="sample_weight")
-case("weights-all-zero", [0, 1], [0.2, 0.3], sample_weight=[0, 0],
-     arg="sample_weight")
-case("weights-all-zero-normalize-false", [0, 1], [0.2, 0.3], sample_weight=[0, 0],
-     metrics=LOG_LOSS_ONLY, normalize=False, arg="sample_weight")
-case("weights-sum-zero-mixed-signs", [0, 1], [0.2, 0.3], sample_weight=[1, -1],
-     arg="sample_weight")
-case("weights-sum-zero-four", Y4, P4, sample_weight=[1.0, -2.0, 0.5, 0.5],
-     arg="sample_weight")
-case("weights-sum-zero-d2-null-model", [0, 1, 1], [0.2, 0.3, 0.6],
-     sample_weight=[1, 1, -1], metrics=("d2_log_loss_score",), arg="sample_weight")
-case("weights-strings", [0, 1], [0.2, 0.3], sample_weight=["a", "b"],
-     arg="sample_weight", wrong_type=True)
-case("weights-complex", [0, 1], [0.2, 0.3], sample_weight=np.array([1, 2], complex),
-     arg="sample_weight", wrong_type=True)
-case("weights-scalar", [0, 1], [0.2, 0.3], sample_weight=2.0, arg="sample_weight",
-     wrong_type=True)
-case("weights-0d-array", [0, 1], [0.2, 0.3], sample_weight=np.array(2.0),
-     arg="sample_weight", wrong_type=True)
+case("weights-all-zero", [0, 1], [0.2, 0.3], sample_weight=[0, 0], arg="sample_weight")
+case(
+    "weights-all-zero-normalize-false",
+    [0, 1],
+    [0.2, 0.3],
+    sample_weight=[0, 0],
+    metrics=LOG_LOSS_ONLY,
+    normalize=False,
+    arg="sample_weight",
+)
+case(
+    "weights-sum-zero-mixed-signs",
+    [0, 1],
+    [0.2, 0.3],
+    sample_weight=[1, -1],
+    arg="sample_weight",
+)
+case(
+    "weights-sum-zero-four",
+    Y4,
+    P4,
+    sample_weight=[1.0, -2.0, 0.5, 0.5],
+    arg="sample_weight",
+)
+case(
+    "weights-strings",
+    [0, 1],
+    [0.2, 0.3],
+    sample_weight=["a", "b"],
+    arg="sample_weight",
+    wrong_type=True,
+)
+case(
+    "weights-complex",
+    [0, 1],
+    [0.2, 0.3],
+    sample_weight=np.array([1, 2], complex),
+    arg="sample_weight",
+    wrong_type=True,
+)
+case(
+    "weights-scalar",
+    [0, 1],
+    [0.2, 0.3],
+    sample_weight=2.0,
+    arg="sample_weight",
+    wrong_type=True,
+)
+case(
+    "weights-0d-array",
+    [0, 1],
+    [0.2, 0.3],
+    sample_weight=np.array(2.0),
+    arg="sample_weight",
+    wrong_type=True,
+)
 
-# ---- refusals: normalize --------------------------------------------------------------
+# ---- refusals: normalize
 for _bad in (1, 0, 0.0, "yes", None, [True]):
-    case(f"normalize-{_bad!r}", Y4, P4, metrics=LOG_LOSS_ONLY, normalize=_bad,
-         arg="normalize", wrong_type=True)
+    case(
+        f"normalize-{_bad!r}",
+        Y4,
+        P4,
+        metrics=LOG_LOSS_ONLY,
+        normalize=_bad,
+        arg="normalize",
+        wrong_type=True,
+    )
 
-# ---- deliberate difference: multilabel indicator y_true -----------------------------
+# ---- deliberate difference: multilabel indicator y_true
 case("multilabel-two-positives", [[1, 1], [0, 1]], [[0.8, 0.2], [0.3, 0.7]])
 case("multilabel-zero-row", [[0, 0], [0, 1]], [[0.8, 0.2], [0.3, 0.7]])
 case("multilabel-3", [[1, 1, 0], [0, 1, 1]], [[0.3, 0.3, 0.4], [0.2, 0.3, 0.5]])
 case("multilabel-array", np.array([[1, 0, 1], [0, 1, 0], [1, 0, 0]]), P3C[:3])
-case("multilabel-dataframe", pd.DataFrame([[1, 1], [0, 1], [1, 0]]),
-     [[0.5, 0.5]] * 3)
+case("multilabel-dataframe", pd.DataFrame([[1, 1], [0, 1], [1, 0]]), [[0.5, 0.5]] * 3)
 
 
 @pytest.mark.parametrize(("metric", "row"), CASES)
@@ -702,9 +886,7 @@ def test_catalogue(metric, row):
     y_true, y_proba, kwargs = row.y_true, row.y_proba, dict(row.kwargs)
     if row.prepare is not None:
         y_true, y_proba, kwargs = row.prepare(y_true, y_proba, kwargs)
-    assert_parity(
-        metric, y_true, y_proba, kwargs, arg=row.arg, wrong_type=row.wrong_type
-    )
+    assert_parity(metric, y_true, y_proba, kwargs, arg=row.arg, wrong_type=row.wrong_type)
 
 
 # --------------------------------------------------------------------------------------
@@ -799,7 +981,7 @@ LABEL_SETS = {
     "int": [-3, 0, 2, 7],
     "str": ["ant", "bee", "cat", "dog"],
     "bool": [False, True],
-    "float": [0.0, 1.0, 2.5, 10.0],
+    "float": [0.0, 1.0, 2.0, 10.0],
     "object": ["ant", "bee", "cat", "dog"],
 }
 
@@ -840,8 +1022,7 @@ def problems(draw, *, metric, negative_weights=False, max_n=25):
 
     dtype = draw(st.sampled_from([np.float64, np.float64, np.float32, np.float16]))
     raw = np.array(
-        draw(st.lists(st.lists(PROBABILITY, min_size=k, max_size=k),
-                      min_size=n, max_size=n)),
+        draw(st.lists(st.lists(PROBABILITY, min_size=k, max_size=k), min_size=n, max_size=n)),
         dtype=np.float64,
     ).reshape(n, k)
     raw[raw.sum(axis=1) == 0] = 1.0
@@ -852,7 +1033,9 @@ def problems(draw, *, metric, negative_weights=False, max_n=25):
     proba = proba.astype(dtype)
     y_proba = proba[:, 1] if one_d else proba
 
-    p_container = draw(st.sampled_from(["array", "list", "pandas"]))
+    # (pandas cannot even print float16 frames without a RuntimeWarning)
+    containers = ["array", "list"] + (["pandas"] if dtype != np.float16 else [])
+    p_container = draw(st.sampled_from(containers))
     if p_container == "list":
         y_proba = y_proba.tolist()
     elif p_container == "pandas":
@@ -866,9 +1049,7 @@ def problems(draw, *, metric, negative_weights=False, max_n=25):
         labels = list(classes)
         if draw(st.integers(0, 4)) == 0:  # now and then unsorted: UserWarning
             labels = draw(st.permutations(labels))
-        kwargs["labels"] = (
-            np.array(labels, dtype=object) if kind == "object" else labels
-        )
+        kwargs["labels"] = np.array(labels, dtype=object) if kind == "object" else labels
 
     weights = draw(st.sampled_from(["none", "float", "int", "float32", "zeros"]))
     if negative_weights:
@@ -883,11 +1064,9 @@ def problems(draw, *, metric, negative_weights=False, max_n=25):
             dtype=np.float32,
         )
     elif weights == "zeros":  # some zero weights, maybe all
-        w = draw(st.lists(st.sampled_from([0.0, 0.0, 1.0, 2.5]), min_size=n,
-                          max_size=n))
+        w = draw(st.lists(st.sampled_from([0.0, 0.0, 1.0, 2.5]), min_size=n, max_size=n))
     elif weights == "signed":  # integer-valued, so that sums are exact
-        w = [float(v) for v in draw(st.lists(st.integers(-5, 5), min_size=n,
-                                             max_size=n))]
+        w = [float(v) for v in draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n))]
     else:
         w = None
     if w is not None:
@@ -904,7 +1083,10 @@ def _signed_weights_atol(y_true, y_proba, kwargs, rtol):
         warnings.simplefilter("ignore")
         try:
             scale = skm.log_loss(
-                y_true, y_proba, normalize=False, sample_weight=np.abs(w),
+                y_true,
+                y_proba,
+                normalize=False,
+                sample_weight=np.abs(w),
                 labels=kwargs.get("labels"),
             )
         except Exception:  # noqa: BLE001 - sklearn will refuse the input anyway
@@ -916,19 +1098,17 @@ def _signed_weights_atol(y_true, y_proba, kwargs, rtol):
 
 
 @pytest.mark.parametrize("metric", METRICS)
-@HYPOTHESIS
+@settings(HYPOTHESIS, max_examples=100)
 @given(data=st.data())
 def test_random_valid_inputs(metric, data):
     y_true, y_proba, kwargs = data.draw(problems(metric=metric))
     assert_parity(metric, y_true, y_proba, kwargs)
 
 
-@HYPOTHESIS
+@settings(HYPOTHESIS, max_examples=100)
 @given(data=st.data())
 def test_random_signed_weights(data):
-    y_true, y_proba, kwargs = data.draw(
-        problems(metric="log_loss", negative_weights=True)
-    )
+    y_true, y_proba, kwargs = data.draw(problems(metric="log_loss", negative_weights=True))
     atol = _signed_weights_atol(y_true, y_proba, kwargs, _rtol(y_proba))
     assert_parity("log_loss", y_true, y_proba, kwargs, atol=atol)
 
@@ -944,9 +1124,7 @@ def one_hot_problems(draw):
     p = raw / raw.sum(axis=1, keepdims=True)
     kwargs = {}
     if draw(st.booleans()):
-        kwargs["sample_weight"] = draw(
-            st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n)
-        )
+        kwargs["sample_weight"] = draw(st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n))
     y_true = pd.DataFrame(y) if draw(st.booleans()) else y
     return y_true, p, kwargs
 
@@ -978,7 +1156,11 @@ def test_random_multilabel_is_refused(metric, problem):
     # sklearn returns a number here (the premise of the deliberate difference) ...
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert math.isfinite(getattr(skm, metric)(y_true, y_proba))
+        try:
+            value = getattr(skm, metric)(y_true, y_proba)
+        except ZeroDivisionError:  # d2 of an all-zero indicator
+            value = math.nan
+    assume(math.isfinite(value))
     # ... and skbce refuses it, pointing to binary_cross_entropy.
     with pytest.raises(ValueError, match="binary_cross_entropy"):
         getattr(skbce, metric)(y_true, y_proba)
