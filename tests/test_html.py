@@ -1,0 +1,164 @@
+"""The HTML report: self-contained, escaped, drawn from the report's numbers.
+
+The last tests open the page in a real headless browser (Debian's
+``chromium``) and look at a screenshot; they are skipped when no browser is
+installed.
+"""
+
+import html
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from skbce._html import COLORS, ROW_KEYS, SCORE_HELP, comparison_page
+from skbce._report import _SCORE_NAMES, calibration_report
+
+EVIL = "<script>alert(1)</script>"
+EVIL_NAME = '"><img src=x onerror=alert(2)>'
+
+
+class Elements(HTMLParser):
+    """Collects the tags, attributes and text of a page."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.attrs, self.text = [], [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def report():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(size=2000)
+    y = np.where(rng.uniform(size=2000) < p**0.7, EVIL, "negative")
+    return calibration_report(y, p, pos_label=EVIL)
+
+
+def test_page_is_self_contained(report, tmp_path):
+    path = tmp_path / "report.html"
+    text = report.to_html(path)
+    assert path.read_text(encoding="utf-8") == text
+    assert text.startswith("<!DOCTYPE html>")
+    page = Elements(text)
+    assert {"script", "img", "link", "iframe", "object"}.isdisjoint(page.tags)
+    assert not [a for a in page.attrs if a[0] in ("src", "href") or a[0].startswith("on")]
+    assert "url(" not in text and "@import" not in text
+    # the only URL is the SVG namespace, which is a name and is never fetched
+    assert set(re.findall(r"https?://[^\s\"'<>]+", text)) == {"http://www.w3.org/2000/svg"}
+
+
+def test_user_text_is_escaped(report):
+    text = comparison_page({EVIL_NAME: report, "plain": report}, title=EVIL)
+    assert EVIL not in text and EVIL_NAME not in text
+    assert html.escape(EVIL) in text
+    page = Elements(text)
+    assert "script" not in page.tags and "img" not in page.tags
+    words = "".join(page.text)
+    assert EVIL in words and EVIL_NAME in words  # shown as text
+
+
+def test_diagram_is_drawn_from_the_reliability_table(report):
+    text = report.to_html()
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    rel = report.reliability
+    full = ~rel.empty
+    centres = re.findall(r'<circle class="bin" cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(centres) == int(full.sum())
+    # map pixels back to probabilities: the plot area is 440 x 366 at (62, 18)
+    x = (np.array([float(c[0]) for c in centres]) - 62) / 440
+    y = 1 - (np.array([float(c[1]) for c in centres]) - 18) / 366
+    np.testing.assert_allclose(x, rel.mean_predicted[full], atol=1e-3)
+    np.testing.assert_allclose(y, rel.observed[full], atol=1e-3)
+    assert svg.count('class="interval"') == int(full.sum())
+
+
+def test_tables_hold_the_report_numbers(report):
+    text = report.to_html()
+    for row in report._score_rows():
+        assert f"<th>{html.escape(row[0])}</th>" in text or html.escape(row[0]) in text
+        assert html.escape(row[1]) in text
+    for section, _, _ in report._sections():
+        assert html.escape(section) in text
+
+
+def test_every_score_and_statistic_is_explained(report):
+    assert {key for key, _ in _SCORE_NAMES} <= set(SCORE_HELP)
+    labels = {
+        row[0]
+        for section, header, rows in report._sections()
+        if section in ("Calibration errors", "Tests")
+        for row in rows
+    }
+    assert labels <= set(ROW_KEYS)
+
+
+def test_empty_bins_and_multiclass():
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.6, 0.9, size=300)  # bins below 0.6 are empty
+    y = rng.uniform(size=300) < p
+    text = calibration_report(y, p).to_html()
+    assert text.count('class="bin"') == 3
+    P = rng.dirichlet([1, 1, 1], size=300)
+    labels = np.array(["a", "b", "c"])[[rng.choice(3, p=row) for row in P]]
+    text = calibration_report(labels, P).to_html()
+    assert "Confidence (top label)" in text and "<svg" in text
+
+
+# --- in a real browser ------------------------------------------------------------
+
+
+def _browser():
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("no chromium browser installed")
+
+
+def _run_browser(tmp_path, *args):
+    """Run headless chromium with a fresh profile; return its completed process."""
+    command = [
+        _browser(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, timeout=120, check=False)
+
+
+def test_page_in_a_headless_browser(report, tmp_path):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    page = tmp_path / "report.html"
+    report.to_html(page)
+    shot = tmp_path / "shot.png"
+    result = _run_browser(
+        tmp_path, f"--screenshot={shot}", "--window-size=1200,1400", page.as_uri()
+    )
+    assert shot.exists(), result.stderr.decode(errors="replace")[-2000:]
+    pixels = plt.imread(shot)[..., :3]
+    assert pixels.shape[:2] == (1400, 1200)
+    not_white = np.any(pixels < 0.9, axis=2)
+    assert not_white.mean() > 0.02  # not blank: text, tables and the chart
+    curve = np.array([int(COLORS[0][i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    drawn = np.all(np.abs(pixels - curve) < 0.02, axis=2)
+    assert drawn.sum() > 300  # the curve and its dots, in the first colour
+
+    dom = _run_browser(tmp_path, "--dump-dom", page.as_uri()).stdout.decode()
+    assert html.escape(EVIL, quote=False) in dom  # the label is text
+    assert "<script" not in dom
