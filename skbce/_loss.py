@@ -76,13 +76,14 @@ def total_weight(w):
     return float(np.add.reduce(w, dtype=np.float64))
 
 
-def weighted_sum(values, w):
+def weighted_sum(values, w, dtype=None):
     """``sum(values * w)`` without a temporary and without BLAS.
 
     :func:`numpy.einsum` keeps to the calling thread; a BLAS ``dot`` may start
-    threads that stall for milliseconds on a busy machine.
+    threads that stall for milliseconds on a busy machine.  ``dtype`` sets the
+    accumulator (by default the common dtype of the inputs, as ``dot``).
     """
-    return float(np.einsum("i,i->", values, w))
+    return float(np.einsum("i,i->", values, w, dtype=dtype))
 
 
 def clip_bounds(dtype):
@@ -131,7 +132,7 @@ def _binary_sums(target, p, w, *, class_totals=False):
             loss -= weighted_sum(q, wb)
             weight += total_weight(wb)
             if class_totals:
-                positive += weighted_sum(t, wb)
+                positive += weighted_sum(t, wb, np.float64)
     if w is None:
         weight = n
     class_weight = np.array([weight - positive, positive]) if class_totals else None
