@@ -295,6 +295,10 @@ def _labels_of(y_true, name):
         if classes is None:
             classes = np.unique(y)
         return y, classes
+    if isinstance(y_true, list | tuple) and np.ndim(y_true) == 2:
+        # scikit-learn accepts an (n, 1) array but not nested Python sequences
+        msg = f"{name} must be a flat sequence of labels, got nested sequences."
+        raise ValueError(msg)
     kind = type_of_target(y_true, name)
     if kind not in ("binary", "multiclass"):
         msg = (
