@@ -295,7 +295,7 @@ def _labels_of(y_true, name):
         if classes is None:
             classes = np.unique(y)
         return y, classes
-    if isinstance(y_true, list | tuple) and np.ndim(y_true) == 2:
+    if isinstance(y_true, list | tuple) and np.shape(y_true)[1:] == (1,):
         # scikit-learn accepts an (n, 1) array but not nested Python sequences
         msg = f"{name} must be a flat sequence of labels, got nested sequences."
         raise ValueError(msg)
