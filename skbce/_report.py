@@ -33,7 +33,10 @@ __all__ = [
 
 def _import_pyplot():
     try:
-        import matplotlib.pyplot as plt
+        with warnings.catch_warnings():
+            # old matplotlib with new pyparsing warns at import time
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import matplotlib.pyplot as plt
     except ImportError as exc:
         msg = (
             "Plotting needs matplotlib, which is not installed. Install it with "
@@ -821,13 +824,12 @@ default="auto"
 
         Examples
         --------
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> from skbce import calibration_report
         >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
         ...                             n_bins=3)
         >>> report.plot(kind="both").ax_.get_xlabel()
         'Mean predicted probability'
+        >>> report.figure_.clear()
         """
         if kind not in ("reliability", "corp", "both", "smooth"):
             msg = f"kind must be 'reliability', 'corp', 'both' or 'smooth', got {kind!r}."
@@ -1180,8 +1182,9 @@ def calibration_report(
     CORP decomposition ``score = miscalibration - discrimination +
     uncertainty`` of the log loss and the Brier score.  Every quantity honours
     ``sample_weight``, treated as frequency weights: integer weights give the
-    report of the data with rows repeated (so the intervals and tests depend
-    on the scale of the weights).
+    report of the data with rows repeated, zero weights that of the data
+    without those rows (point estimates do not depend on the scale of the
+    weights; intervals and tests do, as they would with repeated rows).
 
     Binary data calibrate the probability of the positive class.  For a
     probability matrix with three or more columns the scores cover all
