@@ -530,7 +530,7 @@ default="auto"
             left = "[" if i == 0 else "("
             bin_text = f"{left}{row['bin_lower']:.3g}, {row['bin_upper']:.3g}]"
             if row["empty"]:
-                rows.append([bin_text, "0", _fmt(row["weight"]), "-", "-", "empty", "-"])
+                rows.append([bin_text, "0", "0", "-", "-", "empty", "-"])
                 continue
             rows.append(
                 [
@@ -874,8 +874,9 @@ def _draw(report, ax, *, kind, histogram, name, color=None):
         line = line or corp
         color = corp.get_color()
     if kind == "smooth":
-        sc = report.smooth_curve
-        (line,) = ax.plot(sc.x, sc.observed, color=color, label=label)
+        sc, rc = report.smooth_curve, report.recalibration
+        inside = (sc.x >= rc.lower[0]) & (sc.x <= rc.upper[-1])  # where there are data
+        (line,) = ax.plot(sc.x[inside], sc.observed[inside], color=color, label=label)
         color = line.get_color()
     hist_ax = None
     if histogram:
