@@ -14,6 +14,7 @@ import numpy as np
 from scipy.special import xlogy
 from sklearn.exceptions import UndefinedMetricWarning
 
+from ._dispatch import array_backend
 from ._validation import (
     InvalidParameterError,
     Target,
@@ -327,6 +328,11 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     >>> log_loss([0, 1, 1], [0.1, 0.8, 0.6], sample_weight=[1, 2, 1])
     0.26...
     """
+    backend = array_backend(y_true=y_true, y_proba=y_proba, sample_weight=sample_weight)
+    if backend is not None:  # dask or array-API inputs
+        return backend.log_loss(
+            y_true, y_proba, normalize=normalize, sample_weight=sample_weight, labels=labels
+        )
     check_bool(normalize, "normalize")
     sums, dtype = _log_loss_sums(y_true, y_proba, sample_weight, labels)
     if not normalize:
@@ -722,6 +728,19 @@ def binary_cross_entropy(
     >>> binary_cross_entropy([0, 1], [0.2, 0.9], reduction="none")
     array([0.22314355, 0.10536052])
     """
+    backend = array_backend(y_true=y_true, y_score=y_score, sample_weight=sample_weight)
+    if backend is not None:  # dask or array-API inputs
+        return backend.binary_cross_entropy(
+            y_true,
+            y_score,
+            from_logits=from_logits,
+            pos_label=pos_label,
+            sample_weight=sample_weight,
+            pos_weight=pos_weight,
+            label_smoothing=label_smoothing,
+            clip=clip,
+            reduction=reduction,
+        )
     _check_choice(reduction, "reduction", ["mean", "sum", "none"])
     smoothing = _check_smoothing(label_smoothing)
     target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
@@ -829,6 +848,16 @@ def normalized_cross_entropy(
     >>> normalized_cross_entropy([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3], baseline=0.3)
     0.489...
     """
+    backend = array_backend(y_true=y_true, y_score=y_score, sample_weight=sample_weight)
+    if backend is not None:  # dask or array-API inputs
+        return backend.normalized_cross_entropy(
+            y_true,
+            y_score,
+            baseline=baseline,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+            from_logits=from_logits,
+        )
     target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
     if s.ndim != 1:
         msg = f"normalized_cross_entropy takes 1-D binary data, got y_score of shape {s.shape}."
