@@ -112,7 +112,7 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     >>> y = da.from_array([0, 1, 1, 0, 1], chunks=3)
     >>> p = da.from_array([0.1, 0.8, 0.6, 0.3, 0.9], chunks=3)
     >>> log_loss(y, p)
-    0.2603...
+    0.2602...
     """
     check_bool(normalize, "normalize")
     spec = _Spec("log_loss", labels=sorted_labels(labels))

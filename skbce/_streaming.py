@@ -593,9 +593,9 @@ class StreamingLogLoss(_Streaming):
     >>> y, p = [0, 1, 1, 0, 1], [0.1, 0.8, 0.6, 0.3, 0.9]
     >>> state = StreamingLogLoss(labels=[0, 1])
     >>> state.update(y[:2], p[:2]).update(y[2:], p[2:]).result()
-    0.2603...
+    0.2602...
     >>> log_loss(y, p)
-    0.2603...
+    0.2602...
     >>> other = StreamingLogLoss(labels=[0, 1]).update([1], [0.7])
     >>> state.merge(other).n_samples
     6
@@ -743,14 +743,16 @@ class StreamingCalibration(_Streaming):
     Examples
     --------
     >>> from skbce import StreamingCalibration
-    >>> state = StreamingCalibration(n_bins=2)
-    >>> state.update([0, 1, 1], [0.2, 0.7, 0.9]).update([0, 0], [0.4, 0.6])
-    StreamingCalibration(n_bins=2) with 5 samples
+    >>> state = StreamingCalibration(n_bins=3)
+    >>> state.update([0, 1, 1], [0.1, 0.7, 0.9]).update([0, 0, 1], [0.4, 0.5, 0.8])
+    StreamingCalibration(n_bins=3) with 6 samples
     >>> summary = state.result()
     >>> summary["reliability"]["observed"]
-    array([0.        , 0.66666667])
+    array([0., 0., 1.])
     >>> round(summary["ece"], 4)
-    0.1
+    0.2667
+    >>> summary["hosmer_lemeshow"].dof
+    1
     """
 
     _score_name = "y_proba"

@@ -1,0 +1,305 @@
+"""Streaming states: exact for any chunking and merge order, picklable, strict on merge."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skbce import binary_cross_entropy, log_loss, normalized_cross_entropy
+from skbce._calibration import _hosmer_lemeshow, binary_statistics, sort_by_prediction
+from skbce._streaming import StreamingCalibration, StreamingLogLoss
+
+
+def _chunks(n, cuts):
+    edges = sorted({0, n, *(c % (n + 1) for c in cuts)})
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:], strict=False)]
+
+
+def _merge_in_order(states, order):
+    """Merge states pairwise, in an order drawn by hypothesis."""
+    states = list(states)
+    for pick in order:
+        if len(states) == 1:
+            break
+        i = pick % len(states)
+        j = (i + 1 + pick // len(states)) % len(states)
+        if i == j:
+            continue
+        merged = states[i].merge(states[j])
+        states = [s for k, s in enumerate(states) if k not in (i, j)] + [merged]
+    while len(states) > 1:
+        states = [states[0].merge(states[1]), *states[2:]]
+    return states[0]
+
+
+def _data(seed, n, n_classes, weighted, strings):
+    rng = np.random.default_rng(seed)
+    y = np.concatenate([np.arange(n_classes), rng.integers(0, n_classes, n - n_classes)])
+    rng.shuffle(y)
+    P = rng.dirichlet(np.ones(n_classes), n)
+    w = rng.random(n) * 3 if weighted else None
+    if strings:
+        y = np.array(["ant", "bee", "cat"])[y]
+    return y, P, w
+
+
+MODES = ["labels", "none", "pos_label", "logits"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(3, 80),
+    multiclass=st.booleans(),
+    weighted=st.booleans(),
+    strings=st.booleans(),
+    mode=st.sampled_from(MODES),
+    cuts=st.lists(st.integers(0, 10_000), max_size=8),
+    order=st.lists(st.integers(0, 10_000), max_size=12),
+)
+def test_any_chunking_any_merge_order_equals_one_shot(
+    seed, n, multiclass, weighted, strings, mode, cuts, order
+):
+    binary = not multiclass or mode in ("pos_label", "logits")
+    y, P, w = _data(seed, n, 2 if binary else 3, weighted, strings and mode != "logits")
+    classes = np.unique(y)
+    p = P[:, 1]
+    z = np.log(p) - np.log1p(-p)
+    if mode == "labels":
+        score, expected = (
+            (p if binary else P),
+            log_loss(y, p if binary else P, labels=classes, sample_weight=w),
+        )
+        make = lambda: StreamingLogLoss(labels=classes)  # noqa: E731
+    elif mode == "none":
+        score, expected = (p if binary else P), log_loss(y, p if binary else P, sample_weight=w)
+        make = StreamingLogLoss
+    elif mode == "pos_label":
+        pos = classes[0]  # the smaller label, to show it is honoured
+        score = 1 - p
+        expected = binary_cross_entropy(y, score, pos_label=pos, sample_weight=w)
+        make = lambda: StreamingLogLoss(pos_label=pos)  # noqa: E731
+    else:
+        score = z
+        expected = binary_cross_entropy(y, z, from_logits=True, sample_weight=w)
+        make = lambda: StreamingLogLoss(from_logits=True)  # noqa: E731
+    states = []
+    for block in _chunks(n, cuts):
+        state = make()
+        state.update(y[block], score[block], None if w is None else w[block])
+        states.append(state)
+    merged = _merge_in_order(states, order)
+    assert merged.n_samples == n
+    assert merged.result() == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    if binary and mode != "labels":
+        kwargs = {"from_logits": True} if mode == "logits" else {}
+        if mode == "pos_label":
+            kwargs = {"pos_label": classes[0]}
+        nce = normalized_cross_entropy(y, score, sample_weight=w, **kwargs)
+        assert merged.normalized_cross_entropy() == pytest.approx(nce, rel=1e-12)
+
+
+def test_chunks_missing_a_class_with_labels_fixed():
+    y = np.array([0, 0, 0, 2, 2, 1, 1])
+    P = np.random.default_rng(1).dirichlet([1, 1, 1], 7)
+    state = StreamingLogLoss(labels=[0, 1, 2])
+    for block in (slice(0, 3), slice(3, 5), slice(5, 7)):  # each chunk holds one class
+        state.update(y[block], P[block])
+    assert state.result() == pytest.approx(log_loss(y, P), rel=1e-13)
+    assert state.classes.tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(state.class_weight, [3, 2, 2])
+
+
+def test_single_class_chunks_without_labels_are_resolved_at_the_end():
+    y = np.array(["no", "no", "yes", "yes", "yes"])
+    p = np.array([0.2, 0.4, 0.7, 0.9, 0.6])
+    state = StreamingLogLoss()
+    state.update(y[:2], p[:2]).update(y[2:], p[2:])
+    assert state.result() == pytest.approx(log_loss(y, p), rel=1e-14)
+    assert state.classes.tolist() == ["no", "yes"]
+
+
+def test_one_class_overall_without_labels_raises_like_one_shot():
+    state = StreamingLogLoss().update([1, 1], [0.7, 0.8])
+    with pytest.raises(ValueError, match="contains only one class"):
+        state.result()
+    # BCE semantics: 0/1 targets need no second class
+    state = StreamingLogLoss(from_logits=True).update([1, 1], [0.7, 0.8])
+    expected = binary_cross_entropy([1, 1], [0.7, 0.8], from_logits=True)
+    assert state.result() == pytest.approx(expected, rel=1e-14)
+
+
+def test_pickle_round_trip_keeps_state():
+    state = StreamingLogLoss(labels=["a", "b"]).update(["a", "b", "b"], [0.3, 0.6, 0.9])
+    clone = pickle.loads(pickle.dumps(state))
+    assert clone.result() == state.result()
+    clone.update(["a"], [0.1])
+    assert clone.n_samples == 4 and state.n_samples == 3
+    cal = StreamingCalibration(n_bins=4).update([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3])
+    assert pickle.loads(pickle.dumps(cal)).result()["ece"] == cal.result()["ece"]
+
+
+def test_merge_is_in_place_and_leaves_other_unchanged():
+    a = StreamingLogLoss(labels=[0, 1]).update([0, 1], [0.2, 0.7])
+    b = StreamingLogLoss(labels=[0, 1]).update([1], [0.9])
+    assert a.merge(b) is a
+    assert (a.n_samples, b.n_samples) == (3, 1)
+    assert a.result() == pytest.approx(log_loss([0, 1, 1], [0.2, 0.7, 0.9]), rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "message"),
+    [
+        ({"labels": [0, 1]}, {"labels": [0, 1, 2]}, r"labels=\(0, 1\) vs labels=\(0, 1, 2\)"),
+        ({"pos_label": 1}, {"pos_label": 0}, "pos_label=1 vs pos_label=0"),
+        ({}, {"from_logits": True}, "from_logits=False vs from_logits=True"),
+    ],
+    ids=["labels", "pos_label", "from_logits"],
+)
+def test_merging_states_with_different_options_names_them(left, right, message):
+    with pytest.raises(ValueError, match=message):
+        StreamingLogLoss(**left).merge(StreamingLogLoss(**right))
+
+
+def test_merging_different_shapes_or_kinds_raises():
+    a = StreamingLogLoss().update([0, 1], [[0.8, 0.2], [0.3, 0.7]])
+    b = StreamingLogLoss().update([0, 2], [[0.8, 0.1, 0.1], [0.3, 0.3, 0.4]])
+    with pytest.raises(ValueError, match="columns of y_proba: 2 in one part, 3 in the other"):
+        a.merge(b)
+    with pytest.raises(TypeError, match="StreamingLogLoss with a StreamingCalibration"):
+        a.merge(StreamingCalibration())
+    cal = StreamingCalibration(n_bins=4)
+    with pytest.raises(ValueError, match="bin_edges="):
+        cal.merge(StreamingCalibration(n_bins=5))
+
+
+def test_update_with_mismatched_lengths_names_them():
+    state = StreamingLogLoss(labels=[0, 1])
+    with pytest.raises(ValueError, match="y_true has 3, y_proba has 2"):
+        state.update([0, 1, 1], [0.2, 0.3])
+    with pytest.raises(ValueError, match="sample_weight has 1 elements, but there are 2"):
+        state.update([0, 1], [0.2, 0.3], sample_weight=[1.0])
+    assert state.n_samples == 0
+
+
+def test_pos_label_with_a_third_label_across_chunks_raises():
+    state = StreamingLogLoss(pos_label="b").update(["a", "b"], [0.2, 0.7])
+    with pytest.raises(ValueError, match="must be binary, got 3 classes"):
+        state.update(["c"], [0.4])
+
+
+def test_zero_weight_chunks_are_fine_but_not_all_zero():
+    state = StreamingLogLoss(labels=[0, 1])
+    state.update([0, 1], [0.2, 0.7], sample_weight=[0.0, 0.0])
+    with pytest.raises(ValueError, match="at least one non-zero weight"):
+        state.result()
+    state.update([1], [0.9], sample_weight=[2.0])
+    expected = log_loss([0, 1, 1], [0.2, 0.7, 0.9], sample_weight=[0, 0, 2])
+    assert state.result() == pytest.approx(expected, rel=1e-14)
+
+
+def test_empty_update_is_a_no_op_and_no_data_raises():
+    state = StreamingLogLoss(labels=[0, 1]).update([], [])
+    assert state.n_samples == 0
+    with pytest.raises(ValueError, match="No samples seen"):
+        state.result()
+
+
+def test_invalid_chunks_raise_numpy_messages():
+    state = StreamingLogLoss(labels=[0, 1])
+    with pytest.raises(ValueError, match=r"y_proba must be probabilities within \[0, 1\]"):
+        state.update([0, 1], [0.2, 1.5])
+    with pytest.raises(ValueError, match="y_proba contains NaN"):
+        state.update([0, 1], [0.2, np.nan])
+    with pytest.raises(ValueError, match=r"contains labels \[5\] that are not in labels"):
+        state.update([0, 5], [0.2, 0.3])
+    with pytest.raises(ValueError, match="Pass labels or pos_label, not both"):
+        StreamingLogLoss(labels=[0, 1], pos_label=1)
+    with pytest.raises(ValueError, match="from_logits=True takes binary labels"):
+        StreamingLogLoss(labels=[0, 1, 2], from_logits=True)
+
+
+def test_rows_that_do_not_sum_to_one_warn():
+    state = StreamingLogLoss(labels=[0, 1, 2])
+    with pytest.warns(UserWarning, match="do not sum to one"):
+        state.update([0, 1], [[0.5, 0.1, 0.1], [0.2, 0.7, 0.1]])
+
+
+def test_multiclass_normalized_cross_entropy_is_one_minus_d2():
+    from skbce import d2_log_loss_score
+
+    y, P, w = _data(3, 50, 3, True, False)
+    state = StreamingLogLoss().update(y[:20], P[:20], w[:20]).update(y[20:], P[20:], w[20:])
+    expected = 1 - d2_log_loss_score(y, P, sample_weight=w)
+    assert state.normalized_cross_entropy() == pytest.approx(expected, rel=1e-12)
+
+
+# --- calibration -------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(20, 200),
+    weighted=st.booleans(),
+    cuts=st.lists(st.integers(0, 10_000), max_size=6),
+    order=st.lists(st.integers(0, 10_000), max_size=8),
+)
+def test_streaming_calibration_equals_one_shot_on_fixed_edges(seed, n, weighted, cuts, order):
+    rng = np.random.default_rng(seed)
+    p = rng.beta(2, 3, n)
+    y = (rng.random(n) < p**1.3).astype(int)
+    y[:2] = [0, 1]
+    w = rng.random(n) + 0.1 if weighted else None
+    edges = np.array([0.0, 0.1, 0.25, 0.5, 0.8, 1.0])
+    states = []
+    for block in _chunks(n, cuts):
+        state = StreamingCalibration(bin_edges=edges)
+        state.update(y[block], p[block], None if w is None else w[block])
+        states.append(state)
+    with warnings.catch_warnings():  # HL / Spiegelhalter on degenerate draws
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = _merge_in_order(states, order).result()
+        p_s, y_s, w_s = sort_by_prediction(y.astype(float), p, w)
+        ref = binary_statistics(p_s, y_s, w_s, n_bins=5, strategy=edges)
+    table, expected = got["reliability"], ref["reliability"]
+    for key in ("count", "weight", "mean_predicted", "observed", "ci_low", "ci_high"):
+        np.testing.assert_allclose(table[key], expected[key], rtol=1e-12, atol=1e-14)
+    for key in ("log_loss", "brier_score", "ece", "mce", "rmsce", "base_rate", "mean_prediction"):
+        assert got[key] == pytest.approx(ref[key], rel=1e-12, abs=1e-15), key
+    assert got["spiegelhalter"].statistic == pytest.approx(
+        ref["spiegelhalter"].statistic, rel=1e-9, abs=1e-12
+    )
+    sum_y = expected["observed"] * expected["weight"]
+    sum_p = expected["mean_predicted"] * expected["weight"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hl = _hosmer_lemeshow(expected["weight"], np.nan_to_num(sum_y), np.nan_to_num(sum_p))
+    np.testing.assert_allclose(got["hosmer_lemeshow"], hl, rtol=1e-9)
+
+
+def test_streaming_calibration_logits_and_pos_label():
+    rng = np.random.default_rng(5)
+    z = rng.normal(size=300)
+    p = 1 / (1 + np.exp(-z))
+    y = np.where(rng.random(300) < p, "spam", "ham")
+    by_logit = StreamingCalibration(from_logits=True, pos_label="spam")
+    by_logit.update(y[:100], z[:100]).update(y[100:], z[100:])
+    by_proba = StreamingCalibration(pos_label="spam").update(y, p)
+    a, b = by_logit.result(), by_proba.result()
+    assert a["log_loss"] == pytest.approx(b["log_loss"], rel=1e-12)
+    np.testing.assert_allclose(a["reliability"]["observed"], b["reliability"]["observed"])
+    assert a["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+
+
+def test_streaming_calibration_refuses_data_dependent_bins_and_one_class():
+    with pytest.raises(ValueError, match="'quantile' bins need all the data at once"):
+        StreamingCalibration(bin_edges="quantile")
+    state = StreamingCalibration(pos_label=1).update([1, 1], [0.4, 0.8])
+    with pytest.raises(ValueError, match="calibration needs both classes"):
+        state.result()
+    with pytest.raises(ValueError, match="must be non-negative"):
+        StreamingCalibration().update([0, 1], [0.4, 0.8], sample_weight=[1.0, -1.0])
