@@ -891,7 +891,9 @@ def _fit_recalibration(p_s, y_s, w_s, *, fit_cox):
     """Fit the Cox (slope, intercept) and calibration-in-the-large models.
 
     A deterministic subsample warm-starts Newton's method, so the full data
-    usually needs two or three passes.
+    usually needs two passes.  Newton's method stops when its step is below
+    ``1e-4`` (relative) and takes that last step: the error left is of the
+    order of the square of that step.
     """
     n = p_s.shape[0]
     start_cox, start_citl = np.array([0.0, 1.0]), np.array([0.0])
@@ -900,8 +902,9 @@ def _fit_recalibration(p_s, y_s, w_s, *, fit_cox):
     stages.append(slice(None))
     cox = citl = None
     for sel in stages:
-        cox = _Newton(start_cox) if fit_cox else None
-        citl = _Newton(start_citl)
+        tol = 1e-4 if sel == slice(None) else 1e-8
+        cox = _Newton(start_cox, tol=tol) if fit_cox else None
+        citl = _Newton(start_citl, tol=tol)
         ps, ys = p_s[sel], y_s[sel]
         ws = None if w_s is None else w_s[sel]
         while (cox is not None and cox.active) or citl.active:
