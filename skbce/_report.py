@@ -1212,8 +1212,10 @@ def calibration_report(
         Hosmer-Lemeshow test.  At least 1, at most the number of samples.
     strategy : {"uniform", "quantile"} or array-like of edges, default="uniform"
         Bin edges: ``n_bins`` equal widths on [0, 1], the quantiles of the
-        predictions (as :func:`sklearn.calibration.calibration_curve`;
-        weighted quantiles with weights), or strictly increasing edges within
+        predictions (as :func:`sklearn.calibration.calibration_curve`; with
+        weights, the same linear interpolation between samples placed by
+        cumulative weight, which for integer weights differs slightly from
+        the quantiles of repeated rows), or strictly increasing edges within
         [0, 1].  Bins are ``[e0, e1], (e1, e2], ...``; predictions outside
         the edges count in the first or last bin.
     confidence_level : float, default=0.95
