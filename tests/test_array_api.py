@@ -1,0 +1,249 @@
+"""Array-API inputs (array_api_strict, torch CPU): computed in their namespace."""
+
+import numpy as np
+import pytest
+import sklearn
+
+import skbce
+from skbce._dispatch import array_backend
+
+
+def _strict():
+    xp = pytest.importorskip("array_api_strict")
+    return xp, xp.asarray
+
+
+def _torch():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("array_api_compat")
+    return torch, torch.asarray
+
+
+NAMESPACES = [pytest.param(_strict, id="array_api_strict"), pytest.param(_torch, id="torch")]
+
+
+@pytest.fixture(params=NAMESPACES)
+def namespace(request):
+    return request.param()
+
+
+@pytest.fixture(params=[False, True], ids=["plain", "array_api_dispatch"])
+def dispatch(request, monkeypatch):
+    """Run with scikit-learn's array_api_dispatch off, and on."""
+    if not request.param:
+        yield
+        return
+    monkeypatch.setenv("SCIPY_ARRAY_API", "1")
+    with sklearn.config_context(array_api_dispatch=True):
+        yield
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    n = 500
+    p = rng.random(n)
+    y = (rng.random(n) < p).astype(np.int64)
+    w = rng.random(n) * 2
+    y3 = rng.integers(0, 3, n)
+    P3 = rng.dirichlet([1, 1, 1], n)
+    return y, p, w, y3, P3
+
+
+def _is_float(value):
+    return type(value) is float
+
+
+def test_log_loss_matches_numpy(namespace, dispatch, data):
+    _, asarray = namespace
+    y, p, w, y3, P3 = data
+    cases = [
+        ((y, p), {}),
+        ((y, p), {"sample_weight": w}),
+        ((y + 4, p), {"normalize": False}),
+        ((y3, P3), {"sample_weight": w}),
+        ((y3 * 2 - 1, P3), {}),  # labels -1, 1, 3: codes by searchsorted
+        ((np.zeros_like(y3), P3), {"labels": [0, 1, 2]}),
+        ((y == 1, p), {}),
+    ]
+    for (yt, pp), kwargs in cases:
+        expected = skbce.log_loss(yt, pp, **kwargs)
+        if "sample_weight" in kwargs:
+            kwargs = {**kwargs, "sample_weight": asarray(kwargs["sample_weight"])}
+        got = skbce.log_loss(asarray(yt), asarray(pp), **kwargs)
+        assert _is_float(got)
+        assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"from_logits": True},
+        {"pos_weight": 2.5},
+        {"label_smoothing": 0.2},
+        {"clip": 1e-3, "reduction": "sum"},
+        {"pos_label": 0},
+    ],
+    ids=["default", "logits", "pos_weight", "smoothing", "clip-sum", "pos_label"],
+)
+def test_binary_cross_entropy_matches_numpy(namespace, dispatch, data, kwargs):
+    _, asarray = namespace
+    y, p, w, _, _ = data
+    s = np.log(p) - np.log1p(-p) if kwargs.get("from_logits") else p
+    expected = skbce.binary_cross_entropy(y, s, sample_weight=w, **kwargs)
+    got = skbce.binary_cross_entropy(asarray(y), asarray(s), sample_weight=asarray(w), **kwargs)
+    assert _is_float(got)
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_binary_cross_entropy_soft_multilabel_and_none(namespace, data):
+    _, asarray = namespace
+    rng = np.random.default_rng(3)
+    T, S = rng.random((100, 4)), rng.random((100, 4))
+    got = skbce.binary_cross_entropy(asarray(T), asarray(S), pos_weight=[1, 2, 3, 4])
+    expected = skbce.binary_cross_entropy(T, S, pos_weight=[1, 2, 3, 4])
+    assert got == pytest.approx(expected, rel=1e-12)
+    y, p, w, _, _ = data
+    none = skbce.binary_cross_entropy(asarray(y), asarray(p), reduction="none")
+    assert not isinstance(none, np.ndarray)
+    np.testing.assert_allclose(
+        np.from_dlpack(none), skbce.binary_cross_entropy(y, p, reduction="none"), rtol=1e-12
+    )
+
+
+def test_normalized_cross_entropy_matches_numpy(namespace, data):
+    _, asarray = namespace
+    y, p, w, _, _ = data
+    expected = skbce.normalized_cross_entropy(y, p, sample_weight=w)
+    got = skbce.normalized_cross_entropy(asarray(y), asarray(p), sample_weight=asarray(w))
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_float32_stays_float32(namespace, data):
+    _, asarray = namespace
+    y, p, _, _, _ = data
+    p32 = p.astype(np.float32)
+    p32[:3] = [0.0, 1.0, 0.5]  # clipped at float32's eps
+    expected = skbce.log_loss(y, p32)
+    got = skbce.log_loss(asarray(y), asarray(p32))
+    assert got == pytest.approx(expected, rel=1e-6)
+    assert float(np.float32(got)) == got
+
+
+def _numpy_error(func, *args, **kwargs):
+    with pytest.raises(ValueError) as info:
+        func(*args, **kwargs)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("func", "y", "s", "kwargs"),
+    [
+        (skbce.log_loss, [0, 1, 1], [0.2, np.nan, 0.4], {}),
+        (skbce.log_loss, [0, 1, 1], [0.2, 1.5, 0.4], {}),
+        (skbce.log_loss, [0, 1, 1], [-0.5, 0.5, 0.4], {}),
+        (skbce.log_loss, [1, 1, 1], [0.2, 0.5, 0.4], {}),
+        (skbce.log_loss, [0, 1, 2], [0.2, 0.5, 0.4], {}),
+        (skbce.log_loss, [0, 1, 5], [[0.2, 0.8]] * 3, {"labels": [0, 1]}),
+        (skbce.log_loss, [0, 1], [0.2, 0.5, 0.4], {}),
+        (skbce.log_loss, [0, 1, 1], [0.2, 0.5, 0.4], {"sample_weight": [0.0, 0.0, 0.0]}),
+        (skbce.log_loss, [0.5, 1, 1], [0.2, 0.5, 0.4], {}),
+        (skbce.binary_cross_entropy, [0, 1, 1], [0.2, np.inf, 0.4], {"from_logits": True}),
+        (skbce.binary_cross_entropy, [0, 2, 1], [0.2, 0.5, 0.4], {}),
+        (skbce.binary_cross_entropy, [0, 1, np.nan], [0.2, 0.5, 0.4], {}),
+        (skbce.binary_cross_entropy, [0, 1, 1], [0.2, 0.5, 0.4], {"pos_label": 7}),
+        (skbce.binary_cross_entropy, [[0, 1]], [0.2, 0.5], {}),
+    ],
+    ids=[
+        "nan",
+        "above-one",
+        "below-zero",
+        "one-class",
+        "more-classes-than-columns",
+        "label-not-in-labels",
+        "lengths",
+        "zero-weights",
+        "continuous",
+        "infinite-logit",
+        "three-labels",
+        "nan-label",
+        "pos-label-missing",
+        "shape",
+    ],
+)
+def test_errors_are_the_numpy_errors(namespace, func, y, s, kwargs):
+    _, asarray = namespace
+    expected = _numpy_error(func, np.asarray(y), np.asarray(s), **kwargs)
+    if "sample_weight" in kwargs:
+        kwargs = {**kwargs, "sample_weight": asarray(kwargs["sample_weight"])}
+    got = _numpy_error(func, asarray(np.asarray(y)), asarray(np.asarray(s)), **kwargs)
+    assert got == expected
+
+
+def test_mixing_array_types_names_them(data):
+    xp, asarray = _strict()
+    y, p, w, _, _ = data
+    with pytest.raises(ValueError, match="y_true is a numpy.ndarray, y_proba is a array_api"):
+        skbce.log_loss(y, asarray(p))
+    with pytest.raises(ValueError, match="sample_weight is a numpy.ndarray"):
+        skbce.binary_cross_entropy(asarray(y), asarray(p), sample_weight=w)
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("array_api_compat")
+    with pytest.raises(ValueError, match="y_proba is a torch.Tensor"):
+        skbce.log_loss(asarray(y), torch.asarray(p))
+
+
+def test_lists_adopt_the_namespace_of_the_arrays():
+    xp, asarray = _strict()
+    got = skbce.log_loss([0, 1, 1], asarray([0.2, 0.7, 0.9]), sample_weight=[1, 2, 3])
+    assert got == pytest.approx(
+        skbce.log_loss([0, 1, 1], [0.2, 0.7, 0.9], sample_weight=[1, 2, 3]), rel=1e-12
+    )
+
+
+def test_a_missing_namespace_function_is_named(monkeypatch):
+    xp, asarray = _strict()
+    y, p = asarray([0, 1]), asarray([0.2, 0.7])
+    monkeypatch.delattr(xp, "clip")
+    with pytest.raises(TypeError, match="lacks array_api_strict.clip"):
+        skbce.log_loss(y, p)
+    monkeypatch.delattr(xp, "take_along_axis")
+    monkeypatch.delattr(xp, "take")
+    from skbce._array_api import _gather
+
+    with pytest.raises(TypeError, match="lacks array_api_strict.take_along_axis"):
+        _gather(xp, asarray([[0.2, 0.8]]), asarray([1]))
+
+
+def test_numpy_inputs_stay_on_the_numpy_path(data):
+    y, p, w, _, _ = data
+    assert array_backend(y_true=y, y_proba=p, sample_weight=w) is None
+    assert array_backend(y_true=list(y), y_proba=p, sample_weight=None) is None
+    pd = pytest.importorskip("pandas")
+    assert array_backend(y_true=pd.Series(y), y_proba=p) is None
+
+
+def test_the_data_stay_in_the_namespace(monkeypatch):
+    """Only a few numbers (extremes, distinct labels, sums) leave the namespace."""
+    xp, asarray = _strict()
+    y = asarray(np.arange(1000) % 2)
+    p = asarray(np.linspace(0.01, 0.99, 1000))
+    Array = type(p)
+    exported = []
+    real = Array.__dlpack__
+
+    def spy(self, *args, **kwargs):
+        exported.append(self.shape)
+        return real(self, *args, **kwargs)
+
+    def refuse(self, *args, **kwargs):
+        pytest.fail(f"an array of shape {self.shape} was copied to numpy")
+
+    monkeypatch.setattr(Array, "__dlpack__", spy)
+    monkeypatch.setattr(Array, "__array__", refuse, raising=False)
+    w = asarray(np.ones(1000))
+    assert skbce.log_loss(y, p, sample_weight=w) == pytest.approx(
+        skbce.log_loss(np.arange(1000) % 2, np.linspace(0.01, 0.99, 1000)), rel=1e-12
+    )
+    assert exported == [(2,)]  # the distinct labels only
