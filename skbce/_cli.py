@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -35,8 +36,7 @@ CHUNK_ROWS = 1 << 20
 #: ``skbce score``.
 EXPLAIN = {
     "log_loss": "mean of -log(probability given to the true class); 0 is perfect",
-    "binary_cross_entropy": "the same loss, from logits when --from-logits "
-    "(exact, not clipped)",
+    "binary_cross_entropy": "the same loss, from logits when --from-logits (exact, not clipped)",
     "normalized_cross_entropy": "log loss / entropy of the base rate; below 1 "
     "beats always predicting the base rate",
     "brier_score": "mean squared difference between probability and outcome; "
@@ -158,9 +158,7 @@ class Source:
         self._n_rows = pf.metadata.num_rows
         first = 1
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=list(names)):
-            columns = {
-                n: batch.column(n).to_numpy(zero_copy_only=False) for n in names
-            }
+            columns = {n: batch.column(n).to_numpy(zero_copy_only=False) for n in names}
             chunk = Chunk(first, columns)
             first += len(chunk)
             self._rows_read += len(chunk)
@@ -462,24 +460,21 @@ class ScoreSums:
 def chunk_sums(t, s, w, *, from_logits):
     """:class:`ScoreSums` of one chunk: labels 0/1, scores, weights or None.
 
-    The loss sums come from the kernels of :mod:`skbce._loss`, the Brier
-    score from :func:`sklearn.metrics.brier_score_loss` times the chunk's
-    weight.
+    The sums come from the kernels of :mod:`skbce._loss`, which walk the
+    chunk in blocks.
     """
     from scipy.special import expit
-    from sklearn.metrics import brier_score_loss
 
-    from ._loss import _binary_sums, _logit_sums, total_weight
+    from ._loss import _binary_sums, _logit_sums, _squared_error_sums
     from ._validation import Target
 
     target = Target(classes=np.array([0, 1]), y=t, encoded=True)
     p = expit(s) if from_logits else s
     log_loss, _, _ = _binary_sums(target, p, w, class_totals=True)
     bce = _logit_sums(target, s, w) if from_logits else log_loss
-    # brier_score_loss needs both classes (or pos_label) to know the positive one
-    brier = brier_score_loss(t, p, sample_weight=w, pos_label=1) * (
-        t.shape[0] if w is None else total_weight(w)
-    )
+    # the kernel sums both columns of the one-hot encoding; the binary Brier
+    # score is half of that
+    brier = _squared_error_sums(target, p, w) / 2
     return ScoreSums(log_loss, bce, brier)
 
 
@@ -599,8 +594,10 @@ def compute_scores(args):
 
 def format_scores(scores):
     """The text output of ``skbce score``."""
-    weighted = "" if scores["total_weight"] == scores["n_rows"] else (
-        f", total weight {scores['total_weight']:,.6g}"
+    weighted = (
+        ""
+        if scores["total_weight"] == scores["n_rows"]
+        else (f", total weight {scores['total_weight']:,.6g}")
     )
     lines = [
         f"{scores['file']}: {scores['n_rows']:,} rows{weighted}; positive class "
@@ -631,6 +628,260 @@ def command_score(args):
     return 0
 
 
+# --- skbce report ------------------------------------------------------------------
+
+
+def read_columns(args):
+    """Read the whole file: labels (as two-class values), scores, weights."""
+    parts = []  # (codes or None while undecided, scores, weights)
+
+    def keep(t, s, w):
+        parts.append((t, s, w))
+
+    labels, _ = read_predictions(args, chunk_handler=keep)
+    if len(labels.labels) < 2:
+        msg = (
+            f"column {args.y_true!r} holds a single class ({labels.labels[0]!r}); "
+            "a calibration report needs both"
+        )
+        raise UsageError(msg)
+    first_code = np.uint8(labels.labels[0] == labels.positive)
+    codes = np.concatenate(
+        [np.full(s.shape, first_code, np.uint8) if t is None else t for t, s, _ in parts]
+    )
+    scores = np.concatenate([s for _, s, _ in parts])
+    weights = None if args.weight is None else np.concatenate([w for _, _, w in parts])
+    negative = next(v for v in labels.labels if v != labels.positive)
+    classes = np.asarray([negative, labels.positive])
+    return classes[codes], scores, weights, labels.positive
+
+
+def command_report(args):
+    """``skbce report``: the calibration report of a file of predictions."""
+    import warnings
+
+    from ._report import calibration_report
+
+    y, s, w, positive = read_columns(args)
+    if args.bins > y.shape[0]:
+        msg = f"--bins {args.bins} is more than the number of rows ({y.shape[0]})"
+        raise UsageError(msg)
+    with warnings.catch_warnings():
+        # the report keeps the messages in report.notes, and prints them
+        warnings.simplefilter("ignore")
+        try:
+            report = calibration_report(
+                y,
+                s,
+                sample_weight=w,
+                pos_label=positive,
+                from_logits=args.from_logits,
+                n_bins=args.bins,
+                strategy=args.strategy,
+            )
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if args.format == "html":
+        from ._html import report_page
+
+        subtitle = (
+            f"{args.file}: labels in column {args.y_true!r}, "
+            f"{'logits' if args.from_logits else 'probabilities'} in column "
+            f"{args.y_proba!r}" + (f", weights in column {args.weight!r}" if args.weight else "")
+        )
+        text = report_page(report, title="Calibration report", subtitle=subtitle)
+    elif args.format == "markdown":
+        text = report.to_markdown() + "\n"
+    elif args.format == "json":
+        text = json.dumps(report.to_dict(), indent=2) + "\n"
+    else:
+        text = str(report) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as exc:
+            msg = f"cannot write {args.output}: {exc.strerror or exc}"
+            raise UsageError(msg) from None
+        print(f"skbce report: wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- skbce demo --------------------------------------------------------------------
+
+#: The models of the demo and their grids (kept small: the demo runs in seconds).
+_DEMO_MODELS = ("logistic regression", "gradient boosting")
+
+
+def _demo_models():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return {
+        "logistic regression": (
+            make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
+            {"logisticregression__C": [0.01, 0.1, 1.0, 10.0, 100.0]},
+        ),
+        "gradient boosting": (
+            HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0),
+            {"learning_rate": [0.03, 0.1, 0.3], "max_leaf_nodes": [4, 15]},
+        ),
+    }
+
+
+def _short_params(params):
+    return ", ".join(f"{k.split('__')[-1]}={v:g}" for k, v in params.items())
+
+
+def _search_rows(search):
+    """Rows (params, mean log loss, std, accuracy, rank) of a finished search."""
+    res = search.cv_results_
+    rows = []
+    for i in np.argsort(res["rank_test_log_loss"], kind="stable"):
+        rows.append(
+            [
+                _short_params(res["params"][i]),
+                f"{-res['mean_test_log_loss'][i]:.4f}",
+                f"{res['std_test_log_loss'][i]:.4f}",
+                f"{res['mean_test_accuracy'][i]:.4f}",
+                str(res["rank_test_log_loss"][i]),
+            ]
+        )
+    return rows
+
+
+_SEARCH_HEADER = ["parameters", "log loss", "std", "accuracy", "rank"]
+
+
+def _text_table(header, rows):
+    widths = [max(len(str(r[j])) for r in [header, *rows]) for j in range(len(header))]
+    lines = []
+    for r in [header, *rows]:
+        cells = [
+            str(c).ljust(w) if j == 0 else str(c).rjust(w)
+            for j, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def command_demo(args):
+    """``skbce demo``: tune two models by log loss, compare their calibration."""
+    import warnings
+
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+    from threadpoolctl import threadpool_limits
+
+    from ._html import comparison_page, table
+    from ._report import CalibrationReport, compare_calibration
+    from ._scorer import get_scorer
+
+    start = time.perf_counter()
+
+    def say(text):
+        print(f"[{time.perf_counter() - start:5.1f}s] {text}", flush=True)
+
+    data = load_breast_cancer()
+    X, y = data.data, data.target_names[data.target]
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    say(
+        f"breast cancer data (ships with scikit-learn): {X.shape[0]} samples, "
+        f"{X.shape[1]} features, classes {sorted(map(str, set(y)))}; {len(y_train)} to train, "
+        f"{len(y_test)} to test"
+    )
+    scoring = {"log_loss": get_scorer("neg_log_loss"), "accuracy": "accuracy"}
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    searches, reports = {}, {}
+    for name, (model, grid) in _demo_models().items():
+        n_candidates = int(np.prod([len(v) for v in grid.values()]))
+        say(f"tuning {name}: {n_candidates} candidates x 5 folds, scored by log loss ...")
+        search = GridSearchCV(model, grid, scoring=scoring, refit="log_loss", cv=cv)
+        # one thread: on 400 samples threads cost more than they bring, and
+        # OpenMP threads spinning on a busy machine slow the fits tenfold
+        with warnings.catch_warnings(), threadpool_limits(1, user_api="openmp"):
+            warnings.simplefilter("ignore")  # convergence chatter of weak candidates
+            search.fit(X_train, y_train)
+        searches[name] = search
+        say(
+            f"  best: {_short_params(search.best_params_)}, cross-validated log loss "
+            f"{-search.best_score_:.4f}"
+        )
+        print(_text_table(_SEARCH_HEADER, _search_rows(search)), flush=True)
+        by_accuracy = int(np.argmin(search.cv_results_["rank_test_accuracy"]))
+        if by_accuracy != search.best_index_:
+            res = search.cv_results_
+            print(
+                f"  (accuracy alone would pick {_short_params(res['params'][by_accuracy])}"
+                f": log loss {-res['mean_test_log_loss'][by_accuracy]:.4f})",
+                flush=True,
+            )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kept in report.notes
+            reports[name] = CalibrationReport.from_estimator(
+                search.best_estimator_, X_test, y_test, n_bins=5
+            )
+    positive = reports[_DEMO_MODELS[0]].pos_label
+    say(f"calibration on the {len(y_test)} test samples (positive class {positive!r}):")
+    print(compare_calibration(reports), flush=True)
+    print(f"\nreliability on the test set\n{_demo_reliability(reports)}", flush=True)
+
+    intro = [
+        "<p>The breast cancer data set that ships with scikit-learn: "
+        f"{X.shape[0]} samples, {X.shape[1]} features. Each model is tuned by "
+        "<code>GridSearchCV</code> on 70% of the data, scored by skbce's "
+        "<code>neg_log_loss</code> scorer (5-fold cross-validation), and its best "
+        "version is reported on the remaining 30%.</p>"
+    ]
+    for name, search in searches.items():
+        intro.append(f"<h3>Search: {html_escape(name)}</h3>")
+        intro.append(table(_SEARCH_HEADER, _search_rows(search)))
+    path = os.path.abspath(args.output)
+    try:
+        comparison_page(reports, path, title="skbce demo: tuned by log loss", intro="".join(intro))
+    except OSError as exc:
+        msg = f"cannot write {args.output}: {exc.strerror or exc}"
+        raise UsageError(msg) from None
+    say(f"wrote the HTML report to {path}: open it in a web browser")
+    return 0
+
+
+def _demo_reliability(reports):
+    """The reliability tables of the reports side by side, as text."""
+    first = next(iter(reports.values())).reliability
+    header = ["bin"]
+    rows = [
+        [f"({lo:.1f}, {hi:.1f}]"] for lo, hi in zip(first.bin_lower, first.bin_upper, strict=True)
+    ]
+    for report in reports.values():
+        rel = report.reliability
+        header += ["n", "predicted", "observed"]
+        for row, n, mp, ob, empty in zip(
+            rows, rel.count, rel.mean_predicted, rel.observed, rel.empty, strict=True
+        ):
+            row += ["0", "-", "-"] if empty else [f"{n:,}", f"{mp:.3f}", f"{ob:.3f}"]
+    lines = _text_table(header, rows).splitlines()
+    # the name of each model above its three columns
+    starts = [m.start() for m in re.finditer(r"\s+n\b", lines[0])]
+    names = " " * len(lines[0])
+    for start, name in zip(starts, reports, strict=True):
+        names = names[:start] + f"  {name}" + names[start + len(name) + 2 :]
+    return "\n".join([names.rstrip(), *lines])
+
+
+def html_escape(text):
+    """Escape text for HTML."""
+    import html
+
+    return html.escape(str(text), quote=True)
+
+
 # --- the parser ---------------------------------------------------------------------
 
 _SCORE_EXAMPLE = """\
@@ -643,6 +894,18 @@ FILE is a CSV file with a header line (optionally gzip-compressed) or a
 Parquet file (needs pyarrow: pip install "skbce[parquet]").  It is read in
 chunks, so memory stays bounded whatever its size.  Rows are numbered from 1
 after the header.  Exit status 2 on a mistake in the arguments or the data.
+"""
+
+
+_REPORT_EXAMPLE = """\
+examples:
+  skbce report predictions.csv --y-true label --y-proba p
+  skbce report predictions.csv --y-true label --y-proba p --format html -o report.html
+  skbce report scores.parquet --y-true y --y-proba logit --from-logits --bins 20 \\
+      --strategy quantile --format markdown
+
+FILE is read as for 'skbce score' (CSV, CSV.gz or Parquet).  Exit status 2
+on a mistake in the arguments or the data.
 """
 
 
@@ -667,9 +930,7 @@ def _positive_int(text):
 
 def _add_input_arguments(parser):
     parser.add_argument("file", metavar="FILE", help="CSV, CSV.gz or Parquet file")
-    parser.add_argument(
-        "--y-true", required=True, metavar="COL", help="column of the true labels"
-    )
+    parser.add_argument("--y-true", required=True, metavar="COL", help="column of the true labels")
     parser.add_argument(
         "--y-proba",
         required=True,
@@ -705,11 +966,32 @@ def build_parser():
         prog="skbce",
         description="Binary cross-entropy metrics and calibration reports.",
         epilog="examples:\n  skbce demo\n  skbce score predictions.csv --y-true y "
-        "--y-proba p\n\nRun 'skbce COMMAND --help' for the options of a command.",
+        "--y-proba p\n  skbce report predictions.csv --y-true y --y-proba p --format "
+        "html -o report.html\n\nRun 'skbce COMMAND --help' for the options of a "
+        "command.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"skbce {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="tune two models by log loss on a bundled data set and compare their calibration",
+        description="Tune a LogisticRegression and a HistGradientBoostingClassifier "
+        "with GridSearchCV scored by skbce's log-loss scorer on the breast cancer data "
+        "that ships with scikit-learn, print the search results and the calibration "
+        "report of each model side by side, and write an HTML report.",
+        epilog="examples:\n  skbce demo\n  skbce demo -o /tmp/demo.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default="skbce-demo.html",
+        help="where to write the HTML report (default: skbce-demo.html in the current directory)",
+    )
+    demo.set_defaults(handler=command_demo)
+
     score = commands.add_parser(
         "score",
         help="print log loss, binary cross-entropy, normalized cross-entropy and "
@@ -727,6 +1009,43 @@ def build_parser():
         help="output format (default: text)",
     )
     score.set_defaults(handler=command_score)
+
+    report = commands.add_parser(
+        "report",
+        help="print or write the calibration report of a file of predictions",
+        description="The calibration report of a file of predictions: scores, "
+        "reliability table, calibration errors and tests, as text, Markdown, JSON "
+        "or a self-contained HTML page.  The columns are held in memory.",
+        epilog=_REPORT_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_arguments(report)
+    report.add_argument(
+        "--bins",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="bins of the reliability table (default: 10)",
+    )
+    report.add_argument(
+        "--strategy",
+        choices=["uniform", "quantile"],
+        default="uniform",
+        help="equal-width bins or bins of equal count (default: uniform)",
+    )
+    report.add_argument(
+        "--format",
+        choices=["text", "markdown", "json", "html"],
+        default="text",
+        help="output format (default: text)",
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write to this file instead of standard output",
+    )
+    report.set_defaults(handler=command_report)
     return parser
 
 

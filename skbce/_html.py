@@ -39,8 +39,7 @@ SCORE_HELP = {
     "perfect, 0 no better than the base rate. Higher is better.",
     "roc_auc": "Chance that a positive is scored above a negative: ranking only, "
     "blind to calibration. 0.5 is chance, 1 is perfect.",
-    "base_rate": "Weighted frequency of the positive class (per class for "
-    "multiclass data).",
+    "base_rate": "Weighted frequency of the positive class (per class for multiclass data).",
     "mean_prediction": "Mean predicted probability: equals the base rate when "
     "calibrated in the large.",
     "observed_expected_ratio": "Observed over expected positives: 1 when "
@@ -195,8 +194,7 @@ def reliability_svg(reports, *, histogram=True):
         f'<svg xmlns="http://www.w3.org/2000/svg" class="reliability" width="{_W}" '
         f'height="{_H}" viewBox="0 0 {_W} {_H}" role="img" '
         f'aria-label="Reliability diagram: {_e(ylabel)} against {_e(xlabel)}">',
-        f'<rect x="{_LEFT}" y="{_TOP}" width="{_PW}" height="{_PH}" fill="#fff" '
-        'stroke="#888"/>',
+        f'<rect x="{_LEFT}" y="{_TOP}" width="{_PW}" height="{_PH}" fill="#fff" stroke="#888"/>',
     ]
     for k in range(6):
         v = k / 5
@@ -355,7 +353,7 @@ def _write(text, path):
     return text
 
 
-def report_page(report, path=None, *, title=None):
+def report_page(report, path=None, *, title=None, subtitle=None):
     """The calibration report as one self-contained HTML page.
 
     Parameters
@@ -366,6 +364,8 @@ def report_page(report, path=None, *, title=None):
         Where to write the page (UTF-8); None only returns it.
     title : str, default=None
         Title of the page.
+    subtitle : str, default=None
+        A line of text under the title (e.g. where the data come from).
 
     Returns
     -------
@@ -383,7 +383,10 @@ def report_page(report, path=None, *, title=None):
     (True, True, False)
     """
     title = "Calibration report" if title is None else title
-    body = f"<h1>{_e(title)}</h1>" + report_section(report, level=2)
+    body = f"<h1>{_e(title)}</h1>"
+    if subtitle:
+        body += f'<p class="sub">{_e(subtitle)}</p>'
+    body += report_section(report, level=2)
     return _write(page(title, body), path)
 
 
@@ -431,8 +434,6 @@ def comparison_page(reports, path=None, *, title="Calibration reports", intro=""
         "<figcaption>The reliability curves of all models: the closer to the dashed "
         "diagonal, the better calibrated.</figcaption></figure>"
     )
-    body.append(
-        table(["statistic", *reports], comparison._rows(), help_column=helps) + "</div>"
-    )
+    body.append(table(["statistic", *reports], comparison._rows(), help_column=helps) + "</div>")
     body += [report_section(r, name=name) for name, r in reports.items()]
     return _write(page(title, "".join(body)), path)

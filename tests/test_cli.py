@@ -139,9 +139,7 @@ def test_score_logits(tmp_path, capsys, data):
     assert got["binary_cross_entropy"] > got["log_loss"]  # 800 is not clipped
 
 
-@pytest.mark.parametrize(
-    "first", ["spam", "ham"], ids=["positive-first", "negative-first"]
-)
+@pytest.mark.parametrize("first", ["spam", "ham"], ids=["positive-first", "negative-first"])
 def test_score_in_small_chunks(tmp_path, capsys, data, first):
     """Chunks of one class first: the positive class is settled late."""
     y, p, w = data
@@ -288,8 +286,17 @@ def test_progress_bar_on_a_terminal(tmp_path, data):
     leader, follower = pty.openpty()
     try:
         result = run(
-            "score", path, "--y-true", "y", "--y-proba", "p", "--chunk-rows", "50",
-            "--format", "json", stderr=follower,
+            "score",
+            path,
+            "--y-true",
+            "y",
+            "--y-proba",
+            "p",
+            "--chunk-rows",
+            "50",
+            "--format",
+            "json",
+            stderr=follower,
         )
         os.close(follower)
         drawn = b""
@@ -306,3 +313,98 @@ def test_progress_bar_on_a_terminal(tmp_path, data):
     assert result.returncode == 0
     assert json.loads(result.stdout)["n_rows"] == len(y)
     assert b"skbce score [" in drawn and b"rows" in drawn
+
+
+# --- skbce report ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def labelled_csv(tmp_path, data):
+    """Labels sorted so that the first chunks hold one class only."""
+    y, p, w = data
+    order = np.argsort(y, kind="stable")
+    labels = np.where(y[order] == 1, "spam", "ham")
+    path = write_csv(tmp_path / "pred.csv", {"label": labels, "p": p[order], "w": w[order]})
+    return path, labels, p[order], w[order]
+
+
+def test_report_formats_match_the_library(capsys, labelled_csv):
+    from skbce._report import calibration_report
+
+    path, labels, p, w = labelled_csv
+    expected = calibration_report(labels, p, sample_weight=w, n_bins=8, strategy="quantile")
+    args = ["report", str(path), "--y-true", "label", "--y-proba", "p", "--weight", "w"]
+    args += ["--bins", "8", "--strategy", "quantile", "--chunk-rows", "50"]
+    assert main([*args, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected.to_dict()))
+    assert main(args) == 0
+    assert capsys.readouterr().out == str(expected) + "\n"
+    assert main([*args, "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == expected.to_markdown() + "\n"
+
+
+def test_report_html_file(tmp_path, labelled_csv):
+    path, *_ = labelled_csv
+    out = tmp_path / "report.html"
+    result = run(
+        "report",
+        path,
+        "--y-true",
+        "label",
+        "--y-proba",
+        "p",
+        "--format",
+        "html",
+        "-o",
+        out,
+        check=0,
+    )
+    assert result.stdout == ""
+    assert result.stderr == f"skbce report: wrote {out}\n"
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<svg" in text
+    assert "column &#x27;label&#x27;" in text  # the column names, escaped
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ("y,p\n0,0.1\n0,0.5\n", ["--pos-label", "0"], "holds a single class .0.; a calibration"),
+        ("y,p\n0,0.1\n1,0.5\n", ["--bins", "3"], "--bins 3 is more than the number of rows .2."),
+        ("y,p\n0,0.1\n1,0.5\n", ["--bins", "2", "-o", "/nonexistent/r.txt"], "cannot write"),
+        ("y,p\n0,0.1\n1,0.5\n", ["--strategy", "equal"], "--strategy: invalid choice"),
+        ("y,p\n0,0.1\n1,x\n", [], "column 'p' must hold numbers, but row 2 has 'x'"),
+    ],
+    ids=["one-class", "bins", "output", "strategy", "text"],
+)
+def test_report_errors(tmp_path, capsys, content, args, message):
+    path = tmp_path / "pred.csv"
+    path.write_text(content)
+    assert main(["report", str(path), "--y-true", "y", "--y-proba", "p", *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("skbce report: error: ")
+    assert re.search(message, err), err
+
+
+# --- skbce demo -----------------------------------------------------------------------
+
+
+def test_demo(tmp_path):
+    """The README's first command: tunes two models, writes skbce-demo.html here."""
+    result = run("demo", cwd=tmp_path, check=0)
+    out = result.stdout
+    page = tmp_path / "skbce-demo.html"
+    assert f"wrote the HTML report to {page}" in out
+    for expected in [
+        "tuning logistic regression",
+        "tuning gradient boosting",
+        "best:",
+        "Calibration comparison",
+        "reliability on the test set",
+    ]:
+        assert expected in out
+    text = page.read_text(encoding="utf-8")
+    assert text.count('class="curve"') == 4  # the overlay and one per model
+    assert "<script" not in text
