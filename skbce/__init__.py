@@ -12,6 +12,8 @@ from ._loss import (
     normalized_cross_entropy,
 )
 
+from ._scorer import get_scorer, get_scorer_names, make_scorer
+
 try:
     __version__ = version("skbce")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -24,7 +26,10 @@ __all__ = [
     "binary_cross_entropy",
     "brier_score_loss",
     "d2_log_loss_score",
+    "get_scorer",
+    "get_scorer_names",
     "log_loss",
     "log_loss_breakdown",
+    "make_scorer",
     "normalized_cross_entropy",
 ]
