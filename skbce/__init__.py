@@ -11,7 +11,13 @@ from ._loss import (
     log_loss,
     normalized_cross_entropy,
 )
-
+from ._report import (
+    CalibrationComparison,
+    CalibrationReport,
+    calibration_report,
+    compare_calibration,
+    cross_val_calibration_report,
+)
 from ._scorer import get_scorer, get_scorer_names, make_scorer
 
 try:
@@ -20,11 +26,16 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "CalibrationComparison",
+    "CalibrationReport",
     "LogLossBreakdown",
     "__version__",
     "bce_gradient_hessian",
     "binary_cross_entropy",
     "brier_score_loss",
+    "calibration_report",
+    "compare_calibration",
+    "cross_val_calibration_report",
     "d2_log_loss_score",
     "get_scorer",
     "get_scorer_names",
