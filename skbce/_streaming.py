@@ -529,12 +529,6 @@ class _Streaming:
         """Number of samples seen."""
         return self._state.n_samples
 
-    def __getstate__(self):
-        return self.__dict__.copy()
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-
 
 def sorted_labels(labels):
     """``labels`` checked as the one-shot functions check them, as a sorted tuple."""
