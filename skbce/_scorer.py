@@ -270,7 +270,7 @@ def _method_of(estimator, methods, response_method):
 
 def _union_classes(fold_classes, estimator_classes, labels):
     """Sorted union of the labels of the fold, the estimator and ``labels``."""
-    if labels is None and np.array_equal(fold_classes, estimator_classes):
+    if labels is None and fold_classes.tolist() == estimator_classes.tolist():
         return estimator_classes
     parts = [estimator_classes, fold_classes]
     if labels is not None:
