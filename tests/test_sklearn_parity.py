@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+import sklearn
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-import sklearn
 from sklearn import metrics as skm
 from sklearn.utils.multiclass import type_of_target
 
