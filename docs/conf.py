@@ -138,11 +138,19 @@ def api_rst():
     return "\n".join(lines) + "\n"
 
 
-def _inject_api(app, docname, source):
-    if docname == "api":
-        source[0] = api_rst()
+def write_api_page():
+    """Write ``api.rst`` (not under version control) before Sphinx reads the sources.
+
+    autosummary reads the files themselves to find what to document, so the
+    page must exist on disk; it is rewritten only when it changes.
+    """
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "api.rst")
+    text = api_rst()
+    if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
 
 
 def setup(app):
-    """Generate the API page from ``skbce.__all__`` at build time."""
-    app.connect("source-read", _inject_api)
+    """Write the API page once the configuration is read, before anything else."""
+    app.connect("config-inited", lambda app, config: write_api_page())
