@@ -19,6 +19,7 @@ from ._report import (
     cross_val_calibration_report,
 )
 from ._scorer import get_scorer, get_scorer_names, make_scorer
+from ._streaming import StreamingCalibration, StreamingLogLoss
 
 try:
     __version__ = version("skbce")
@@ -29,6 +30,8 @@ __all__ = [
     "CalibrationComparison",
     "CalibrationReport",
     "LogLossBreakdown",
+    "StreamingCalibration",
+    "StreamingLogLoss",
     "__version__",
     "bce_gradient_hessian",
     "binary_cross_entropy",

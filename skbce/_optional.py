@@ -4,7 +4,14 @@ import importlib
 
 __all__ = ["import_optional"]
 
-_EXTRAS = {"matplotlib": "plot", "pandas": "pandas", "pyarrow": "parquet", "dask": "dask"}
+_EXTRAS = {
+    "matplotlib": "plot",
+    "pandas": "pandas",
+    "pyarrow": "parquet",
+    "dask": "dask",
+    "distributed": "dask",
+    "array_api_compat": "array-api",
+}
 
 
 def import_optional(name, feature):
