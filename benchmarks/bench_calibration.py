@@ -19,12 +19,11 @@ the probability array.  Targets: the report at least 2x faster than
 """
 
 import argparse
-import time
-import tracemalloc
 import warnings
 from functools import partial
 
 import numpy as np
+from _measure import best_time, peak_memory
 from scipy.optimize import isotonic_regression
 from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
@@ -33,26 +32,6 @@ try:
     from skbce import calibration_report
 except ImportError:  # not exported yet
     from skbce._report import calibration_report
-
-
-def best_time(func, repeat):
-    """Best wall-clock time of ``repeat`` calls, in milliseconds."""
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best * 1e3
-
-
-def peak_memory(func):
-    """Peak memory allocated while ``func`` runs, in bytes."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    func()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
 
 
 def tools(y, p, w):

@@ -16,34 +16,13 @@ slower logits are).
 """
 
 import argparse
-import time
-import tracemalloc
 from functools import partial
 
 import numpy as np
+from _measure import best_time, peak_memory
 from sklearn import metrics as sk
 
 import skbce
-
-
-def best_time(func, repeat):
-    """Best wall-clock time of ``repeat`` calls, in milliseconds."""
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best * 1e3
-
-
-def peak_memory(func):
-    """Peak memory allocated while ``func`` runs, in MiB."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    func()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def numpy_one_liner(y, p):
@@ -163,7 +142,7 @@ def main(argv=None):
             assert np.isclose(ours(), reference(), rtol=1e-9), (ours(), reference())
         ref_ms = best_time(reference, repeat)
         our_ms = best_time(ours, repeat)
-        ref_mib, our_mib = peak_memory(reference), peak_memory(ours)
+        ref_mib, our_mib = peak_memory(reference) / 2**20, peak_memory(ours) / 2**20
         print(
             f"{case:<26} {n:>7.0e} {ref_name:<18} {ref_ms:>8.1f} {our_ms:>9.2f} "
             f"{ref_ms / our_ms:>6.1f}x {ref_mib:>8.1f} {our_mib:>10.2f}"

@@ -27,6 +27,7 @@ import argparse
 import time
 
 import numpy as np
+from _measure import best_time
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
@@ -34,16 +35,6 @@ from sklearn.model_selection import GridSearchCV
 from threadpoolctl import threadpool_limits
 
 from skbce._scorer import make_scorer
-
-
-def best_time(func, repeat):
-    """Best wall-clock time of ``repeat`` calls, in milliseconds."""
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best * 1e3
 
 
 class Replay(ClassifierMixin, BaseEstimator):
