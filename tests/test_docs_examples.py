@@ -54,6 +54,12 @@ def test_code_in_the_docs_runs(page):
     assert result.failed == 0
 
 
+def test_readme_tour_runs():
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, optionflags=flags)
+    assert result.attempted > 10 and result.failed == 0
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
 def test_examples_are_gallery_scripts(path):
     source = path.read_text(encoding="utf-8")
