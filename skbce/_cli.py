@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 import time
 
@@ -70,6 +71,13 @@ class Chunk:
         return len(next(iter(self.columns.values())))
 
 
+def _not_utf8(name, exc):
+    return (
+        f"{name} is not UTF-8 text: byte {exc.object[exc.start : exc.start + 1]!r} at "
+        f"offset {exc.start} of a block cannot be decoded (save the file as UTF-8 CSV)"
+    )
+
+
 class Source:
     """A file of predictions: CSV (optionally gzip-compressed) or Parquet.
 
@@ -93,6 +101,9 @@ class Source:
         except OSError as exc:
             msg = f"cannot read {self.name}: {exc.strerror or exc}"
             raise UsageError(msg) from None
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            msg = f"{self.name} is not a regular file (pipes and devices cannot be read twice)"
+            raise UsageError(msg)
         if not magic:
             msg = f"{self.name} is empty"
             raise UsageError(msg)
@@ -117,7 +128,9 @@ class Source:
         with self._open_text() as f:
             try:
                 header = next(csv.reader(f), None)
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except UnicodeDecodeError as exc:
+                raise UsageError(_not_utf8(self.name, exc)) from None
+            except csv.Error as exc:
                 msg = f"cannot read the header of {self.name}: {exc}"
                 raise UsageError(msg) from None
         if not header:
@@ -194,7 +207,9 @@ class Source:
             reader = self._csv_chunks_pandas
         try:
             yield from reader(available, names, chunk_rows)
-        except (EOFError, gzip.BadGzipFile, UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            raise UsageError(_not_utf8(self.name, exc)) from None
+        except (EOFError, gzip.BadGzipFile, csv.Error) as exc:
             msg = f"cannot read {self.name}: {exc}"
             raise UsageError(msg) from None
 

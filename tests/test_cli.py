@@ -248,6 +248,25 @@ def test_missing_file_and_directory(tmp_path, capsys):
     assert "is a directory" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("latin1.csv", b"y,p\n0,0.1\n\xe9,0.3\n", "is not UTF-8 text"),
+        ("cut.csv.gz", gzip.compress(b"y,p\n0,0.1\n1,0.3\n" * 100)[:40], "cannot read"),
+        ("bad.parquet", b"PAR1 but not parquet", "bad.parquet as Parquet"),
+    ],
+    ids=["encoding", "truncated-gzip", "bad-parquet"],
+)
+def test_unreadable_files(tmp_path, capsys, name, content, message):
+    if name.endswith(".parquet"):
+        pytest.importorskip("pyarrow")
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["score", str(path), "--y-true", "y", "--y-proba", "p"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err, err
+
+
 def test_missing_argument_is_one_line():
     result = run("score", "pred.csv", "--y-proba", "p", check=2)
     assert result.stdout == ""
