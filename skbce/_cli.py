@@ -33,8 +33,7 @@ USAGE_ERROR = 2
 #: Rows read at a time by ``skbce score`` and ``skbce report``.
 CHUNK_ROWS = 1 << 20
 
-#: One-line explanation of each score, shared by the text output of
-#: ``skbce score``.
+#: One-line explanation of each score in the text output of ``skbce score``.
 EXPLAIN = {
     "log_loss": "mean of -log(probability given to the true class); 0 is perfect",
     "binary_cross_entropy": "the same loss, from logits when --from-logits (exact, not clipped)",
@@ -89,21 +88,22 @@ class Source:
         self.path = path
         self.name = os.fspath(path)
         try:
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                msg = f"{self.name} is a directory, not a file"
+                raise UsageError(msg)
+            if not stat.S_ISREG(mode):
+                msg = f"{self.name} is not a regular file (pipes and devices cannot be read twice)"
+                raise UsageError(msg)
             with open(path, "rb") as f:
                 magic = f.read(4)
             self.size = os.path.getsize(path)
         except FileNotFoundError:
             msg = f"no such file: {self.name}"
             raise UsageError(msg) from None
-        except IsADirectoryError:
-            msg = f"{self.name} is a directory, not a file"
-            raise UsageError(msg) from None
         except OSError as exc:
             msg = f"cannot read {self.name}: {exc.strerror or exc}"
             raise UsageError(msg) from None
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            msg = f"{self.name} is not a regular file (pipes and devices cannot be read twice)"
-            raise UsageError(msg)
         if not magic:
             msg = f"{self.name} is empty"
             raise UsageError(msg)
