@@ -223,4 +223,6 @@ def log_loss_breakdown(
         "weight": weight,
         "share": share,
     }
-    return LogLossBreakdown(columns, total=total, n_clipped=n_clipped, pos_label=target.classes[1])
+    return LogLossBreakdown(
+        columns, total=total, n_clipped=n_clipped, pos_label=target.classes.tolist()[1]
+    )
