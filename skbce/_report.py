@@ -93,10 +93,13 @@ def _fmt(value, digits=4):
     return f"{value:.{digits}f}"
 
 
-def _fmt_p(p):
+def _p_equals(p):
+    """``"p = 0.012"``; ``"p < 1e-16"`` below what a double resolves near 1."""
     if p is None or math.isnan(p):
-        return "nan"
-    return "< 1e-16" if p < 1e-16 else (f"{p:.3g}" if p < 0.001 else f"{p:.3f}")
+        return "p = nan"
+    if p < 1e-16:
+        return "p < 1e-16"
+    return f"p = {p:.3g}" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _align(rows, right=()):
@@ -494,10 +497,10 @@ default="auto"
             [
                 "Hosmer-Lemeshow",
                 f"chi2 = {_fmt(hl.statistic)}, dof = {hl.dof}",
-                f"p = {_fmt_p(hl.pvalue)}",
+                _p_equals(hl.pvalue),
                 f"{self.n_bins} equal-weight groups, dof = groups - 2",
             ],
-            ["Spiegelhalter", f"z = {_fmt(sp.statistic)}", f"p = {_fmt_p(sp.pvalue)}", ""],
+            ["Spiegelhalter", f"z = {_fmt(sp.statistic)}", _p_equals(sp.pvalue), ""],
         ]
         for key, label, note in (
             ("calibration_slope", "calibration slope", f"Cox, {level} Wald CI; 1 is ideal"),
