@@ -314,6 +314,11 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     confident miss (probability 0 for the true class) costs
     ``-log(eps)``: 36.04 nats in float64, 15.94 in float32.
 
+    Inputs may also be ``dask.array`` arrays (computed chunk by chunk on the
+    workers, exact for chunks of any sizes) or arrays of another array-API
+    namespace, such as torch tensors (computed in that namespace); all inputs
+    of one call must then be of the same kind.
+
     References
     ----------
     .. [1] C. M. Bishop (2006). Pattern Recognition and Machine Learning.
@@ -714,6 +719,14 @@ def binary_cross_entropy(
     log_loss_breakdown : The per-sample table behind the loss.
     bce_gradient_hessian : Derivatives with respect to the logits.
 
+    Notes
+    -----
+    Inputs may also be ``dask.array`` arrays (computed chunk by chunk on the
+    workers, exact for chunks of any sizes) or arrays of another array-API
+    namespace, such as torch tensors (computed in that namespace); all inputs
+    of one call must then be of the same kind.  ``reduction="none"`` is not
+    available for dask arrays.
+
     Examples
     --------
     >>> from skbce import binary_cross_entropy
@@ -834,6 +847,13 @@ def normalized_cross_entropy(
     -------
     nce : float
         The normalized cross-entropy.
+
+    Notes
+    -----
+    Inputs may also be ``dask.array`` arrays (computed chunk by chunk on the
+    workers, exact for chunks of any sizes) or arrays of another array-API
+    namespace, such as torch tensors (computed in that namespace); all inputs
+    of one call must then be of the same kind.
 
     References
     ----------
