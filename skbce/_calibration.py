@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: Samples per block in the per-sample passes.
-BLOCK = 1 << 16
+BLOCK = 1 << 14
 
 #: Grid points on [0, 1] for the kernel smoothing of the smooth ECE.
 SMOOTH_GRID = (1 << 14) + 1
