@@ -996,7 +996,7 @@ def brier_score_loss(
     w = check_sample_weight(sample_weight, n)
     if P.ndim == 1 or P.shape[1] == 1:
         P = as_positive_column(P, "y_proba")
-        target = binary_target(y_true, pos_label=pos_label)
+        target = binary_target(y_true, pos_label=pos_label, one_class=True)
         n_classes = 2
     else:
         target = check_target(y_true, labels=labels)

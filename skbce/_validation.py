@@ -468,33 +468,43 @@ def as_positive_column(score, name):
     return score
 
 
-def binary_target(y_true, *, pos_label=None, name="y_true"):
+def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
     """Encode binary labels; the positive class is ``pos_label``.
 
     Without ``pos_label`` the positive class is the greater of the two labels,
     as in scikit-learn, and ``y_true`` must hold two classes.  With
     ``pos_label``, ``y_true`` may hold that single class (the other class is
     then unknown and reported as ``None``).
+
+    With ``one_class=True`` (scikit-learn's rule for the Brier score),
+    ``y_true`` may hold a single class: ``pos_label`` defaults to 1 for
+    labels within {0, 1} or {-1, 1}, and may be absent from ``y_true``.
     """
     _check_array_like(y_true, name)
     y, classes = _labels_of(y_true, name)
+    values = classes.tolist()
     if len(classes) > 2:
-        msg = f"{name} must be binary, got {len(classes)} classes: {classes.tolist()}."
+        msg = f"{name} must be binary, got {len(classes)} classes: {values}."
         raise ValueError(msg)
+    numeric = y.dtype.kind in "iubf"
+    if pos_label is None and one_class and numeric and (
+        set(values) <= {0, 1} or set(values) <= {-1, 1}
+    ):
+        pos_label = 1
     if pos_label is None:
         if len(classes) < 2:
             msg = (
-                f"{name} contains only one class ({classes[0]!r}); pass pos_label to "
+                f"{name} contains only one class ({values[0]!r}); pass pos_label to "
                 "say which class is positive."
             )
             raise ValueError(msg)
-        pos_label = classes.tolist()[1]
-    elif pos_label not in classes.tolist():
-        msg = f"pos_label={pos_label!r} is not a label of {name}: {classes.tolist()}."
+        pos_label = values[1]
+    elif pos_label not in values and not (one_class and len(classes) == 1):
+        msg = f"pos_label={pos_label!r} is not a label of {name}: {values}."
         raise ValueError(msg)
-    if classes.tolist() == [0, 1] and pos_label == 1 and y.dtype.kind in "iub":
+    if values == [0, 1] and pos_label == 1 and y.dtype.kind in "iub":
         return Target(classes=classes, y=y, encoded=True)
-    negatives = [c for c in classes.tolist() if c != pos_label]
+    negatives = [c for c in values if c != pos_label]
     ordered = np.array([negatives[0] if negatives else None, pos_label], dtype=object)
     return Target(classes=ordered, y=y)
 
