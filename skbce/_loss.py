@@ -888,10 +888,13 @@ def normalized_cross_entropy(
         weight = s.shape[0] if w is None else total_weight(w)
         positive = float(np.sum(t, dtype=np.float64) if w is None else weighted_sum(t, w))
     baseline = _nce_baseline(baseline, positive, weight)
-    loss = binary_cross_entropy(
-        y_true, s, from_logits=from_logits, pos_label=pos_label, sample_weight=w
+    bounds = None if from_logits else clip_bounds(s.dtype)
+    sums = _bce_sums(
+        target, s, w, from_logits=from_logits, pos_weight=None, smoothing=0.0, bounds=bounds
     )
-    return loss / binary_entropy(baseline)
+    _check_weight_sum(sums.weight)
+    dtype = s.dtype if w is None else np.result_type(s.dtype, w.dtype)
+    return float(dtype.type(sums.loss / sums.weight)) / binary_entropy(baseline)
 
 
 def _nce_baseline(baseline, positive, weight):
