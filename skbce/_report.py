@@ -930,8 +930,15 @@ def _collect_warnings(func, *args, **kwargs):
     return result, notes
 
 
-def _binary_report(data, *, n_bins, strategy, confidence_level, baseline, classes, pos_label):
-    """The report of validated binary data ``[t, p, w]`` (the list is emptied)."""
+def _binary_report(
+    data, *, n_bins, strategy, confidence_level, baseline, classes, pos_label, one_class=False
+):
+    """The report of validated binary data ``[t, p, w]`` (the list is emptied).
+
+    ``one_class`` lets ``t`` hold one outcome only (the statistics that need
+    both are then NaN, with warnings): the top-label view of a multiclass
+    model that is always, or never, right.
+    """
     w = data.pop()
     p = data.pop()
     t = data.pop()
@@ -941,7 +948,7 @@ def _binary_report(data, *, n_bins, strategy, confidence_level, baseline, classe
         msg = f"sample_weight must be non-negative, got min={w.min()}."
         raise ValueError(msg)
     positive = float(np.sum(t)) if w is None else float(np.einsum("i,i->", t, w))
-    if not 0 < positive < (n_rows if w is None else float(w.sum())):
+    if not one_class and not 0 < positive < (n_rows if w is None else float(w.sum())):
         msg = (
             "y_true holds a single class (among the samples of non-zero weight); "
             "calibration needs both classes."
@@ -1120,13 +1127,16 @@ def _multiclass_report(
     conf = P[np.arange(P.shape[0]), pred]
     correct = (pred == codes).astype(np.float64)
     del pred
-    if not 0 < correct.sum() < correct.shape[0]:
+    one_class = not 0 < correct.sum() < correct.shape[0]
+    if one_class:
         what = "every" if correct.sum() else "no"
-        msg = (
-            f"The top label is right for {what} sample, so the top-label calibration "
-            "has a single class; use per-class reports instead."
+        warnings.warn(
+            f"The top label is right for {what} sample: the top-label statistics that "
+            "need both outcomes (ROC AUC, calibration slope and intercept, "
+            "calibration-in-the-large) are nan; per_class=True gives one-vs-rest reports.",
+            UserWarning,
+            stacklevel=3,
         )
-        raise ValueError(msg)
     report = _binary_report(
         [correct, conf, w],
         n_bins=n_bins,
@@ -1135,6 +1145,7 @@ def _multiclass_report(
         baseline=None,
         classes=np.array([False, True], dtype=object),
         pos_label=True,
+        one_class=one_class,
     )
     scores, notes = _collect_warnings(_multiclass_scores, codes, P, w, baseline)
     for key, value in scores.items():

@@ -513,3 +513,18 @@ def test_degenerate_data_warn_and_keep_the_reason():
     assert any("all predictions are equal" in n for n in r.notes)
     assert "all predictions are equal" in str(r)
     assert r.roc_auc == 0.5 and math.isfinite(r.log_loss)
+
+
+def test_multiclass_top_label_always_right_gives_nan_with_warning():
+    P = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]]
+    y = [0, 1, 2, 1]
+    with pytest.warns(UserWarning, match="top label is right for every sample"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            report = calibration_report(y, P, n_bins=2)
+    assert report.log_loss == pytest.approx(log_loss(y, P), rel=1e-12)
+    # every top-label prediction is right: observed frequency 1 in each bin
+    observed = report.reliability.observed[report.reliability.count > 0]
+    np.testing.assert_allclose(observed, 1.0)
+    assert report.ece == pytest.approx(np.mean(1 - np.max(P, axis=1)), rel=1e-12)
+    assert np.isnan(report.calibration_slope.estimate)
