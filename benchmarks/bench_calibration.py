@@ -31,7 +31,7 @@ from sklearn.isotonic import IsotonicRegression
 try:
     from skbce import calibration_report
 except ImportError:  # not exported yet
-    from skbce._report import calibration_report
+    from skbce._report.report import calibration_report
 
 
 def tools(y, p, w):

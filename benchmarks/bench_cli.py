@@ -35,7 +35,7 @@ class Hide:
         if name.split(".")[0] == "pandas":
             raise ImportError("hidden")
 sys.meta_path.insert(0, Hide())
-from skbce._cli import main
+from skbce._cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -34,7 +34,7 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV
 from threadpoolctl import threadpool_limits
 
-from skbce._scorer import make_scorer
+from skbce._scorer.scorer import make_scorer
 
 
 class Replay(ClassifierMixin, BaseEstimator):

@@ -86,14 +86,14 @@ html_show_sourcelink = False
 
 #: Section of the API page for the objects of each module.
 API_SECTIONS = {
-    "skbce._loss": "Metrics",
-    "skbce._breakdown": "Metrics",
-    "skbce._scorer": "Scorers",
-    "skbce._calibration": "Calibration",
-    "skbce._report": "Calibration",
-    "skbce._gradient": "Training losses",
-    "skbce._streaming": "Streaming and large data",
-    "skbce._dask": "Streaming and large data",
+    "skbce._metrics.losses": "Metrics",
+    "skbce._metrics.breakdown": "Metrics",
+    "skbce._scorer.scorer": "Scorers",
+    "skbce._calibration.statistics": "Calibration",
+    "skbce._report.report": "Calibration",
+    "skbce._metrics.gradient": "Training losses",
+    "skbce._metrics.streaming": "Streaming and large data",
+    "skbce._backends.dask": "Streaming and large data",
 }
 
 

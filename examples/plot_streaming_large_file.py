@@ -81,7 +81,7 @@ plt.show()
 #     skbce score predictions.csv.gz --y-true clicked --y-proba p_click
 #
 # Here it is, called from Python:
-from skbce._cli import main
+from skbce._cli.main import main
 
 main(["score", str(path), "--y-true", "clicked", "--y-proba", "p_click"])
 folder.cleanup()

@@ -2,24 +2,24 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._breakdown import LogLossBreakdown, log_loss_breakdown
-from ._gradient import bce_gradient_hessian
-from ._loss import (
+from skbce._metrics.breakdown import LogLossBreakdown, log_loss_breakdown
+from skbce._metrics.gradient import bce_gradient_hessian
+from skbce._metrics.losses import (
     binary_cross_entropy,
     brier_score_loss,
     d2_log_loss_score,
     log_loss,
     normalized_cross_entropy,
 )
-from ._report import (
+from skbce._report.report import (
     CalibrationComparison,
     CalibrationReport,
     calibration_report,
     compare_calibration,
     cross_val_calibration_report,
 )
-from ._scorer import get_scorer, get_scorer_names, make_scorer
-from ._streaming import StreamingCalibration, StreamingLogLoss
+from skbce._scorer.scorer import get_scorer, get_scorer_names, make_scorer
+from skbce._metrics.streaming import StreamingCalibration, StreamingLogLoss
 
 try:
     __version__ = version("skbce")

@@ -5,7 +5,7 @@ import pytest
 import sklearn
 
 import skbce
-from skbce._dispatch import array_backend
+from skbce._backends.dispatch import array_backend
 
 
 def _strict():
@@ -215,7 +215,7 @@ def test_a_missing_namespace_function_is_named(monkeypatch):
         skbce.log_loss(y, p)
     monkeypatch.delattr(xp, "take_along_axis")
     monkeypatch.delattr(xp, "take")
-    from skbce._array_api import _gather
+    from skbce._backends.array_api import _gather
 
     with pytest.raises(TypeError, match="lacks array_api_strict.take_along_axis"):
         _gather(xp, asarray([[0.2, 0.8]]), asarray([1]))

@@ -19,7 +19,7 @@ from scipy.special import expit, logit, xlogy
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
-from skbce import _calibration as C
+from skbce._calibration import statistics as C
 
 
 def stats_of(t, p, w=None, **kwargs):

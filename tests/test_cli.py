@@ -17,7 +17,7 @@ import pytest
 from sklearn.metrics import brier_score_loss
 
 from skbce import binary_cross_entropy, log_loss, normalized_cross_entropy
-from skbce._cli import main
+from skbce._cli.main import main
 
 # Runs the command line with some modules made unimportable (as if not installed).
 HIDE = """\
@@ -27,7 +27,7 @@ class Hide:
         if name.split(".")[0] in {hidden!r}:
             raise ImportError(f"{{name}} is hidden")
 sys.meta_path.insert(0, Hide())
-from skbce._cli import main
+from skbce._cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -353,7 +353,7 @@ def labelled_csv(tmp_path, data):
 
 
 def test_report_formats_match_the_library(capsys, labelled_csv):
-    from skbce._report import calibration_report
+    from skbce._report.report import calibration_report
 
     path, labels, p, w = labelled_csv
     expected = calibration_report(labels, p, sample_weight=w, n_bins=8, strategy="quantile")

@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from skbce._html import COLORS, ROW_KEYS, SCORE_HELP, comparison_page
-from skbce._report import _SCORE_NAMES, calibration_report
+from skbce._render.html import COLORS, ROW_KEYS, SCORE_HELP, comparison_page
+from skbce._report.report import _SCORE_NAMES, calibration_report
 
 EVIL = "<script>alert(1)</script>"
 EVIL_NAME = '"><img src=x onerror=alert(2)>'

@@ -16,7 +16,7 @@ from sklearn.metrics import brier_score_loss, d2_log_loss_score, log_loss, roc_a
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.tree import DecisionTreeClassifier
 
-from skbce._report import (
+from skbce._report.report import (
     CalibrationComparison,
     CalibrationReport,
     calibration_report,

@@ -46,7 +46,7 @@ from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
 import skbce
-from skbce._scorer import _METRICS, get_scorer, get_scorer_names, make_scorer
+from skbce._scorer.scorer import _METRICS, get_scorer, get_scorer_names, make_scorer
 
 REL = 1e-9
 EPS_LOSS = -np.log(np.finfo(np.float64).eps)  # a confident miss: 36.04 nats
@@ -118,7 +118,7 @@ def test_scorer_names():
         "d2_log_loss_score",
     }
     assert required <= set(names)
-    if hasattr(skbce._loss, "brier_score_loss"):
+    if hasattr(skbce._metrics.losses, "brier_score_loss"):
         assert "neg_brier_score" in names
     for name in names:
         assert get_scorer(name) == get_scorer(name)

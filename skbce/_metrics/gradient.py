@@ -3,8 +3,8 @@
 import numpy as np
 from scipy.special import expit
 
-from ._loss import _check_pos_weight, _prepare_bce
-from ._validation import Target
+from skbce._metrics.losses import _check_pos_weight, _prepare_bce
+from skbce._utils.validation import Target
 
 __all__ = ["bce_gradient_hessian"]
 

@@ -1,11 +1,11 @@
 """Dask arrays: the metrics as a tree reduction of per-chunk sums.
 
 Each chunk is validated and summed where it lives, into the mergeable state
-of :mod:`skbce._streaming`; the states are merged up a tree and only the
+of :mod:`skbce._metrics.streaming`; the states are merged up a tree and only the
 final state, a few numbers, reaches the client.  So the result is exact
 whatever the chunk sizes (sums, not averages of per-chunk means), the data
 are read once, and no prediction is gathered to one machine.  The classes,
-when not given, are found in the same pass (see :mod:`skbce._streaming`).
+when not given, are found in the same pass (see :mod:`skbce._metrics.streaming`).
 
 Dask is an optional dependency (``pip install "skbce[dask]"``), imported
 only when a dask array is passed.
@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-from ._dispatch import is_dask_array
-from ._loss import (
+from skbce._backends.dispatch import is_dask_array
+from skbce._metrics.losses import (
     _check_choice,
     _check_clip,
     _check_pos_weight,
@@ -27,9 +27,9 @@ from ._loss import (
     _warn_rows_do_not_sum_to_one,
     binary_entropy,
 )
-from ._optional import import_optional
-from ._streaming import _Spec, chunk_state, merge_states, sorted_labels
-from ._validation import FLOAT_DTYPES, check_bool, check_lengths
+from skbce._utils.optional import import_optional
+from skbce._metrics.streaming import _Spec, chunk_state, merge_states, sorted_labels
+from skbce._utils.validation import FLOAT_DTYPES, check_bool, check_lengths
 
 __all__ = [
     "binary_cross_entropy",
@@ -73,7 +73,7 @@ def _aligned_blocks(arrays, reference):
 
 
 def reduce_states(spec, y_true, y_score, sample_weight, score_name):
-    """The merged :mod:`skbce._streaming` state of dask arrays, computed by dask.
+    """The merged :mod:`skbce._metrics.streaming` state of dask arrays, computed by dask.
 
     Uses the current scheduler (a ``distributed.Client`` when one is active).
     """

@@ -24,7 +24,7 @@ from sklearn.metrics import make_scorer as _sklearn_make_scorer
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import (
+from skbce._utils.validation import (
     InvalidParameterError,
     _labels_of,
     check_bool,
@@ -100,11 +100,11 @@ def _log_loss_of_logits(y_true, z, classes, *, sample_weight=None, normalize=Tru
 #: is named ``neg_<name>``, that of a score ``<name>``.  Entries whose function
 #: does not exist (yet) are left out of :func:`get_scorer_names`.
 _METRICS = {
-    "log_loss": _Metric("._loss", "log_loss", False, _log_loss_of_logits),
-    "binary_cross_entropy": _Metric("._loss", "binary_cross_entropy", False),
-    "normalized_cross_entropy": _Metric("._loss", "normalized_cross_entropy", False),
-    "brier_score": _Metric("._loss", "brier_score_loss", False),
-    "d2_log_loss_score": _Metric("._loss", "d2_log_loss_score", True),
+    "log_loss": _Metric("skbce._metrics.losses", "log_loss", False, _log_loss_of_logits),
+    "binary_cross_entropy": _Metric("skbce._metrics.losses", "binary_cross_entropy", False),
+    "normalized_cross_entropy": _Metric("skbce._metrics.losses", "normalized_cross_entropy", False),
+    "brier_score": _Metric("skbce._metrics.losses", "brier_score_loss", False),
+    "d2_log_loss_score": _Metric("skbce._metrics.losses", "d2_log_loss_score", True),
 }
 
 #: ``response_method`` values and the methods they read, in order of preference.

@@ -1,7 +1,7 @@
-"""The calibration report: numbers from :mod:`skbce._calibration`, rendered.
+"""The calibration report: numbers from :mod:`skbce._calibration.statistics`, rendered.
 
 :func:`calibration_report` validates its inputs once, hands sorted arrays to
-:func:`skbce._calibration.binary_statistics` and wraps the numbers in a
+:func:`skbce._calibration.statistics.binary_statistics` and wraps the numbers in a
 :class:`CalibrationReport`, which renders them as text, Markdown, HTML, a
 dict or a pandas DataFrame and draws the reliability diagram.  Renderers
 never compute statistics.
@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _calibration as _cal
-from ._validation import validate_binary, validate_multiclass
+from skbce._calibration import statistics as _cal
+from skbce._utils.validation import validate_binary, validate_multiclass
 
 __all__ = [
     "CalibrationComparison",
@@ -153,7 +153,7 @@ class Table:
 
     Examples
     --------
-    >>> from skbce._report import Table
+    >>> from skbce._report.report import Table
     >>> t = Table({"a": [1, 2], "b": [0.5, 0.25]})
     >>> t.b
     array([0.5 , 0.25])
@@ -670,7 +670,7 @@ default="auto"
         >>> report.to_html().startswith("<!DOCTYPE html>")
         True
         """
-        from ._html import report_page
+        from skbce._render.html import report_page
 
         return report_page(self, path)
 
@@ -1069,8 +1069,8 @@ def _multiclass_scores(codes, P, w, baseline):
     """Log loss, Brier, NCE, D2, macro ROC AUC, prevalences of multiclass data."""
     from scipy.special import xlogy
 
-    from ._loss import _gather_sums
-    from ._validation import Target
+    from skbce._metrics.losses import _gather_sums
+    from skbce._utils.validation import Target
 
     n, k = P.shape
     target = Target(classes=np.arange(k), y=codes, encoded=True)

@@ -4,12 +4,12 @@ A state holds sums over the samples seen so far (of ``w * loss``, of ``w``,
 of ``w`` per class, and per reliability bin for calibration), so the result
 over many chunks equals the one-shot function on all the data, whatever the
 chunking and the order of merges.  The same states are the per-chunk partial
-results that :mod:`skbce._dask` reduces on a cluster.
+results that :mod:`skbce._backends.dask` reduces on a cluster.
 
 Design
 ------
-Chunks are validated with the helpers of :mod:`skbce._validation` and summed
-with the kernels of :mod:`skbce._loss`.  When the classes are not given up
+Chunks are validated with the helpers of :mod:`skbce._utils.validation` and summed
+with the kernels of :mod:`skbce._metrics.losses`.  When the classes are not given up
 front they are found from the data, as the one-shot functions do, and still
 in one pass: a chunk that holds every class is summed once with its own
 class order (which is then the global one); a chunk that lacks classes is
@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._loss import (
+from skbce._metrics.losses import (
     BLOCK,
     LossSums,
     _bce_sums,
@@ -41,7 +41,7 @@ from ._loss import (
     prior_log_loss_sum,
     weighted_sum,
 )
-from ._validation import (
+from skbce._utils.validation import (
     Target,
     _labels_of,
     as_positive_column,
@@ -151,7 +151,7 @@ def fixed_bin_sums(p, y, w, edges):
     Examples
     --------
     >>> import numpy as np
-    >>> from skbce._streaming import fixed_bin_sums
+    >>> from skbce._metrics.streaming import fixed_bin_sums
     >>> fixed_bin_sums(np.array([0.1, 0.6, 0.7]), np.array([0, 1, 0]), None,
     ...                np.array([0.0, 0.5, 1.0]))
     array([[1. , 2. ],
@@ -483,13 +483,13 @@ class _Streaming:
     _score_name = "y_score"
 
     def _update(self, y_true, y_score, sample_weight):
-        from ._dispatch import array_backend, is_dask_array
+        from skbce._backends.dispatch import array_backend, is_dask_array
 
         backend = array_backend(
             y_true=y_true, **{self._score_name: y_score}, sample_weight=sample_weight
         )
         if backend is not None and is_dask_array(y_score if y_score is not None else y_true):
-            from ._dask import reduce_states
+            from skbce._backends.dask import reduce_states
 
             part = reduce_states(self._spec, y_true, y_score, sample_weight, self._score_name)
         else:
@@ -754,7 +754,7 @@ class StreamingCalibration(_Streaming):
     def __init__(
         self, *, n_bins=10, bin_edges=None, pos_label=None, from_logits=False, confidence_level=0.95
     ):
-        from ._calibration import check_confidence_level, check_n_bins, check_strategy
+        from skbce._calibration.statistics import check_confidence_level, check_n_bins, check_strategy
 
         check_bool(from_logits, "from_logits")
         if bin_edges is None:
@@ -819,7 +819,7 @@ class StreamingCalibration(_Streaming):
             ``rmsce``, ``hosmer_lemeshow`` (on the fixed bins) and
             ``spiegelhalter``.
         """
-        from ._calibration import (
+        from skbce._calibration.statistics import (
             _calibration_errors,
             _hosmer_lemeshow,
             _spiegelhalter,

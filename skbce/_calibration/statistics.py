@@ -3,7 +3,7 @@
 Everything here is numbers: binning, the reliability table, calibration
 errors, calibration tests, the CORP score decomposition and the isotonic
 (PAV) recalibration.  Inputs are trusted: the public functions in
-:mod:`skbce._report` validate once (:mod:`skbce._validation`) and hand plain
+:mod:`skbce._report.report` validate once (:mod:`skbce._utils.validation`) and hand plain
 float64 arrays to :func:`binary_statistics`.  Nothing here formats text.
 
 Design
@@ -707,7 +707,7 @@ def wilson_interval(successes, trials, confidence_level):
 
     Examples
     --------
-    >>> from skbce._calibration import wilson_interval
+    >>> from skbce._calibration.statistics import wilson_interval
     >>> low, high = wilson_interval(8.0, 10.0, 0.95)
     >>> round(float(low), 4), round(float(high), 4)
     (0.4902, 0.9433)
@@ -1027,8 +1027,8 @@ def binary_statistics(
     """
     from scipy.special import xlogy
 
-    from ._loss import _binary_sums, binary_entropy
-    from ._validation import Target
+    from skbce._metrics.losses import _binary_sums, binary_entropy
+    from skbce._utils.validation import Target
 
     n = p_s.shape[0]
     weighted = w_s is not None

@@ -3,9 +3,9 @@
 The public metrics call :func:`array_backend` first.  For numpy arrays,
 lists and pandas objects it answers ``None`` after a few ``isinstance``
 checks, and the numpy code runs as before.  Dask arrays go to
-:mod:`skbce._dask` (per-chunk sums reduced on the cluster); arrays of another
+:mod:`skbce._backends.dask` (per-chunk sums reduced on the cluster); arrays of another
 array-API namespace (``array_api_strict``, torch, CuPy, ...) to
-:mod:`skbce._array_api`, which computes in their namespace.
+:mod:`skbce._backends.array_api`, which computes in their namespace.
 """
 
 import numpy as np
@@ -68,7 +68,7 @@ def array_backend(**arrays):
     Examples
     --------
     >>> import numpy as np
-    >>> from skbce._dispatch import array_backend
+    >>> from skbce._backends.dispatch import array_backend
     >>> array_backend(y_true=[0, 1], y_proba=np.array([0.2, 0.7])) is None
     True
     """
@@ -100,9 +100,9 @@ def _foreign_backend(arrays):
         return None
     kind, xp = next(iter(kinds.values()))
     if kind == "dask":
-        from . import _dask
+        from skbce._backends import dask as _dask
 
         return _dask
-    from ._array_api import Namespace
+    from skbce._backends.array_api import Namespace
 
     return Namespace(xp)

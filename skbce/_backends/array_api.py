@@ -7,8 +7,8 @@ JAX, ... through ``array_api_compat`` when they do not expose
 compute with namespace functions only, so the data stay where they are (on a
 GPU, say) and only a few numbers come back: the extremes for the range
 checks, the distinct labels, and the sums.  Validation reuses
-:mod:`skbce._validation` on those few numbers, so the errors are the numpy
-path's; the elementwise loss is :func:`skbce._loss.elementwise_bce`.
+:mod:`skbce._utils.validation` on those few numbers, so the errors are the numpy
+path's; the elementwise loss is :func:`skbce._metrics.losses.elementwise_bce`.
 
 Limits: ``y_true`` holds numbers or booleans (array libraries have no
 strings) and, for :func:`log_loss`, is 1-D (no indicator matrices).
@@ -16,7 +16,7 @@ strings) and, for :func:`log_loss`, is 1-D (no indicator matrices).
 
 import numpy as np
 
-from ._loss import (
+from skbce._metrics.losses import (
     _check_choice,
     _check_clip,
     _check_pos_weight,
@@ -31,7 +31,7 @@ from ._loss import (
     clip_bounds,
     elementwise_bce,
 )
-from ._validation import (
+from skbce._utils.validation import (
     binary_target,
     check_bool,
     check_lengths,
@@ -78,7 +78,7 @@ class Namespace:
     Examples
     --------
     >>> import array_api_strict as xp
-    >>> from skbce._array_api import Namespace
+    >>> from skbce._backends.array_api import Namespace
     >>> Namespace(xp).log_loss(xp.asarray([0, 1]), xp.asarray([0.2, 0.7]))
     0.2899...
     """
@@ -319,7 +319,7 @@ def _targets(xp, y, pos_label):
 
 
 def _prepare(xp, y_true, y_score, sample_weight, pos_label, from_logits):
-    """Validated ``(t, s, w)`` in ``xp``, as :func:`skbce._loss._prepare_bce`."""
+    """Validated ``(t, s, w)`` in ``xp``, as :func:`skbce._metrics.losses._prepare_bce`."""
     s = _scores(xp, _as_array(xp, y_score), from_logits=from_logits, name="y_score")
     y = _as_array(xp, y_true, s)
     t = _targets(xp, y, pos_label)

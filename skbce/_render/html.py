@@ -285,7 +285,7 @@ def reliability_svg(reports, *, histogram=True):
 
 
 def _scores_table(report):
-    from ._report import _SCORE_NAMES
+    from skbce._report.report import _SCORE_NAMES
 
     rows = report._score_rows()
     helps = [SCORE_HELP.get(key, "") for key, _ in _SCORE_NAMES]
@@ -332,7 +332,7 @@ def report_section(report, *, name=None, level=2, diagram=True):
 
 def page(title, body):
     """A complete, self-contained HTML document."""
-    from . import __version__
+    from skbce import __version__
 
     return (
         "<!DOCTYPE html>\n"
@@ -375,7 +375,7 @@ def report_page(report, path=None, *, title=None, subtitle=None):
     Examples
     --------
     >>> from skbce import calibration_report
-    >>> from skbce._html import report_page
+    >>> from skbce._render.html import report_page
     >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
     ...                             n_bins=3)
     >>> text = report_page(report)
@@ -413,7 +413,7 @@ def comparison_page(reports, path=None, *, title="Calibration reports", intro=""
     --------
     >>> import numpy as np
     >>> from skbce import calibration_report
-    >>> from skbce._html import comparison_page
+    >>> from skbce._render.html import comparison_page
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=500)
     >>> y = rng.uniform(size=500) < p
@@ -422,7 +422,7 @@ def comparison_page(reports, path=None, *, title="Calibration reports", intro=""
     >>> text.count('class="curve"')  # the overlay and one per report
     4
     """
-    from ._report import CalibrationComparison
+    from skbce._report.report import CalibrationComparison
 
     reports = dict(reports)
     comparison = CalibrationComparison(reports)

@@ -1,7 +1,7 @@
 """The command line: ``skbce demo``, ``skbce score`` and ``skbce report``.
 
 ``skbce score`` reads a file of predictions in chunks and folds the mergeable
-partial sums of the kernels in :mod:`skbce._loss` (:class:`~skbce._loss.LossSums`),
+partial sums of the kernels in :mod:`skbce._metrics.losses` (:class:`~skbce._metrics.losses.LossSums`),
 so its memory does not grow with the file.  ``skbce report`` reads the
 columns it needs into memory and hands them to
 :func:`skbce.calibration_report`.  Mistakes a user can make (a missing file,
@@ -154,7 +154,7 @@ class Source:
     # parquet
 
     def _parquet(self):
-        from ._optional import import_optional
+        from skbce._utils.optional import import_optional
 
         try:
             pq = import_optional("pyarrow.parquet", "Reading Parquet files")
@@ -475,13 +475,13 @@ class ScoreSums:
 def chunk_sums(t, s, w, *, from_logits):
     """:class:`ScoreSums` of one chunk: labels 0/1, scores, weights or None.
 
-    The sums come from the kernels of :mod:`skbce._loss`, which walk the
+    The sums come from the kernels of :mod:`skbce._metrics.losses`, which walk the
     chunk in blocks.
     """
     from scipy.special import expit
 
-    from ._loss import _binary_sums, _logit_sums, _squared_error_sums
-    from ._validation import Target
+    from skbce._metrics.losses import _binary_sums, _logit_sums, _squared_error_sums
+    from skbce._utils.validation import Target
 
     target = Target(classes=np.array([0, 1]), y=t, encoded=True)
     p = expit(s) if from_logits else s
@@ -567,7 +567,7 @@ def read_predictions(args, *, chunk_handler):
 
 def compute_scores(args):
     """Fold the sums of every chunk of ``args.file``; return the scores as a dict."""
-    from ._loss import binary_entropy
+    from skbce._metrics.losses import binary_entropy
 
     totals = {}  # "known": sums with the positive class settled; 0/1: if undecided
 
@@ -675,7 +675,7 @@ def command_report(args):
     """``skbce report``: the calibration report of a file of predictions."""
     import warnings
 
-    from ._report import calibration_report
+    from skbce._report.report import calibration_report
 
     y, s, w, positive = read_columns(args)
     if args.bins > y.shape[0]:
@@ -697,7 +697,7 @@ def command_report(args):
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if args.format == "html":
-        from ._html import report_page
+        from skbce._render.html import report_page
 
         subtitle = (
             f"{args.file}: labels in column {args.y_true!r}, "
@@ -792,9 +792,9 @@ def command_demo(args):
     from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
     from threadpoolctl import threadpool_limits
 
-    from ._html import comparison_page, table
-    from ._report import CalibrationReport, compare_calibration
-    from ._scorer import get_scorer
+    from skbce._render.html import comparison_page, table
+    from skbce._report.report import CalibrationReport, compare_calibration
+    from skbce._scorer.scorer import get_scorer
 
     start = time.perf_counter()
 
@@ -975,7 +975,7 @@ def _add_input_arguments(parser):
 
 def build_parser():
     """The argument parser of the ``skbce`` command."""
-    from . import __version__
+    from skbce import __version__
 
     parser = _Parser(
         prog="skbce",
@@ -1082,7 +1082,7 @@ def main(argv=None):
     Examples
     --------
     >>> import pathlib, tempfile
-    >>> from skbce._cli import main
+    >>> from skbce._cli.main import main
     >>> folder = tempfile.TemporaryDirectory()
     >>> path = pathlib.Path(folder.name) / "predictions.csv"
     >>> _ = path.write_text("y,p\n0,0.1\n1,0.8\n1,0.6\n")

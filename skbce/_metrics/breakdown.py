@@ -3,8 +3,8 @@
 import numpy as np
 from scipy.special import expit
 
-from ._loss import _check_clip, _prepare_bce, binary_cross_entropy, elementwise_bce
-from ._validation import Target
+from skbce._metrics.losses import _check_clip, _prepare_bce, binary_cross_entropy, elementwise_bce
+from skbce._utils.validation import Target
 
 __all__ = ["LogLossBreakdown", "log_loss_breakdown"]
 
@@ -91,7 +91,7 @@ class LogLossBreakdown:
             One row per sample, one column per attribute, indexed by
             ``index``.
         """
-        from ._optional import import_optional
+        from skbce._utils.optional import import_optional
 
         pd = import_optional("pandas", "LogLossBreakdown.to_frame")
         frame = pd.DataFrame({name: getattr(self, name) for name in _COLUMNS})

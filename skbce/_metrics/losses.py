@@ -1,6 +1,6 @@
 """Log loss and the binary cross-entropy family.
 
-Public functions validate their inputs once (:mod:`skbce._validation`) and
+Public functions validate their inputs once (:mod:`skbce._utils.validation`) and
 hand plain arrays to the private kernels below.  The kernels walk the data in
 blocks of :data:`BLOCK` samples, so temporaries stay in cache and memory stays
 flat, and return mergeable partial sums (:class:`LossSums`) that streaming and
@@ -14,8 +14,8 @@ import numpy as np
 from scipy.special import xlogy
 from sklearn.exceptions import UndefinedMetricWarning
 
-from ._dispatch import array_backend
-from ._validation import (
+from skbce._backends.dispatch import array_backend
+from skbce._utils.validation import (
     InvalidParameterError,
     Target,
     as_positive_column,

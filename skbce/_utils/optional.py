@@ -35,7 +35,7 @@ def import_optional(name, feature):
 
     Examples
     --------
-    >>> from skbce._optional import import_optional
+    >>> from skbce._utils.optional import import_optional
     >>> import_optional("math", "a doctest").sqrt(4.0)
     2.0
     """
