@@ -11,6 +11,7 @@ from skbce._metrics.losses import (
     log_loss,
     normalized_cross_entropy,
 )
+from skbce._metrics.streaming import StreamingCalibration, StreamingLogLoss
 from skbce._report.report import (
     CalibrationComparison,
     CalibrationReport,
@@ -19,7 +20,6 @@ from skbce._report.report import (
     cross_val_calibration_report,
 )
 from skbce._scorer.scorer import get_scorer, get_scorer_names, make_scorer
-from skbce._metrics.streaming import StreamingCalibration, StreamingLogLoss
 
 try:
     __version__ = version("skbce")

@@ -27,8 +27,8 @@ from skbce._metrics.losses import (
     _warn_rows_do_not_sum_to_one,
     binary_entropy,
 )
-from skbce._utils.optional import import_optional
 from skbce._metrics.streaming import _Spec, chunk_state, merge_states, sorted_labels
+from skbce._utils.optional import import_optional
 from skbce._utils.validation import FLOAT_DTYPES, check_bool, check_lengths
 
 __all__ = [

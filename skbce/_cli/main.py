@@ -1,7 +1,7 @@
 """The command line: ``skbce demo``, ``skbce score`` and ``skbce report``.
 
 ``skbce score`` reads a file of predictions in chunks and folds the mergeable
-partial sums of the kernels in :mod:`skbce._metrics.losses` (:class:`~skbce._metrics.losses.LossSums`),
+partial sums of the kernels in :mod:`skbce._metrics.losses` (``LossSums``),
 so its memory does not grow with the file.  ``skbce report`` reads the
 columns it needs into memory and hands them to
 :func:`skbce.calibration_report`.  Mistakes a user can make (a missing file,

@@ -8,13 +8,14 @@ distributed computations add up.
 """
 
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 from scipy.special import xlogy
 from sklearn.exceptions import UndefinedMetricWarning
 
 from skbce._backends.dispatch import array_backend
+from skbce._losses.sums import LossSums
+from skbce._utils.numeric import BLOCK, accumulator, clip_bounds, total_weight, weighted_sum
 from skbce._utils.validation import (
     InvalidParameterError,
     Target,
@@ -40,64 +41,6 @@ __all__ = [
     "normalized_cross_entropy",
 ]
 
-#: Samples per block in the kernels: 64k float64 values fill 512 KiB.
-BLOCK = 1 << 16
-
-
-class LossSums(NamedTuple):
-    """Partial sums from which every loss in the family is finished.
-
-    Sums from disjoint parts of the data merge by addition
-    (:meth:`merge`), in any order.
-
-    Attributes
-    ----------
-    loss : float
-        Sum of ``w * loss`` over the samples.
-    weight : float
-        Sum of ``w`` (the number of samples when unweighted).
-    class_weight : ndarray of float64 or None
-        Sum of ``w`` per class, when requested.
-    """
-
-    loss: float
-    weight: float
-    class_weight: np.ndarray | None = None
-
-    def merge(self, other):
-        """Return the sums over the union of both parts."""
-        cw = None
-        if self.class_weight is not None and other.class_weight is not None:
-            cw = self.class_weight + other.class_weight
-        return LossSums(self.loss + other.loss, self.weight + other.weight, cw)
-
-
-def total_weight(w):
-    """Sum of weights in float64, whatever their dtype (as :func:`numpy.average`)."""
-    return float(np.add.reduce(w, dtype=np.float64))
-
-
-def weighted_sum(values, w, dtype=None):
-    """``sum(values * w)`` without a temporary and without BLAS.
-
-    :func:`numpy.einsum` keeps to the calling thread; a BLAS ``dot`` may start
-    threads that stall for milliseconds on a busy machine.  ``dtype`` sets the
-    accumulator (by default the common dtype of the inputs, as ``dot``).
-    """
-    return float(np.einsum("i,i->", values, w, dtype=dtype))
-
-
-def clip_bounds(dtype):
-    """``(eps, 1 - eps)`` for ``dtype``: probabilities are clipped to this range."""
-    eps = np.finfo(dtype).eps
-    return eps, dtype.type(1) - eps
-
-
-def _accumulator(dtype):
-    """Dtype of block sums: numpy (so scikit-learn) sums float16 in float32."""
-    return np.float32 if dtype == np.float16 else dtype
-
-
 def _binary_sums(target, p, w, *, class_totals=False):
     """Log-loss sums for binary labels and 1-D probabilities of class 1.
 
@@ -111,7 +54,7 @@ def _binary_sums(target, p, w, *, class_totals=False):
     buf = np.empty(min(n, BLOCK), dtype=p.dtype)
     loss = weight = positive = 0.0
     p_min, p_max = np.inf, -np.inf
-    acc = _accumulator(p.dtype)
+    acc = accumulator(p.dtype)
     for start in range(0, n, BLOCK):
         block = slice(start, start + BLOCK)
         t = target.codes(block)
@@ -163,7 +106,7 @@ def _gather_sums(target, P, w, *, class_totals=False):
     lo, hi = clip_bounds(P.dtype)
     tolerance = _row_sum_tolerance(P.dtype)
     loss = weight = 0.0
-    acc = _accumulator(P.dtype)
+    acc = accumulator(P.dtype)
     rows_off = False
     class_weight = np.zeros(k) if class_totals else None
     step = max(1, (2 * BLOCK) // k)
@@ -542,7 +485,7 @@ def _bce_blocks(target, s, w, *, smoothing, reduce, **options):
             t = t.astype(s.dtype) * (1 - smoothing) + smoothing / 2
         loss = elementwise_bce(t, s[block], **options)
         if reduce and loss.ndim == 2:
-            loss = loss.mean(axis=1, dtype=_accumulator(loss.dtype))
+            loss = loss.mean(axis=1, dtype=accumulator(loss.dtype))
         if w is not None:
             wb = w[block]
             loss *= wb if loss.ndim == 1 else wb[:, None]
@@ -572,7 +515,7 @@ def _bce_sums(target, s, w, *, from_logits, pos_weight, smoothing, bounds):
         pos_weight=pos_weight,
         bounds=bounds,
     )
-    acc = _accumulator(s.dtype)
+    acc = accumulator(s.dtype)
     total = sum(float(np.add.reduce(loss, dtype=acc)) for _, loss in blocks)
     return LossSums(total, s.shape[0] if w is None else total_weight(w))
 

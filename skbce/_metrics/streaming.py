@@ -754,7 +754,11 @@ class StreamingCalibration(_Streaming):
     def __init__(
         self, *, n_bins=10, bin_edges=None, pos_label=None, from_logits=False, confidence_level=0.95
     ):
-        from skbce._calibration.statistics import check_confidence_level, check_n_bins, check_strategy
+        from skbce._calibration.statistics import (
+            check_confidence_level,
+            check_n_bins,
+            check_strategy,
+        )
 
         check_bool(from_logits, "from_logits")
         if bin_edges is None:
