@@ -17,7 +17,7 @@ ROOT = Path(skbce.__file__).parent
 
 #: Lowest first.  Each entry is a subpackage (all its modules) or a module.
 LAYERS = (
-    "_utils",  # option and array validation, numeric helpers, config, optional imports, sklearn compat
+    "_utils",  # option and array validation, numeric helpers, config, optional, sklearn compat
     "_losses",  # numpy block kernels returning mergeable sums, the finishing step, states
     "_backends",  # array-API and Dask sums, the one dispatch place
     "_metrics",  # the public losses, streaming states, breakdown, gradient
