@@ -20,6 +20,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from skbce._calibration import statistics as C
+from skbce._utils import options
 
 
 def stats_of(t, p, w=None, **kwargs):
@@ -618,7 +619,7 @@ def test_sample_order_does_not_matter():
 )
 def test_check_n_bins(value, match):
     with pytest.raises(ValueError, match=match):
-        C.check_n_bins(value, 10)
+        options.check_n_bins(value, 10)
 
 
 @pytest.mark.parametrize(
@@ -626,16 +627,16 @@ def test_check_n_bins(value, match):
 )
 def test_check_strategy(value):
     with pytest.raises(ValueError, match="strategy"):
-        C.check_strategy(value)
+        options.check_strategy(value)
 
 
 @pytest.mark.parametrize("value", [0, 1, -0.5, 1.5, "0.9", None, np.nan, True])
 def test_check_confidence_level(value):
     with pytest.raises(ValueError, match="confidence_level"):
-        C.check_confidence_level(value)
+        options.check_confidence_level(value)
 
 
 @pytest.mark.parametrize("value", [0, 1, 1.2, "x", [0.5, 0.5, 0.1]])
 def test_check_baseline(value):
     with pytest.raises(ValueError, match="baseline"):
-        C.check_baseline(value)
+        options.check_baseline(value)

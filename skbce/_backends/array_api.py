@@ -17,10 +17,6 @@ strings) and, for :func:`log_loss`, is 1-D (no indicator matrices).
 import numpy as np
 
 from skbce._metrics.losses import (
-    _check_choice,
-    _check_clip,
-    _check_pos_weight,
-    _check_smoothing,
     _check_weight_sum,
     _match_score_shape,
     _nce_baseline,
@@ -31,9 +27,15 @@ from skbce._metrics.losses import (
     clip_bounds,
     elementwise_bce,
 )
+from skbce._utils.options import (
+    check_bool,
+    check_choice,
+    check_clip,
+    check_pos_weight,
+    check_smoothing,
+)
 from skbce._utils.validation import (
     binary_target,
-    check_bool,
     check_lengths,
     check_logit_range,
     check_n_columns,
@@ -352,15 +354,15 @@ def binary_cross_entropy(
     0.2795...
     """
     require(xp, "binary_cross_entropy")
-    _check_choice(reduction, "reduction", ["mean", "sum", "none"])
-    smoothing = _check_smoothing(label_smoothing)
+    check_choice(reduction, "reduction", ["mean", "sum", "none"])
+    smoothing = check_smoothing(label_smoothing)
     t, s, w = _prepare(xp, y_true, y_score, sample_weight, pos_label, from_logits)
     dtype = _numpy_dtype(xp, s.dtype)
     n_labels = s.shape[1] if s.ndim == 2 else None
-    c = _check_pos_weight(pos_weight, n_labels, dtype)
+    c = check_pos_weight(pos_weight, n_labels, dtype)
     if c is not None:
         c = xp.asarray(c.tolist(), dtype=s.dtype, device=_device(s))
-    bounds = None if from_logits else _check_clip(clip, dtype)
+    bounds = None if from_logits else check_clip(clip, dtype)
     if bounds is not None:
         bounds = (float(bounds[0]), float(bounds[1]))
     if smoothing:

@@ -17,10 +17,6 @@ import numpy as np
 
 from skbce._backends.dispatch import is_dask_array
 from skbce._metrics.losses import (
-    _check_choice,
-    _check_clip,
-    _check_pos_weight,
-    _check_smoothing,
     _check_weight_sum,
     _nce_baseline,
     _warn_infinite,
@@ -29,7 +25,17 @@ from skbce._metrics.losses import (
 )
 from skbce._metrics.streaming import _Spec, chunk_state, merge_states, sorted_labels
 from skbce._utils.optional import import_optional
-from skbce._utils.validation import FLOAT_DTYPES, check_bool, check_lengths
+from skbce._utils.options import (
+    check_bool,
+    check_choice,
+    check_clip,
+    check_pos_weight,
+    check_smoothing,
+)
+from skbce._utils.validation import (
+    FLOAT_DTYPES,
+    check_lengths,
+)
 
 __all__ = [
     "binary_cross_entropy",
@@ -149,7 +155,7 @@ def binary_cross_entropy(
     >>> binary_cross_entropy(y, z, from_logits=True)
     0.2795...
     """
-    _check_choice(reduction, "reduction", ["mean", "sum", "none"])
+    check_choice(reduction, "reduction", ["mean", "sum", "none"])
     if reduction == "none":
         msg = (
             "reduction='none' is not supported for dask arrays (it is not a "
@@ -157,14 +163,14 @@ def binary_cross_entropy(
             "over aligned blocks with dask.array.map_blocks instead."
         )
         raise ValueError(msg)
-    smoothing = _check_smoothing(label_smoothing)
+    smoothing = check_smoothing(label_smoothing)
     check_bool(from_logits, "from_logits")
     dtype = _score_dtype(_meta(y_score), from_logits)
     shape = _meta(y_score).shape
     n_labels = shape[1] if len(shape) == 2 else None
-    c = _check_pos_weight(pos_weight, n_labels, dtype)
+    c = check_pos_weight(pos_weight, n_labels, dtype)
     if not from_logits:
-        _check_clip(clip, dtype)
+        check_clip(clip, dtype)
     spec = _Spec(
         "bce",
         pos_label=pos_label,

@@ -3,7 +3,12 @@
 import numpy as np
 from scipy.special import expit
 
-from skbce._metrics.losses import _check_clip, _prepare_bce, binary_cross_entropy, elementwise_bce
+from skbce._metrics.losses import (
+    _prepare_bce,
+    binary_cross_entropy,
+    elementwise_bce,
+)
+from skbce._utils.options import check_clip
 from skbce._utils.validation import Target
 
 __all__ = ["LogLossBreakdown", "log_loss_breakdown"]
@@ -193,7 +198,7 @@ def log_loss_breakdown(
         corrected = np.where(t, p, expit(-s))
         n_clipped = 0
     else:
-        bounds = _check_clip(clip, s.dtype)
+        bounds = check_clip(clip, s.dtype)
         p = s
         corrected = np.where(t, s, 1 - s)
         n_clipped = (

@@ -3,7 +3,10 @@
 import numpy as np
 from scipy.special import expit
 
-from skbce._metrics.losses import _check_pos_weight, _prepare_bce
+from skbce._metrics.losses import (
+    _prepare_bce,
+)
+from skbce._utils.options import check_pos_weight
 from skbce._utils.validation import Target
 
 __all__ = ["bce_gradient_hessian"]
@@ -64,7 +67,7 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     """
     target, z, w = _prepare_bce(y_true, logits, sample_weight, None, True)
     n_labels = z.shape[1] if z.ndim == 2 else None
-    c = _check_pos_weight(pos_weight, n_labels, z.dtype)
+    c = check_pos_weight(pos_weight, n_labels, z.dtype)
     t = target.codes() if isinstance(target, Target) else target
     t = np.asarray(t, dtype=z.dtype)
     p, q = expit(z), expit(-z)  # sigma(z) and 1 - sigma(z), each exact

@@ -16,12 +16,19 @@ from sklearn.exceptions import UndefinedMetricWarning
 from skbce._backends.dispatch import array_backend
 from skbce._losses.sums import LossSums
 from skbce._utils.numeric import BLOCK, accumulator, clip_bounds, total_weight, weighted_sum
-from skbce._utils.validation import (
+from skbce._utils.options import (
     InvalidParameterError,
+    check_bool,
+    check_choice,
+    check_clip,
+    check_pos_weight,
+    check_smoothing,
+    is_number,
+)
+from skbce._utils.validation import (
     Target,
     as_positive_column,
     binary_target,
-    check_bool,
     check_lengths,
     check_n_columns,
     check_proba,
@@ -30,7 +37,6 @@ from skbce._utils.validation import (
     check_scores,
     check_target,
     cross_entropy_targets,
-    is_number,
 )
 
 __all__ = [
@@ -520,49 +526,6 @@ def _bce_sums(target, s, w, *, from_logits, pos_weight, smoothing, bounds):
     return LossSums(total, s.shape[0] if w is None else total_weight(w))
 
 
-def _check_choice(value, name, choices):
-    if not isinstance(value, str) or value not in choices:
-        msg = f"{name} must be one of {list(choices)}, got {value!r}."
-        raise ValueError(msg)
-    return value
-
-
-def _check_clip(clip, dtype):
-    """Clipping bounds for probabilities: ``'dtype'``, a float eps or None."""
-    if clip is None:
-        return None
-    if isinstance(clip, str):
-        _check_choice(clip, "clip", ["dtype"])
-        return clip_bounds(dtype)
-    if not is_number(clip) or not 0 < clip < 0.5:
-        msg = f"clip must be 'dtype', None or a float in (0, 0.5), got {clip!r}."
-        raise ValueError(msg)
-    return dtype.type(clip), dtype.type(1) - dtype.type(clip)
-
-
-def _check_pos_weight(pos_weight, n_labels, dtype):
-    if pos_weight is None:
-        return None
-    c = np.asarray(pos_weight, dtype=np.float64)
-    if c.ndim > 1 or (c.ndim == 1 and c.shape[0] not in (1, n_labels or 1)):
-        msg = (
-            f"pos_weight must be a scalar or hold one weight per label "
-            f"({n_labels or 1}), got shape {c.shape}."
-        )
-        raise ValueError(msg)
-    if not np.all(np.isfinite(c)) or np.any(c <= 0):
-        msg = f"pos_weight must be positive and finite, got {pos_weight!r}."
-        raise ValueError(msg)
-    return c.astype(dtype)
-
-
-def _check_smoothing(label_smoothing):
-    if not is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
-        msg = f"label_smoothing must be a float in [0, 1], got {label_smoothing!r}."
-        raise ValueError(msg)
-    return float(label_smoothing)
-
-
 def _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits):
     """Validate the common inputs of the cross-entropy functions."""
     s = check_scores(y_score, from_logits=from_logits)
@@ -697,12 +660,12 @@ def binary_cross_entropy(
             clip=clip,
             reduction=reduction,
         )
-    _check_choice(reduction, "reduction", ["mean", "sum", "none"])
-    smoothing = _check_smoothing(label_smoothing)
+    check_choice(reduction, "reduction", ["mean", "sum", "none"])
+    smoothing = check_smoothing(label_smoothing)
     target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
     n_labels = s.shape[1] if s.ndim == 2 else None
-    c = _check_pos_weight(pos_weight, n_labels, s.dtype)
-    bounds = None if from_logits else _check_clip(clip, s.dtype)
+    c = check_pos_weight(pos_weight, n_labels, s.dtype)
+    bounds = None if from_logits else check_clip(clip, s.dtype)
 
     if reduction == "none":
         blocks = _bce_blocks(

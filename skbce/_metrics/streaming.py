@@ -30,8 +30,6 @@ from skbce._metrics.losses import (
     LossSums,
     _bce_sums,
     _binary_sums,
-    _check_clip,
-    _check_pos_weight,
     _check_weight_sum,
     _gather_sums,
     _match_score_shape,
@@ -41,12 +39,19 @@ from skbce._metrics.losses import (
     prior_log_loss_sum,
     weighted_sum,
 )
+from skbce._utils.options import (
+    check_bool,
+    check_clip,
+    check_confidence_level,
+    check_n_bins,
+    check_pos_weight,
+    check_strategy,
+)
 from skbce._utils.validation import (
     Target,
     _labels_of,
     as_positive_column,
     binary_target,
-    check_bool,
     check_lengths,
     check_n_columns,
     check_proba,
@@ -219,8 +224,8 @@ def _value(spec, target, s, w):
         bins = fixed_bin_sums(s, t, w, edges)
         return CalibrationSums(sums, bins, _calibration_totals(s, t, w)), False
     n_labels = s.shape[1] if s.ndim == 2 else None
-    c = _check_pos_weight(spec.pos_weight, n_labels, s.dtype)
-    bounds = None if spec.from_logits else _check_clip(spec.clip, s.dtype)
+    c = check_pos_weight(spec.pos_weight, n_labels, s.dtype)
+    bounds = None if spec.from_logits else check_clip(spec.clip, s.dtype)
     sums = _bce_sums(
         target,
         s,
@@ -754,11 +759,7 @@ class StreamingCalibration(_Streaming):
     def __init__(
         self, *, n_bins=10, bin_edges=None, pos_label=None, from_logits=False, confidence_level=0.95
     ):
-        from skbce._calibration.statistics import (
-            check_confidence_level,
-            check_n_bins,
-            check_strategy,
-        )
+
 
         check_bool(from_logits, "from_logits")
         if bin_edges is None:

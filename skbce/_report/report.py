@@ -16,6 +16,12 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration import statistics as _cal
+from skbce._utils.options import (
+    check_baseline,
+    check_confidence_level,
+    check_n_bins,
+    check_strategy,
+)
 from skbce._utils.validation import validate_binary, validate_multiclass
 
 __all__ = [
@@ -943,7 +949,7 @@ def _binary_report(
     p = data.pop()
     t = data.pop()
     n_rows = p.shape[0]
-    n_bins = _cal.check_n_bins(n_bins, n_rows)
+    n_bins = check_n_bins(n_bins, n_rows)
     if w is not None and w.min() < 0:
         msg = f"sample_weight must be non-negative, got min={w.min()}."
         raise ValueError(msg)
@@ -1002,8 +1008,8 @@ def _report(
     labels=None,
 ):
     """Validate once and build the report (binary or multiclass)."""
-    strategy = _cal.check_strategy(strategy)
-    confidence_level = _cal.check_confidence_level(confidence_level)
+    strategy = check_strategy(strategy)
+    confidence_level = check_confidence_level(confidence_level)
     ndim = np.ndim(y_proba)
     if ndim == 2 and np.shape(y_proba)[1] > 1:
         if from_logits:
@@ -1015,7 +1021,7 @@ def _report(
             pos = 1 if pos_label is None else _index_of(classes, pos_label)
             data = [(codes == pos).astype(np.float64), P[:, pos], w]
             ordered = np.array([classes[1 - pos], classes[pos]], dtype=object)
-            baseline = _cal.check_baseline(baseline)
+            baseline = check_baseline(baseline)
             del codes, P, w
             return _binary_report(
                 data,
@@ -1040,7 +1046,7 @@ def _report(
     *data, classes = validate_binary(
         y_true, y_proba, sample_weight=sample_weight, pos_label=pos_label, from_logits=from_logits
     )
-    baseline = _cal.check_baseline(baseline)
+    baseline = check_baseline(baseline)
     del y_true, y_proba, sample_weight  # the report frees the arrays it no longer needs
     return _binary_report(
         data,
@@ -1122,7 +1128,7 @@ def _multiclass_report(
     codes, P, w, classes, *, n_bins, strategy, confidence_level, baseline, per_class
 ):
     k = P.shape[1]
-    baseline = _cal.check_baseline(baseline, n_classes=k)
+    baseline = check_baseline(baseline, n_classes=k)
     pred = np.argmax(P, axis=1)
     conf = P[np.arange(P.shape[0]), pred]
     correct = (pred == codes).astype(np.float64)

@@ -24,10 +24,9 @@ from sklearn.metrics import make_scorer as _sklearn_make_scorer
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
+from skbce._utils.options import InvalidParameterError, check_bool
 from skbce._utils.validation import (
-    InvalidParameterError,
     _labels_of,
-    check_bool,
     check_lengths,
     check_sample_weight,
     check_target,

@@ -5,7 +5,162 @@ Each validator takes the user's value, raises ``ValueError`` (or
 names the option and the offending value, and returns the checked value.
 """
 
+import numbers
+
+import numpy as np
+
+from skbce._utils.numeric import clip_bounds
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter has the wrong type or an invalid value.
+
+    Subclasses both :class:`ValueError` and :class:`TypeError`, as
+    scikit-learn's own parameter errors do, so code written for either
+    keeps working.
+    """
+
+
+def is_number(value):
+    """True for real numbers (not bools)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
 # --- options of the losses ----------------------------------------------------------
 
 
+def check_bool(value, name):
+    """Return ``value`` if it is a boolean, else raise naming ``name``."""
+    if not isinstance(value, bool | np.bool_):
+        msg = f"{name} must be a bool, got {value!r} of type {type(value).__name__}."
+        raise InvalidParameterError(msg)
+    return bool(value)
+
+
+def check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        msg = f"{name} must be one of {list(choices)}, got {value!r}."
+        raise ValueError(msg)
+    return value
+
+
+def check_clip(clip, dtype):
+    """Clipping bounds for probabilities: ``'dtype'``, a float eps or None."""
+    if clip is None:
+        return None
+    if isinstance(clip, str):
+        check_choice(clip, "clip", ["dtype"])
+        return clip_bounds(dtype)
+    if not is_number(clip) or not 0 < clip < 0.5:
+        msg = f"clip must be 'dtype', None or a float in (0, 0.5), got {clip!r}."
+        raise ValueError(msg)
+    return dtype.type(clip), dtype.type(1) - dtype.type(clip)
+
+
+def check_pos_weight(pos_weight, n_labels, dtype):
+    if pos_weight is None:
+        return None
+    c = np.asarray(pos_weight, dtype=np.float64)
+    if c.ndim > 1 or (c.ndim == 1 and c.shape[0] not in (1, n_labels or 1)):
+        msg = (
+            f"pos_weight must be a scalar or hold one weight per label "
+            f"({n_labels or 1}), got shape {c.shape}."
+        )
+        raise ValueError(msg)
+    if not np.all(np.isfinite(c)) or np.any(c <= 0):
+        msg = f"pos_weight must be positive and finite, got {pos_weight!r}."
+        raise ValueError(msg)
+    return c.astype(dtype)
+
+
+def check_smoothing(label_smoothing):
+    if not is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
+        msg = f"label_smoothing must be a float in [0, 1], got {label_smoothing!r}."
+        raise ValueError(msg)
+    return float(label_smoothing)
+
+
 # --- options of the calibration report -------------------------------------------------
+
+
+def check_n_bins(n_bins, n_samples, name="n_bins"):
+    """Return ``n_bins`` as an int in ``[1, n_samples]``, else raise naming it."""
+    if not isinstance(n_bins, numbers.Integral) or isinstance(n_bins, bool | np.bool_):
+        msg = f"{name} must be an integer, got {n_bins!r}."
+        raise ValueError(msg)
+    if n_bins < 1:
+        msg = f"{name} must be at least 1, got {n_bins}."
+        raise ValueError(msg)
+    if n_bins > n_samples:
+        msg = f"{name}={n_bins} is larger than the number of samples ({n_samples})."
+        raise ValueError(msg)
+    return int(n_bins)
+
+
+def check_strategy(strategy):
+    """Return ``"uniform"``, ``"quantile"`` or the validated array of edges."""
+    if isinstance(strategy, str):
+        if strategy not in ("uniform", "quantile"):
+            msg = (
+                "strategy must be 'uniform', 'quantile' or an array of bin edges, "
+                f"got {strategy!r}."
+            )
+            raise ValueError(msg)
+        return strategy
+    try:
+        edges = np.asarray(strategy, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"strategy must be 'uniform', 'quantile' or an array of bin edges, got {strategy!r}."
+        raise ValueError(msg) from exc
+    if edges.ndim != 1 or edges.shape[0] < 2:
+        msg = (
+            "strategy given as bin edges must be a 1-D array of at least 2 edges, "
+            f"got shape {edges.shape}."
+        )
+        raise ValueError(msg)
+    if not np.all(np.isfinite(edges)) or edges[0] < 0 or edges[-1] > 1:
+        msg = f"strategy bin edges must lie within [0, 1], got {edges.tolist()}."
+        raise ValueError(msg)
+    if np.any(np.diff(edges) <= 0):
+        msg = f"strategy bin edges must be strictly increasing, got {edges.tolist()}."
+        raise ValueError(msg)
+    return edges
+
+
+def check_confidence_level(confidence_level):
+    """Return ``confidence_level`` as a float in ``(0, 1)``, else raise naming it."""
+    ok = isinstance(confidence_level, numbers.Real) and not isinstance(
+        confidence_level, bool | np.bool_
+    )
+    if not ok or not 0 < confidence_level < 1:
+        msg = f"confidence_level must be a number in (0, 1), got {confidence_level!r}."
+        raise ValueError(msg)
+    return float(confidence_level)
+
+
+def check_baseline(baseline, n_classes=2):
+    """Validate ``baseline``: a rate in (0, 1), or class priors for multiclass.
+
+    Returns ``None``, a float (binary) or a float64 array of shape
+    ``(n_classes,)`` that sums to one (multiclass).
+    """
+    if baseline is None:
+        return None
+    if n_classes == 2 and np.ndim(baseline) == 0:
+        ok = isinstance(baseline, numbers.Real) and not isinstance(baseline, bool | np.bool_)
+        if not ok or not 0 < baseline < 1:
+            msg = f"baseline must be a probability in (0, 1), got {baseline!r}."
+            raise ValueError(msg)
+        return float(baseline)
+    try:
+        prior = np.asarray(baseline, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"baseline must be a probability or class priors, got {baseline!r}."
+        raise ValueError(msg) from exc
+    if prior.shape != (n_classes,):
+        msg = f"baseline must hold one prior per class ({n_classes}), got shape {prior.shape}."
+        raise ValueError(msg)
+    if not np.all((prior > 0) & (prior < 1)) or abs(prior.sum() - 1) > 1e-8:
+        msg = f"baseline class priors must lie in (0, 1) and sum to one, got {prior.tolist()}."
+        raise ValueError(msg)
+    return prior if n_classes > 2 else float(prior[1])

@@ -4,7 +4,6 @@ Public functions call these helpers once, at the edge; the kernels in
 :mod:`skbce._metrics.losses` and :mod:`skbce._calibration.statistics` trust what they receive.
 """
 
-import numbers
 import warnings
 from dataclasses import dataclass
 
@@ -12,10 +11,11 @@ import numpy as np
 from sklearn.utils import check_array as _sklearn_check_array
 from sklearn.utils import multiclass as _multiclass
 
+from skbce._utils.options import InvalidParameterError, check_bool
+
 __all__ = [
     "InvalidParameterError",
     "Target",
-    "check_bool",
     "check_proba",
     "check_sample_weight",
     "check_target",
@@ -60,23 +60,6 @@ def type_of_target(y, name):
 def unique_labels(y, name):
     """:func:`sklearn.utils.multiclass.unique_labels`, errors naming ``name``."""
     return _naming(name, _multiclass.unique_labels, y)
-
-
-class InvalidParameterError(ValueError, TypeError):
-    """A parameter has the wrong type or an invalid value.
-
-    Subclasses both :class:`ValueError` and :class:`TypeError`, as
-    scikit-learn's own parameter errors do, so code written for either
-    keeps working.
-    """
-
-
-def check_bool(value, name):
-    """Return ``value`` if it is a boolean, else raise naming ``name``."""
-    if not isinstance(value, bool | np.bool_):
-        msg = f"{name} must be a bool, got {value!r} of type {type(value).__name__}."
-        raise InvalidParameterError(msg)
-    return bool(value)
 
 
 def _check_array_like(value, name, *, allow_none=False):
@@ -582,8 +565,3 @@ def check_n_columns(target, n_columns, labels):
     if labels is None:
         msg += " Pass every class through the labels argument."
     raise ValueError(msg)
-
-
-def is_number(value):
-    """True for real numbers (not bools)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
