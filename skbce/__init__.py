@@ -20,6 +20,7 @@ from skbce._report.report import (
     cross_val_calibration_report,
 )
 from skbce._scorer.scorer import get_scorer, get_scorer_names, make_scorer
+from skbce._utils.config import config_context, get_config, set_config
 
 try:
     __version__ = version("skbce")
@@ -38,12 +39,15 @@ __all__ = [
     "brier_score_loss",
     "calibration_report",
     "compare_calibration",
+    "config_context",
     "cross_val_calibration_report",
     "d2_log_loss_score",
+    "get_config",
     "get_scorer",
     "get_scorer_names",
     "log_loss",
     "log_loss_breakdown",
     "make_scorer",
     "normalized_cross_entropy",
+    "set_config",
 ]
