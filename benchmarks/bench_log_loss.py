@@ -1,9 +1,10 @@
-"""Time skbce against scikit-learn side by side, in one run, and print a table.
+"""Time skbce against scikit-learn side by side, in one run, and print two tables.
 
 Usage::
 
-    python benchmarks/bench_log_loss.py           # the full table (about a minute)
-    python benchmarks/bench_log_loss.py --quick   # small sizes, for a smoke test
+    python benchmarks/bench_log_loss.py            # both tables (a minute or two)
+    python benchmarks/bench_log_loss.py --threads  # the second table only
+    python benchmarks/bench_log_loss.py --quick    # small sizes, for a smoke test
 
 Columns: the case, N, the reference it is timed against, the best of several
 runs of the reference and of skbce (ms), their ratio (how many times faster
@@ -13,9 +14,17 @@ scikit-learn; the "numpy one-liner" ``-mean(log(where(y == 1, p, 1 - p)))`` on
 clipped ``p``, the floor a user would write by hand; ``logaddexp`` for logits;
 and, for the logits row, skbce's own probability path (the ratio shows how much
 slower logits are).
+
+The second table (issue #15) times skbce on every thread it may use (the
+default ``n_threads=None``) against the same kernels on one thread
+(``skbce.config_context(n_threads=1)``, which must return the same float), against
+the floor of reading both arrays once (``p.sum(); y.sum()``), and against
+scikit-learn, with the target ratio of each row.
 """
 
 import argparse
+import os
+import time
 from functools import partial
 
 import numpy as np
@@ -23,6 +32,7 @@ from _measure import best_time, peak_memory
 from sklearn import metrics as sk
 
 import skbce
+from skbce._utils.config import effective_n_threads
 
 
 def numpy_one_liner(y, p):
@@ -42,6 +52,17 @@ def numpy_multilabel(Y, P):
     eps = np.finfo(P.dtype).eps
     P = np.clip(P, eps, 1 - eps)
     return -np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+
+
+def one_thread(func):
+    """``func()`` with the kernels on the calling thread only."""
+    with skbce.config_context(n_threads=1):
+        return func()
+
+
+def read_floor(y, p):
+    """Reading both arrays once: no kernel can be faster on one core."""
+    return p.sum(), y.sum()
 
 
 def rows(quick):
@@ -124,29 +145,80 @@ def rows(quick):
     )
 
 
-def main(argv=None):
-    """Print the benchmark table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes only")
-    args = parser.parse_args(argv)
+def thread_rows(quick):
+    """Yield ``(case, n, reference name, reference, skbce, target)`` for issue #15."""
+    rng = np.random.default_rng(0)
+    big, mid = (2**21, 2**20 + 1) if quick else (10**7, 10**6)
+    y, p = rng.integers(0, 2, big), rng.random(big)
+    ours = partial(skbce.log_loss, y, p)
+    yield "log_loss binary", big, "read floor", partial(read_floor, y, p), ours, 0.5
+    yield "log_loss binary", big, "1 thread", partial(one_thread, ours), ours, 1.7
+    yield "log_loss binary", big, "sklearn", partial(sk.log_loss, y, p), ours, None
+    w = rng.random(big)
+    for n in (mid, big):
+        ours = partial(skbce.log_loss, y[:n], p[:n], sample_weight=w[:n])
+        yield "log_loss weighted", n, "1 thread", partial(one_thread, ours), ours, 1.6
+    for k in (10, 100):
+        yk, P = rng.integers(0, k, mid), rng.dirichlet(np.ones(k), mid)
+        ours = partial(skbce.log_loss, yk, P)
+        yield f"log_loss multiclass K={k}", mid, "1 thread", partial(one_thread, ours), ours, 1.6
+    ours = partial(skbce.log_loss, y[: 10**4], p[: 10**4])
+    yield "log_loss binary", 10**4, "1 thread", partial(one_thread, ours), ours, 0.9
 
+
+def best_times(reference, ours, repeat):
+    """Best times (ms) of ``reference`` and ``ours``, run in turn so that both see the same load."""
+    ref_ms = our_ms = float("inf")
+    for _ in range(repeat):
+        ref_ms = min(ref_ms, best_time(reference, 1))
+        our_ms = min(our_ms, best_time(ours, 1))
+    return ref_ms, our_ms
+
+
+def print_table(rows, targets):
+    """Time each row and print it; ``targets`` adds the target ratio column."""
     header = (
         f"{'case':<26} {'N':>7} {'reference':<18} {'ref ms':>8} {'skbce ms':>9} "
-        f"{'ratio':>7} {'ref MiB':>8} {'skbce MiB':>10}"
+        f"{'ratio':>7} {'ref MiB':>8} {'skbce MiB':>10}" + (f" {'target':>7}" if targets else "")
     )
     print(header)
     print("-" * len(header))
-    for case, n, ref_name, reference, ours in rows(args.quick):
+    for case, n, ref_name, reference, ours, *target in rows:
         repeat = 3 if n >= 10**7 else 7
-        if ref_name in ("sklearn", "numpy one-liner"):
+        if ref_name == "1 thread":
+            assert ours() == reference(), (ours(), reference())
+        elif ref_name in ("sklearn", "numpy one-liner"):
             assert np.isclose(ours(), reference(), rtol=1e-9), (ours(), reference())
-        ref_ms = best_time(reference, repeat)
-        our_ms = best_time(ours, repeat)
+        if targets:
+            repeat = 2 if ref_name == "sklearn" else 2 * repeat
+        ref_ms, our_ms = best_times(reference, ours, repeat)
         ref_mib, our_mib = peak_memory(reference) / 2**20, peak_memory(ours) / 2**20
-        print(
+        line = (
             f"{case:<26} {n:>7.0e} {ref_name:<18} {ref_ms:>8.1f} {our_ms:>9.2f} "
-            f"{ref_ms / our_ms:>6.1f}x {ref_mib:>8.1f} {our_mib:>10.2f}"
+            f"{ref_ms / our_ms:>6.{2 if targets else 1}f}x {ref_mib:>8.1f} {our_mib:>10.2f}"
         )
+        if targets:
+            line += f" {'>=' + format(target[0], '.1f') + 'x' if target[0] else '':>7}"
+        print(line)
+
+
+def main(argv=None):
+    """Print the benchmark tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--threads", action="store_true", help="the threads table only")
+    args = parser.parse_args(argv)
+
+    if not args.threads:
+        print_table(rows(args.quick), targets=False)
+        print()
+    threads = effective_n_threads()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"skbce on {threads} threads against one thread ({time.strftime('%H:%M %Z')}, "
+        f"{os.cpu_count()} CPUs, load average {load})"
+    )
+    print_table(thread_rows(args.quick), targets=True)
 
 
 if __name__ == "__main__":

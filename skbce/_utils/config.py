@@ -146,12 +146,13 @@ def config_context(*, n_threads=_UNCHANGED):
     Raises
     ------
     ValueError
-        If ``n_threads`` is neither None nor a positive integer.
+        Before the block runs, if ``n_threads`` is neither None nor a
+        positive integer.
 
     See Also
     --------
+    get_config : The configuration in effect, inside the block or outside.
     set_config : Change the configuration for the whole process.
-    get_config : The configuration in effect.
 
     Examples
     --------
