@@ -19,6 +19,7 @@ from sklearn.tree import DecisionTreeClassifier
 from skbce._report.report import (
     CalibrationComparison,
     CalibrationReport,
+    ReliabilityDisplay,
     calibration_report,
     compare_calibration,
     cross_val_calibration_report,
@@ -337,20 +338,34 @@ def test_to_frame_without_pandas(report, hide_module):
 def test_plot_uses_the_given_axes(pyplot, kind):
     y, p = binary_data(500, seed=6)
     r = calibration_report(y, p)
+    before = r.to_dict()
     fig, ax = pyplot.subplots()
-    out = r.plot(ax=ax, kind=kind)
-    assert out is r
-    assert r.ax_ is ax and r.figure_ is fig
-    assert r.line_ is not None
-    assert r.hist_ax_ is not None and r.hist_ax_.figure is fig
+    display = r.plot(ax=ax, kind=kind)
+    assert isinstance(display, ReliabilityDisplay)
+    assert display.ax_ is ax and display.figure_ is fig
+    assert display.line_ is not None and display.lines_ == {"positive class": display.line_}
+    assert display.hist_ax_ is not None and display.hist_ax_.figure is fig
     assert ax.get_xlim() == (0, 1)
+    # the handles live on the display: the report is left as it was
+    assert not {"ax_", "figure_", "line_", "hist_ax_"} & set(vars(r))
+    assert json.dumps(r.to_dict()) == json.dumps(before)
+
+
+def test_plot_draws_the_reliability_table(pyplot):
+    y, p = binary_data(500, seed=6)
+    r = calibration_report(y, p, n_bins=5)
+    display = r.plot(kind="reliability", histogram=False)
+    x, obs = display.line_.get_data()
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=5)
+    np.testing.assert_allclose(x, prob_pred, rtol=1e-12)
+    np.testing.assert_allclose(obs, prob_true, rtol=1e-12)
 
 
 def test_plot_makes_its_own_figure(pyplot):
     y, p = binary_data(200, seed=7)
-    r = calibration_report(y, p).plot(histogram=False)
-    assert r.hist_ax_ is None
-    assert r.figure_ is pyplot.gcf()
+    display = calibration_report(y, p).plot(histogram=False)
+    assert display.hist_ax_ is None and display.hist_axes_ == {}
+    assert display.figure_ is pyplot.gcf()
 
 
 def test_plot_rejects_unknown_kind(pyplot, report):
@@ -367,7 +382,7 @@ def test_plot_without_matplotlib(report, hide_module):
 def test_comparison_table_and_plot(pyplot):
     y, p = binary_data(800, seed=8)
     a = calibration_report(y, p)
-    b = calibration_report(y, np.clip(1.4 * p - 0.1, 0, 1))
+    b = calibration_report(y, np.clip(1.4 * p - 0.1, 0.01, 0.99))
     cmp = compare_calibration({"raw": a, "stretched": b})
     assert isinstance(cmp, CalibrationComparison)
     i = list(cmp.table.statistic).index("ece")
@@ -375,9 +390,12 @@ def test_comparison_table_and_plot(pyplot):
     assert "stretched" in str(cmp) and "| ece |" in cmp.to_markdown()
     json.dumps(cmp.to_dict())
     fig, ax = pyplot.subplots()
-    assert cmp.plot(ax=ax) is cmp
-    assert cmp.ax_ is ax and set(cmp.lines_) == {"raw", "stretched"}
-    assert not hasattr(a, "ax_")
+    display = cmp.plot(ax=ax, histogram=True)
+    assert display.ax_ is ax and display.figure_ is fig
+    assert set(display.lines_) == {"raw", "stretched"} and set(display.hist_axes_) == set(
+        display.lines_
+    )
+    assert not hasattr(a, "ax_") and not hasattr(cmp, "ax_")
     pd = pytest.importorskip("pandas")
     assert cmp.to_frame().index.tolist() == ["raw", "stretched"]
     assert isinstance(cmp.to_frame(), pd.DataFrame)
@@ -437,7 +455,9 @@ def test_cross_val_collects_fold_problems():
     trains = [np.r_[10:30, 40:60]] + [np.setdiff1d(np.arange(90), t) for t in tests[1:]]
     folds = list(zip(trains, tests, strict=True))
     tree = DecisionTreeClassifier(max_depth=3, random_state=0)
-    r = cross_val_calibration_report(tree, X, y, cv=folds)
+    with warnings.catch_warnings():  # the tree's 0 and 1 have infinite logits
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r = cross_val_calibration_report(tree, X, y, cv=folds)
     text = " ".join(r.problems)
     assert "fold 0: class 2 absent from the training data" in text
     assert "clips it to eps" in text

@@ -1,0 +1,93 @@
+"""Reports as plain data: the JSON-serialisable dict and the flat row of ``to_frame``.
+
+Keys come from the table of statistic definitions; values are read from the
+public attributes of the report (duck typing); nothing is computed here.
+"""
+
+import math
+
+import numpy as np
+
+from skbce._render.definitions import ERRORS, ESTIMATES, FRAME, SCORES, TESTS, value_of
+
+__all__ = ["frame_row", "report_dict", "to_python"]
+
+
+def to_python(value):
+    """A JSON-serialisable Python value: NaN and infinities become None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._render.data import to_python
+    >>> to_python({"a": np.array([1.0, np.nan]), "b": np.float32(0.5)})
+    {'a': [1.0, None], 'b': 0.5}
+    """
+    if isinstance(value, dict):
+        return {str(k): to_python(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        if hasattr(value, "_asdict"):
+            return to_python(value._asdict())
+        return [to_python(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_python(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    return str(value)
+
+
+def _settings(report):
+    strategy = report.strategy if isinstance(report.strategy, str) else "edges"
+    return {
+        "n_bins": report.n_bins,
+        "strategy": strategy,
+        "confidence_level": report.confidence_level,
+        "baseline": report.baseline,
+        "interval": "wilson",
+        "hosmer_lemeshow_groups": "equal-weight bins, dof = groups - 2",
+    }
+
+
+def report_dict(report):
+    """Every number of a report as a JSON-serialisable dict (see ``to_dict``)."""
+    return to_python(
+        {
+            "task": report.task,
+            "convention": report.convention,
+            "classes": list(np.asarray(report.classes).tolist()),
+            "pos_label": report.pos_label,
+            "n_samples": report.n_samples,
+            "total_weight": report.total_weight,
+            "settings": _settings(report),
+            "scores": {k: value_of(report, k) for k in (*SCORES, "nce_baseline")},
+            "calibration_errors": {
+                k: value_of(report, k) for k in (*ERRORS, "smooth_ece_bandwidth")
+            },
+            "tests": {k: getattr(report, k)._asdict() for k in (*TESTS, *ESTIMATES)},
+            "decomposition": {k: v._asdict() for k, v in report.decomposition.items()},
+            "reliability": {k: report.reliability[k] for k in report.reliability.columns},
+            "recalibration": report.recalibration._asdict(),
+            "folds": None
+            if report.folds is None
+            else {k: report.folds[k] for k in report.folds.columns},
+            "problems": list(report.problems),
+            "notes": list(report.notes),
+            "per_class": None
+            if report.per_class is None
+            else {str(k): report_dict(v) for k, v in report.per_class.items()},
+        }
+    )
+
+
+def frame_row(report):
+    """The scalar statistics of a report, keyed as ``to_frame``'s columns."""
+    row = {}
+    for key in FRAME:
+        value = value_of(report, key)
+        if np.ndim(value) == 0:
+            row[key] = float(value)
+    return row

@@ -1,0 +1,344 @@
+"""The one table of statistic definitions, and the number formats.
+
+Every rendering of a calibration report (text, Markdown, HTML, ``to_dict``,
+``to_frame``, the comparison table) takes its labels, explanations and
+formats from :data:`STATISTICS`, and reads each value from the report along
+the statistic's ``path``.  To add a statistic to every rendering, add one
+row here (and the attribute to the report).
+"""
+
+import math
+import numbers
+from typing import NamedTuple
+
+__all__ = [
+    "COMPARISON",
+    "DEFINITIONS",
+    "ERRORS",
+    "ESTIMATES",
+    "FRAME",
+    "SCORES",
+    "STATISTICS",
+    "Statistic",
+    "explain",
+    "fmt",
+    "format_value",
+    "label",
+    "p_equals",
+    "value_of",
+]
+
+
+class Statistic(NamedTuple):
+    """One statistic of the report: how it is named, explained and printed."""
+
+    key: str
+    """Attribute key: the name in ``to_dict``, ``to_frame`` and the comparison."""
+    label: str
+    """Human label, in the text, Markdown and HTML renderings."""
+    help: str
+    """One line: what it measures and how to read it."""
+    better: str
+    """Which way is good: "lower", "higher", "one" or "zero" (ideal value), or "none"."""
+    format: str
+    """"number" (4 decimals or 3 significant digits), "pvalue" or "count"."""
+    path: tuple
+    """Where the value is: an attribute of the report, then fields or dict keys."""
+
+
+def _stat(key, label, help, better, format="number", path=None):
+    return Statistic(key, label, help, better, format, path or (key,))
+
+
+def _parts(key, label, help, better, source, fields=("estimate", "low", "high")):
+    """An estimate with its interval: three rows read from ``source``'s fields."""
+    suffixes = {"estimate": "", "low": "_low", "high": "_high"}
+    words = {"estimate": "", "low": " (low)", "high": " (high)"}
+    return tuple(
+        _stat(f"{key}{suffixes[f]}", f"{label}{words[f]}", help, better, path=(source, f))
+        for f in fields
+    )
+
+
+def _decomposition(score, score_label):
+    help_text = {
+        "miscalibration": f"Part of the {score_label} that recalibration would remove: "
+        "0 is calibrated. Lower is better.",
+        "discrimination": "How much the predictions improve on the base rate once "
+        "recalibrated. Higher is better.",
+        "uncertainty": f"{score_label[0].upper()}{score_label[1:]} of the base rate: "
+        "a property of the data.",
+    }
+    better = {"miscalibration": "lower", "discrimination": "higher", "uncertainty": "none"}
+    return tuple(
+        _stat(
+            f"{score}_{term}",
+            f"{score_label} {term}",
+            help_text[term],
+            better[term],
+            path=("decomposition", score, term),
+        )
+        for term in ("miscalibration", "discrimination", "uncertainty")
+    )
+
+
+_HL_HELP = (
+    "Chi-squared test over equal-weight groups: a small p-value signals "
+    "miscalibration (large samples flag tiny gaps)."
+)
+_SP_HELP = "z-test of calibration based on the Brier score: a small p-value signals miscalibration."
+
+#: Every statistic, in the order of the renderings.
+STATISTICS = (
+    _stat(
+        "log_loss",
+        "log loss",
+        "Mean of -log(probability given to the true class). 0 is perfect; "
+        "a confident miss costs up to 36 nats. Lower is better.",
+        "lower",
+    ),
+    _stat(
+        "brier_score",
+        "Brier score",
+        "Mean squared difference between predicted probability and outcome. "
+        "0 is perfect; a constant 0.5 scores 0.25 (binary). Lower is better.",
+        "lower",
+    ),
+    _stat(
+        "normalized_cross_entropy",
+        "normalized cross-entropy",
+        "Log loss divided by that of always predicting the base rate. Below 1 beats "
+        "the constant prediction. Lower is better.",
+        "lower",
+    ),
+    _stat(
+        "d2_log_loss_score",
+        "D2 log loss score",
+        "Fraction of the base rate's log loss explained: 1 is perfect, 0 no better "
+        "than the base rate. Higher is better.",
+        "higher",
+    ),
+    _stat(
+        "roc_auc",
+        "ROC AUC",
+        "Chance that a positive is scored above a negative: ranking only, blind to "
+        "calibration. 0.5 is chance, 1 is perfect.",
+        "higher",
+    ),
+    _stat(
+        "base_rate",
+        "base rate",
+        "Weighted frequency of the positive class (per class for multiclass data).",
+        "none",
+    ),
+    _stat(
+        "mean_prediction",
+        "mean prediction",
+        "Mean predicted probability: equals the base rate when calibrated in the large.",
+        "none",
+    ),
+    _stat(
+        "observed_expected_ratio",
+        "observed/expected",
+        "Observed over expected positives: 1 when calibrated in the large, above 1 "
+        "when the model under-predicts.",
+        "one",
+    ),
+    _stat(
+        "nce_baseline",
+        "baseline log loss",
+        "Log loss of always predicting the baseline: the denominator of the "
+        "normalized cross-entropy.",
+        "none",
+    ),
+    _stat(
+        "ece",
+        "ECE",
+        "Weighted mean |predicted - observed| over the bins: 0 is calibrated; depends "
+        "on the binning and is biased upwards on small samples.",
+        "lower",
+    ),
+    _stat(
+        "mce", "MCE", "Largest |predicted - observed| of any bin: sensitive to small bins.", "lower"
+    ),
+    _stat("rmsce", "RMSCE", "Root mean square of the bin gaps.", "lower"),
+    _stat("adaptive_ece", "adaptive ECE", "ECE on bins holding equal weight.", "lower"),
+    _stat(
+        "smooth_ece",
+        "smooth ECE",
+        "Kernel-smoothed ECE, free of a choice of bins: 0 is calibrated.",
+        "lower",
+    ),
+    _stat(
+        "smooth_ece_bandwidth",
+        "smooth ECE bandwidth",
+        "Bandwidth of the kernel of the smooth ECE, chosen by the fixed-point rule.",
+        "none",
+    ),
+    _stat("hosmer_lemeshow", "Hosmer-Lemeshow", _HL_HELP, "none"),
+    _stat(
+        "hosmer_lemeshow_statistic",
+        "Hosmer-Lemeshow chi2",
+        _HL_HELP,
+        "lower",
+        path=("hosmer_lemeshow", "statistic"),
+    ),
+    _stat(
+        "hosmer_lemeshow_pvalue",
+        "Hosmer-Lemeshow p-value",
+        _HL_HELP,
+        "higher",
+        "pvalue",
+        path=("hosmer_lemeshow", "pvalue"),
+    ),
+    _stat("spiegelhalter", "Spiegelhalter", _SP_HELP, "none"),
+    _stat(
+        "spiegelhalter_z", "Spiegelhalter z", _SP_HELP, "zero", path=("spiegelhalter", "statistic")
+    ),
+    _stat(
+        "spiegelhalter_pvalue",
+        "Spiegelhalter p-value",
+        _SP_HELP,
+        "higher",
+        "pvalue",
+        path=("spiegelhalter", "pvalue"),
+    ),
+    *_parts(
+        "calibration_slope",
+        "calibration slope",
+        "1 is ideal; below 1 the predictions are too extreme (overconfident), above 1 too timid.",
+        "one",
+        "calibration_slope",
+    ),
+    *_parts(
+        "calibration_intercept",
+        "calibration intercept",
+        "0 is ideal, read together with the slope.",
+        "zero",
+        "calibration_intercept",
+    ),
+    *_parts(
+        "calibration_in_the_large",
+        "calibration-in-the-large",
+        "Logit shift that makes the mean prediction right: 0 is ideal, positive when "
+        "the model under-predicts.",
+        "zero",
+        "calibration_in_the_large",
+    ),
+    *_decomposition("log_loss", "log loss"),
+    *_decomposition("brier_score", "Brier score"),
+)
+
+#: The statistics by key.
+DEFINITIONS = {s.key: s for s in STATISTICS}
+
+#: The rows of the report's sections, and the columns of ``to_frame``.
+SCORES = (
+    "log_loss",
+    "brier_score",
+    "normalized_cross_entropy",
+    "d2_log_loss_score",
+    "roc_auc",
+    "base_rate",
+    "mean_prediction",
+    "observed_expected_ratio",
+)
+ERRORS = ("ece", "mce", "rmsce", "adaptive_ece", "smooth_ece")
+TESTS = ("hosmer_lemeshow", "spiegelhalter")
+ESTIMATES = ("calibration_slope", "calibration_intercept", "calibration_in_the_large")
+DECOMPOSED = ("log_loss", "brier_score")
+TERMS = ("miscalibration", "discrimination", "uncertainty")
+FRAME = (
+    *SCORES,
+    "nce_baseline",
+    *ERRORS,
+    "hosmer_lemeshow_statistic",
+    "hosmer_lemeshow_pvalue",
+    "spiegelhalter_z",
+    "spiegelhalter_pvalue",
+    *(f"{k}{s}" for k in ESTIMATES for s in ("", "_low", "_high")),
+    *(f"{score}_{term}" for score in DECOMPOSED for term in TERMS),
+)
+COMPARISON = (
+    *(k for k in SCORES if k not in ("base_rate", "mean_prediction")),
+    *ERRORS,
+    "hosmer_lemeshow_pvalue",
+    "spiegelhalter_pvalue",
+    *ESTIMATES,
+    *(f"log_loss_{term}" for term in TERMS),
+)
+
+#: Columns of the reliability table, with their labels in the renderings.
+RELIABILITY_COLUMNS = {
+    "bin_lower": "bin lower edge",
+    "bin_upper": "bin upper edge",
+    "count": "count",
+    "weight": "weight",
+    "mean_predicted": "predicted",
+    "observed": "observed",
+    "ci_low": "CI low",
+    "ci_high": "CI high",
+    "gap": "gap",
+    "empty": "empty",
+}
+
+
+def label(key):
+    """The human label of a statistic (the key itself if unknown)."""
+    stat = DEFINITIONS.get(key)
+    return key if stat is None else stat.label
+
+
+def explain(key):
+    """The one-line explanation of a statistic ('' if unknown)."""
+    stat = DEFINITIONS.get(key)
+    return "" if stat is None else stat.help
+
+
+def value_of(obj, key):
+    """The value of statistic ``key`` read from ``obj`` along its path."""
+    first, *rest = DEFINITIONS[key].path
+    value = getattr(obj, first)
+    for step in rest:
+        value = value[step] if isinstance(value, dict) else getattr(value, step)
+    return value
+
+
+def fmt(value, digits=4):
+    """A number for people: NaN as 'nan', integers with separators.
+
+    Examples
+    --------
+    >>> from skbce._render.definitions import fmt
+    >>> fmt(0.123456), fmt(1e-5), fmt(12345), fmt(float("nan"))
+    ('0.1235', '1.000e-05', '12,345', 'nan')
+    """
+    if value is None:
+        return "-"
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    value = float(value)
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value != 0 and (abs(value) < 10 ** -(digits - 1) or abs(value) >= 1e6):
+        return f"{value:.{digits - 1}e}"
+    return f"{value:.{digits}f}"
+
+
+def p_equals(p):
+    """``"p = 0.012"``; ``"p < 1e-16"`` below what a double resolves near 1."""
+    if p is None or math.isnan(p):
+        return "p = nan"
+    if p < 1e-16:
+        return "p < 1e-16"
+    return f"p = {p:.3g}" if p < 0.001 else f"p = {p:.3f}"
+
+
+def format_value(key, value):
+    """``value`` printed in the format of statistic ``key``."""
+    kind = DEFINITIONS[key].format if key in DEFINITIONS else "number"
+    if kind == "pvalue":
+        return p_equals(value)
+    return fmt(value)

@@ -1,0 +1,237 @@
+"""Validate once, compute with the calibration layer, and fill a report's fields.
+
+The report class is passed in as ``factory`` (called with the fields as
+keyword arguments), so this module does not import it and the class can
+build itself (``CalibrationReport.from_estimator``).
+"""
+
+import warnings
+
+import numpy as np
+
+from skbce._calibration import statistics as _cal
+from skbce._calibration.multiclass import multiclass_scores, top_label
+from skbce._report.table import Table
+from skbce._utils.options import (
+    check_baseline,
+    check_choice,
+    check_confidence_level,
+    check_n_bins,
+    check_strategy,
+)
+from skbce._utils.validation import validate_binary, validate_multiclass
+
+#: How ``from_estimator`` and ``cross_val_calibration_report`` get predictions.
+RESPONSE_METHODS = ("auto", "predict_proba", "decision_function")
+
+__all__ = ["build_report", "collect_warnings", "index_of", "response", "take"]
+
+
+def collect_warnings(func, *args, **kwargs):
+    """Run ``func``; return its result and the messages of its warnings, re-issued."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = func(*args, **kwargs)
+    notes = []
+    for w in caught:
+        notes.append(str(w.message))
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result, notes
+
+
+def _reliability(rel):
+    """The reliability table, with the gap and the empty flag of each bin."""
+    columns = dict(rel)
+    empty = columns["weight"] == 0
+    columns["gap"] = np.where(empty, np.nan, columns["mean_predicted"] - columns["observed"])
+    columns["empty"] = empty
+    return Table(columns)
+
+
+def _check_both_classes(t, w, one_class):
+    if w is not None and w.min() < 0:
+        msg = f"sample_weight must be non-negative, got min={w.min()}."
+        raise ValueError(msg)
+    if one_class:
+        return
+    # positive and negative weights apart: a sum of both would lose a small one
+    if w is None:
+        positive, negative = float(np.sum(t)), float(np.sum(1.0 - t))
+    else:
+        positive, negative = float(np.einsum("i,i->", t, w)), float(np.einsum("i,i->", 1.0 - t, w))
+    if not (positive > 0 and negative > 0):
+        msg = (
+            "y_true holds a single class (among the samples of non-zero weight); "
+            "calibration needs both classes."
+        )
+        raise ValueError(msg)
+
+
+def binary_fields(data, *, n_bins, strategy, confidence_level, baseline, one_class=False):
+    """The fields of the report of validated binary data ``[t, p, w]`` (emptied).
+
+    ``one_class`` lets ``t`` hold one outcome only (the statistics that need
+    both are then NaN, with warnings): the top-label view of a multiclass
+    model that is always, or never, right.
+    """
+    w = data.pop()
+    p = data.pop()
+    t = data.pop()
+    n_rows = p.shape[0]
+    n_bins = check_n_bins(n_bins, n_rows)
+    _check_both_classes(t, w, one_class)
+    keys = _cal.sort_keys_of(t, p, w)
+    del t, p, w  # the sort then takes no memory beyond its own
+    p_s, y_s, w_s = _cal.sort_keys(keys)
+    stats, notes = collect_warnings(
+        _cal.binary_statistics,
+        p_s,
+        y_s,
+        w_s,
+        n_bins=n_bins,
+        strategy=strategy,
+        confidence_level=confidence_level,
+        baseline=baseline,
+    )
+    stats["n_samples"] = n_rows
+    stats["reliability"] = _reliability(stats["reliability"])
+    return stats | {
+        "task": "binary",
+        "convention": "positive class",
+        "n_bins": n_bins,
+        "strategy": strategy,
+        "confidence_level": confidence_level,
+        "notes": notes,
+    }
+
+
+def _softmax(z, name):
+    from scipy.special import softmax
+    from sklearn.utils import check_array
+
+    z = check_array(z, dtype=np.float64, input_name=name)
+    return softmax(z, axis=1)
+
+
+def _label(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def index_of(classes, label):
+    """Position of ``label`` in ``classes``, or a ValueError naming pos_label."""
+    matches = [i for i, c in enumerate(np.asarray(classes).tolist()) if c == label]
+    if not matches:
+        msg = f"pos_label={label!r} is not a class: {np.asarray(classes).tolist()}."
+        raise ValueError(msg)
+    return matches[0]
+
+
+def build_report(
+    factory,
+    y_true,
+    y_proba,
+    *,
+    settings,
+    sample_weight,
+    pos_label,
+    from_logits,
+    per_class=False,
+    labels=None,
+):
+    """Validate once and build the report (binary or multiclass) with ``factory``.
+
+    ``settings`` holds ``n_bins``, ``strategy``, ``confidence_level`` and
+    ``baseline``, unchecked.
+    """
+    settings = dict(settings)
+    settings["strategy"] = check_strategy(settings["strategy"])
+    settings["confidence_level"] = check_confidence_level(settings["confidence_level"])
+    if np.ndim(y_proba) == 2 and np.shape(y_proba)[1] > 1:
+        if from_logits:
+            y_proba = _softmax(y_proba, "y_proba")
+        codes, P, w, classes = validate_multiclass(
+            y_true, y_proba, sample_weight=sample_weight, labels=labels
+        )
+        if P.shape[1] > 2:
+            return _multiclass_report(factory, codes, P, w, classes, settings, per_class)
+        pos = 1 if pos_label is None else index_of(classes, pos_label)
+        data = [(codes == pos).astype(np.float64), P[:, pos], w]
+        ordered = np.array([classes[1 - pos], classes[pos]], dtype=object)
+        pos_label = _label(classes[pos])
+        del codes, P, w
+    else:
+        *data, ordered = validate_binary(
+            y_true,
+            y_proba,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+            from_logits=from_logits,
+        )
+        pos_label = _label(ordered[1])
+    settings["baseline"] = check_baseline(settings["baseline"])
+    del y_true, y_proba, sample_weight  # the report frees the arrays it no longer needs
+    fields = binary_fields(data, **settings)
+    return factory(**fields, classes=ordered, pos_label=pos_label)
+
+
+def _multiclass_report(factory, codes, P, w, classes, settings, per_class):
+    baseline = check_baseline(settings["baseline"], n_classes=P.shape[1])
+    conf, correct = top_label(codes, P)
+    one_class = not 0 < correct.sum() < correct.shape[0]
+    if one_class:
+        what = "every" if correct.sum() else "no"
+        warnings.warn(
+            f"The top label is right for {what} sample: the top-label statistics that "
+            "need both outcomes (ROC AUC, calibration slope and intercept, "
+            "calibration-in-the-large) are nan; per_class=True gives one-vs-rest reports.",
+            UserWarning,
+            stacklevel=4,
+        )
+    binary_settings = settings | {"baseline": None}
+    fields = binary_fields([correct, conf, w], **binary_settings, one_class=one_class)
+    scores, notes = collect_warnings(multiclass_scores, codes, P, w, baseline)
+    fields |= scores | {"task": "multiclass", "convention": "top label"}
+    fields["notes"] += notes
+    reports = None
+    if per_class:
+        reports = {}
+        for j, label in enumerate(np.asarray(classes).tolist()):
+            t = (codes == j).astype(np.float64)
+            if not 0 < t.sum() < t.shape[0]:
+                fields["notes"].append(f"No one-vs-rest report for class {label!r}: one class.")
+                continue
+            one = binary_fields([t, P[:, j], w], **binary_settings)
+            reports[label] = factory(
+                **one, classes=np.array(["rest", label], dtype=object), pos_label=label
+            )
+    return factory(**fields, classes=classes, pos_label=None, per_class=reports)
+
+
+# --- estimators ---------------------------------------------------------------------
+
+
+def response(estimator, X, response_method):
+    """Predictions of a fitted classifier: ``(scores, from_logits, labels)``."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_choice(response_method, "response_method", RESPONSE_METHODS)
+    check_is_fitted(estimator)
+    classes = getattr(estimator, "classes_", None)
+    methods = (
+        ("predict_proba", "decision_function") if response_method == "auto" else (response_method,)
+    )
+    for method in methods:
+        if hasattr(estimator, method):
+            scores = np.asarray(getattr(estimator, method)(X))
+            return scores, method != "predict_proba", classes
+    msg = f"estimator has none of {list(methods)}; cannot compute probabilities."
+    raise ValueError(msg)
+
+
+def take(X, idx):
+    """Rows ``idx`` of ``X`` (a DataFrame, an array, a sparse matrix or a list)."""
+    if hasattr(X, "iloc"):
+        return X.iloc[idx]
+    if hasattr(X, "tocsr") or hasattr(X, "shape"):
+        return X[idx]
+    return [X[i] for i in idx]

@@ -1,0 +1,131 @@
+"""Several calibration reports side by side: one table, one plot."""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from skbce._render import text as _text
+from skbce._render.data import frame_row
+from skbce._render.definitions import COMPARISON
+from skbce._render.plot import ReliabilityDisplay
+from skbce._report.objects import CalibrationReport
+from skbce._report.table import Table, import_pandas
+from skbce._utils.options import InvalidParameterError
+
+__all__ = ["CalibrationComparison", "compare_calibration"]
+
+
+@dataclass(eq=False, repr=False)
+class CalibrationComparison:
+    """Several calibration reports side by side: one table, one plot.
+
+    Built by :func:`compare_calibration`.
+
+    Attributes
+    ----------
+    reports : dict of str to CalibrationReport
+        The reports, by name.
+    table : Table
+        One row per statistic (column ``statistic``), one column per report.
+    """
+
+    reports: dict
+    table: Table = field(init=False)
+
+    def __post_init__(self):
+        self.reports = dict(self.reports)
+        columns = {"statistic": np.array(COMPARISON, dtype=object)}
+        for name, row in self._frame_rows().items():
+            columns[name] = np.array([row.get(k, math.nan) for k in COMPARISON])
+        self.table = Table(columns)
+
+    def _frame_rows(self):
+        return {name: frame_row(r) for name, r in self.reports.items()}
+
+    def __str__(self):
+        return _text.comparison_text(self._frame_rows())
+
+    def __repr__(self):
+        return f"<CalibrationComparison of {list(self.reports)}>"
+
+    def to_markdown(self):
+        """The comparison table in Markdown."""
+        return _text.comparison_markdown(self._frame_rows())
+
+    def _repr_html_(self):
+        return _text.comparison_html(self._frame_rows())
+
+    def to_dict(self):
+        """``{name: report.to_dict()}``: JSON-serialisable."""
+        return {str(name): r.to_dict() for name, r in self.reports.items()}
+
+    def to_frame(self):
+        """One row per report, the columns of :meth:`CalibrationReport.to_frame`."""
+        pd = import_pandas("CalibrationComparison.to_frame")
+        return pd.concat([r.to_frame(name=name) for name, r in self.reports.items()])
+
+    def plot(self, ax=None, *, kind="reliability", histogram=False):
+        """Overlay the reliability diagrams of all reports on one Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+        kind : {"reliability", "corp", "both", "smooth"}, default="reliability"
+            As in :meth:`CalibrationReport.plot`.
+        histogram : bool, default=False
+            Draw each report's histogram of predictions.
+
+        Returns
+        -------
+        display : ReliabilityDisplay
+            Holds the plot handles: ``ax_``, ``figure_``, ``lines_`` (one
+            curve per report) and ``hist_axes_``.  The reports are not
+            modified.
+        """
+        return ReliabilityDisplay(self.reports, kind=kind, histogram=histogram).plot(ax=ax)
+
+
+def compare_calibration(reports):
+    """Several calibration reports side by side: one table and one plot.
+
+    Parameters
+    ----------
+    reports : dict of str to CalibrationReport
+        The reports, by model name (at least one).
+
+    Returns
+    -------
+    comparison : CalibrationComparison
+        ``str()``, ``to_markdown()``, ``to_frame()``, ``to_dict()`` and
+        ``plot(ax=None)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce import calibration_report, compare_calibration
+    >>> rng = np.random.default_rng(0)
+    >>> p = rng.uniform(size=1000)
+    >>> y = rng.uniform(size=1000) < p
+    >>> cmp = compare_calibration({
+    ...     "model": calibration_report(y, p),
+    ...     "overconfident": calibration_report(y, np.clip(1.5 * p - 0.25, 0.01, 0.99)),
+    ... })
+    >>> cmp.table.statistic[:2]
+    array(['log_loss', 'brier_score'], dtype=object)
+    """
+    if not isinstance(reports, dict) or not reports:
+        msg = f"reports must be a non-empty dict of name to CalibrationReport, got {reports!r}."
+        raise ValueError(msg)
+    for name, report in reports.items():
+        if not isinstance(name, str):
+            msg = (
+                "reports must be keyed by model names (str), got the key "
+                f"{name!r} of type {type(name).__name__}."
+            )
+            raise InvalidParameterError(msg)
+        if not isinstance(report, CalibrationReport):
+            msg = f"reports[{name!r}] must be a CalibrationReport, got {type(report).__name__}."
+            raise ValueError(msg)
+    return CalibrationComparison(reports)

@@ -1,0 +1,151 @@
+"""The calibration report of out-of-fold predictions, with per-fold scores."""
+
+import numpy as np
+
+from skbce._calibration.folds import fold_probabilities, fold_table
+from skbce._report.build import build_report, response, take
+from skbce._report.objects import CalibrationReport
+from skbce._report.table import Table
+from skbce._utils.validation import check_sample_weight
+
+__all__ = ["cross_val_calibration_report"]
+
+
+def _splits(cv, estimator, X, y):
+    """The (train, test) pairs of ``cv``: at least one, test folds disjoint."""
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import check_cv
+
+    splitter = check_cv(cv, y, classifier=is_classifier(estimator))
+    splits = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y)]
+    if not splits:
+        msg = f"cv must give at least one train/test split, got {cv!r}."
+        raise ValueError(msg)
+    covered = np.zeros(y.shape[0], dtype=bool)
+    for _, test in splits:
+        if np.any(covered[test]):
+            msg = "cv must give disjoint test folds: a sample is in two test folds."
+            raise ValueError(msg)
+        covered[test] = True
+    return splits, int((~covered).sum())
+
+
+def _fold_predictions(estimator, X, y, splits, fit_params, response_method, classes):
+    """Fit a clone on each training fold; the test folds' probabilities and problems."""
+    from sklearn.base import clone
+
+    n = y.shape[0]
+    probas, problems = [], []
+    for k, (train, test) in enumerate(splits):
+        params = {
+            key: take(v, train) if np.ndim(v) >= 1 and len(v) == n else v
+            for key, v in fit_params.items()
+        }
+        est = clone(estimator).fit(take(X, train), y[train], **params)
+        scores, from_logits, est_classes = response(est, take(X, test), response_method)
+        proba, fold_problems = fold_probabilities(scores, from_logits, est_classes, classes, k)
+        probas.append(proba)
+        problems += fold_problems
+    return probas, problems
+
+
+def cross_val_calibration_report(
+    estimator,
+    X,
+    y,
+    *,
+    cv=5,
+    sample_weight=None,
+    pos_label=None,
+    response_method="auto",
+    fit_params=None,
+    n_bins=10,
+    strategy="uniform",
+    confidence_level=0.95,
+    baseline=None,
+    per_class=False,
+):
+    """Calibration report of out-of-fold predictions, with per-fold scores.
+
+    Fits a clone of ``estimator`` on each training fold, predicts its test
+    fold, and reports on the pooled predictions.  ``report.folds`` holds the
+    scores of each fold; what went wrong in a fold (a class missing from its
+    training data, predictions clipped by the log loss, rows that do not sum
+    to one, a test fold with one class) is listed in ``report.problems``
+    instead of silently becoming NaN.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Not fitted; cloned for each fold.
+    X : array-like of shape (n_samples, n_features)
+        Input data.
+    y : array-like of shape (n_samples,)
+        True labels.
+    cv : int, cross-validation generator or iterable, default=5
+        As in :func:`sklearn.model_selection.cross_validate` (stratified
+        folds for an integer).  Test folds must not overlap.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the report (pass them to fitting through ``fit_params``).
+    pos_label : int, float, bool or str, default=None
+        The positive class (binary).
+    response_method : {"auto", "predict_proba", "decision_function"}, \
+default="auto"
+        How to get probabilities (decision functions are logits).
+    fit_params : dict, default=None
+        Passed to ``fit``; arrays of length ``n_samples`` are split by fold.
+    n_bins, strategy, confidence_level, baseline, per_class
+        As in :func:`calibration_report`.
+
+    Returns
+    -------
+    report : CalibrationReport
+        The pooled out-of-fold report with ``folds`` and ``problems``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skbce import cross_val_calibration_report
+    >>> X, y = make_classification(n_samples=600, random_state=0)
+    >>> report = cross_val_calibration_report(LogisticRegression(), X, y, cv=3)
+    >>> len(report.folds), report.problems
+    (3, [])
+    """
+    from sklearn.utils import indexable
+
+    X, y = indexable(X, y)
+    y_arr = np.asarray(y)
+    w = check_sample_weight(sample_weight, y_arr.shape[0])
+    w = None if w is None else w.astype(np.float64, copy=False)
+    classes = np.unique(y_arr)
+    splits, left_out = _splits(cv, estimator, X, y_arr)
+    probas, problems = _fold_predictions(
+        estimator, X, y_arr, splits, dict(fit_params or {}), response_method, classes
+    )
+    if left_out:
+        problems.append(f"{left_out} samples are in no test fold and are left out.")
+    order = np.concatenate([test for _, test in splits])
+    settings = {
+        "n_bins": n_bins,
+        "strategy": strategy,
+        "confidence_level": confidence_level,
+        "baseline": baseline,
+    }
+    report = build_report(
+        CalibrationReport,
+        y_arr[order],
+        np.concatenate(probas),
+        settings=settings,
+        sample_weight=None if w is None else w[order],
+        pos_label=pos_label,
+        from_logits=False,
+        per_class=per_class,
+        labels=classes,
+    )
+    codes = np.searchsorted(classes, y_arr)
+    tests = [test for _, test in splits]
+    columns, fold_notes = fold_table(tests, probas, codes, w, report.n_bins)
+    report.folds = Table(columns)
+    report.problems = problems + fold_notes
+    return report

@@ -1,0 +1,389 @@
+"""The report objects: declared fields holding numbers, and methods that render them.
+
+Every method that renders (``str``, ``to_markdown``, ``to_html``,
+``to_dict``, ``to_frame``, ``plot``) hands the object to a renderer of
+:mod:`skbce._render`, which reads its public attributes and the table of
+statistic definitions.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from skbce._render import html as _html
+from skbce._render import text as _text
+from skbce._render.data import frame_row, report_dict
+from skbce._render.definitions import fmt
+from skbce._render.plot import ReliabilityDisplay
+from skbce._report.build import build_report, index_of, response
+from skbce._report.table import Table, import_pandas
+
+__all__ = ["CalibrationReport"]
+
+
+@dataclass(eq=False, repr=False, kw_only=True)
+class CalibrationReport:
+    """How far predicted probabilities can be trusted: scores, errors, tests.
+
+    Built by :func:`calibration_report`, :meth:`from_estimator` or
+    :func:`cross_val_calibration_report`; every number is an attribute.
+
+    Attributes
+    ----------
+    task : {"binary", "multiclass"}
+        Kind of data.
+    convention : str
+        What is calibrated: ``"positive class"`` (binary: the probability of
+        ``pos_label``) or ``"top label"`` (multiclass: the largest
+        probability against whether its class is the true one).
+    classes : ndarray
+        Class labels (binary: negative then positive).
+    pos_label : object
+        The positive class (binary) or None.
+    n_samples : int
+        Number of samples.
+    total_weight : float
+        Sum of the sample weights (``n_samples`` when unweighted).
+    log_loss, brier_score : float
+        Mean log loss (probabilities clipped to ``[eps, 1 - eps]`` with ``eps``
+        the float64 machine epsilon, as scikit-learn) and Brier score
+        (multiclass: summed over classes, in ``[0, 2]``, as scikit-learn).
+        Lower is better.
+    normalized_cross_entropy : float
+        ``log_loss / nce_baseline``; below 1 beats the constant prediction.
+    nce_baseline : float
+        Log loss of always predicting ``baseline`` (by default the base rate,
+        then the entropy of the labels).
+    baseline : float or ndarray
+        The rate (or class priors) of that constant prediction.
+    d2_log_loss_score : float
+        ``1 - log_loss / entropy of the labels``, as
+        :func:`sklearn.metrics.d2_log_loss_score`.  Higher is better.
+    roc_auc : float
+        ROC AUC, ties counted half (multiclass: macro one-vs-rest).
+    base_rate, mean_prediction : float or ndarray
+        Weighted frequency of the positive class and mean predicted
+        probability (multiclass: per class).
+    observed_expected_ratio : float
+        ``sum(w * y) / sum(w * p)`` (O/E); 1 when calibrated in the large
+        (multiclass: accuracy over mean confidence).
+    reliability : Table
+        One row per bin: ``bin_lower``, ``bin_upper``, ``count`` (rows of
+        non-zero weight),
+        ``weight``, ``mean_predicted``, ``observed``, ``ci_low``, ``ci_high``
+        (Wilson interval), ``gap`` (``mean_predicted - observed``) and
+        ``empty``.  Bins are ``[e0, e1], (e1, e2], ..., (e_{k-1}, e_k]``, as in
+        :func:`sklearn.calibration.calibration_curve`; empty bins are kept
+        with NaN values.
+    ece, mce, rmsce : float
+        Weighted mean, maximum and root mean square of ``|gap|`` over the
+        non-empty bins of the table.
+    adaptive_ece : float
+        ECE on ``n_bins`` bins of equal weight (edges in ``adaptive_edges``).
+    adaptive_edges : ndarray
+        Edges of the equal-weight bins of the adaptive ECE and the
+        Hosmer-Lemeshow groups.
+    smooth_ece : float
+        Kernel-smoothed ECE with the fixed-point bandwidth
+        ``smooth_ece_bandwidth`` (Blasiok & Nakkiran 2023).
+    smooth_ece_bandwidth : float
+        That bandwidth.
+    smooth_curve : SmoothCurve
+        The smoothed reliability curve at that bandwidth.
+    hosmer_lemeshow : HosmerLemeshowResult
+        ``statistic``, ``pvalue``, ``dof``: chi-squared over the ``n_bins``
+        equal-weight groups, ``dof = groups - 2``.
+    spiegelhalter : SpiegelhalterResult
+        ``statistic`` (z) and two-sided ``pvalue``.
+    calibration_slope, calibration_intercept : Estimate
+        ``estimate``, ``low``, ``high`` of ``b`` and ``a`` in the logistic
+        recalibration ``logit P(y = 1) = a + b logit(p)`` (Cox), with Wald
+        intervals.  Calibrated: slope 1, intercept 0.
+    calibration_in_the_large : Estimate
+        ``c`` in ``logit P(y = 1) = c + logit(p)`` (slope fixed at 1).
+    decomposition : dict
+        ``"log_loss"`` and ``"brier_score"`` to :class:`Decomposition`
+        (``miscalibration``, ``discrimination``, ``uncertainty``, ``score``),
+        the CORP decomposition ``score = MCB - DSC + UNC`` (multiclass: of
+        the top-label problem).
+    recalibration : Recalibration
+        The isotonic (PAV) recalibration behind the decomposition.
+    per_class : dict or None
+        One-vs-rest binary reports per class (multiclass, on request).
+    folds : Table or None
+        Per-fold scores (cross-validated reports).
+    problems : list of str
+        Problems found in the folds (cross-validated reports).
+    notes : list of str
+        Why a number is NaN, from the warnings given while computing.
+    n_bins, strategy, confidence_level : object
+        The settings.
+    """
+
+    task: str
+    convention: str
+    classes: Any
+    pos_label: Any
+    n_samples: int
+    total_weight: float
+    log_loss: float
+    brier_score: float
+    normalized_cross_entropy: float
+    nce_baseline: float
+    baseline: Any
+    d2_log_loss_score: float
+    roc_auc: float
+    base_rate: Any
+    mean_prediction: Any
+    observed_expected_ratio: float
+    reliability: Table
+    ece: float
+    mce: float
+    rmsce: float
+    adaptive_ece: float
+    adaptive_edges: Any
+    smooth_ece: float
+    smooth_ece_bandwidth: float
+    smooth_curve: Any
+    hosmer_lemeshow: Any
+    spiegelhalter: Any
+    calibration_slope: Any
+    calibration_intercept: Any
+    calibration_in_the_large: Any
+    decomposition: dict
+    recalibration: Any
+    n_bins: int
+    strategy: Any
+    confidence_level: float
+    per_class: dict | None = None
+    folds: Table | None = None
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        sample_weight=None,
+        pos_label=None,
+        response_method="auto",
+        n_bins=10,
+        strategy="uniform",
+        confidence_level=0.95,
+        baseline=None,
+        per_class=False,
+    ):
+        """Report on the predictions of a fitted classifier.
+
+        Parameters
+        ----------
+        estimator : fitted classifier
+            Uses ``predict_proba``, or ``decision_function`` as logits.
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        pos_label : int, float, bool or str, default=None
+            The positive class (binary); default ``estimator.classes_[1]``.
+        response_method : {"auto", "predict_proba", "decision_function"}, \
+default="auto"
+            ``"auto"`` tries ``predict_proba`` first.
+        n_bins, strategy, confidence_level, baseline, per_class
+            As in :func:`calibration_report`.
+
+        Returns
+        -------
+        report : CalibrationReport
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from skbce import CalibrationReport
+        >>> X, y = make_classification(n_samples=500, random_state=0)
+        >>> clf = LogisticRegression().fit(X, y)
+        >>> report = CalibrationReport.from_estimator(clf, X, y)
+        >>> round(report.roc_auc, 2)
+        0.91
+        """
+        y_proba, from_logits, labels = response(estimator, X, response_method)
+        if from_logits and y_proba.ndim == 1 and labels is not None and pos_label is not None:
+            if index_of(labels, pos_label) == 0:
+                y_proba = -y_proba  # the decision function is the logit of classes_[1]
+        settings = {
+            "n_bins": n_bins,
+            "strategy": strategy,
+            "confidence_level": confidence_level,
+            "baseline": baseline,
+        }
+        return build_report(
+            cls,
+            y,
+            y_proba,
+            settings=settings,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+            from_logits=from_logits,
+            per_class=per_class,
+            labels=labels,
+        )
+
+    # -- renderings ---------------------------------------------------------------
+
+    def __str__(self):
+        return _text.report_text(self)
+
+    def __repr__(self):
+        return (
+            f"<CalibrationReport {self.task}, n={self.n_samples}, "
+            f"log_loss={fmt(self.log_loss)}, ece={fmt(self.ece)}, "
+            f"smooth_ece={fmt(self.smooth_ece)}>"
+        )
+
+    def to_markdown(self):
+        """The report in Markdown (headings and tables).
+
+        Returns
+        -------
+        text : str
+
+        Examples
+        --------
+        >>> from skbce import calibration_report
+        >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
+        ...                             n_bins=3)
+        >>> print(report.to_markdown().splitlines()[0])
+        ### Calibration report: binary, calibration of P(y = 1) (positive class)
+        """
+        return _text.report_markdown(self)
+
+    def _repr_html_(self):
+        return _text.report_html(self)
+
+    def to_html(self, path=None):
+        """The report as one self-contained HTML page, with an SVG reliability diagram.
+
+        No external file, no network, no JavaScript; user-supplied text
+        (class labels) is escaped.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            Where to write the page (UTF-8); None only returns it.
+
+        Returns
+        -------
+        html : str
+            The page.
+
+        Examples
+        --------
+        >>> from skbce import calibration_report
+        >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
+        ...                             n_bins=3)
+        >>> report.to_html().startswith("<!DOCTYPE html>")
+        True
+        """
+        return _html.report_page(self, path)
+
+    def to_dict(self):
+        """All numbers as a JSON-serialisable dict (NaN and infinity as None).
+
+        Keys: ``task``, ``convention``, ``classes``, ``pos_label``,
+        ``n_samples``, ``total_weight``, ``settings`` (``n_bins``,
+        ``strategy``, ``confidence_level``, ``baseline``, ``interval``,
+        ``hosmer_lemeshow_groups``), ``scores`` (the score attributes and
+        ``nce_baseline``), ``calibration_errors`` (``ece``, ``mce``,
+        ``rmsce``, ``adaptive_ece``, ``smooth_ece``,
+        ``smooth_ece_bandwidth``), ``tests`` (``hosmer_lemeshow``,
+        ``spiegelhalter``, ``calibration_slope``, ``calibration_intercept``,
+        ``calibration_in_the_large``, each a dict of its fields),
+        ``decomposition`` (``log_loss`` and ``brier_score``, each with
+        ``miscalibration``, ``discrimination``, ``uncertainty``, ``score``),
+        ``reliability`` (column name to list), ``recalibration`` (``lower``,
+        ``upper``, ``value``, ``weight``), ``folds`` (column name to list, or
+        None), ``problems`` and ``notes`` (lists of str), and ``per_class``
+        (class label to such a dict, or None).
+
+        Returns
+        -------
+        data : dict
+
+        Examples
+        --------
+        >>> import json
+        >>> from skbce import calibration_report
+        >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
+        ...                             n_bins=3)
+        >>> data = report.to_dict()
+        >>> data["scores"]["roc_auc"]
+        0.888...
+        >>> _ = json.dumps(data)
+        """
+        return report_dict(self)
+
+    def to_frame(self, name="model"):
+        """The scalar statistics as a one-row :class:`pandas.DataFrame`.
+
+        Columns are the score and error attributes, the tests (e.g.
+        ``hosmer_lemeshow_pvalue``, ``calibration_slope_low``) and the
+        decomposition terms (e.g. ``log_loss_miscalibration``).  Rows of
+        several reports concatenate (see :func:`compare_calibration`).  The
+        reliability table has its own ``report.reliability.to_frame()``.
+
+        Parameters
+        ----------
+        name : str, default="model"
+            Index of the row.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+        """
+        pd = import_pandas("CalibrationReport.to_frame")
+        return pd.DataFrame([frame_row(self)], index=[name])
+
+    def plot(self, ax=None, *, kind="reliability", histogram=True, name=None):
+        """Draw the reliability diagram.
+
+        Observed frequency against mean predicted probability per bin with
+        interval bars, the diagonal, and beneath a histogram of the
+        predictions (on a twin axis); ``kind`` adds or swaps in the CORP
+        (isotonic) recalibration curve or the smoothed curve.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+        kind : {"reliability", "corp", "both", "smooth"}, default="reliability"
+            The binned diagram, the CORP step curve, both, or the kernel
+            smoothed curve of the smooth ECE.
+        histogram : bool, default=True
+            Draw the histogram of predictions.
+        name : str, default=None
+            Legend label of the curve.
+
+        Returns
+        -------
+        display : ReliabilityDisplay
+            Holds the plot handles: ``ax_``, ``figure_``, ``line_`` (the main
+            curve) and ``hist_ax_`` (the histogram's twin Axes or None).  The
+            report itself is not modified.
+
+        Examples
+        --------
+        >>> from skbce import calibration_report
+        >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
+        ...                             n_bins=3)
+        >>> display = report.plot(kind="both")
+        >>> display.ax_.get_xlabel()
+        'Mean predicted probability'
+        >>> display.figure_.clear()
+        """
+        label = name or self.convention
+        display = ReliabilityDisplay({label: self}, kind=kind, histogram=histogram)
+        return display.plot(ax=ax)
