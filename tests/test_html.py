@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
-
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 

@@ -11,9 +11,9 @@ import numpy as np
 
 from skbce._calibration.multiclass import binary_auc, loss_sums, macro_auc, top_label
 from skbce._calibration.statistics import _calibration_errors
+from skbce._calibration.streaming import fixed_bin_sums
 from skbce._losses.kernels import row_sum_tolerance as _row_sum_tolerance
 from skbce._losses.kernels import squared_error_sum as _squared_error_sums
-from skbce._calibration.streaming import fixed_bin_sums
 
 __all__ = ["FOLD_COLUMNS", "fold_probabilities", "fold_table"]
 
