@@ -128,12 +128,10 @@ def test_scorer_names():
 def test_names_follow_the_registry():
     """Losses are negated and named neg_*, scores keep their name."""
     for metric, entry in _METRICS.items():
-        if entry.resolve() is None:
-            continue
         scorer = make_scorer(metric)
         name = metric if entry.greater_is_better else f"neg_{metric}"
         assert get_scorer(name) == scorer
-        assert scorer._sign == (1 if entry.greater_is_better else -1)
+        assert scorer.sign == (1 if entry.greater_is_better else -1)
 
 
 @pytest.mark.parametrize(
@@ -429,15 +427,16 @@ def test_decision_values_as_logits(estimator, data):
     if z.ndim == 1:
         z = np.column_stack([np.zeros_like(z), z])
     codes = np.searchsorted(clf.classes_, y)
-    per_sample = -log_softmax(z, axis=1)[np.arange(len(y)), codes]
-    expected = -np.mean(np.clip(per_sample, EPS_LOSS_MIN, EPS_LOSS))
+    per_sample = -log_softmax(z, axis=1)[np.arange(len(y)), codes]  # no clipping
+    expected = -np.mean(per_sample)
     assert make_scorer()(clf, X, y) == pytest.approx(expected, rel=1e-12)
     assert make_scorer(response_method="decision_function")(clf, X, y) == pytest.approx(
         expected, rel=1e-12
     )
-    # log_loss of the probabilities agrees, up to their rounding near 0 and 1.
-    proba = softmax(z, axis=1)
-    assert make_scorer()(clf, X, y) == pytest.approx(-skm.log_loss(y, proba), rel=1e-5)
+    # log_loss of the probabilities agrees on the samples it does not clip.
+    unclipped = (per_sample < 30).astype(float)
+    expected = -skm.log_loss(y, softmax(z, axis=1), sample_weight=unclipped)
+    assert make_scorer()(clf, X, y, sample_weight=unclipped) == pytest.approx(expected, rel=1e-9)
     with pytest.raises(AttributeError, match="predict_proba"):
         make_scorer(response_method="predict_proba")(clf, X, y)
 
@@ -465,17 +464,16 @@ class _FixedLogits(ClassifierMixin, BaseEstimator):
         return np.asarray(self.logits)
 
 
-def test_logits_are_clipped_like_probabilities():
-    """A confident miss costs -log(eps), as log_loss on expit(z) does."""
+def test_logits_are_not_clipped():
+    """Issue #11 item 15: a margin of 800 against the true class costs 800 nats, not 36."""
     y = np.array([0, 1, 0, 1])
     logits = np.array([800.0, -800.0, -30.0, 5.0])
     clf = _FixedLogits(logits).fit(None, y)
     value = -make_scorer()(clf, None, y)
-    assert np.isfinite(value)
-    assert value == pytest.approx(skbce.log_loss(y, expit(logits)), rel=1e-12)
-    per_sample = [EPS_LOSS, EPS_LOSS, np.logaddexp(0, -30.0), np.logaddexp(0, -5.0)]
-    per_sample[2] = max(per_sample[2], EPS_LOSS_MIN)
-    assert value == pytest.approx(np.mean(per_sample), rel=1e-12)
+    per_sample = [800.0, 800.0, np.log1p(np.exp(-30.0)), np.log1p(np.exp(-5.0))]
+    assert value == pytest.approx(np.mean(per_sample), rel=1e-15)
+    clipped = skbce.log_loss(y, expit(logits))  # what scoring probabilities gave
+    assert clipped == pytest.approx(2 * EPS_LOSS / 4, rel=1e-3)
 
 
 def test_multiclass_logits_use_log_softmax():

@@ -13,121 +13,69 @@ smaller; the scorer of a loss is negated and named ``neg_*``, so that greater
 is better for every scorer.  See ``docs/scorers.rst`` for the design.
 """
 
-import importlib
 import inspect
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit, log_softmax
-from sklearn.base import is_classifier, is_regressor
-from sklearn.metrics import make_scorer as _sklearn_make_scorer
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
-from skbce._utils.options import InvalidParameterError, check_bool
-from skbce._utils.validation import (
-    _labels_of,
-    check_lengths,
-    check_sample_weight,
-    check_target,
+from skbce._metrics.losses import (
+    binary_cross_entropy,
+    brier_score_loss,
+    d2_log_loss_score,
+    log_loss,
+    normalized_cross_entropy,
 )
+from skbce._scorer.logits import d2_log_loss_of_logits, log_loss_of_logits
+from skbce._utils.options import InvalidParameterError, check_bool, check_response_method
+from skbce._utils.sklearn_compat import (
+    ScorerBase,
+    is_classifier_or_false,
+    is_regressor_or_false,
+)
+from skbce._utils.validation import check_logit_range
+from skbce._utils.validation import labels_of as _labels_of
 
 __all__ = ["get_scorer", "get_scorer_names", "make_scorer"]
 
 
 class _Metric(NamedTuple):
-    """Where a named metric lives and which direction is good.
+    """A named metric and which direction is good.
 
     Attributes
     ----------
-    module : str
-        Module of the metric, relative to the package (``"._loss"``).
-    function : str
-        Name of the metric function in that module.
+    function : callable
+        The metric, ``function(y_true, y_score, **params)``.
     greater_is_better : bool
         True for scores, False for losses and errors (their scorers are
         negated and named ``neg_<name>``).
     logits : callable or None
-        Kernel for decision values read as logits, ``logits(y_true, z,
-        classes, **params)``; ``None`` turns logits into probabilities
-        (``expit`` or ``softmax``) unless the metric takes ``from_logits``.
+        The metric of decision values read as logits, with the signature of
+        ``function``; ``None`` when ``function`` takes ``from_logits`` itself,
+        or when the metric is defined on probabilities only (the decision
+        values are then turned into probabilities by ``expit`` or
+        ``softmax``).
     """
 
-    module: str
-    function: str
+    function: object
     greater_is_better: bool
     logits: object = None
 
-    def resolve(self):
-        """Return the metric function, or None if it does not exist (yet)."""
-        module = importlib.import_module(self.module, package=__package__)
-        return getattr(module, self.function, None)
-
-
-def _log_loss_of_logits(y_true, z, classes, *, sample_weight=None, normalize=True, labels=None):
-    """Log loss of decision values read as logits.
-
-    The loss of a sample is ``-log_softmax(z)`` at its true class, computed
-    directly (``softplus`` of the signed margin for 1-D binary logits), then
-    clipped to ``[-log(1 - eps), -log(eps)]`` with ``eps`` the machine epsilon
-    of the dtype of ``z``: the same bounds as the clipping of probabilities in
-    :func:`skbce.log_loss`.  Unseen classes hold ``-inf`` logits.
-    """
-    n = check_lengths(y_true=y_true, y_score=z)
-    w = check_sample_weight(sample_weight, n)
-    codes = check_target(y_true, labels=classes).codes()
-    eps = np.finfo(z.dtype).eps
-    if z.ndim == 1:
-        margin = np.where(codes, -z, z)
-        loss = np.logaddexp(0, margin, out=margin)
-    else:
-        index = np.asarray(codes, dtype=np.intp)[:, None]
-        loss = np.take_along_axis(log_softmax(z, axis=1), index, axis=1)[:, 0]
-        np.negative(loss, out=loss)
-    np.clip(loss, -np.log1p(-eps), -np.log(eps), out=loss)
-    total = float(loss.sum()) if w is None else float(np.dot(loss, w))
-    if not normalize:
-        return total
-    weight = n if w is None else float(w.sum())
-    if weight == 0:
-        msg = "sample_weight sums to zero, so the weighted mean is undefined."
-        raise ValueError(msg)
-    return total / weight
-
 
 #: The metrics known by name.  Adding one is one line: the scorer of a loss
-#: is named ``neg_<name>``, that of a score ``<name>``.  Entries whose function
-#: does not exist (yet) are left out of :func:`get_scorer_names`.
+#: is named ``neg_<name>``, that of a score ``<name>``.
 _METRICS = {
-    "log_loss": _Metric("skbce._metrics.losses", "log_loss", False, _log_loss_of_logits),
-    "binary_cross_entropy": _Metric("skbce._metrics.losses", "binary_cross_entropy", False),
-    "normalized_cross_entropy": _Metric("skbce._metrics.losses", "normalized_cross_entropy", False),
-    "brier_score": _Metric("skbce._metrics.losses", "brier_score_loss", False),
-    "d2_log_loss_score": _Metric("skbce._metrics.losses", "d2_log_loss_score", True),
-}
-
-#: ``response_method`` values and the methods they read, in order of preference.
-_RESPONSE_METHODS = {
-    "auto": ("predict_proba", "decision_function"),
-    "predict_proba": ("predict_proba",),
-    "decision_function": ("decision_function",),
+    "log_loss": _Metric(log_loss, False, log_loss_of_logits),
+    "binary_cross_entropy": _Metric(binary_cross_entropy, False),
+    "normalized_cross_entropy": _Metric(normalized_cross_entropy, False),
+    "brier_score": _Metric(brier_score_loss, False),  # on probabilities: expit(margins)
+    "d2_log_loss_score": _Metric(d2_log_loss_score, True, d2_log_loss_of_logits),
 }
 
 #: Options read by the scorer itself, whatever the metric's signature.
 _SCORER_OPTIONS = ("labels", "pos_label", "from_logits")
-
-#: The type :func:`sklearn.metrics.make_scorer` returns (any metric will do).
-_SklearnScorer = type(_sklearn_make_scorer(_log_loss_of_logits))
-
-
-def _available_metrics():
-    """``{name: (entry, function)}`` for the registered metrics that exist."""
-    found = {}
-    for name, entry in _METRICS.items():
-        func = entry.resolve()
-        if func is not None:
-            found[name] = (entry, func)
-    return found
 
 
 def _scorer_name(name, entry):
@@ -135,37 +83,32 @@ def _scorer_name(name, entry):
 
 
 def _parameters(func):
-    """``(names, takes_kwargs)`` of the parameters of ``func``, or None."""
+    """Names of the parameters of ``func`` (empty if it has no signature)."""
     try:
-        params = inspect.signature(func).parameters
+        return frozenset(inspect.signature(func).parameters)
     except (TypeError, ValueError):
-        return None
-    names = frozenset(params)
-    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    return names, takes_kwargs
+        return frozenset()
 
 
 def _metric_of(metric):
     """Resolve ``metric`` to ``(name or None, entry or None, function)``."""
-    available = _available_metrics()
     if isinstance(metric, str):
-        if metric not in available:
+        if metric not in _METRICS:
             msg = (
-                f"metric must be one of {sorted(available)} or a callable "
+                f"metric must be one of {sorted(_METRICS)} or a callable "
                 f"metric(y_true, y_score, **params), got {metric!r}."
             )
             raise InvalidParameterError(msg)
-        entry, func = available[metric]
-        return metric, entry, func
+        return metric, _METRICS[metric], _METRICS[metric].function
     if not callable(metric):
         msg = (
             "metric must be a metric name or a callable metric(y_true, y_score, "
             f"**params), got {metric!r} of type {type(metric).__name__}."
         )
         raise InvalidParameterError(msg)
-    for name, (entry, func) in available.items():
-        if metric is func:
-            return name, entry, func
+    for name, entry in _METRICS.items():
+        if metric is entry.function:
+            return name, entry, metric
     return None, None, metric
 
 
@@ -197,7 +140,7 @@ def _check_options(params, response_method):
         if not distinct or values.size == 0:
             msg = f"labels must be a 1-D array-like of distinct labels, got {labels!r}."
             raise InvalidParameterError(msg)
-    methods = _RESPONSE_METHODS[response_method]
+    methods = check_response_method(response_method)
     if "from_logits" in params:
         from_logits = check_bool(params["from_logits"], "from_logits")
         wanted = "decision_function" if from_logits else "predict_proba"
@@ -227,29 +170,17 @@ def _values_equal(a, b):
         return a is b
 
 
-def _is(check, estimator):
-    """``is_classifier`` or ``is_regressor``; False for objects without tags.
-
-    scikit-learn >= 1.7 raises for objects that do not inherit its tags; such
-    duck-typed classifiers are judged by their ``classes_`` alone.
-    """
-    try:
-        return check(estimator)
-    except AttributeError:
-        return False
-
-
 def _classes_of(estimator):
     """Return the fitted ``classes_`` of a classifier; refuse anything else."""
     name = type(estimator).__name__
-    if _is(is_regressor, estimator):
+    if is_regressor_or_false(estimator):
         msg = (
             f"The estimator must be a classifier, got the regressor {name}; "
             "skbce scorers score predicted class probabilities."
         )
         raise TypeError(msg)
     if not hasattr(estimator, "classes_"):
-        if _is(is_classifier, estimator):
+        if is_classifier_or_false(estimator):
             check_is_fitted(estimator)
         msg = f"The estimator must be a fitted classifier with a classes_ attribute, got {name}."
         raise TypeError(msg)
@@ -323,6 +254,7 @@ def _aligned_matrix(values, estimator_classes, classes, logits):
 
 
 def _response_array(values, estimator_classes, method):
+    """The estimator's predictions as floats, checked against its classes."""
     values = np.asarray(values)
     if values.dtype.kind != "f":
         values = values.astype(np.float64)
@@ -330,6 +262,8 @@ def _response_array(values, estimator_classes, method):
     expected = values.ndim == 2 and values.shape[1] == k
     if method == "decision_function":
         expected = expected or (values.ndim == 1 and k == 2)
+        if values.size:
+            check_logit_range(values.min(), values.max(), method)
     if not expected:
         msg = (
             f"{method} returned an array of shape {values.shape}, which does not "
@@ -339,11 +273,45 @@ def _response_array(values, estimator_classes, method):
     return values
 
 
-class _MetricScorer(_SklearnScorer):
+def _positive_class(classes, pos_label):
+    if pos_label is None:
+        return classes[1]
+    if pos_label in classes.tolist():
+        return pos_label
+    msg = f"pos_label={pos_label!r} is not a class: {classes.tolist()}."
+    raise ValueError(msg)
+
+
+def _aligned(y, values, fold_classes, estimator_classes, logits, params):
+    """``(y_true, y_score, classes, one_class)`` for the metric.
+
+    Two classes give 0/1 labels of the positive class and its 1-D score;
+    more classes the labels and one column per class of the sorted union of
+    classes.  Pops ``labels`` and ``pos_label`` from ``params``.
+    """
+    labels = params.pop("labels", None)
+    pos_label = params.pop("pos_label", None)
+    classes = _union_classes(fold_classes, estimator_classes, labels)
+    if len(classes) == 2:
+        positive = _positive_class(classes, pos_label)
+        y_score = _positive_column(values, estimator_classes, positive, logits)
+        y_true = (y == positive).astype(np.int8)
+        return y_true, y_score, np.array([0, 1]), len(fold_classes) == 1
+    if pos_label is not None:
+        msg = (
+            f"pos_label={pos_label!r} applies to two classes, but there are "
+            f"{len(classes)}: {classes.tolist()}."
+        )
+        raise ValueError(msg)
+    return y, _aligned_matrix(values, estimator_classes, classes, logits), classes, False
+
+
+class _MetricScorer(ScorerBase):
     """Scorer of an skbce metric (or a callable) built by :func:`make_scorer`.
 
-    A subclass of the type :func:`sklearn.metrics.make_scorer` returns, so it
-    works wherever ``scoring=`` does, with scikit-learn's metadata routing
+    A subclass of the type :func:`sklearn.metrics.make_scorer` returns
+    (through :class:`skbce._utils.sklearn_compat.ScorerBase`), so it works
+    wherever ``scoring=`` does, with scikit-learn's metadata routing
     (``set_score_request``).  Call it as ``scorer(estimator, X, y_true)``;
     greater is better.
 
@@ -360,8 +328,7 @@ class _MetricScorer(_SklearnScorer):
     -0.3475...
     """
 
-    def __init__(self, metric, name, entry, func, response_method, sign, params):
-        methods = _check_options(params, response_method)
+    def __init__(self, metric, name, entry, func, response_method, methods, sign, params):
         super().__init__(func, sign, params, methods[0] if len(methods) == 1 else methods)
         self._metric = metric if name is None else name
         self._entry = entry
@@ -369,17 +336,9 @@ class _MetricScorer(_SklearnScorer):
         self._response = response_method
         self._accepts = _parameters(func)
 
-    def _takes(self, param):
-        return self._accepts is not None and param in self._accepts[0]
-
-    def _score(self, method_caller, estimator, X, y_true, **kwargs):
-        """Score ``estimator`` on ``X`` against ``y_true``; greater is better.
-
-        ``method_caller`` (scikit-learn's cache of predictions) is not used:
-        its cache is keyed by method name only, and the cached binary
-        predictions of other scorers may be those of another ``pos_label``.
-        """
-        params = {**self._kwargs, **kwargs}
+    def score_estimator(self, estimator, X, y_true, **kwargs):
+        """Score ``estimator`` on ``X`` against ``y_true``; greater is better."""
+        params = {**self.metric_params, **kwargs}
         estimator_classes = _classes_of(estimator)
         method = _method_of(estimator, self._methods, self._response)
         if y_true is None:
@@ -387,79 +346,60 @@ class _MetricScorer(_SklearnScorer):
             raise TypeError(msg)
         values = _response_array(getattr(estimator, method)(X), estimator_classes, method)
         logits = method == "decision_function"
-        labels = params.pop("labels", None)
-        pos_label = params.pop("pos_label", None)
         params.pop("from_logits", None)
         y, fold_classes = _labels_of(y_true, "y_true")
-        classes = _union_classes(fold_classes, estimator_classes, labels)
-        if len(classes) == 2:
-            if pos_label is None:
-                positive = classes[1]
-            elif pos_label in classes.tolist():
-                positive = pos_label
-            else:
-                msg = f"pos_label={pos_label!r} is not a class: {classes.tolist()}."
-                raise ValueError(msg)
-            y_score = _positive_column(values, estimator_classes, positive, logits)
-            y_true = (y == positive).astype(np.int8)
-            classes = np.array([0, 1])
-            one_class = len(fold_classes) == 1
-        else:
-            if pos_label is not None:
-                msg = (
-                    f"pos_label={pos_label!r} applies to two classes, but there are "
-                    f"{len(classes)}: {classes.tolist()}."
-                )
-                raise ValueError(msg)
-            y_score = _aligned_matrix(values, estimator_classes, classes, logits)
-            one_class = False
-        value = self._call_metric(y_true, y_score, classes, logits, one_class, params)
-        return self._sign * value
+        aligned = _aligned(y, values, fold_classes, estimator_classes, logits, params)
+        return self.sign * self._call_metric(*aligned, logits, params)
 
-    def _call_metric(self, y_true, y_score, classes, logits, one_class, params):
+    def _call_metric(self, y_true, y_score, classes, one_class, logits, params):
         """Call the metric on aligned scores.
 
-        Binary scores are 1-D, of the positive class; when the fold holds one
-        class, metrics that take ``labels`` get the two columns ``[1 - p, p]``
-        instead, since a 1-D score leaves the other class unnamed.
+        Decision values (``logits``) go to the registered metric of logits,
+        or with ``from_logits=True`` to a metric that takes it; other metrics
+        get ``expit`` or ``softmax`` of them.  Binary scores are 1-D, of the
+        positive class; when the fold holds one class, metrics of
+        probabilities that take ``labels`` get the two columns ``[1 - p, p]``,
+        since a 1-D score leaves the other class unnamed.
         """
-        if self._takes("labels"):
+        if "labels" in self._accepts:
             params["labels"] = classes
+        func = self.score_func
         if logits and self._entry is not None and self._entry.logits is not None:
-            return self._entry.logits(y_true, y_score, classes, **params)
-        if self._takes("from_logits"):
+            func = self._entry.logits
+        elif "from_logits" in self._accepts:
             params["from_logits"] = logits
         elif logits:
             y_score = expit(y_score) if y_score.ndim == 1 else np.exp(log_softmax(y_score, axis=1))
             logits = False
-        if one_class and not logits and self._takes("labels"):
+        if one_class and not logits and "labels" in self._accepts:
             y_score = np.column_stack([1 - y_score, y_score])
-        return self._score_func(y_true, y_score, **params)
+        return func(y_true, y_score, **params)
 
     def __repr__(self):
         if isinstance(self._metric, str):
             args = [repr(self._metric)]
         else:
             args = [_func_repr(self._metric)]
-            args.append(f"greater_is_better={self._sign > 0}")
+            args.append(f"greater_is_better={self.sign > 0}")
         if self._response != "auto":
             args.append(f"response_method={self._response!r}")
-        args += [f"{k}={v!r}" for k, v in self._kwargs.items()]
+        args += [f"{k}={v!r}" for k, v in self.metric_params.items()]
         return f"make_scorer({', '.join(args)})"
 
     def _state(self):
-        return (self._metric, self._response, self._sign, sorted(self._kwargs))
+        return (self._metric, self._response, self.sign, sorted(self.metric_params))
 
     def __eq__(self, other):
         if type(other) is not type(self) or self._state() != other._state():
             return False
-        if not all(_values_equal(v, other._kwargs[k]) for k, v in self._kwargs.items()):
+        theirs = other.metric_params
+        if not all(_values_equal(v, theirs[k]) for k, v in self.metric_params.items()):
             return False
         return repr(self.get_metadata_routing()) == repr(other.get_metadata_routing())
 
     def __hash__(self):
         metric = self._metric if isinstance(self._metric, str) else id(self._metric)
-        return hash((type(self), metric, self._response, self._sign))
+        return hash((type(self), metric, self._response, self.sign))
 
 
 def make_scorer(
@@ -566,9 +506,7 @@ def make_scorer(
     >>> make_scorer("binary_cross_entropy", pos_weight=3.0)
     make_scorer('binary_cross_entropy', pos_weight=3.0)
     """
-    if not isinstance(response_method, str) or response_method not in _RESPONSE_METHODS:
-        msg = f"response_method must be one of {list(_RESPONSE_METHODS)}, got {response_method!r}."
-        raise InvalidParameterError(msg)
+    methods = _check_options(metric_params, response_method)
     name, entry, func = _metric_of(metric)
     if greater_is_better is not None:
         check_bool(greater_is_better, "greater_is_better")
@@ -587,7 +525,7 @@ def make_scorer(
     label = repr(name) if name is not None else _func_repr(func)
     _check_signature(func, label, forwarded)
     sign = 1 if greater_is_better else -1
-    return _MetricScorer(metric, name, entry, func, response_method, sign, metric_params)
+    return _MetricScorer(metric, name, entry, func, response_method, methods, sign, metric_params)
 
 
 def get_scorer_names():
@@ -611,7 +549,7 @@ def get_scorer_names():
     >>> "neg_log_loss" in get_scorer_names()
     True
     """
-    return sorted(_scorer_name(n, e) for n, (e, _) in _available_metrics().items())
+    return sorted(_scorer_name(name, entry) for name, entry in _METRICS.items())
 
 
 def get_scorer(name):
@@ -642,7 +580,7 @@ def get_scorer(name):
     >>> get_scorer("neg_log_loss")
     make_scorer('log_loss')
     """
-    metrics = {_scorer_name(n, e): n for n, (e, _) in _available_metrics().items()}
+    metrics = {_scorer_name(name, entry): name for name, entry in _METRICS.items()}
     if not isinstance(name, str) or name not in metrics:
         msg = f"name must be one of {sorted(metrics)}, got {name!r}."
         raise InvalidParameterError(msg)

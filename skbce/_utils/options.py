@@ -164,3 +164,20 @@ def check_baseline(baseline, n_classes=2):
         msg = f"baseline class priors must lie in (0, 1) and sum to one, got {prior.tolist()}."
         raise ValueError(msg)
     return prior if n_classes > 2 else float(prior[1])
+
+
+def check_response_method(response_method):
+    """Return the estimator methods ``response_method`` reads, in order of preference.
+
+    ``"auto"`` reads ``predict_proba``, else ``decision_function``; the other
+    values read that one method.  Shared by the scorers and the report.
+    """
+    methods = {
+        "auto": ("predict_proba", "decision_function"),
+        "predict_proba": ("predict_proba",),
+        "decision_function": ("decision_function",),
+    }
+    if not isinstance(response_method, str) or response_method not in methods:
+        msg = f"response_method must be one of {list(methods)}, got {response_method!r}."
+        raise InvalidParameterError(msg)
+    return methods[response_method]

@@ -1,0 +1,105 @@
+"""The one module that touches scikit-learn's private API (and its version differences).
+
+Private names of scikit-learn change without notice, so every use of them is
+here, behind small named functions and classes, each saying why it is needed;
+so are the few differences between supported versions of its public API.
+The rest of the package uses only these names and scikit-learn's public API;
+``tests/test_layers.py`` checks that no other module imports a private
+scikit-learn name.
+
+Checked against scikit-learn 1.6.0 (the oldest supported version, pinned in
+``.ci/oldest.txt``) and 1.9.1 (the newest, which CI also runs); the code
+below is the same in both.  :func:`sklearn.metrics.make_scorer` returns an
+instance of the private ``sklearn.metrics._scorer._Scorer``, whose
+constructor is ``(score_func, sign, kwargs, response_method)`` (positional),
+which keeps them as ``_score_func``, ``_sign``, ``_kwargs`` and
+``_response_method``, and whose ``_score(method_caller, estimator, X, y_true,
+**kwargs)`` is what both ``scorer(estimator, X, y)`` and scikit-learn's
+multi-metric scoring call.
+"""
+
+from sklearn.base import is_classifier, is_regressor
+from sklearn.metrics import accuracy_score, make_scorer
+
+__all__ = ["ScorerBase", "is_classifier_or_false", "is_regressor_or_false"]
+
+#: The type :func:`sklearn.metrics.make_scorer` returns (``_Scorer``), whatever the metric.
+_SklearnScorer = type(make_scorer(accuracy_score, response_method="predict"))
+
+
+class ScorerBase(_SklearnScorer):
+    """Base of scorers that scikit-learn treats as its own.
+
+    Why a subclass: scikit-learn calls a scorer's private ``_score`` (not
+    ``__call__``) in multi-metric scoring (``cross_validate`` with a dict,
+    searches with several metrics), routes metadata (``set_score_request``,
+    ``get_metadata_routing``) only through its scorer type, and decides
+    whether to cache predictions from its ``_response_method``.  A plain
+    callable loses metadata routing; this subclass keeps all of it.
+
+    Subclasses implement ``score_estimator(estimator, X, y_true, **kwargs)``
+    (greater is better, ``kwargs`` being the routed metadata) and read their
+    settings through the public properties below, never through the
+    private attributes that scikit-learn's constructor sets.
+
+    Parameters
+    ----------
+    score_func : callable
+        The metric ``score_func(y_true, y_score, **params)``.  scikit-learn
+        reads its signature to know which metadata (``sample_weight``) the
+        scorer accepts.
+    sign : {1, -1}
+        ``-1`` for losses (the scorer negates them).
+    params : dict
+        Options of the metric, given to :func:`make_scorer`.
+    response_method : str or tuple of str
+        The estimator method, or methods in order of preference, that the
+        scorer reads.
+    """
+
+    def __init__(self, score_func, sign, params, response_method):
+        # _Scorer's constructor is positional in every checked version.
+        super().__init__(score_func, sign, params, response_method)
+
+    @property
+    def score_func(self):
+        """The metric."""
+        return self._score_func
+
+    @property
+    def sign(self):
+        """``1`` for scores, ``-1`` for losses."""
+        return self._sign
+
+    @property
+    def metric_params(self):
+        """The options of the metric (a dict; do not modify it)."""
+        return self._kwargs
+
+    def _score(self, method_caller, estimator, X, y_true, **kwargs):
+        """Called by scikit-learn for ``scorer(estimator, X, y)`` and multi-metric scoring.
+
+        ``method_caller`` (scikit-learn's cache of predictions) is not used:
+        its cache is keyed by method name only, so it may hold the binary
+        predictions another scorer computed for another positive class.
+        """
+        return self.score_estimator(estimator, X, y_true, **kwargs)
+
+
+def _or_false(check, estimator):
+    # scikit-learn >= 1.7 raises AttributeError in is_classifier/is_regressor
+    # for objects that do not inherit its tags (duck-typed classifiers).
+    try:
+        return check(estimator)
+    except AttributeError:
+        return False
+
+
+def is_classifier_or_false(estimator):
+    """:func:`sklearn.base.is_classifier`, False for objects without tags."""
+    return _or_false(is_classifier, estimator)
+
+
+def is_regressor_or_false(estimator):
+    """:func:`sklearn.base.is_regressor`, False for objects without tags."""
+    return _or_false(is_regressor, estimator)
