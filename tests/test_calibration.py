@@ -20,6 +20,10 @@ from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from skbce._calibration import statistics as C
+from skbce._calibration.isotonic import pav
+from skbce._calibration.reliability import wilson_interval
+from skbce._calibration.sample_pass import sample_sums
+from skbce._calibration.smooth_ece import SMOOTH_GRID, Smoother, trapezoid_abs
 from skbce._utils import options
 
 
@@ -127,11 +131,11 @@ def test_wilson_interval_matches_scipy_binomtest():
     from scipy.stats import binomtest
 
     for k, n in [(0, 5), (3, 10), (10, 10), (47, 113)]:
-        low, high = C.wilson_interval(float(k), float(n), 0.9)
+        low, high = wilson_interval(float(k), float(n), 0.9)
         ci = binomtest(k, n).proportion_ci(confidence_level=0.9, method="wilson")
         assert low == pytest.approx(ci.low, abs=1e-12)
         assert high == pytest.approx(ci.high, abs=1e-12)
-    low, high = C.wilson_interval(0.0, 0.0, 0.95)
+    low, high = wilson_interval(0.0, 0.0, 0.95)
     assert np.isnan(low) and np.isnan(high)
 
 
@@ -186,9 +190,9 @@ def test_smoothing_matches_direct_sum_of_images(sigma):
     y = (rng.uniform(size=f.size) < f**2).astype(float)
     w = rng.uniform(0.5, 2, f.size)
     p_s, y_s, w_s = C.sort_by_prediction(y, f, w)
-    sums = C._main_pass(p_s, y_s, w_s, (), C.SMOOTH_GRID)
-    smoother = C._Smoother(sums["resid_grid"])
-    mine = C._trapezoid_abs(smoother.smooth(sigma)) / w.sum()
+    sums = sample_sums(p_s, y_s, w_s, (), SMOOTH_GRID)
+    smoother = Smoother(sums["resid_grid"])
+    mine = trapezoid_abs(smoother.smooth(sigma)) / w.sum()
     assert mine == pytest.approx(smece_brute(f, y, w, sigma), rel=2e-4, abs=1e-7)
 
 
@@ -199,8 +203,8 @@ def test_smooth_ece_is_a_fixed_point():
     assert s["smooth_ece"] == pytest.approx(sigma, rel=1e-9)
     # smoothing more never increases it, so the fixed point is unique
     p_s, y_s, w_s = C.sort_by_prediction(t, p)
-    smoother = C._Smoother(C._main_pass(p_s, y_s, w_s, (), C.SMOOTH_GRID)["resid_grid"])
-    values = [C._trapezoid_abs(smoother.smooth(s)) for s in np.geomspace(1e-3, 1, 30)]
+    smoother = Smoother(sample_sums(p_s, y_s, w_s, (), SMOOTH_GRID)["resid_grid"])
+    values = [trapezoid_abs(smoother.smooth(s)) for s in np.geomspace(1e-3, 1, 30)]
     assert np.all(np.diff(values) <= 1e-12 * values[0])
 
 
@@ -347,7 +351,7 @@ def test_python_pav_matches_sklearn(rows):
     from sklearn.isotonic import isotonic_regression
 
     y, w = (np.array(c) for c in zip(*rows, strict=True))
-    fitted, blocks = C.pav(y, w)
+    fitted, blocks = pav(y, w)
     ref = isotonic_regression(y, sample_weight=w)
     np.testing.assert_allclose(fitted, ref, rtol=1e-10, atol=1e-10)
     assert blocks[0] == 0 and blocks[-1] == len(y)

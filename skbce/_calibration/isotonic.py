@@ -1,0 +1,150 @@
+"""The isotonic (PAV) recalibration and the CORP score decomposition.
+
+The isotonic regression of ``y`` on ``p`` with ties pooled equals the
+sample-level isotonic regression in the sorted order (positives first within
+ties: a tie group reads ``1..1 0..0``, a violating run that PAV pools anyway),
+and adjacent samples with the same label, or a 1 followed by a 0, always share
+a PAV block.  So PAV runs on one pre-pooled block per ``0 -> 1`` transition.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from skbce._utils.numeric import weighted_sum
+
+__all__ = ["Decomposition", "Recalibration", "corp_decomposition", "isotonic_recalibration", "pav"]
+
+
+class Decomposition(NamedTuple):
+    """CORP decomposition ``score = miscalibration - discrimination + uncertainty``."""
+
+    miscalibration: float
+    discrimination: float
+    uncertainty: float
+    score: float
+
+
+class Recalibration(NamedTuple):
+    """The isotonic (PAV) recalibration as a step function of the prediction.
+
+    Block ``i`` maps predictions in ``[lower[i], upper[i]]`` to ``value[i]``
+    and holds total weight ``weight[i]``.
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    value: np.ndarray
+    weight: np.ndarray
+
+
+def _pre_blocks(runs):
+    """PAV pre-blocks: a run of ones and the run of zeros after it.
+
+    Returns ``(ones, zeros, first)``: their weights and first sample.  A
+    leading run of zeros forms a pre-block of its own.
+    """
+    weight = runs.weight
+    lead0 = int(not runs.first_label)
+    n_pos = (weight.shape[0] - lead0 + 1) // 2
+    n_neg = weight.shape[0] - n_pos
+    size = n_pos + lead0
+    ones = np.zeros(size)
+    ones[lead0:] = weight[lead0::2]
+    zeros = np.zeros(size)
+    zeros[:n_neg] = weight[1 - lead0 :: 2]
+    first = np.zeros(size, dtype=np.intp)
+    first[lead0:] = runs.starts[lead0::2]
+    return ones, zeros, first
+
+
+def _isotonic(y, w):
+    """Weighted increasing isotonic regression: ``(fitted, block_starts)``.
+
+    ``block_starts`` holds the index of the first element of each block and
+    ends with ``len(y)``.  Uses :func:`scipy.optimize.isotonic_regression`
+    (SciPy >= 1.12) and :func:`pav` otherwise.
+    """
+    try:
+        from scipy.optimize import isotonic_regression
+    except ImportError:  # pragma: no cover - SciPy < 1.12
+        return pav(y, w)
+    res = isotonic_regression(y, weights=w, increasing=True)
+    return res.x, np.asarray(res.blocks, dtype=np.intp)
+
+
+def pav(y, w):
+    """Weighted pool-adjacent-violators algorithm (increasing), in plain Python.
+
+    The fallback of :func:`_isotonic` for SciPy < 1.12.  Returns the fitted
+    values and the block starts (ending with ``len(y)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.isotonic import pav
+    >>> fitted, blocks = pav(np.array([0.0, 1.0, 0.0, 1.0]), np.ones(4))
+    >>> fitted.tolist(), blocks.tolist()
+    ([0.0, 0.5, 0.5, 1.0], [0, 1, 3, 4])
+    """
+    values, weights, firsts = [], [], []
+    for i, (yi, wi) in enumerate(zip(y.tolist(), w.tolist(), strict=True)):
+        values.append(yi)
+        weights.append(wi)
+        firsts.append(i)
+        while len(values) > 1 and values[-2] >= values[-1]:
+            v, u = values.pop(), weights.pop()
+            firsts.pop()
+            total = weights[-1] + u
+            values[-1] = (weights[-1] * values[-1] + u * v) / total
+            weights[-1] = total
+    blocks = np.array([*firsts, len(y)], dtype=np.intp)
+    fitted = np.repeat(np.array(values, dtype=np.float64), np.diff(blocks))
+    return fitted, blocks
+
+
+def isotonic_recalibration(p_s, runs):
+    """Isotonic (PAV) recalibration of the sorted data, from its label runs.
+
+    PAV pools each pre-block (a run of ones then a run of zeros) anyway, so it
+    runs on one element per ``0 -> 1`` transition.  Returns ``(ones, zeros,
+    fitted, curve)``: the weights of ones and zeros of each pre-block of
+    non-zero weight, its fitted value, and the step function.
+    """
+    n = p_s.shape[0]
+    ones, zeros, first = _pre_blocks(runs)
+    total = ones + zeros
+    if not np.all(total > 0):
+        keep = total > 0
+        ones, zeros, total, first = ones[keep], zeros[keep], total[keep], first[keep]
+    fitted, blocks = _isotonic(ones / total, total)
+    lo, hi = blocks[:-1], blocks[1:]
+    last = np.append(first[hi[:-1]], n)  # one past the last sample of a block
+    curve = Recalibration(
+        lower=p_s[first[lo]],
+        upper=p_s[last - 1],
+        value=fitted[lo],
+        weight=np.add.reduceat(total, lo),
+    )
+    return ones, zeros, fitted, curve
+
+
+def corp_decomposition(ones, zeros, fitted, total, scores):
+    """CORP decompositions of the log loss and the Brier score.
+
+    ``ones``, ``zeros`` and ``fitted`` come from :func:`isotonic_recalibration`
+    (the recalibrated scores are exact: no clipping needed); ``scores`` holds
+    ``log_loss``, ``brier_score``, ``base_rate`` and ``entropy`` (the
+    uncertainty of the log loss).
+    """
+    from scipy.special import xlogy
+
+    ll_recal = -float(np.sum(xlogy(ones, fitted) + xlogy(zeros, 1.0 - fitted))) / total
+    bs_recal = (weighted_sum(ones, (1.0 - fitted) ** 2) + weighted_sum(zeros, fitted**2)) / total
+    rate = scores["base_rate"]
+    log_loss, brier, entropy = scores["log_loss"], scores["brier_score"], scores["entropy"]
+    unc_bs = rate * (1.0 - rate)
+    return {
+        "log_loss": Decomposition(log_loss - ll_recal, entropy - ll_recal, entropy, log_loss),
+        "brier_score": Decomposition(brier - bs_recal, unc_bs - bs_recal, unc_bs, brier),
+    }
