@@ -3,6 +3,7 @@
 import builtins
 import json
 import math
+import pickle
 import warnings
 
 import numpy as np
@@ -548,3 +549,162 @@ def test_multiclass_top_label_always_right_gives_nan_with_warning():
     np.testing.assert_allclose(observed, 1.0)
     assert report.ece == pytest.approx(np.mean(1 - np.max(P, axis=1)), rel=1e-12)
     assert np.isnan(report.calibration_slope.estimate)
+
+
+# --- cross-validation checks its inputs as the one-shot report ------------------------
+
+
+class _NaNColumn(ClassifierMixin, BaseEstimator):
+    """predict_proba with NaN in the first column of the first row."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        P = np.full((len(X), 2), 0.5)
+        P[0, 0] = np.nan
+        return P
+
+
+def _message(func, *args, **kwargs):
+    with pytest.raises(ValueError) as info:
+        func(*args, **kwargs)
+    return str(info.value)
+
+
+def test_cross_val_weights_of_the_wrong_length(classification):
+    X, y = classification
+    w = np.ones(len(y) - 1)
+    expected = _message(calibration_report, y, np.full(len(y), 0.5), sample_weight=w)
+    got = _message(cross_val_calibration_report, LogisticRegression(), X, y, sample_weight=w)
+    assert got == expected and "sample_weight" in got
+
+
+def test_cross_val_nan_probabilities_raise_as_from_estimator(classification):
+    X, y = classification
+    expected = _message(CalibrationReport.from_estimator, _NaNColumn().fit(X, y), X, y)
+    assert _message(cross_val_calibration_report, _NaNColumn(), X, y, cv=3) == expected
+    assert "NaN" in expected
+
+
+def test_cross_val_test_fold_of_zero_weight(classification):
+    X, y = classification
+    w = np.ones(len(y))
+    w[:200] = 0.0
+    folds = [(np.arange(200, 600), np.arange(200)), (np.arange(200), np.arange(200, 600))]
+    r = cross_val_calibration_report(LogisticRegression(), X, y, cv=folds, sample_weight=w)
+    assert r.folds.weight.tolist() == [0.0, 400.0]
+    assert np.isnan([r.folds[k][0] for k in ("log_loss", "brier_score", "roc_auc", "ece")]).all()
+    assert any("fold 0" in p and "zero" in p for p in r.problems)
+    oof = cross_val_predict(LogisticRegression(), X, y, cv=folds, method="predict_proba")
+    test = folds[1][1]
+    assert r.folds.log_loss[1] == pytest.approx(log_loss(y[test], oof[test]), rel=1e-10)
+    assert r.folds.brier_score[1] == pytest.approx(
+        brier_score_loss(y[test], oof[test, 1]), rel=1e-10
+    )
+    assert r.log_loss == pytest.approx(log_loss(y, oof, sample_weight=w), rel=1e-10)
+
+
+@pytest.mark.parametrize("cv", [[], iter([])], ids=["list", "iterator"])
+def test_cross_val_without_splits_names_cv(classification, cv):
+    X, y = classification
+    with pytest.raises(ValueError, match="cv must give at least one"):
+        cross_val_calibration_report(LogisticRegression(), X, y, cv=cv)
+
+
+def test_cross_val_multiclass_fold_scores_match_sklearn():
+    rng = np.random.default_rng(11)
+    y = rng.integers(0, 3, 300)
+    X = rng.normal(size=(300, 3)) + np.eye(3)[y]
+    w = rng.uniform(0.5, 2.0, 300)
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    r = cross_val_calibration_report(LogisticRegression(), X, y, cv=cv, sample_weight=w)
+    oof = cross_val_predict(LogisticRegression(), X, y, cv=cv, method="predict_proba")
+    for k, (_, test) in enumerate(cv.split(X, y)):
+        wt = w[test]
+        assert r.folds.log_loss[k] == pytest.approx(
+            log_loss(y[test], oof[test], sample_weight=wt), rel=1e-10
+        )
+        onehot = np.eye(3)[y[test]]
+        brier = np.average(np.sum((oof[test] - onehot) ** 2, axis=1), weights=wt)
+        assert r.folds.brier_score[k] == pytest.approx(brier, rel=1e-10)
+        auc = roc_auc_score(
+            y[test], oof[test], multi_class="ovr", average="macro", sample_weight=wt
+        )
+        assert r.folds.roc_auc[k] == pytest.approx(auc, rel=1e-10)
+        conf, pred = oof[test].max(axis=1), oof[test].argmax(axis=1)
+        bins = np.searchsorted(np.linspace(0, 1, 11)[1:-1], conf)
+        gap = np.bincount(bins, wt * conf, 10) - np.bincount(bins, wt * (pred == y[test]), 10)
+        assert r.folds.ece[k] == pytest.approx(np.abs(gap).sum() / wt.sum(), rel=1e-10)
+
+
+# --- the comparison, and inputs left alone --------------------------------------------
+
+
+@pytest.mark.parametrize("name", [1, None, ("a",)], ids=repr)
+def test_compare_refuses_names_that_are_not_strings(report, name):
+    with pytest.raises(TypeError, match="reports must be keyed by model names"):
+        compare_calibration({name: report})
+    with pytest.raises(ValueError, match="reports"):
+        compare_calibration({"a": report, name: report})
+
+
+def test_no_input_is_modified(pyplot, tmp_path):
+    pytest.importorskip("pandas")
+    y, p = binary_data(400, seed=12)
+    w = np.random.default_rng(12).uniform(0.5, 2.0, 400)
+    arrays = [a.copy() for a in (y, p, w)]
+    r = calibration_report(y, p, sample_weight=w)
+    s = calibration_report(y, np.clip(1.3 * p - 0.1, 0.01, 0.99))
+    snapshots = {id(x): pickle.dumps(x) for x in (r, s)}
+    cmp = compare_calibration({"a": r, "b": s})
+    for call in (
+        str,
+        repr,
+        lambda x: x.to_markdown(),
+        lambda x: x._repr_html_(),
+        lambda x: x.to_dict(),
+        lambda x: x.to_frame(),
+    ):
+        for x in (r, cmp):
+            call(x)
+    r.to_html(tmp_path / "r.html")
+    r.reliability.to_frame()
+    for kind in ("reliability", "corp", "both", "smooth"):
+        r.plot(kind=kind)
+        cmp.plot(kind=kind, histogram=True)
+    for x in (r, s):
+        assert pickle.dumps(x) == snapshots[id(x)]
+    for a, b in zip(arrays, (y, p, w), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-170, 1e-20, 1.0, 1e20, 1e170, 1e300])
+def test_no_numpy_warning_leaks_at_any_weight_scale(classification, scale):
+    X, y = classification
+    w = scale * np.random.default_rng(13).uniform(0.5, 2.0, len(y))
+    P = np.random.default_rng(13).dirichlet([1, 1, 1], size=len(y))
+    y3 = np.random.default_rng(14).integers(0, 3, len(y))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        reports = [
+            calibration_report(y, expit(X[:, 0]), sample_weight=w),
+            calibration_report(y3, P, sample_weight=w, per_class=True),
+            cross_val_calibration_report(LogisticRegression(), X, y, cv=3, sample_weight=w),
+        ]
+    leaked = [str(c.message) for c in caught if "encountered" in str(c.message)]
+    assert leaked == []
+    for r in reports:
+        assert not [n for n in r.notes if "encountered" in n]
+        assert np.isfinite(r.log_loss)
+    # the scale of the weights changes no point estimate
+    ref = calibration_report(y, expit(X[:, 0]), sample_weight=w / scale)
+    assert reports[0].log_loss == pytest.approx(ref.log_loss, rel=1e-12)
+    assert reports[0].ece == pytest.approx(ref.ece, rel=1e-12)
+    assert reports[2].folds.ece == pytest.approx(
+        cross_val_calibration_report(
+            LogisticRegression(), X, y, cv=3, sample_weight=w / scale
+        ).folds.ece,
+        rel=1e-12,
+    )
