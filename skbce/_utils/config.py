@@ -97,8 +97,10 @@ def set_config(*, n_threads=_UNCHANGED):
         by the ``OMP_NUM_THREADS`` environment variable when it is set, as in
         the workers of ``joblib`` (so that a ``GridSearchCV(n_jobs=...)`` does
         not start more threads than cores).  ``1`` computes in the calling
-        thread only.  Results are identical, to the bit, whatever the number
-        of threads.  When omitted, the current value is kept.
+        thread only.  At most four blocks are computed at once, whatever the
+        value (each needs about a megabyte of temporaries).  Results are
+        identical, to the bit, whatever the number of threads.  When omitted,
+        the current value is kept.
 
     Raises
     ------
