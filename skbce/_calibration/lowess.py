@@ -260,7 +260,7 @@ def _fit_points(pts, span, delta):
 
 def _standard_errors(pts, windows, curve_x, curve_y):
     """Binomial standard errors of the fits, with the outcome variance at the curve."""
-    v = np.interp(pts.x, curve_x, curve_y)
+    v = np.clip(np.interp(pts.x, curve_x, curve_y), 0.0, 1.0)
     v = v * (1.0 - v)
     se = np.empty(len(windows))
     for j, win in enumerate(windows):

@@ -1,0 +1,213 @@
+"""The indices of ``rms::val.prob``: Somers' Dxy, Nagelkerke's R2, D, U and Q.
+
+With ``L(p) = -2 sum_i w_i [y_i log p_i + (1 - y_i) log(1 - p_i)]`` (the
+deviance of the predictions as they are), ``L0`` the deviance of the base
+rate (intercept only), ``L_cal`` the deviance after the logistic
+recalibration ``logit P(y) = a + b logit(p)`` and ``W`` the total weight:
+
+* discrimination index ``D = (L0 - L(p) - 1) / W``; its likelihood-ratio
+  chi-square ``L0 - L(p)`` on 1 degree of freedom;
+* unreliability index ``U = (L(p) - L_cal - 2) / W``; its chi-square
+  ``L(p) - L_cal`` on 2 degrees of freedom tests intercept 0 and slope 1
+  jointly (Cox 1958);
+* quality index ``Q = D - U``;
+* Nagelkerke's ``R2 = (1 - exp(-(L0 - L(p)) / W)) / (1 - exp(-L0 / W))``;
+* Somers' ``Dxy = 2 AUC - 1``.
+
+Weights count as repeated rows (integer weights give the numbers of the
+repeated data; other weights are rescaled to sum to the number of samples,
+:func:`~skbce._calibration.lowess.frequency_masses`).  ``val.prob`` itself
+ignores its ``weights`` argument unless ``group`` is given.
+
+Exact 0 and 1 predictions
+-------------------------
+Their logits are infinite: as ``val.prob`` does, and as the logistic
+recalibration (:mod:`skbce._calibration.logistic`) does, they are left out of
+the deviances, so D, U, Q and R2 (and ``W``) are those of the other samples.
+``somers_dxy`` is ``2 AUC - 1`` with the AUC of every sample (val.prob's
+leaves them out too); the flexible curve keeps them, as val.prob's does.
+
+References
+----------
+.. [1] Harrell, F. E. (2015). Regression Modeling Strategies, 2nd ed.,
+   section 10.9; ``val.prob`` in the R package ``rms``.
+.. [2] Cox, D. R. (1958). Two further applications of a model for binary
+   regression. Biometrika 45, 562-565.
+.. [3] Nagelkerke, N. J. D. (1991). A note on a general definition of the
+   coefficient of determination. Biometrika 78, 691-692.
+"""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from skbce._calibration.flexible_curve import FlexibleCurve, flexible_curve
+from skbce._calibration.lowess import frequency_masses
+
+__all__ = ["LikelihoodRatioIndex", "ValProb", "ValProbIndices", "val_prob", "val_prob_indices"]
+
+
+class LikelihoodRatioIndex(NamedTuple):
+    """An index of val.prob with its likelihood-ratio test.
+
+    ``index`` is the index (D or U), ``statistic`` the likelihood-ratio
+    chi-square, ``dof`` its degrees of freedom and ``pvalue`` its upper tail.
+    """
+
+    index: float
+    statistic: float
+    dof: int
+    pvalue: float
+
+
+class ValProbIndices(NamedTuple):
+    """Somers' Dxy, Nagelkerke's R2 and the D, U and Q indices of ``rms::val.prob``.
+
+    The larger the better for ``somers_dxy``, ``nagelkerke_r2``,
+    ``discrimination_index`` and ``quality_index``; the smaller the better
+    for ``unreliability`` (0 or below: no evidence of miscalibration).
+    """
+
+    somers_dxy: float
+    nagelkerke_r2: float
+    discrimination_index: LikelihoodRatioIndex
+    unreliability: LikelihoodRatioIndex
+    quality_index: float
+
+
+def _deviances(p_s, y_s, m, intercept, slope):
+    """``L(p)`` and ``L_cal``: deviances of the predictions and of their recalibration."""
+    logit = np.log(p_s) - np.log1p(-p_s)
+    yf = y_s.astype(np.float64) if m is None else m * y_s
+    mass = None if m is None else m
+    out = []
+    for a, b in ((0.0, 1.0), (intercept, slope)):
+        eta = logit if (a, b) == (0.0, 1.0) else a + b * logit
+        # -log-likelihood of a sample: log(1 + exp(eta)) - y eta
+        soft = np.logaddexp(0.0, eta)
+        total = float(np.sum(soft)) if mass is None else float(np.einsum("i,i->", mass, soft))
+        out.append(2.0 * (total - float(np.einsum("i,i->", yf, eta))))
+    return out
+
+
+def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
+    """Dxy, R2, D, U and Q of ``rms::val.prob`` from the report's own fits.
+
+    Parameters
+    ----------
+    p_s : ndarray of float64 of shape (n_samples,)
+        Predicted probabilities, sorted ascending.
+    y_s : ndarray of shape (n_samples,)
+        Outcomes, 0/1 or bool.
+    w_s : ndarray of float64 or None
+        Sample weights (see the module docstring).
+    roc_auc : float
+        The (weighted) ROC AUC of the predictions.
+    intercept, slope : float
+        The logistic recalibration (Cox) ``logit P(y) = intercept + slope
+        logit(p)``, fitted by maximum likelihood; NaN (no fit) gives NaN U
+        and Q.
+
+    Returns
+    -------
+    indices : ValProbIndices
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.valprob import val_prob_indices
+    >>> p = np.array([0.1, 0.3, 0.4, 0.6, 0.8, 0.9])
+    >>> y = np.array([0, 0, 1, 0, 1, 1])
+    >>> out = val_prob_indices(p, y, roc_auc=8 / 9, intercept=-0.13404, slope=1.46523)
+    >>> round(out.discrimination_index.index, 4), round(out.quality_index, 4)
+    (0.3453, 0.6427)
+    """
+    from scipy.special import chdtrc
+
+    lo = int(np.searchsorted(p_s, 0.0, side="right"))
+    hi = int(np.searchsorted(p_s, 1.0, side="left"))
+    p_s, y_s = p_s[lo:hi], y_s[lo:hi]
+    m = None if w_s is None else frequency_masses(w_s)[lo:hi]
+    if p_s.shape[0] == 0:
+        nan = LikelihoodRatioIndex(math.nan, math.nan, 1, math.nan)
+        return ValProbIndices(
+            2.0 * float(roc_auc) - 1.0, math.nan, nan, nan._replace(dof=2), math.nan
+        )
+    total = float(p_s.shape[0]) if m is None else math.fsum(m)
+    positives = float(np.count_nonzero(y_s)) if m is None else float(m @ (y_s != 0))
+    rate = positives / total
+    null = -2.0 * total * sum(r * math.log(r) for r in (rate, 1.0 - rate) if r > 0)
+    as_is, recalibrated = _deviances(p_s, y_s, m, float(intercept), float(slope))
+    lr = null - as_is
+    d = LikelihoodRatioIndex((lr - 1.0) / total, lr, 1, float(chdtrc(1, lr)))
+    u_chi2 = as_is - recalibrated if math.isfinite(recalibrated) else math.nan
+    u = LikelihoodRatioIndex((u_chi2 - 2.0) / total, u_chi2, 2, float(chdtrc(2, u_chi2)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r2 = float(-np.expm1(-lr / total) / -np.expm1(-null / total))
+    return ValProbIndices(2.0 * float(roc_auc) - 1.0, r2, d, u, d.index - u.index)
+
+
+class ValProb(NamedTuple):
+    """Every number ``rms::val.prob`` prints that the calibration report lacked.
+
+    The fields of :class:`ValProbIndices`, the errors of the flexible curve
+    (:class:`~skbce._calibration.flexible_curve.CurveErrors`) and the curve
+    itself (:class:`~skbce._calibration.flexible_curve.FlexibleCurve`).
+    """
+
+    somers_dxy: float
+    nagelkerke_r2: float
+    discrimination_index: LikelihoodRatioIndex
+    unreliability: LikelihoodRatioIndex
+    quality_index: float
+    eavg: float
+    e50: float
+    e90: float
+    emax: float
+    flexible_curve: FlexibleCurve
+
+
+def val_prob(y_true, y_proba, *, sample_weight=None, pos_label=None, confidence_level=0.95):
+    """The statistics of R's ``rms::val.prob(p, y)`` for binary predictions.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels.
+    y_proba : array-like of shape (n_samples,)
+        Predicted probabilities of the positive class.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Integer weights count as repeated rows.
+    pos_label : int, float, bool or str, default=None
+        The positive class (as :func:`skbce.calibration_report` reads it).
+    confidence_level : float, default=0.95
+        Of the flexible curve's pointwise band.
+
+    Returns
+    -------
+    result : ValProb
+
+    Examples
+    --------
+    >>> from skbce._calibration.valprob import val_prob
+    >>> out = val_prob([0, 0, 1, 0, 1, 1], [0.1, 0.3, 0.4, 0.6, 0.8, 0.9])
+    >>> round(out.somers_dxy, 4), round(out.unreliability.statistic, 4)
+    (0.7778, 0.215)
+    """
+    from skbce._calibration.statistics import binary_statistics, sort_by_prediction
+    from skbce._utils.validation import validate_binary
+
+    t, p, w, _ = validate_binary(y_true, y_proba, sample_weight=sample_weight, pos_label=pos_label)
+    p_s, y_s, w_s = sort_by_prediction(t, p, w)
+    stats = binary_statistics(p_s, y_s, w_s, confidence_level=confidence_level)
+    indices = val_prob_indices(
+        p_s,
+        y_s,
+        w_s,
+        roc_auc=stats["roc_auc"],
+        intercept=stats["calibration_intercept"].estimate,
+        slope=stats["calibration_slope"].estimate,
+    )
+    curve, errors = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)
+    return ValProb(*indices, *errors, curve)
