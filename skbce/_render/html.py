@@ -212,7 +212,7 @@ def comparison_page(reports, path=None, *, title="Calibration reports", intro=""
     Returns
     -------
     html : str
-        The page.
+        The page of the comparison.
 
     Examples
     --------

@@ -67,12 +67,14 @@ class ReliabilityDisplay:
 
     Examples
     --------
+    >>> import numpy as np
     >>> from skbce import calibration_report
-    >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
-    ...                             n_bins=3)
-    >>> display = report.plot(kind="both")
-    >>> display.ax_.get_xlabel(), display.hist_ax_ is not None
-    ('Mean predicted probability', True)
+    >>> from skbce._render.plot import ReliabilityDisplay
+    >>> p = np.linspace(0.01, 0.99, 300)
+    >>> report = calibration_report(np.random.default_rng(0).uniform(size=300) < p, p, n_bins=5)
+    >>> display = ReliabilityDisplay({"model": report}, kind="corp").plot()
+    >>> display.hist_ax_ is not None, list(display.lines_)
+    (True, ['model'])
     >>> display.figure_.clear()
     """
 

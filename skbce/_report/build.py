@@ -6,6 +6,7 @@ build itself (``CalibrationReport.from_estimator``).
 """
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from skbce._utils.validation import validate_binary, validate_multiclass
 #: How ``from_estimator`` and ``cross_val_calibration_report`` get predictions.
 RESPONSE_METHODS = ("auto", "predict_proba", "decision_function")
 
-__all__ = ["build_report", "collect_warnings", "index_of", "response", "take"]
+__all__ = ["Settings", "build_report", "collect_warnings", "index_of", "response", "take"]
 
 
 def collect_warnings(func, *args, **kwargs):
@@ -126,24 +127,25 @@ def index_of(classes, label):
     return matches[0]
 
 
+class Settings(NamedTuple):
+    """The report's options, as given (:func:`build_report` checks them)."""
+
+    n_bins: object = 10
+    strategy: object = "uniform"
+    confidence_level: object = 0.95
+    baseline: object = None
+    per_class: bool = False
+
+
 def build_report(
-    factory,
-    y_true,
-    y_proba,
-    *,
-    settings,
-    sample_weight,
-    pos_label,
-    from_logits,
-    per_class=False,
-    labels=None,
+    factory, y_true, y_proba, sample_weight, options, *, pos_label, from_logits=False, labels=None
 ):
     """Validate once and build the report (binary or multiclass) with ``factory``.
 
-    ``settings`` holds ``n_bins``, ``strategy``, ``confidence_level`` and
-    ``baseline``, unchecked.
+    ``options`` is a :class:`Settings`, unchecked.
     """
-    settings = dict(settings)
+    settings = options._asdict()
+    per_class = settings.pop("per_class")
     settings["strategy"] = check_strategy(settings["strategy"])
     settings["confidence_level"] = check_confidence_level(settings["confidence_level"])
     if np.ndim(y_proba) == 2 and np.shape(y_proba)[1] > 1:

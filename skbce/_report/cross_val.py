@@ -3,7 +3,7 @@
 import numpy as np
 
 from skbce._calibration.folds import fold_probabilities, fold_table
-from skbce._report.build import build_report, response, take
+from skbce._report.build import Settings, build_report, response, take
 from skbce._report.objects import CalibrationReport
 from skbce._report.table import Table
 from skbce._utils.validation import check_sample_weight
@@ -104,6 +104,8 @@ default="auto"
 
     Examples
     --------
+    Three folds of a logistic regression:
+
     >>> from sklearn.datasets import make_classification
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skbce import cross_val_calibration_report
@@ -126,21 +128,15 @@ default="auto"
     if left_out:
         problems.append(f"{left_out} samples are in no test fold and are left out.")
     order = np.concatenate([test for _, test in splits])
-    settings = {
-        "n_bins": n_bins,
-        "strategy": strategy,
-        "confidence_level": confidence_level,
-        "baseline": baseline,
-    }
+    options = Settings(n_bins, strategy, confidence_level, baseline, per_class)
+    w_oof = None if w is None else w[order]
     report = build_report(
         CalibrationReport,
         y_arr[order],
         np.concatenate(probas),
-        settings=settings,
-        sample_weight=None if w is None else w[order],
+        w_oof,
+        options,
         pos_label=pos_label,
-        from_logits=False,
-        per_class=per_class,
         labels=classes,
     )
     codes = np.searchsorted(classes, y_arr)

@@ -14,7 +14,7 @@ from skbce._render import text as _text
 from skbce._render.data import frame_row, report_dict
 from skbce._render.definitions import fmt
 from skbce._render.plot import ReliabilityDisplay
-from skbce._report.build import build_report, index_of, response
+from skbce._report.build import Settings, build_report, index_of, response
 from skbce._report.table import Table, import_pandas
 
 __all__ = ["CalibrationReport"]
@@ -214,23 +214,9 @@ default="auto"
         if from_logits and y_proba.ndim == 1 and labels is not None and pos_label is not None:
             if index_of(labels, pos_label) == 0:
                 y_proba = -y_proba  # the decision function is the logit of classes_[1]
-        settings = {
-            "n_bins": n_bins,
-            "strategy": strategy,
-            "confidence_level": confidence_level,
-            "baseline": baseline,
-        }
-        return build_report(
-            cls,
-            y,
-            y_proba,
-            settings=settings,
-            sample_weight=sample_weight,
-            pos_label=pos_label,
-            from_logits=from_logits,
-            per_class=per_class,
-            labels=labels,
-        )
+        options = Settings(n_bins, strategy, confidence_level, baseline, per_class)
+        given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
+        return build_report(cls, y, y_proba, sample_weight, options, **given)
 
     # -- renderings ---------------------------------------------------------------
 
@@ -278,14 +264,15 @@ default="auto"
         Returns
         -------
         html : str
-            The page.
+            The page, also written to ``path`` when given.
 
         Examples
         --------
         >>> from skbce import calibration_report
         >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
         ...                             n_bins=3)
-        >>> report.to_html().startswith("<!DOCTYPE html>")
+        >>> page = report.to_html()
+        >>> page.startswith("<!DOCTYPE html>") and page.count("<table") >= 5
         True
         """
         return _html.report_page(self, path)

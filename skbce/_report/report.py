@@ -8,7 +8,7 @@ This module gathers the public names of the report layer.
 """
 
 from skbce._render.plot import ReliabilityDisplay
-from skbce._report.build import build_report
+from skbce._report.build import Settings, build_report
 from skbce._report.comparison import CalibrationComparison, compare_calibration
 from skbce._report.cross_val import cross_val_calibration_report
 from skbce._report.objects import CalibrationReport
@@ -156,19 +156,6 @@ def calibration_report(
     >>> report.reliability.count[:3]
     array([210, 209, 185])
     """
-    settings = {
-        "n_bins": n_bins,
-        "strategy": strategy,
-        "confidence_level": confidence_level,
-        "baseline": baseline,
-    }
-    return build_report(
-        CalibrationReport,
-        y_true,
-        y_proba,
-        settings=settings,
-        sample_weight=sample_weight,
-        pos_label=pos_label,
-        from_logits=from_logits,
-        per_class=per_class,
-    )
+    options = Settings(n_bins, strategy, confidence_level, baseline, per_class)
+    given = {"pos_label": pos_label, "from_logits": from_logits}
+    return build_report(CalibrationReport, y_true, y_proba, sample_weight, options, **given)
