@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import skbce
-from skbce._metrics.streaming import StreamingCalibration, StreamingLogLoss
+from skbce import StreamingCalibration, StreamingLogLoss
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")

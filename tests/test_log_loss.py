@@ -15,7 +15,7 @@ from sklearn import metrics as sk
 from sklearn.exceptions import UndefinedMetricWarning
 
 from skbce import d2_log_loss_score, log_loss
-from skbce._metrics.losses import BLOCK
+from skbce._utils.numeric import BLOCK
 
 mpmath.mp.dps = 50
 

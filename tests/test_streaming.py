@@ -8,9 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skbce import binary_cross_entropy, log_loss, normalized_cross_entropy
+from skbce import (
+    StreamingCalibration,
+    StreamingLogLoss,
+    binary_cross_entropy,
+    log_loss,
+    normalized_cross_entropy,
+)
 from skbce._calibration.statistics import _hosmer_lemeshow, binary_statistics, sort_by_prediction
-from skbce._metrics.streaming import StreamingCalibration, StreamingLogLoss
 
 
 def _chunks(n, cuts):

@@ -1,39 +1,28 @@
-"""Array-API inputs: the losses computed in the arrays' own namespace.
+"""Array-API inputs: the losses summed in the arrays' own namespace.
 
 For arrays of another library than numpy (``array_api_strict``, torch, CuPy,
 JAX, ... through ``array_api_compat`` when they do not expose
-``__array_namespace__`` themselves), :func:`skbce.log_loss`,
-:func:`skbce.binary_cross_entropy` and :func:`skbce.normalized_cross_entropy`
-compute with namespace functions only, so the data stay where they are (on a
-GPU, say) and only a few numbers come back: the extremes for the range
-checks, the distinct labels, and the sums.  Validation reuses
-:mod:`skbce._utils.validation` on those few numbers, so the errors are the numpy
-path's; the elementwise loss is :func:`skbce._metrics.losses.elementwise_bce`.
+``__array_namespace__`` themselves), the losses are computed with namespace
+functions only, so the data stay where they are (on a GPU, say) and only a
+few numbers come back: the extremes for the range checks, the distinct
+labels, and the sums.  Validation reuses :mod:`skbce._utils.validation` on
+those few numbers, so the errors are the numpy path's; the elementwise loss
+is :func:`skbce._losses.kernels.elementwise_bce`.  The options arrive checked
+(:class:`~skbce._losses.options.LossOptions`); the result is mergeable
+:class:`~skbce._losses.sums.LossSums`, finished by the metric.
 
 Limits: ``y_true`` holds numbers or booleans (array libraries have no
-strings) and, for :func:`log_loss`, is 1-D (no indicator matrices).
+strings) and, for :func:`skbce.log_loss`, is 1-D (no indicator matrices).
 """
 
 import numpy as np
 
-from skbce._metrics.losses import (
-    _check_weight_sum,
-    _match_score_shape,
-    _nce_baseline,
-    _row_sum_tolerance,
-    _warn_infinite,
-    _warn_rows_do_not_sum_to_one,
-    binary_entropy,
-    clip_bounds,
-    elementwise_bce,
-)
-from skbce._utils.options import (
-    check_bool,
-    check_choice,
-    check_clip,
-    check_pos_weight,
-    check_smoothing,
-)
+from skbce._losses.finish import result_dtype
+from skbce._losses.kernels import elementwise_bce, row_sum_tolerance
+from skbce._losses.numpy_sums import warn_rows
+from skbce._losses.sums import LossSums
+from skbce._utils.numeric import clip_bounds
+from skbce._utils.options import check_bool, clip_bounds_of, pos_weight_of
 from skbce._utils.validation import (
     binary_target,
     check_lengths,
@@ -43,9 +32,10 @@ from skbce._utils.validation import (
     check_target,
     check_weight_values,
     cross_entropy_targets,
+    match_score_shape,
 )
 
-__all__ = ["Namespace", "binary_cross_entropy", "log_loss", "normalized_cross_entropy"]
+__all__ = ["Namespace"]
 
 #: Namespace functions used, checked up front so that a missing one is named.
 _COMMON = ("asarray", "astype", "isdtype", "sum", "min", "max", "isnan", "isinf", "any")
@@ -70,7 +60,7 @@ _NEEDS["normalized_cross_entropy"] = _NEEDS["binary_cross_entropy"]
 
 
 class Namespace:
-    """The metrics bound to one array-API namespace (what the dispatch returns).
+    """The loss sums bound to one array-API namespace (what the dispatch returns).
 
     Parameters
     ----------
@@ -81,8 +71,11 @@ class Namespace:
     --------
     >>> import array_api_strict as xp
     >>> from skbce._backends.array_api import Namespace
-    >>> Namespace(xp).log_loss(xp.asarray([0, 1]), xp.asarray([0.2, 0.7]))
-    0.2899...
+    >>> from skbce._losses.options import loss_options
+    >>> sums, dtype = Namespace(xp).sums(
+    ...     loss_options("log_loss"), xp.asarray([0, 1]), xp.asarray([0.2, 0.7]), None)
+    >>> round(sums.loss / sums.weight, 4)
+    0.2899
     """
 
     def __init__(self, xp):
@@ -91,17 +84,18 @@ class Namespace:
     def __repr__(self):
         return f"Namespace({self.xp.__name__})"
 
-    def log_loss(self, *args, **kwargs):
-        """:func:`log_loss` in this namespace."""
-        return log_loss(self.xp, *args, **kwargs)
+    def sums(self, options, y_true, y_score, sample_weight):
+        """``(LossSums, dtype)`` of a loss of arrays of this namespace."""
+        if options.kind == "log_loss":
+            return log_loss_sums(self.xp, options, y_true, y_score, sample_weight)
+        return bce_sums(self.xp, options, y_true, y_score, sample_weight)
 
-    def binary_cross_entropy(self, *args, **kwargs):
-        """:func:`binary_cross_entropy` in this namespace."""
-        return binary_cross_entropy(self.xp, *args, **kwargs)
-
-    def normalized_cross_entropy(self, *args, **kwargs):
-        """:func:`normalized_cross_entropy` in this namespace."""
-        return normalized_cross_entropy(self.xp, *args, **kwargs)
+    def values(self, options, y_true, y_score, sample_weight):
+        """``(losses, n_infinite)``: weighted binary cross-entropy per sample, in ``xp``."""
+        xp = self.xp
+        loss, _, _, scale, _ = _bce_losses(xp, options, y_true, y_score, sample_weight)
+        loss = loss if not scale else loss * (2.0**scale)
+        return loss, int(xp.sum(xp.astype(xp.isinf(loss), xp.int64)))
 
 
 def require(xp, function, names=None):
@@ -207,11 +201,10 @@ def _result_dtype(xp, s, w):
     """The numpy dtype the numpy path rounds its result to."""
     dtype = _numpy_dtype(xp, s.dtype)
     if w is None:
-        return dtype
-    wdtype = _numpy_dtype(xp, w.dtype) or np.dtype(np.float64)
+        return result_dtype(dtype)
     if xp.isdtype(w.dtype, ("integral", "bool")):
-        return np.result_type(dtype, np.int64)
-    return np.result_type(dtype, wdtype)
+        return result_dtype(dtype, np.int64)
+    return result_dtype(dtype, _numpy_dtype(xp, w.dtype) or np.dtype(np.float64))
 
 
 def _weighted_sum(xp, loss, w, dtype):
@@ -223,21 +216,25 @@ def _weighted_sum(xp, loss, w, dtype):
     return float(total), float(xp.sum(xp.astype(w, xp.float64)))
 
 
-# --- the metrics -------------------------------------------------------------------
+def _scaled(xp, w):
+    """Weights rescaled by a power of two, as :func:`skbce._utils.numeric.scaled_weights`."""
+    if w is None:
+        return None, 0
+    wf = xp.astype(w, xp.float64)
+    top = max(abs(float(xp.max(wf))), abs(float(xp.min(wf))))
+    scale = int(np.frexp(top)[1]) if top else 0
+    if -64 <= scale <= 64:
+        return w, 0
+    return wf * (2.0**-scale), scale
 
 
-def log_loss(xp, y_true, y_proba, *, normalize=True, sample_weight=None, labels=None):
-    """:func:`skbce.log_loss` of arrays of namespace ``xp``, computed in ``xp``.
+# --- the sums ------------------------------------------------------------------------
 
-    Examples
-    --------
-    >>> import array_api_strict as xp
-    >>> from skbce import log_loss
-    >>> log_loss(xp.asarray([0, 1, 1]), xp.asarray([0.1, 0.8, 0.6]))
-    0.2797...
-    """
+
+def log_loss_sums(xp, options, y_true, y_proba, sample_weight):
+    """``(LossSums, dtype)`` of :func:`skbce.log_loss` for arrays of ``xp``, in ``xp``."""
     require(xp, "log_loss")
-    check_bool(normalize, "normalize")
+    labels = options.labels
     P = _floating(xp, _as_array(xp, y_proba), "y_proba", kept=(np.float64, np.float32, np.float16))
     y = _as_array(xp, y_true, P)
     n = check_lengths(y_true=y, y_proba=P)
@@ -249,30 +246,45 @@ def log_loss(xp, y_true, y_proba, *, normalize=True, sample_weight=None, labels=
         )
         raise ValueError(msg)
     target = check_target(_distinct(xp, y), labels=labels)
-    classes = target.classes.tolist()
     if P.ndim == 2 and P.shape[1] == 1:
         P = P[:, 0]
-    lowest, highest = float(xp.min(P)), float(xp.max(P))
+    check_probability_range(float(xp.min(P)), float(xp.max(P)), "y_proba")
     eps, one_minus_eps = (float(b) for b in clip_bounds(_numpy_dtype(xp, P.dtype)))
     if P.ndim == 1:
         check_n_columns(target, 2, labels)
-        check_probability_range(lowest, highest, "y_proba")
-        loss = elementwise_bce(y == classes[1], P, bounds=(eps, one_minus_eps), xp=xp)
+        t = y == target.classes.tolist()[1]
+        loss = elementwise_bce(t, P, bounds=(eps, one_minus_eps), xp=xp)
+        codes = xp.astype(t, xp.int64)
     else:
-        check_probability_range(lowest, highest, "y_proba")
-        tolerance = float(_row_sum_tolerance(_numpy_dtype(xp, P.dtype)))
+        tolerance = float(row_sum_tolerance(_numpy_dtype(xp, P.dtype)))
         if bool(xp.any(xp.abs(xp.sum(P, axis=1) - 1) > tolerance)):
-            _warn_rows_do_not_sum_to_one()
+            warn_rows()
         check_n_columns(target, P.shape[1], labels)
         codes = _codes(xp, y, target)
-        q = _gather(xp, P, codes)
-        loss = -xp.log(xp.clip(q, eps, one_minus_eps))
+        loss = -xp.log(xp.clip(_gather(xp, P, codes), eps, one_minus_eps))
     dtype = _result_dtype(xp, P, w)
+    w, scale = _scaled(xp, w)
     total, weight = _weighted_sum(xp, loss, w, dtype)
-    if not normalize:
-        return float(dtype.type(total))
-    _check_weight_sum(weight)
-    return float(dtype.type(total / weight))
+    sums = LossSums(total, weight, scale=scale)
+    if options.class_totals:
+        counts, weights = _class_totals(xp, codes, w, target.n_classes)
+        sums = sums._replace(class_weight=weights, class_count=counts)
+    return sums, dtype
+
+
+def _class_totals(xp, codes, w, k):
+    """Number (of non-zero weight) and weight of each class, as float64 numpy arrays."""
+    wf = None if w is None else xp.astype(w, xp.float64)
+    counts, weights = [], []
+    for c in range(k):
+        hit = xp.astype(codes == c, xp.float64)
+        if wf is None:
+            counts.append(float(xp.sum(hit)))
+            weights.append(counts[-1])
+        else:
+            counts.append(float(xp.sum(xp.astype((codes == c) & (wf != 0), xp.float64))))
+            weights.append(float(xp.sum(hit * wf)))
+    return np.array(counts), np.array(weights)
 
 
 def _codes(xp, y, target):
@@ -320,102 +332,57 @@ def _targets(xp, y, pos_label):
     return y == target.classes.tolist()[1]
 
 
-def _prepare(xp, y_true, y_score, sample_weight, pos_label, from_logits):
-    """Validated ``(t, s, w)`` in ``xp``, as :func:`skbce._metrics.losses._prepare_bce`."""
-    s = _scores(xp, _as_array(xp, y_score), from_logits=from_logits, name="y_score")
-    y = _as_array(xp, y_true, s)
-    t = _targets(xp, y, pos_label)
-    s = _match_score_shape(s, tuple(y.shape))
-    w = _check_weights(xp, sample_weight, y.shape[0], s)
-    return t, s, w
+def _bce_losses(xp, options, y_true, y_score, sample_weight):
+    """Per-sample weighted losses of the binary cross-entropy in ``xp``.
 
-
-def binary_cross_entropy(
-    xp,
-    y_true,
-    y_score,
-    *,
-    from_logits=False,
-    pos_label=None,
-    sample_weight=None,
-    pos_weight=None,
-    label_smoothing=0.0,
-    clip="dtype",
-    reduction="mean",
-):
-    """:func:`skbce.binary_cross_entropy` of arrays of namespace ``xp``, in ``xp``.
-
-    Examples
-    --------
-    >>> import array_api_strict as xp
-    >>> from skbce import binary_cross_entropy
-    >>> binary_cross_entropy(xp.asarray([0, 1, 1]), xp.asarray([-2.2, 1.4, 0.4]),
-    ...                      from_logits=True)
-    0.2795...
+    Returns ``(loss, t, w, scale, dtype)``: the losses times the weights
+    ``w`` (rescaled by ``2 ** -scale``), the targets and the result dtype.
     """
     require(xp, "binary_cross_entropy")
-    check_choice(reduction, "reduction", ["mean", "sum", "none"])
-    smoothing = check_smoothing(label_smoothing)
-    t, s, w = _prepare(xp, y_true, y_score, sample_weight, pos_label, from_logits)
-    dtype = _numpy_dtype(xp, s.dtype)
-    n_labels = s.shape[1] if s.ndim == 2 else None
-    c = check_pos_weight(pos_weight, n_labels, dtype)
-    if c is not None:
-        c = xp.asarray(c.tolist(), dtype=s.dtype, device=_device(s))
-    bounds = None if from_logits else check_clip(clip, dtype)
-    if bounds is not None:
-        bounds = (float(bounds[0]), float(bounds[1]))
-    if smoothing:
-        t = xp.astype(t, s.dtype) * (1 - smoothing) + smoothing / 2
-    loss = elementwise_bce(t, s, from_logits=from_logits, pos_weight=c, bounds=bounds, xp=xp)
-    if reduction != "none" and loss.ndim == 2:
-        loss = xp.mean(loss, axis=1)
-    if w is not None:
-        wl = xp.astype(w, loss.dtype)
-        loss = loss * (wl if loss.ndim == 1 else xp.reshape(wl, (-1, 1)))
-    if reduction == "none":
-        count = int(xp.sum(xp.astype(xp.isinf(loss), xp.int64)))
-        if count:
-            _warn_infinite(np.full(count, np.inf), clip)
-        return loss
-    total = float(xp.sum(loss))
-    _warn_infinite(np.array(total), clip)
-    weight = float(s.shape[0]) if w is None else float(xp.sum(xp.astype(w, xp.float64)))
-    out_dtype = _result_dtype(xp, s, w)
-    if reduction == "sum":
-        return float(out_dtype.type(total))
-    _check_weight_sum(weight)
-    return float(out_dtype.type(total / weight))
-
-
-def normalized_cross_entropy(
-    xp, y_true, y_score, *, baseline=None, sample_weight=None, pos_label=None, from_logits=False
-):
-    """:func:`skbce.normalized_cross_entropy` of arrays of namespace ``xp``, in ``xp``.
-
-    Examples
-    --------
-    >>> import array_api_strict as xp
-    >>> from skbce import normalized_cross_entropy
-    >>> normalized_cross_entropy(xp.asarray([0, 1, 1, 0]), xp.asarray([0.2, 0.9, 0.6, 0.3]))
-    0.431...
-    """
-    require(xp, "normalized_cross_entropy")
-    t, s, w = _prepare(xp, y_true, y_score, sample_weight, pos_label, from_logits)
-    if s.ndim != 1:
+    s = _scores(xp, _as_array(xp, y_score), from_logits=options.from_logits, name="y_score")
+    y = _as_array(xp, y_true, s)
+    t = _targets(xp, y, options.pos_label)
+    s = match_score_shape(s, tuple(y.shape))
+    w = _check_weights(xp, sample_weight, y.shape[0], s)
+    if options.class_totals and s.ndim != 1:
         msg = (
             "normalized_cross_entropy takes 1-D binary data, got y_score of shape "
             f"{tuple(s.shape)}."
         )
         raise ValueError(msg)
-    positive = weight = None
-    if baseline is None:
+    dtype = _numpy_dtype(xp, s.dtype)
+    c = pos_weight_of(options.pos_weight, s.shape[1] if s.ndim == 2 else None, dtype)
+    if c is not None:
+        c = xp.asarray(c.tolist(), dtype=s.dtype, device=_device(s))
+    bounds = None if options.from_logits else clip_bounds_of(options.clip, dtype)
+    if bounds is not None:
+        bounds = (float(bounds[0]), float(bounds[1]))
+    smoothing = options.label_smoothing
+    tt = xp.astype(t, s.dtype) * (1 - smoothing) + smoothing / 2 if smoothing else t
+    loss = elementwise_bce(
+        tt, s, from_logits=options.from_logits, pos_weight=c, bounds=bounds, xp=xp
+    )
+    if options.reduction != "none" and loss.ndim == 2:
+        loss = xp.mean(loss, axis=1)
+    out_dtype = _result_dtype(xp, s, w)
+    w, scale = _scaled(xp, w)
+    if w is not None:
+        wl = xp.astype(w, loss.dtype)
+        loss = loss * (wl if loss.ndim == 1 else xp.reshape(wl, (-1, 1)))
+    return loss, t, w, scale, out_dtype
+
+
+def bce_sums(xp, options, y_true, y_score, sample_weight):
+    """``(LossSums, dtype)`` of :func:`skbce.binary_cross_entropy` in ``xp``."""
+    loss, t, w, scale, dtype = _bce_losses(xp, options, y_true, y_score, sample_weight)
+    n_inf = 0
+    if options.clip is None and not options.from_logits:
+        n_inf = int(xp.sum(xp.astype(xp.isinf(loss), xp.int64)))
+    total = float(xp.sum(loss))
+    weight = float(loss.shape[0]) if w is None else float(xp.sum(xp.astype(w, xp.float64)))
+    class_weight = None
+    if options.class_totals:
         tf = xp.astype(t, xp.float64)
-        if w is None:
-            weight, positive = float(s.shape[0]), float(xp.sum(tf))
-        else:
-            wf = xp.astype(w, xp.float64)
-            weight, positive = float(xp.sum(wf)), float(xp.sum(tf * wf))
-    baseline = _nce_baseline(baseline, positive, weight)
-    loss = binary_cross_entropy(xp, t, s, from_logits=from_logits, sample_weight=w)
-    return loss / binary_entropy(baseline)
+        positive = float(xp.sum(tf if w is None else tf * xp.astype(w, xp.float64)))
+        class_weight = np.array([weight - positive, positive])
+    return LossSums(total, weight, class_weight, n_inf, scale), dtype

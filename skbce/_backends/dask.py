@@ -1,48 +1,35 @@
-"""Dask arrays: the metrics as a tree reduction of per-chunk sums.
+"""Dask arrays: the losses as a tree reduction of per-chunk states.
 
 Each chunk is validated and summed where it lives, into the mergeable state
-of :mod:`skbce._metrics.streaming`; the states are merged up a tree and only the
+of :mod:`skbce._losses.states`; the states are merged up a tree and only the
 final state, a few numbers, reaches the client.  So the result is exact
 whatever the chunk sizes (sums, not averages of per-chunk means), the data
 are read once, and no prediction is gathered to one machine.  The classes,
-when not given, are found in the same pass (see :mod:`skbce._metrics.streaming`).
+when not given, are found in the same pass (see :mod:`skbce._losses.states`).
+The chunk tasks receive the checked options and do not check them again.
 
 Dask is an optional dependency (``pip install "skbce[dask]"``), imported
 only when a dask array is passed.
 """
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from skbce._backends.dispatch import is_dask_array
-from skbce._metrics.losses import (
-    _check_weight_sum,
-    _nce_baseline,
-    _warn_infinite,
-    _warn_rows_do_not_sum_to_one,
-    binary_entropy,
-)
-from skbce._metrics.streaming import _Spec, chunk_state, merge_states, sorted_labels
+from skbce._losses.numpy_sums import warn_rows
+from skbce._losses.states import chunk_state, merge_states, sorted_labels
 from skbce._utils.optional import import_optional
-from skbce._utils.options import (
-    check_bool,
-    check_choice,
-    check_clip,
-    check_pos_weight,
-    check_smoothing,
-)
-from skbce._utils.validation import (
-    FLOAT_DTYPES,
-    check_lengths,
-)
+from skbce._utils.options import clip_bounds_of, pos_weight_of
+from skbce._utils.validation import FLOAT_DTYPES, check_lengths
 
-__all__ = [
-    "binary_cross_entropy",
-    "log_loss",
-    "normalized_cross_entropy",
-    "reduce_states",
-]
+__all__ = ["is_dask_array", "reduce_states", "sums", "values"]
+
+
+def is_dask_array(value):
+    """True for a :class:`dask.array.Array` (checked without importing dask)."""
+    return type(value).__module__.startswith("dask.") and hasattr(value, "to_delayed")
+
 
 #: States merged by one task of the tree reduction.
 FAN_IN = 8
@@ -79,7 +66,7 @@ def _aligned_blocks(arrays, reference):
 
 
 def reduce_states(spec, y_true, y_score, sample_weight, score_name):
-    """The merged :mod:`skbce._metrics.streaming` state of dask arrays, computed by dask.
+    """The merged :mod:`skbce._losses.states` state of dask arrays, computed by dask.
 
     Uses the current scheduler (a ``distributed.Client`` when one is active).
     """
@@ -108,118 +95,48 @@ def _score_dtype(y_score, from_logits):
     return dtype if dtype in kept else np.dtype(np.float64)
 
 
-def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None):
-    """:func:`skbce.log_loss` of dask arrays, by a reduction of per-chunk sums.
-
-    Examples
-    --------
-    >>> import dask.array as da
-    >>> from skbce import log_loss
-    >>> y = da.from_array([0, 1, 1, 0, 1], chunks=3)
-    >>> p = da.from_array([0.1, 0.8, 0.6, 0.3, 0.9], chunks=3)
-    >>> log_loss(y, p)
-    0.2602...
-    """
-    check_bool(normalize, "normalize")
-    spec = _Spec("log_loss", labels=sorted_labels(labels))
-    state = reduce_states(spec, y_true, y_proba, sample_weight, "y_proba")
-    if state.rows_off:
-        _warn_rows_do_not_sum_to_one()
-    sums, _ = state.finish()
-    if not normalize:
-        return float(state.dtype.type(sums.loss))
-    _check_weight_sum(sums.weight)
-    return float(state.dtype.type(sums.loss / sums.weight))
-
-
-def binary_cross_entropy(
-    y_true,
-    y_score,
-    *,
-    from_logits=False,
-    pos_label=None,
-    sample_weight=None,
-    pos_weight=None,
-    label_smoothing=0.0,
-    clip="dtype",
-    reduction="mean",
-):
-    """:func:`skbce.binary_cross_entropy` of dask arrays (``"mean"`` or ``"sum"``).
-
-    Examples
-    --------
-    >>> import dask.array as da
-    >>> from skbce import binary_cross_entropy
-    >>> y = da.from_array([0, 1, 1], chunks=2)
-    >>> z = da.from_array([-2.2, 1.4, 0.4], chunks=2)
-    >>> binary_cross_entropy(y, z, from_logits=True)
-    0.2795...
-    """
-    check_choice(reduction, "reduction", ["mean", "sum", "none"])
-    if reduction == "none":
-        msg = (
-            "reduction='none' is not supported for dask arrays (it is not a "
-            "reduction); map skbce.binary_cross_entropy(..., reduction='none') "
-            "over aligned blocks with dask.array.map_blocks instead."
-        )
-        raise ValueError(msg)
-    smoothing = check_smoothing(label_smoothing)
-    check_bool(from_logits, "from_logits")
-    dtype = _score_dtype(_meta(y_score), from_logits)
-    shape = _meta(y_score).shape
-    n_labels = shape[1] if len(shape) == 2 else None
-    c = check_pos_weight(pos_weight, n_labels, dtype)
-    if not from_logits:
-        check_clip(clip, dtype)
-    spec = _Spec(
-        "bce",
-        pos_label=pos_label,
-        from_logits=from_logits,
-        pos_weight=None if c is None else _hashable(c.tolist()),
-        label_smoothing=smoothing,
-        clip=clip,
-    )
-    state = reduce_states(spec, y_true, y_score, sample_weight, "y_score")
-    sums, _ = state.finish()
-    _warn_infinite(np.array(sums.loss), clip)
-    if reduction == "sum":
-        return float(state.dtype.type(sums.loss))
-    _check_weight_sum(sums.weight)
-    return float(state.dtype.type(sums.loss / sums.weight))
-
-
 def _meta(value):
     """Something with the ``shape`` and ``dtype`` of an input (lists become arrays)."""
     return value if is_dask_array(value) else np.asarray(value)
 
 
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
-
-
-def normalized_cross_entropy(
-    y_true, y_score, *, baseline=None, sample_weight=None, pos_label=None, from_logits=False
-):
-    """:func:`skbce.normalized_cross_entropy` of dask arrays.
+def sums(options, y_true, y_score, sample_weight):
+    """``(LossSums, dtype)`` of a loss of dask arrays, reduced by dask.
 
     Examples
     --------
     >>> import dask.array as da
-    >>> from skbce import normalized_cross_entropy
-    >>> y = da.from_array([0, 1, 1, 0], chunks=3)
-    >>> p = da.from_array([0.2, 0.9, 0.6, 0.3], chunks=3)
-    >>> normalized_cross_entropy(y, p)
-    0.431...
+    >>> from skbce._backends import dask as backend
+    >>> from skbce._losses.options import loss_options
+    >>> y = da.from_array([0, 1, 1, 0, 1], chunks=3)
+    >>> p = da.from_array([0.1, 0.8, 0.6, 0.3, 0.9], chunks=3)
+    >>> total, dtype = backend.sums(loss_options("log_loss"), y, p, None)
+    >>> round(total.loss / total.weight, 4)
+    0.2603
     """
-    check_bool(from_logits, "from_logits")
+    if options.kind == "log_loss":
+        spec = replace(options, labels=sorted_labels(options.labels), reduction="mean")
+        state = reduce_states(spec, y_true, y_score, sample_weight, "y_proba")
+        if state.rows_off:
+            warn_rows()
+        return state.finish()[0], state.dtype
     shape = tuple(_meta(y_score).shape)
-    if len(shape) == 2 and shape[1] != 1 or len(shape) > 2:
+    if options.class_totals and (len(shape) == 2 and shape[1] != 1 or len(shape) > 2):
         msg = f"normalized_cross_entropy takes 1-D binary data, got y_score of shape {shape}."
         raise ValueError(msg)
-    spec = _Spec("bce", pos_label=pos_label, from_logits=from_logits)
-    state = reduce_states(spec, y_true, y_score, sample_weight, "y_score")
-    sums, _ = state.finish()
-    baseline = _nce_baseline(baseline, float(sums.class_weight[1]), sums.weight)
-    _check_weight_sum(sums.weight)
-    loss = float(state.dtype.type(sums.loss / sums.weight))
-    return loss / binary_entropy(baseline)
+    dtype = _score_dtype(_meta(y_score), options.from_logits)
+    pos_weight_of(options.pos_weight, shape[1] if len(shape) == 2 else None, dtype)
+    if not options.from_logits:
+        clip_bounds_of(options.clip, dtype)
+    state = reduce_states(options, y_true, y_score, sample_weight, "y_score")
+    return state.finish()[0], state.dtype
+
+
+def values(options, y_true, y_score, sample_weight):
+    """Refused: ``reduction="none"`` is not a reduction."""
+    msg = (
+        "reduction='none' is not supported for dask arrays (it is not a "
+        "reduction); map skbce.binary_cross_entropy(..., reduction='none') "
+        "over aligned blocks with dask.array.map_blocks instead."
+    )
+    raise ValueError(msg)

@@ -1,25 +1,69 @@
-"""Which library computes a metric: numpy (the fast path), Dask, or an array API.
+"""The one place that picks the library computing a loss: NumPy, Dask, or an array API.
 
-The public metrics call :func:`array_backend` first.  For numpy arrays,
-lists and pandas objects it answers ``None`` after a few ``isinstance``
-checks, and the numpy code runs as before.  Dask arrays go to
-:mod:`skbce._backends.dask` (per-chunk sums reduced on the cluster); arrays of another
-array-API namespace (``array_api_strict``, torch, CuPy, ...) to
-:mod:`skbce._backends.array_api`, which computes in their namespace.
+The public metrics call :func:`loss_sums` (or :func:`loss_values`) with their
+checked options.  For numpy arrays, lists and pandas objects
+:func:`array_backend` answers ``None`` after a few ``isinstance`` checks, and
+the numpy kernels run (:mod:`skbce._losses.numpy_sums`).  Dask arrays go to
+:mod:`skbce._backends.dask` (per-chunk states reduced on the cluster); arrays
+of another array-API namespace (``array_api_strict``, torch, CuPy, ...) to
+:mod:`skbce._backends.array_api`, which computes in their namespace.  Every
+backend returns mergeable sums, finished by :func:`skbce._losses.finish.finish`.
 """
 
 import numpy as np
 
-__all__ = ["array_backend", "is_dask_array"]
+from skbce._backends import dask as _dask
+from skbce._backends.array_api import Namespace
+from skbce._backends.dask import is_dask_array
+from skbce._losses import numpy_sums
+
+__all__ = ["array_backend", "is_dask_array", "loss_sums", "loss_values"]
+
+
+class _NumPy:
+    """The numpy backend, with the interface of the others."""
+
+    @staticmethod
+    def sums(options, y_true, y_score, sample_weight):
+        if options.kind == "log_loss":
+            return numpy_sums.log_loss_sums_of(options, y_true, y_score, sample_weight)
+        return numpy_sums.bce_sums_of(options, y_true, y_score, sample_weight)
+
+    @staticmethod
+    def values(options, y_true, y_score, sample_weight):
+        return numpy_sums.bce_values_of(options, y_true, y_score, sample_weight)
+
+
+def _backend(options, y_true, y_score, sample_weight):
+    score_name = "y_proba" if options.kind == "log_loss" else "y_score"
+    backend = array_backend(y_true=y_true, **{score_name: y_score}, sample_weight=sample_weight)
+    return _NumPy if backend is None else backend
+
+
+def loss_sums(options, y_true, y_score, sample_weight):
+    """``(LossSums, dtype)`` of a loss, from whichever backend the inputs call for.
+
+    Examples
+    --------
+    >>> from skbce._backends.dispatch import loss_sums
+    >>> from skbce._losses.options import loss_options
+    >>> sums, dtype = loss_sums(loss_options("log_loss"), [0, 1], [0.2, 0.7], None)
+    >>> round(sums.loss / sums.weight, 4)
+    0.2899
+    """
+    backend = _backend(options, y_true, y_score, sample_weight)
+    return backend.sums(options, y_true, y_score, sample_weight)
+
+
+def loss_values(options, y_true, y_score, sample_weight):
+    """``(losses, n_infinite)``: per-sample weighted losses (``reduction="none"``)."""
+    backend = _backend(options, y_true, y_score, sample_weight)
+    return backend.values(options, y_true, y_score, sample_weight)
+
 
 #: Inputs that never leave the numpy path on their own (they adopt the
 #: library of the other inputs).
 _PLAIN = (np.ndarray, list, tuple, np.generic)
-
-
-def is_dask_array(value):
-    """True for a :class:`dask.array.Array` (checked without importing dask)."""
-    return type(value).__module__.startswith("dask.") and hasattr(value, "to_delayed")
 
 
 def _type_name(value):
@@ -55,9 +99,9 @@ def array_backend(**arrays):
     Returns
     -------
     backend : None, module or object
-        ``None`` for numpy; otherwise an object with the functions
-        ``log_loss``, ``binary_cross_entropy`` and
-        ``normalized_cross_entropy``.
+        ``None`` for numpy; otherwise an object with the functions ``sums``
+        and ``values`` (the module :mod:`skbce._backends.dask` or a
+        :class:`~skbce._backends.array_api.Namespace`).
 
     Raises
     ------
@@ -100,9 +144,5 @@ def _foreign_backend(arrays):
         return None
     kind, xp = next(iter(kinds.values()))
     if kind == "dask":
-        from skbce._backends import dask as _dask
-
         return _dask
-    from skbce._backends.array_api import Namespace
-
     return Namespace(xp)

@@ -14,20 +14,56 @@ class LossSums(NamedTuple):
     Attributes
     ----------
     loss : float
-        Sum of ``w * loss`` over the samples.
+        Sum of ``w * loss`` over the samples (a ``numpy.longdouble`` when a
+        float64 sum would overflow).
     weight : float
         Sum of ``w`` (the number of samples when unweighted).
     class_weight : ndarray of float64 or None
         Sum of ``w`` per class, when requested.
+    n_infinite : int
+        Number of samples whose loss is infinite (only with ``clip=None``).
+    class_count : ndarray of float64 or None
+        Number of samples of non-zero weight of each class, with ``class_weight``.
+    scale : int
+        The weights were multiplied by ``2 ** -scale`` before summing (so that
+        weights from 1e-300 to 1e300 neither underflow nor overflow): the
+        true weighted sums are ``loss``, ``weight`` and ``class_weight`` times
+        ``2 ** scale``.  Means do not depend on it.
     """
 
     loss: float
     weight: float
     class_weight: np.ndarray | None = None
+    n_infinite: int = 0
+    scale: int = 0
+    class_count: np.ndarray | None = None
+
+    def rescaled(self, scale):
+        """The same sums expressed with weights scaled by ``2 ** -scale``."""
+        if scale == self.scale:
+            return self
+        shift = self.scale - scale
+        cw = None if self.class_weight is None else np.ldexp(self.class_weight, shift)
+        return self._replace(
+            loss=np.ldexp(self.loss, shift),
+            weight=np.ldexp(self.weight, shift),
+            class_weight=cw,
+            scale=scale,
+        )
 
     def merge(self, other):
         """Return the sums over the union of both parts."""
-        cw = None
-        if self.class_weight is not None and other.class_weight is not None:
-            cw = self.class_weight + other.class_weight
-        return LossSums(self.loss + other.loss, self.weight + other.weight, cw)
+        scale = max(self.scale, other.scale)
+        a, b = self.rescaled(scale), other.rescaled(scale)
+        return LossSums(
+            a.loss + b.loss,
+            a.weight + b.weight,
+            _add(a.class_weight, b.class_weight),
+            a.n_infinite + b.n_infinite,
+            scale,
+            _add(a.class_count, b.class_count),
+        )
+
+
+def _add(a, b):
+    return None if a is None or b is None else a + b

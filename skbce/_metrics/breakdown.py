@@ -3,12 +3,11 @@
 import numpy as np
 from scipy.special import expit
 
-from skbce._metrics.losses import (
-    _prepare_bce,
-    binary_cross_entropy,
-    elementwise_bce,
-)
-from skbce._utils.options import check_clip
+from skbce._losses.finish import finish, result_dtype
+from skbce._losses.kernels import bce_sums, elementwise_bce
+from skbce._losses.numpy_sums import bce_inputs
+from skbce._losses.options import loss_options
+from skbce._utils.numeric import scaled_weights
 from skbce._utils.validation import Target
 
 __all__ = ["LogLossBreakdown", "log_loss_breakdown"]
@@ -188,37 +187,27 @@ def log_loss_breakdown(
     >>> table.worst(1).index
     array([2])
     """
-    target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
+    options = loss_options("bce", from_logits=from_logits, pos_label=pos_label, clip=clip)
+    target, s, w, kernel_options = bce_inputs(options, y_true, y_score, sample_weight)
     if not isinstance(target, Target) or s.ndim != 1:
         msg = "log_loss_breakdown takes 1-D hard binary labels, not soft or multilabel targets."
         raise ValueError(msg)
     t = np.asarray(target.codes(), dtype=bool)
-    if from_logits:
-        p = expit(s)
-        corrected = np.where(t, p, expit(-s))
-        n_clipped = 0
-    else:
-        bounds = check_clip(clip, s.dtype)
-        p = s
-        corrected = np.where(t, s, 1 - s)
-        n_clipped = (
-            0
-            if bounds is None
-            else int(np.count_nonzero((corrected < bounds[0]) | (corrected > bounds[1])))
-        )
-    losses = elementwise_bce(t, s, from_logits=from_logits, bounds=None if from_logits else bounds)
+    bounds = kernel_options["bounds"]
+    p = expit(s) if from_logits else s
+    corrected = np.where(t, p, expit(-s)) if from_logits else np.where(t, s, 1 - s)
+    n_clipped = 0
+    if bounds is not None:
+        n_clipped = int(np.count_nonzero((corrected < bounds[0]) | (corrected > bounds[1])))
+    losses = elementwise_bce(t, s, from_logits=from_logits, bounds=bounds)
     weight = np.ones_like(losses) if w is None else w.astype(losses.dtype)
-    weighted = losses * weight
+    scaled, scale = scaled_weights(w)
+    weighted = losses if scaled is None else losses * scaled.astype(losses.dtype)
     total_sum = weighted.sum()
     share = weighted / total_sum if total_sum else np.zeros_like(weighted)
-    total = binary_cross_entropy(
-        y_true,
-        y_score,
-        from_logits=from_logits,
-        pos_label=pos_label,
-        sample_weight=sample_weight,
-        clip=clip,
-    )
+    dtype = result_dtype(s.dtype, None if w is None else w.dtype)
+    sums = bce_sums(target, s, scaled, smoothing=0.0, **kernel_options)
+    total = finish(sums._replace(scale=scale), dtype)
     columns = {
         "index": np.arange(len(t)),
         "y_true": target.y,

@@ -3,10 +3,8 @@
 import numpy as np
 from scipy.special import expit
 
-from skbce._metrics.losses import (
-    _prepare_bce,
-)
-from skbce._utils.options import check_pos_weight
+from skbce._losses.numpy_sums import bce_inputs
+from skbce._losses.options import loss_options
 from skbce._utils.validation import Target
 
 __all__ = ["bce_gradient_hessian"]
@@ -65,9 +63,9 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     >>> hess
     array([0.19661193, 0.10499359, 0.25      ])
     """
-    target, z, w = _prepare_bce(y_true, logits, sample_weight, None, True)
-    n_labels = z.shape[1] if z.ndim == 2 else None
-    c = check_pos_weight(pos_weight, n_labels, z.dtype)
+    options = loss_options("bce", from_logits=True, pos_weight=pos_weight)
+    target, z, w, kernel_options = bce_inputs(options, y_true, logits, sample_weight)
+    c = kernel_options["pos_weight"]
     t = target.codes() if isinstance(target, Target) else target
     t = np.asarray(t, dtype=z.dtype)
     p, q = expit(z), expit(-z)  # sigma(z) and 1 - sigma(z), each exact

@@ -1,43 +1,24 @@
-"""Log loss and the binary cross-entropy family.
+"""Log loss and the binary cross-entropy family: the public metrics.
 
-Public functions validate their inputs once (:mod:`skbce._utils.validation`) and
-hand plain arrays to the private kernels below.  The kernels walk the data in
-blocks of :data:`BLOCK` samples, so temporaries stay in cache and memory stays
-flat, and return mergeable partial sums (:class:`LossSums`) that streaming and
-distributed computations add up.
+Each metric checks its options once into a
+:class:`~skbce._losses.options.LossOptions`, gets mergeable sums from the
+backend the inputs call for (:func:`skbce._backends.dispatch.loss_sums`:
+numpy block kernels, an array-API namespace or Dask chunks), and finishes
+them with :func:`skbce._losses.finish.finish`.
 """
 
 import warnings
 
 import numpy as np
-from scipy.special import xlogy
 from sklearn.exceptions import UndefinedMetricWarning
 
-from skbce._backends.dispatch import array_backend
-from skbce._losses.sums import LossSums
-from skbce._utils.numeric import BLOCK, accumulator, clip_bounds, total_weight, weighted_sum
-from skbce._utils.options import (
-    InvalidParameterError,
-    check_bool,
-    check_choice,
-    check_clip,
-    check_pos_weight,
-    check_smoothing,
-    is_number,
-)
-from skbce._utils.validation import (
-    Target,
-    as_positive_column,
-    binary_target,
-    check_lengths,
-    check_n_columns,
-    check_proba,
-    check_probability_range,
-    check_sample_weight,
-    check_scores,
-    check_target,
-    cross_entropy_targets,
-)
+from skbce._backends.dispatch import loss_sums, loss_values
+from skbce._losses.finish import base_rate, check_weight_sum, finish, warn_infinite
+from skbce._losses.kernels import binary_entropy, prior_log_loss_sum
+from skbce._losses.numpy_sums import brier_sums_of
+from skbce._losses.options import loss_options
+from skbce._utils.options import InvalidParameterError
+from skbce._utils.validation import check_lengths
 
 __all__ = [
     "binary_cross_entropy",
@@ -46,152 +27,6 @@ __all__ = [
     "log_loss",
     "normalized_cross_entropy",
 ]
-
-def _binary_sums(target, p, w, *, class_totals=False):
-    """Log-loss sums for binary labels and 1-D probabilities of class 1.
-
-    Each sample costs one ``log``: the probability given to the true class is
-    ``|1 - t - p|`` (``p`` when ``t = 1``, ``1 - p`` when ``t = 0``), the same
-    floating-point value scikit-learn takes.  Also returns the minimum and
-    maximum of ``p``, so that the range check needs no pass of its own.
-    """
-    n = p.shape[0]
-    lo, hi = clip_bounds(p.dtype)
-    buf = np.empty(min(n, BLOCK), dtype=p.dtype)
-    loss = weight = positive = 0.0
-    p_min, p_max = np.inf, -np.inf
-    acc = accumulator(p.dtype)
-    for start in range(0, n, BLOCK):
-        block = slice(start, start + BLOCK)
-        t = target.codes(block)
-        pb = p[block]
-        q = buf[: pb.shape[0]]
-        p_min = np.minimum(p_min, np.minimum.reduce(pb))
-        p_max = np.maximum(p_max, np.maximum.reduce(pb))
-        np.subtract(1, t, out=q)
-        np.subtract(q, pb, out=q)
-        np.abs(q, out=q)
-        np.clip(q, lo, hi, out=q)
-        np.log(q, out=q)
-        if w is None:
-            loss -= float(np.add.reduce(q, dtype=acc))
-            if class_totals:
-                positive += np.count_nonzero(t)
-        else:
-            wb = w[block]
-            loss -= weighted_sum(q, wb)
-            weight += total_weight(wb)
-            if class_totals:
-                positive += weighted_sum(t, wb, np.float64)
-    if w is None:
-        weight = n
-    class_weight = np.array([weight - positive, positive]) if class_totals else None
-    return LossSums(loss, weight, class_weight), p_min, p_max
-
-
-def _in_unit_interval(flat):
-    """True if every value of the flat float array is within [0, 1] (no NaN).
-
-    Non-negative floats order like their bit patterns read as unsigned
-    integers, and negative values, NaN and infinity all read greater than
-    ``1.0`` does: one integer ``max`` checks everything.  (``-0.0`` reads as
-    negative too; the caller then looks closer.)
-    """
-    bits = flat.view(np.dtype(f"u{flat.dtype.itemsize}"))
-    return np.maximum.reduce(bits) <= np.ones(1, flat.dtype).view(bits.dtype)[0]
-
-
-def _gather_sums(target, P, w, *, class_totals=False):
-    """Log-loss sums for a probability matrix: one column per class.
-
-    One pass over ``P`` in blocks of rows: the range check, the row sums
-    (for the warning scikit-learn gives when rows are not distributions) and
-    the gather of each sample's probability of its true class.
-    """
-    n, k = P.shape
-    lo, hi = clip_bounds(P.dtype)
-    tolerance = _row_sum_tolerance(P.dtype)
-    loss = weight = 0.0
-    acc = accumulator(P.dtype)
-    rows_off = False
-    class_weight = np.zeros(k) if class_totals else None
-    step = max(1, (2 * BLOCK) // k)
-    offsets = np.arange(min(n, step)) * k
-    for start in range(0, n, step):
-        block = slice(start, start + step)
-        Pb = np.ascontiguousarray(P[block])
-        flat = Pb.reshape(-1)
-        if not _in_unit_interval(flat):
-            check_probability_range(flat.min(), flat.max(), "y_proba")
-        if not rows_off:
-            total = np.einsum("ij->i", Pb)
-            rows_off = bool(np.any(np.abs(total - 1) > tolerance))
-        codes = np.asarray(target.codes(block), dtype=np.intp)
-        q = np.take(flat, offsets[: codes.shape[0]] + codes)
-        np.clip(q, lo, hi, out=q)
-        np.log(q, out=q)
-        if w is None:
-            loss -= float(np.add.reduce(q, dtype=acc))
-            if class_totals:
-                class_weight += np.bincount(codes, minlength=k)
-        else:
-            wb = w[block]
-            loss -= weighted_sum(q, wb)
-            weight += total_weight(wb)
-            if class_totals:
-                class_weight += np.bincount(codes, weights=wb, minlength=k)
-    if w is None:
-        weight = n
-    return LossSums(loss, weight, class_weight), rows_off
-
-
-def _row_sum_tolerance(dtype):
-    """How far a row sum may be from one, as in scikit-learn."""
-    return 1e-8 + np.sqrt(np.finfo(dtype).eps)
-
-
-def _warn_rows_do_not_sum_to_one():
-    warnings.warn(
-        "The rows of y_proba do not sum to one. Make sure to pass "
-        "probabilities (predict_proba), with one column per class.",
-        UserWarning,
-        stacklevel=4,
-    )
-
-
-def _log_loss_sums(y_true, y_proba, sample_weight, labels, *, class_totals=False):
-    """Validate the inputs of :func:`log_loss`; return its sums and result dtype."""
-    P = check_proba(y_proba, check_range=False)
-    n = check_lengths(y_true=y_true, y_proba=P)
-    w = check_sample_weight(sample_weight, n)
-    target = check_target(y_true, labels=labels)
-    if P.ndim == 2 and P.shape[1] == 1:
-        P = P[:, 0]
-    if P.ndim == 1:
-        check_n_columns(target, 2, labels)
-        sums, p_min, p_max = _binary_sums(target, P, w, class_totals=class_totals)
-        check_probability_range(p_min, p_max, "y_proba")
-    else:
-        if target.n_classes != P.shape[1]:
-            # scikit-learn checks the values and warns about the rows first.
-            check_probability_range(P.min(), P.max(), "y_proba")
-            if np.any(np.abs(P.sum(axis=1) - 1) > _row_sum_tolerance(P.dtype)):
-                _warn_rows_do_not_sum_to_one()
-            check_n_columns(target, P.shape[1], labels)
-        sums, rows_off = _gather_sums(target, P, w, class_totals=class_totals)
-        if rows_off:
-            _warn_rows_do_not_sum_to_one()
-    dtype = P.dtype if w is None else np.result_type(P.dtype, w.dtype)
-    return sums, dtype
-
-
-def _check_weight_sum(weight):
-    if weight == 0:
-        msg = (
-            "sample_weight sums to zero, so the weighted mean is undefined; "
-            "use normalize=False for the weighted sum."
-        )
-        raise ValueError(msg)
 
 
 def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None):
@@ -282,17 +117,9 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     >>> log_loss([0, 1, 1], [0.1, 0.8, 0.6], sample_weight=[1, 2, 1])
     0.26...
     """
-    backend = array_backend(y_true=y_true, y_proba=y_proba, sample_weight=sample_weight)
-    if backend is not None:  # dask or array-API inputs
-        return backend.log_loss(
-            y_true, y_proba, normalize=normalize, sample_weight=sample_weight, labels=labels
-        )
-    check_bool(normalize, "normalize")
-    sums, dtype = _log_loss_sums(y_true, y_proba, sample_weight, labels)
-    if not normalize:
-        return float(dtype.type(sums.loss))
-    _check_weight_sum(sums.weight)
-    return float(dtype.type(sums.loss / sums.weight))
+    options = loss_options("log_loss", normalize=normalize, labels=labels)
+    sums, dtype = loss_sums(options, y_true, y_proba, sample_weight)
+    return finish(sums, dtype, options.reduction)
 
 
 def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
@@ -334,6 +161,7 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     >>> d2_log_loss_score([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3])
     0.568...
     """
+    options = loss_options("log_loss", labels=labels, class_totals=True)
     n = check_lengths(y_true=y_true, y_proba=y_proba, sample_weight=sample_weight)
     if n < 2:
         warnings.warn(
@@ -342,208 +170,26 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
             stacklevel=2,
         )
         return float("nan")
-    sums, dtype = _log_loss_sums(y_true, y_proba, sample_weight, labels, class_totals=True)
-    _check_weight_sum(sums.weight)
+    sums, dtype = loss_sums(options, y_true, y_proba, sample_weight)
+    check_weight_sum(sums.weight)
+    _check_positive_classes(sums)
     return 1.0 - float(dtype.type(sums.loss)) / prior_log_loss_sum(sums)
 
 
-def prior_log_loss_sum(sums):
-    """Weighted log-loss sum of the constant prediction of the class frequencies.
+def _check_positive_classes(sums):
+    """Raise if the weights of a class present in ``y_true`` sum to zero.
 
-    Computed in float64, whatever the dtype of the predictions.
+    The prior of that class is then zero, and the loss of the prior on its
+    samples is infinite (scikit-learn raises a division by zero).
     """
-    weights = sums.class_weight
-    prior = weights / sums.weight
-    lo, hi = clip_bounds(np.dtype(np.float64))
-    present = weights != 0
-    return -float(np.dot(weights[present], np.log(np.clip(prior[present], lo, hi))))
-
-
-# --- the binary cross-entropy family -------------------------------------------
-
-
-def softplus_parts(z, xp=None):
-    """``(a, relu(z))`` with ``a = log1p(exp(-|z|))``.
-
-    ``softplus(z) = a + relu(z)`` and ``softplus(-z) = a + relu(-z)``: both
-    terms are non-negative, so the sums neither overflow nor cancel, and
-    ``exp`` never sees a positive argument.  ``xp`` is the array namespace
-    (numpy by default, where the work is done in place).
-    """
-    if xp is not None:
-        return xp.log1p(xp.exp(-xp.abs(z))), xp.maximum(z, 0)
-    a = np.abs(z)
-    np.negative(a, out=a)
-    np.exp(a, out=a)
-    np.log1p(a, out=a)
-    return a, np.maximum(z, 0)
-
-
-def _xlogy(x, y, xp):
-    """``x * log(y)``, zero where ``x`` is zero (:func:`scipy.special.xlogy`)."""
-    if xp is None:
-        return xlogy(x, y)
-    return xp.where(x == 0, xp.zeros_like(y), x * xp.log(y))
-
-
-def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None, xp=None):
-    """Binary cross-entropy of each element, as a new array in the dtype of ``s``.
-
-    Parameters
-    ----------
-    t : ndarray
-        Hard targets (0/1 or booleans) when ``hard``, else soft targets in
-        ``[0, 1]``; broadcastable against ``s``.
-    s : ndarray
-        Probabilities of the positive class, or logits when ``from_logits``.
-    from_logits : bool
-        Whether ``s`` holds logits.
-    pos_weight : ndarray or None
-        Weight ``c`` of the positive term, ``-[c t log p + (1 - t) log(1 - p)]``;
-        broadcasts along the last axis.
-    bounds : tuple or None
-        ``(lo, hi)`` to clip probabilities to; ``None`` for no clipping.
-    xp : namespace or None
-        The array-API namespace of ``t`` and ``s``; ``None`` for numpy.
-    """
-    dtype = s.dtype
-    if xp is None:
-        hard = t.dtype.kind in "iub"
-        tf = t.astype(dtype, copy=False)
-        clip, log = np.clip, np.log
-    else:
-        hard = xp.isdtype(t.dtype, ("bool", "integral"))
-        tf = xp.astype(t, dtype)
-        clip, log = xp.clip, xp.log
-    if from_logits:
-        a, relu = softplus_parts(s, xp)
-        if hard:
-            # relu((1 - 2t) z) = relu(z) - t z, exact for t in {0, 1}
-            loss = a + (relu - tf * s)
-        else:
-            loss = tf * (a + (relu - s))
-            loss_neg = (1 - tf) * (a + relu)
-            loss = (loss if pos_weight is None else loss * pos_weight) + loss_neg
-            return loss
-    elif hard:
-        q = abs(1 - tf - s)
-        if bounds is not None:
-            q = clip(q, *bounds)
-        with np.errstate(divide="ignore"):
-            loss = -log(q)
-    else:
-        p1 = s if bounds is None else clip(s, *bounds)
-        p0 = 1 - s if bounds is None else clip(1 - s, *bounds)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            loss = -_xlogy(tf, p1, xp)
-            if pos_weight is not None:
-                loss = loss * pos_weight
-            loss = loss - _xlogy(1 - tf, p0, xp)
-        return loss if xp is not None else loss.astype(dtype, copy=False)
-    if pos_weight is not None:
-        loss = loss * (1 + (pos_weight - 1) * tf)
-    return loss
-
-
-def _logit_sums(target, z, w):
-    """Binary cross-entropy sums for hard labels and 1-D logits.
-
-    ``softplus(z) - t z``, computed as ``log1p(exp(-|z|)) + relu((1 - 2t) z)``
-    in two buffers: exact for any finite ``z``, and ``exp`` never overflows.
-    """
-    n = z.shape[0]
-    a = np.empty(min(n, BLOCK), dtype=z.dtype)
-    m, tz = np.empty_like(a), np.empty_like(a)
-    loss = weight = 0.0
-    for start in range(0, n, BLOCK):
-        block = slice(start, start + BLOCK)
-        t = target.codes(block)
-        zb = z[block]
-        ab, mb, tzb = a[: zb.shape[0]], m[: zb.shape[0]], tz[: zb.shape[0]]
-        np.abs(zb, out=ab)
-        np.negative(ab, out=ab)
-        np.exp(ab, out=ab)
-        np.log1p(ab, out=ab)
-        np.multiply(t, zb, out=tzb)
-        np.maximum(zb, 0, out=mb)
-        np.subtract(mb, tzb, out=mb)
-        if w is None:
-            loss += float(np.add.reduce(ab)) + float(np.add.reduce(mb))
-        else:
-            wb = w[block]
-            loss += weighted_sum(ab, wb) + weighted_sum(mb, wb)
-            weight += total_weight(wb)
-    return LossSums(loss, n if w is None else weight)
-
-
-def _bce_blocks(target, s, w, *, smoothing, reduce, **options):
-    """Walk the data in blocks of rows; yield per-sample losses times weights.
-
-    Per-sample losses average the labels of multilabel data.  With
-    ``reduce=False`` elementwise losses (times weights) are yielded instead.
-    """
-    n = s.shape[0]
-    step = max(1, BLOCK // (s.shape[1] if s.ndim == 2 else 1))
-    for start in range(0, n, step):
-        block = slice(start, start + step)
-        t = target.codes(block) if isinstance(target, Target) else target[block]
-        if smoothing:
-            t = t.astype(s.dtype) * (1 - smoothing) + smoothing / 2
-        loss = elementwise_bce(t, s[block], **options)
-        if reduce and loss.ndim == 2:
-            loss = loss.mean(axis=1, dtype=accumulator(loss.dtype))
-        if w is not None:
-            wb = w[block]
-            loss *= wb if loss.ndim == 1 else wb[:, None]
-        yield block, loss
-
-
-def _bce_sums(target, s, w, *, from_logits, pos_weight, smoothing, bounds):
-    """Sums of :func:`binary_cross_entropy` for validated inputs.
-
-    The one-log kernels serve hard labels with the default options; anything
-    else goes through :func:`_bce_blocks`.  Infinite losses (``clip=None``)
-    are left for the caller to warn about.
-    """
-    default_clip = from_logits or bounds == clip_bounds(s.dtype)
-    simple = pos_weight is None and not smoothing and default_clip
-    if simple and s.ndim == 1 and isinstance(target, Target):
-        if from_logits:
-            return _logit_sums(target, s, w)
-        return _binary_sums(target, s, w)[0]
-    blocks = _bce_blocks(
-        target,
-        s,
-        w,
-        smoothing=smoothing,
-        reduce=True,
-        from_logits=from_logits,
-        pos_weight=pos_weight,
-        bounds=bounds,
-    )
-    acc = accumulator(s.dtype)
-    total = sum(float(np.add.reduce(loss, dtype=acc)) for _, loss in blocks)
-    return LossSums(total, s.shape[0] if w is None else total_weight(w))
-
-
-def _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits):
-    """Validate the common inputs of the cross-entropy functions."""
-    s = check_scores(y_score, from_logits=from_logits)
-    target = cross_entropy_targets(y_true, pos_label=pos_label)
-    y_shape = target.y.shape if isinstance(target, Target) else target.shape
-    s = _match_score_shape(s, y_shape)
-    w = check_sample_weight(sample_weight, y_shape[0])
-    return target, s, w
-
-
-def _match_score_shape(s, y_shape):
-    """``s`` as 1-D scores for 1-D targets; raise unless its shape is ``y_shape``."""
-    if len(y_shape) == 1:
-        s = as_positive_column(s, "y_score")
-    if tuple(s.shape) != tuple(y_shape):
-        msg = f"y_score has shape {tuple(s.shape)} but y_true has shape {tuple(y_shape)}."
+    empty = (sums.class_weight == 0) & (sums.class_count > 0)
+    if np.any(empty):
+        index = np.flatnonzero(empty).tolist()
+        msg = (
+            f"sample_weight sums to zero over the samples of the classes at positions "
+            f"{index}, so their prior is zero and D^2 is undefined."
+        )
         raise ValueError(msg)
-    return s
 
 
 def binary_cross_entropy(
@@ -647,67 +293,21 @@ def binary_cross_entropy(
     >>> binary_cross_entropy([0, 1], [0.2, 0.9], reduction="none")
     array([0.22314355, 0.10536052])
     """
-    backend = array_backend(y_true=y_true, y_score=y_score, sample_weight=sample_weight)
-    if backend is not None:  # dask or array-API inputs
-        return backend.binary_cross_entropy(
-            y_true,
-            y_score,
-            from_logits=from_logits,
-            pos_label=pos_label,
-            sample_weight=sample_weight,
-            pos_weight=pos_weight,
-            label_smoothing=label_smoothing,
-            clip=clip,
-            reduction=reduction,
-        )
-    check_choice(reduction, "reduction", ["mean", "sum", "none"])
-    smoothing = check_smoothing(label_smoothing)
-    target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
-    n_labels = s.shape[1] if s.ndim == 2 else None
-    c = check_pos_weight(pos_weight, n_labels, s.dtype)
-    bounds = None if from_logits else check_clip(clip, s.dtype)
-
-    if reduction == "none":
-        blocks = _bce_blocks(
-            target,
-            s,
-            w,
-            smoothing=smoothing,
-            reduce=False,
-            from_logits=from_logits,
-            pos_weight=c,
-            bounds=bounds,
-        )
-        out = np.empty(s.shape, dtype=s.dtype)
-        for block, loss in blocks:
-            out[block] = loss
-        _warn_infinite(out, clip)
-        return out
-    sums = _bce_sums(
-        target, s, w, from_logits=from_logits, pos_weight=c, smoothing=smoothing, bounds=bounds
+    options = loss_options(
+        "bce",
+        from_logits=from_logits,
+        pos_label=pos_label,
+        pos_weight=pos_weight,
+        label_smoothing=label_smoothing,
+        clip=clip,
+        reduction=reduction,
     )
-    _warn_infinite(np.array(sums.loss), clip)
-    dtype = s.dtype if w is None else np.result_type(s.dtype, w.dtype)
-    if reduction == "sum":
-        return float(dtype.type(sums.loss))
-    _check_weight_sum(sums.weight)
-    return float(dtype.type(sums.loss / sums.weight))
-
-
-def _warn_infinite(losses, clip):
-    if clip is None and np.any(np.isinf(losses)):
-        count = int(np.count_nonzero(np.isinf(losses)))
-        what = f"{count} samples have" if losses.ndim else "Some samples have"
-        warnings.warn(
-            f"{what} probability 0 for their true class and an infinite loss (clip=None).",
-            RuntimeWarning,
-            stacklevel=3,
-        )
-
-
-def binary_entropy(rate):
-    """Entropy in nats of a Bernoulli distribution with mean ``rate``."""
-    return -float(xlogy(rate, rate) + xlogy(1 - rate, 1 - rate))
+    if options.reduction == "none":
+        losses, n_infinite = loss_values(options, y_true, y_score, sample_weight)
+        warn_infinite(n_infinite, stacklevel=3)
+        return losses
+    sums, dtype = loss_sums(options, y_true, y_score, sample_weight)
+    return finish(sums, dtype, options.reduction)
 
 
 def normalized_cross_entropy(
@@ -774,75 +374,12 @@ def normalized_cross_entropy(
     >>> normalized_cross_entropy([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3], baseline=0.3)
     0.489...
     """
-    backend = array_backend(y_true=y_true, y_score=y_score, sample_weight=sample_weight)
-    if backend is not None:  # dask or array-API inputs
-        return backend.normalized_cross_entropy(
-            y_true,
-            y_score,
-            baseline=baseline,
-            sample_weight=sample_weight,
-            pos_label=pos_label,
-            from_logits=from_logits,
-        )
-    target, s, w = _prepare_bce(y_true, y_score, sample_weight, pos_label, from_logits)
-    if s.ndim != 1:
-        msg = f"normalized_cross_entropy takes 1-D binary data, got y_score of shape {s.shape}."
-        raise ValueError(msg)
-    positive = weight = None
-    if baseline is None:
-        t = target.codes() if isinstance(target, Target) else target
-        weight = s.shape[0] if w is None else total_weight(w)
-        positive = float(np.sum(t, dtype=np.float64) if w is None else weighted_sum(t, w))
-    baseline = _nce_baseline(baseline, positive, weight)
-    bounds = None if from_logits else clip_bounds(s.dtype)
-    sums = _bce_sums(
-        target, s, w, from_logits=from_logits, pos_weight=None, smoothing=0.0, bounds=bounds
+    options = loss_options(
+        "bce", baseline=baseline, pos_label=pos_label, from_logits=from_logits, class_totals=True
     )
-    _check_weight_sum(sums.weight)
-    dtype = s.dtype if w is None else np.result_type(s.dtype, w.dtype)
-    return float(dtype.type(sums.loss / sums.weight)) / binary_entropy(baseline)
-
-
-def _nce_baseline(baseline, positive, weight):
-    """``baseline`` checked, or when None the positive rate ``positive / weight``."""
-    if baseline is None:
-        _check_weight_sum(weight)
-        baseline = positive / weight
-        if not 0 < baseline < 1:
-            msg = (
-                "y_true holds a single class, so its base rate has zero entropy; "
-                "pass baseline (e.g. the positive rate of the training data)."
-            )
-            raise ValueError(msg)
-    elif not is_number(baseline) or not 0 < baseline < 1:
-        msg = f"baseline must be a float in (0, 1), got {baseline!r}."
-        raise ValueError(msg)
-    return baseline
-
-
-# --- Brier score ------------------------------------------------------------------
-
-
-def _squared_error_sums(target, P, w):
-    """Sum over samples of ``w * sum_k (onehot_k - P_k)^2``, in blocks."""
-    total = 0.0
-    binary = P.ndim == 1
-    step = BLOCK if binary else max(1, BLOCK // P.shape[1])
-    for start in range(0, P.shape[0], step):
-        block = slice(start, start + step)
-        codes = target.codes(block)
-        if binary:
-            err = codes - P[block]
-            per_sample = 2 * err * err  # both columns of the one-hot encoding
-        else:
-            Pb = P[block]
-            picked = np.take_along_axis(Pb, np.asarray(codes, np.intp)[:, None], 1)[:, 0]
-            per_sample = np.einsum("ij,ij->i", Pb, Pb) - 2 * picked + 1
-        if w is None:
-            total += float(np.add.reduce(per_sample, dtype=np.float64))
-        else:
-            total += weighted_sum(per_sample, w[block])
-    return total
+    sums, dtype = loss_sums(options, y_true, y_score, sample_weight)
+    rate = base_rate(options.baseline, sums)
+    return finish(sums, dtype) / binary_entropy(rate)
 
 
 def brier_score_loss(
@@ -900,22 +437,9 @@ def brier_score_loss(
     if not (isinstance(scale_by_half, bool | np.bool_) or scale_by_half == "auto"):
         msg = f"scale_by_half must be a bool or 'auto', got {scale_by_half!r}."
         raise InvalidParameterError(msg)
-    P = check_proba(y_proba)
-    n = check_lengths(y_true=y_true, y_proba=P)
-    w = check_sample_weight(sample_weight, n)
-    if P.ndim == 1 or P.shape[1] == 1:
-        P = as_positive_column(P, "y_proba")
-        target = binary_target(y_true, pos_label=pos_label, one_class=True)
-        n_classes = 2
-    else:
-        target = check_target(y_true, labels=labels)
-        if np.any(np.abs(P.sum(axis=1) - 1) > _row_sum_tolerance(P.dtype)):
-            _warn_rows_do_not_sum_to_one()
-        check_n_columns(target, P.shape[1], labels)
-        n_classes = P.shape[1]
-    weight = n if w is None else total_weight(w)
-    _check_weight_sum(weight)
-    score = _squared_error_sums(target, P, w) / weight
+    options = loss_options("brier", pos_label=pos_label, labels=labels)
+    sums, dtype, n_classes = brier_sums_of(options, y_true, y_proba, sample_weight)
+    score = finish(sums, dtype)
     if scale_by_half == "auto":
         scale_by_half = n_classes < 3
     return score / 2 if scale_by_half else score

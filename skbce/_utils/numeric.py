@@ -30,3 +30,42 @@ def clip_bounds(dtype):
 def accumulator(dtype):
     """Dtype of block sums: numpy (so scikit-learn) sums float16 in float32."""
     return np.float32 if dtype == np.float16 else dtype
+
+
+def safe_sum(values, acc):
+    """``sum(values)`` in ``acc``; in long double if that overflows for finite values."""
+    total = np.add.reduce(values, dtype=acc)
+    if np.isfinite(total) or not np.all(np.isfinite(values)):
+        return total
+    return np.add.reduce(values, dtype=np.longdouble)
+
+
+def safe_weighted_sum(values, w, dtype=None):
+    """:func:`weighted_sum`, in long double if that overflows for finite values."""
+    total = weighted_sum(values, w, dtype)
+    if np.isfinite(total) or not np.all(np.isfinite(values)):
+        return total
+    wide = np.longdouble
+    return np.einsum("i,i->", values.astype(wide), w.astype(wide))
+
+
+#: Weights whose largest magnitude lies outside ``2 ** +-WEIGHT_RANGE`` are rescaled.
+WEIGHT_RANGE = 64
+
+
+def scaled_weights(w):
+    """``(w * 2 ** -scale, scale)``: weights of largest magnitude near one.
+
+    Weights are rescaled (exactly, by a power of two) only when their largest
+    magnitude is beyond ``2 ** +-64``, so that sums of ``w * loss`` neither
+    overflow nor underflow; then ``scale`` is the exponent, else 0.
+    """
+    if w is None or w.shape[0] == 0:
+        return w, 0
+    top = max(abs(float(np.max(w))), abs(float(np.min(w))))
+    if top == 0:
+        return w, 0
+    scale = int(np.frexp(top)[1])
+    if -WEIGHT_RANGE <= scale <= WEIGHT_RANGE:
+        return w, 0
+    return np.ldexp(w.astype(np.float64), -scale), scale

@@ -38,42 +38,91 @@ def check_bool(value, name):
 
 
 def check_choice(value, name, choices):
+    """Return ``value`` if it is one of ``choices``, else raise naming ``name``."""
     if not isinstance(value, str) or value not in choices:
         msg = f"{name} must be one of {list(choices)}, got {value!r}."
         raise ValueError(msg)
     return value
 
 
-def check_clip(clip, dtype):
-    """Clipping bounds for probabilities: ``'dtype'``, a float eps or None."""
+def check_clip(clip):
+    """Return ``clip`` checked: ``'dtype'``, a float in (0, 0.5) or None."""
     if clip is None:
         return None
     if isinstance(clip, str):
-        check_choice(clip, "clip", ["dtype"])
-        return clip_bounds(dtype)
+        return check_choice(clip, "clip", ["dtype"])
     if not is_number(clip) or not 0 < clip < 0.5:
         msg = f"clip must be 'dtype', None or a float in (0, 0.5), got {clip!r}."
         raise ValueError(msg)
-    return dtype.type(clip), dtype.type(1) - dtype.type(clip)
+    return float(clip)
 
 
-def check_pos_weight(pos_weight, n_labels, dtype):
+def clip_bounds_of(clip, dtype):
+    """``(lo, hi)`` bounds of a checked ``clip`` in ``dtype``, or None for no clipping.
+
+    A float ``clip`` that rounds to 0, or to a ``1 - clip`` that rounds to 1,
+    in ``dtype`` would clip nothing and give infinite losses: refused.
+    """
+    if clip is None:
+        return None
+    if clip == "dtype":
+        return clip_bounds(dtype)
+    lo, hi = dtype.type(clip), dtype.type(1) - dtype.type(clip)
+    if lo == 0 or hi == 1:
+        msg = (
+            f"clip={clip!r} rounds to {'0' if lo == 0 else '1 - clip == 1'} in the "
+            f"dtype of the data ({dtype.name}); pass a clip of at least "
+            f"{np.finfo(dtype).eps} or clip='dtype'."
+        )
+        raise ValueError(msg)
+    return lo, hi
+
+
+def check_pos_weight(pos_weight):
+    """Return ``pos_weight`` checked: None, a positive float or a tuple of them."""
+    if pos_weight is None:
+        return None
+    try:
+        c = np.asarray(pos_weight, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"pos_weight must be a positive number or a 1-D array of them, got {pos_weight!r}."
+        raise InvalidParameterError(msg) from exc
+    if c.ndim > 1:
+        msg = f"pos_weight must be a scalar or a 1-D array, got shape {c.shape}."
+        raise ValueError(msg)
+    if not np.all(np.isfinite(c)) or np.any(c <= 0):
+        msg = f"pos_weight must be positive and finite, got {pos_weight!r}."
+        raise ValueError(msg)
+    return float(c) if c.ndim == 0 else tuple(c.tolist())
+
+
+def pos_weight_of(pos_weight, n_labels, dtype):
+    """A checked ``pos_weight`` as an array of ``dtype`` for ``n_labels`` labels."""
     if pos_weight is None:
         return None
     c = np.asarray(pos_weight, dtype=np.float64)
-    if c.ndim > 1 or (c.ndim == 1 and c.shape[0] not in (1, n_labels or 1)):
+    if c.ndim == 1 and c.shape[0] not in (1, n_labels or 1):
         msg = (
             f"pos_weight must be a scalar or hold one weight per label "
             f"({n_labels or 1}), got shape {c.shape}."
         )
         raise ValueError(msg)
-    if not np.all(np.isfinite(c)) or np.any(c <= 0):
-        msg = f"pos_weight must be positive and finite, got {pos_weight!r}."
-        raise ValueError(msg)
     return c.astype(dtype)
 
 
+def check_pos_label(pos_label):
+    """Return ``pos_label`` if it is None or a single label (number, bool or str)."""
+    if pos_label is None or isinstance(pos_label, numbers.Number | str | bytes | np.bool_):
+        return pos_label
+    msg = (
+        f"pos_label must be a single class label (int, float, bool or str), got "
+        f"{pos_label!r} of type {type(pos_label).__name__}."
+    )
+    raise InvalidParameterError(msg)
+
+
 def check_smoothing(label_smoothing):
+    """Return ``label_smoothing`` as a float in [0, 1], else raise naming it."""
     if not is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
         msg = f"label_smoothing must be a float in [0, 1], got {label_smoothing!r}."
         raise ValueError(msg)

@@ -65,6 +65,12 @@ def unique_labels(y, name):
 def _check_array_like(value, name, *, allow_none=False):
     if value is None and allow_none:
         return
+    if hasattr(value, "tocsr") or hasattr(value, "todense"):  # scipy.sparse
+        msg = (
+            f"{name} must be a dense array-like, got a sparse {type(value).__name__}; "
+            "convert it with .toarray()."
+        )
+        raise InvalidParameterError(msg)
     is_array_like = (
         hasattr(value, "__len__") or hasattr(value, "shape") or hasattr(value, "__array__")
     ) and not isinstance(value, str | bytes)
@@ -131,7 +137,21 @@ def check_probability_range(lowest, highest, name):
         raise ValueError(msg)
 
 
-def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False):
+def check_labels(labels):
+    """``labels`` as a tuple of labels in the given order (None stays None)."""
+    if labels is None:
+        return None
+    _check_array_like(labels, "labels")
+    if np.ndim(labels) != 1:
+        msg = (
+            f"labels must be a 1-D array-like of class labels, got {labels!r} "
+            f"of shape {np.shape(labels)}."
+        )
+        raise ValueError(msg)
+    return tuple(labels.tolist() if hasattr(labels, "tolist") else list(labels))
+
+
+def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False, non_negative=False):
     """Validate ``sample_weight``; return ``None`` or a 1-D numeric array.
 
     The array keeps its own numeric dtype (the result dtype of a weighted
@@ -158,12 +178,13 @@ def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False):
         has_inf=lambda: np.isinf(w).any(),
         any_nonzero=None if allow_all_zero else lambda: np.any(w),
     )
+    if non_negative and w.shape[0] and np.min(w) < 0:
+        msg = f"sample_weight must be non-negative, got min={np.min(w)}."
+        raise ValueError(msg)
     return w
 
 
-def check_weight_values(
-    shape, n_samples, *, is_complex, total, has_nan, has_inf, any_nonzero
-):
+def check_weight_values(shape, n_samples, *, is_complex, total, has_nan, has_inf, any_nonzero):
     """The checks of :func:`check_sample_weight`, on facts about the weights.
 
     Shared by every array library: ``total``, ``has_nan``, ``has_inf`` and
@@ -270,7 +291,7 @@ def _unique_int(y):
     return np.unique(y)
 
 
-def _labels_of(y_true, name):
+def labels_of(y_true, name):
     """Classes of a 1-D label vector, with scikit-learn's rules for targets."""
     y = _as_array(y_true)
     if y is not None and y.ndim == 1 and y.dtype.kind in "iubU" and y.size:
@@ -334,7 +355,7 @@ def check_target(y_true, *, labels=None, name="y_true"):
     if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:
         if type_of_target(y_true, name) == "multilabel-indicator":
             return _from_indicator(y_true, labels, name)
-    y, classes = _labels_of(y_true, name)
+    y, classes = labels_of(y_true, name)
     if labels is not None:
         present = classes
         label_values = np.asarray(labels)
@@ -464,14 +485,17 @@ def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
     labels within {0, 1} or {-1, 1}, and may be absent from ``y_true``.
     """
     _check_array_like(y_true, name)
-    y, classes = _labels_of(y_true, name)
+    y, classes = labels_of(y_true, name)
     values = classes.tolist()
     if len(classes) > 2:
         msg = f"{name} must be binary, got {len(classes)} classes: {values}."
         raise ValueError(msg)
     numeric = y.dtype.kind in "iubf"
-    if pos_label is None and one_class and numeric and (
-        set(values) <= {0, 1} or set(values) <= {-1, 1}
+    if (
+        pos_label is None
+        and one_class
+        and numeric
+        and (set(values) <= {0, 1} or set(values) <= {-1, 1})
     ):
         pos_label = 1
     if pos_label is None:
@@ -565,3 +589,13 @@ def check_n_columns(target, n_columns, labels):
     if labels is None:
         msg += " Pass every class through the labels argument."
     raise ValueError(msg)
+
+
+def match_score_shape(s, y_shape):
+    """``s`` as 1-D scores for 1-D targets; raise unless its shape is ``y_shape``."""
+    if len(y_shape) == 1:
+        s = as_positive_column(s, "y_score")
+    if tuple(s.shape) != tuple(y_shape):
+        msg = f"y_score has shape {tuple(s.shape)} but y_true has shape {tuple(y_shape)}."
+        raise ValueError(msg)
+    return s

@@ -1,0 +1,81 @@
+"""The one finishing step of every loss: from mergeable sums to the number returned."""
+
+import warnings
+
+import numpy as np
+
+__all__ = ["base_rate", "check_weight_sum", "finish", "result_dtype", "warn_infinite"]
+
+
+def result_dtype(score_dtype, weight_dtype=None):
+    """The dtype a result is rounded to: that of the scores, widened by the weights."""
+    if weight_dtype is None:
+        return np.dtype(score_dtype)
+    return np.result_type(score_dtype, weight_dtype)
+
+
+def check_weight_sum(weight):
+    """Raise if the weights sum to zero (the weighted mean is undefined)."""
+    if weight == 0:
+        msg = (
+            "sample_weight sums to zero, so the weighted mean is undefined; "
+            "use normalize=False for the weighted sum."
+        )
+        raise ValueError(msg)
+
+
+def warn_infinite(n_infinite, stacklevel=4):
+    """Warn that ``n_infinite`` samples have an infinite loss (``clip=None``)."""
+    if n_infinite:
+        warnings.warn(
+            f"{n_infinite} samples have probability 0 for their true class and an "
+            "infinite loss (clip=None).",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )
+
+
+def finish(sums, dtype, reduction="mean"):
+    """The loss from its sums: the weighted sum or mean, rounded to ``dtype``.
+
+    Parameters
+    ----------
+    sums : LossSums
+        Sums over all the data.
+    dtype : numpy.dtype
+        The dtype of the result (see :func:`result_dtype`).
+    reduction : {"mean", "sum"}
+        Weighted mean (an error if the weights sum to zero) or weighted sum.
+
+    Returns
+    -------
+    loss : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._losses.sums import LossSums
+    >>> from skbce._losses.finish import finish
+    >>> finish(LossSums(1.5, 3.0), np.dtype(np.float64))
+    0.5
+    """
+    warn_infinite(sums.n_infinite)
+    if reduction == "sum":
+        return float(dtype.type(np.ldexp(sums.loss, sums.scale)))
+    check_weight_sum(sums.weight)
+    return float(dtype.type(sums.loss / sums.weight))
+
+
+def base_rate(baseline, sums):
+    """The checked ``baseline``, or when None the positive rate of ``sums``."""
+    if baseline is not None:
+        return baseline
+    check_weight_sum(sums.weight)
+    rate = float(sums.class_weight[1] / sums.weight)
+    if not 0 < rate < 1:
+        msg = (
+            "y_true holds a single class, so its base rate has zero entropy; "
+            "pass baseline (e.g. the positive rate of the training data)."
+        )
+        raise ValueError(msg)
+    return rate

@@ -1,0 +1,390 @@
+"""NumPy kernels of the loss family: one block in, that block's partial sums out.
+
+Every kernel is written as a function of one block (a ``slice`` of the
+samples) that allocates its own temporaries and returns the block's partial
+result; :func:`skbce._losses.parallel.map_blocks` walks the blocks and the
+results are added in block order.  Inputs are validated arrays (see
+:mod:`skbce._utils.validation`): the kernels trust them.
+"""
+
+import numpy as np
+from scipy.special import xlogy
+
+from skbce._losses.parallel import map_blocks
+from skbce._losses.sums import LossSums
+from skbce._utils.numeric import (
+    BLOCK,
+    accumulator,
+    clip_bounds,
+    safe_sum,
+    safe_weighted_sum,
+    total_weight,
+)
+from skbce._utils.validation import Target, check_probability_range
+
+__all__ = [
+    "bce_sums",
+    "bce_values",
+    "binary_entropy",
+    "binary_sums",
+    "elementwise_bce",
+    "gather_sums",
+    "logit_sums",
+    "prior_log_loss_sum",
+    "row_sum_tolerance",
+    "squared_error_sum",
+    "squared_error_sums",
+]
+
+
+def _add(parts, size):
+    """Column sums of the per-block tuples ``parts`` (in block order)."""
+    totals = [0.0] * size
+    for part in parts:
+        for i in range(size):
+            totals[i] = totals[i] + part[i]
+    return totals
+
+
+def _weighted(values, w, block, acc):
+    """``(sum of w * values, sum of w)`` over ``block`` (``w`` None: unit weights)."""
+    if w is None:
+        return safe_sum(values, acc), values.shape[0]
+    wb = w[block]
+    return safe_weighted_sum(values, wb), total_weight(wb)
+
+
+def binary_sums(target, p, w, *, class_totals=False):
+    """Log-loss sums for binary labels and 1-D probabilities of class 1.
+
+    Each sample costs one ``log``: the probability given to the true class is
+    ``|1 - t - p|``, the same floating-point value scikit-learn takes.  Also
+    returns the minimum and maximum of ``p``, so that the range check needs
+    no pass of its own: ``(sums, p_min, p_max)``.
+    """
+    lo, hi = clip_bounds(p.dtype)
+    acc = accumulator(p.dtype)
+
+    def block(b):
+        t = target.codes(b)
+        pb = p[b]
+        q = np.subtract(1, t, dtype=p.dtype)
+        np.subtract(q, pb, out=q)
+        np.abs(q, out=q)
+        np.clip(q, lo, hi, out=q)
+        np.log(q, out=q)
+        loss, weight = _weighted(q, w, b, acc)
+        positive = count = 0.0
+        if class_totals and w is None:
+            positive = count = np.count_nonzero(t)
+        elif class_totals:
+            positive = safe_weighted_sum(t, w[b], np.float64)
+            count = np.count_nonzero(t & (w[b] != 0))
+        return -loss, weight, positive, count, np.minimum.reduce(pb), np.maximum.reduce(pb)
+
+    parts = map_blocks(block, p.shape[0], BLOCK)
+    loss, weight, positive, count = _add(parts, 4)
+    p_min = min((part[4] for part in parts), default=np.inf)
+    p_max = max((part[5] for part in parts), default=-np.inf)
+    sums = LossSums(loss, weight)
+    if class_totals:
+        n = p.shape[0] if w is None else np.count_nonzero(w)
+        sums = sums._replace(
+            class_weight=np.array([weight - positive, positive], dtype=np.float64),
+            class_count=np.array([n - count, count], dtype=np.float64),
+        )
+    return sums, p_min, p_max
+
+
+def _in_unit_interval(flat):
+    """True if every value of the flat float array is within [0, 1] (no NaN).
+
+    Non-negative floats order like their bit patterns read as unsigned
+    integers, and negative values, NaN and infinity all read greater than
+    ``1.0`` does: one integer ``max`` checks everything.  (``-0.0`` reads as
+    negative too; the caller then looks closer.)
+    """
+    bits = flat.view(np.dtype(f"u{flat.dtype.itemsize}"))
+    return np.maximum.reduce(bits) <= np.ones(1, flat.dtype).view(bits.dtype)[0]
+
+
+def row_sum_tolerance(dtype):
+    """How far a row sum may be from one, as in scikit-learn."""
+    return 1e-8 + np.sqrt(np.finfo(dtype).eps)
+
+
+def gather_sums(target, P, w, *, class_totals=False):
+    """Log-loss sums for a probability matrix: one column per class.
+
+    One pass over ``P`` in blocks of rows: the range check, the row sums (for
+    the warning scikit-learn gives when rows are not distributions) and the
+    gather of each sample's probability of its true class.  Returns
+    ``(sums, rows_off)``.
+    """
+    n, k = P.shape
+    lo, hi = clip_bounds(P.dtype)
+    tolerance = row_sum_tolerance(P.dtype)
+    acc = accumulator(P.dtype)
+
+    def block(b):
+        Pb = np.ascontiguousarray(P[b])
+        flat = Pb.reshape(-1)
+        if not _in_unit_interval(flat):
+            check_probability_range(flat.min(), flat.max(), "y_proba")
+        rows_off = bool(np.any(np.abs(np.einsum("ij->i", Pb) - 1) > tolerance))
+        codes = np.asarray(target.codes(b), dtype=np.intp)
+        q = np.take(flat, np.arange(codes.shape[0]) * k + codes)
+        np.clip(q, lo, hi, out=q)
+        np.log(q, out=q)
+        loss, weight = _weighted(q, w, b, acc)
+        counts = weights = 0.0
+        if class_totals:
+            if w is None:
+                counts = weights = np.bincount(codes, minlength=k).astype(np.float64)
+            else:
+                wb = w[b]
+                counts = np.bincount(codes[wb != 0], minlength=k).astype(np.float64)
+                weights = np.bincount(codes, weights=wb, minlength=k)
+        return -loss, weight, weights, counts, rows_off
+
+    parts = map_blocks(block, n, max(1, (2 * BLOCK) // k))
+    loss, weight, weights, counts = _add(parts, 4)
+    rows_off = any(part[4] for part in parts)
+    if not class_totals:
+        return LossSums(loss, weight), rows_off
+    return LossSums(loss, weight, weights, class_count=counts), rows_off
+
+
+def logit_sums(target, z, w):
+    """Binary cross-entropy sums for hard labels and 1-D logits.
+
+    ``softplus(z) - t z``, computed as ``log1p(exp(-|z|)) + relu(z) - t z``:
+    exact for any finite ``z``, and ``exp`` never overflows.
+    """
+    acc = accumulator(z.dtype)
+
+    def block(b):
+        zb = z[b]
+        a, relu = softplus_parts(zb)
+        np.subtract(relu, np.multiply(target.codes(b), zb), out=relu)
+        loss_a, weight = _weighted(a, w, b, acc)
+        loss_m, _ = _weighted(relu, w, b, acc)
+        return loss_a + loss_m, weight
+
+    loss, weight = _add(map_blocks(block, z.shape[0], BLOCK), 2)
+    return LossSums(loss, weight)
+
+
+def softplus_parts(z, xp=None):
+    """``(a, relu(z))`` with ``a = log1p(exp(-|z|))``.
+
+    ``softplus(z) = a + relu(z)`` and ``softplus(-z) = a + relu(-z)``: both
+    terms are non-negative, so the sums neither overflow nor cancel, and
+    ``exp`` never sees a positive argument.  ``xp`` is the array namespace
+    (numpy by default, where the work is done in place).
+    """
+    if xp is not None:
+        return xp.log1p(xp.exp(-xp.abs(z))), xp.maximum(z, 0)
+    a = np.abs(z)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    np.log1p(a, out=a)
+    return a, np.maximum(z, 0)
+
+
+def _xlogy(x, y, xp):
+    """``x * log(y)``, zero where ``x`` is zero (:func:`scipy.special.xlogy`)."""
+    if xp is None:
+        return xlogy(x, y)
+    return xp.where(x == 0, xp.zeros_like(y), x * xp.log(y))
+
+
+def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None, xp=None):
+    """Binary cross-entropy of each element, as a new array in the dtype of ``s``.
+
+    Parameters
+    ----------
+    t : ndarray
+        Hard targets (0/1 or booleans) or soft targets in ``[0, 1]``;
+        broadcastable against ``s``.
+    s : ndarray
+        Probabilities of the positive class, or logits when ``from_logits``.
+    from_logits : bool
+        Whether ``s`` holds logits.
+    pos_weight : ndarray or None
+        Weight ``c`` of the positive term, ``-[c t log p + (1 - t) log(1 - p)]``;
+        broadcasts along the last axis.
+    bounds : tuple or None
+        ``(lo, hi)`` to clip probabilities to; ``None`` for no clipping.
+    xp : namespace or None
+        The array-API namespace of ``t`` and ``s``; ``None`` for numpy.
+    """
+    if xp is None:
+        hard = t.dtype.kind in "iub"
+        tf = t.astype(s.dtype, copy=False)
+        clip, log = np.clip, np.log
+    else:
+        hard = xp.isdtype(t.dtype, ("bool", "integral"))
+        tf = xp.astype(t, s.dtype)
+        clip, log = xp.clip, xp.log
+    if from_logits:
+        a, relu = softplus_parts(s, xp)
+        if hard:  # relu((1 - 2t) z) = relu(z) - t z, exact for t in {0, 1}
+            loss = a + (relu - tf * s)
+        else:
+            loss = tf * (a + (relu - s))
+            loss = loss if pos_weight is None else loss * pos_weight
+            return loss + (1 - tf) * (a + relu)
+    elif hard:
+        q = abs(1 - tf - s)
+        if bounds is not None:
+            q = clip(q, *bounds)
+        with np.errstate(divide="ignore"):
+            loss = -log(q)
+    else:
+        p1 = s if bounds is None else clip(s, *bounds)
+        p0 = 1 - s if bounds is None else clip(1 - s, *bounds)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loss = -_xlogy(tf, p1, xp)
+            if pos_weight is not None:
+                loss = loss * pos_weight
+            loss = loss - _xlogy(1 - tf, p0, xp)
+        return loss if xp is not None else loss.astype(s.dtype, copy=False)
+    if pos_weight is not None:
+        loss = loss * (1 + (pos_weight - 1) * tf)
+    return loss
+
+
+def _targets_of(target, b, s, smoothing):
+    t = target.codes(b) if isinstance(target, Target) else target[b]
+    if smoothing:
+        t = t.astype(s.dtype) * (1 - smoothing) + smoothing / 2
+    return t
+
+
+def bce_values(target, s, w, *, smoothing=0.0, **options):
+    """Per-element losses times weights (``reduction="none"``), a new array."""
+
+    def block(b):
+        loss = elementwise_bce(_targets_of(target, b, s, smoothing), s[b], **options)
+        if w is not None:
+            wb = w[b]
+            loss *= wb if loss.ndim == 1 else wb[:, None]
+        return loss
+
+    step = max(1, BLOCK // (s.shape[1] if s.ndim == 2 else 1))
+    parts = map_blocks(block, s.shape[0], step)
+    return np.concatenate(parts) if parts else np.empty(s.shape, s.dtype)
+
+
+def bce_sums(target, s, w, *, from_logits, pos_weight, smoothing, bounds, positives=False):
+    """Sums of the binary cross-entropy of validated inputs.
+
+    The one-log kernels serve hard labels with the default options; anything
+    else goes through :func:`elementwise_bce` block by block, counting the
+    samples of infinite loss (``bounds=None``).  ``positives`` adds the
+    weight of each class (1-D targets) as ``class_weight``.
+    """
+    default_clip = from_logits or bounds == clip_bounds(s.dtype)
+    simple = pos_weight is None and not smoothing and default_clip
+    if simple and s.ndim == 1 and isinstance(target, Target):
+        if not from_logits:
+            return binary_sums(target, s, w, class_totals=positives)[0]
+        sums = logit_sums(target, s, w)
+    else:
+        sums = _general_bce_sums(
+            target,
+            s,
+            w,
+            from_logits=from_logits,
+            pos_weight=pos_weight,
+            smoothing=smoothing,
+            bounds=bounds,
+        )
+    if not positives or s.ndim != 1:
+        return sums
+    positive = _positive_weight(target, w, s.shape[0])
+    class_weight = np.array([sums.weight - positive, positive], dtype=np.float64)
+    return sums._replace(class_weight=class_weight)
+
+
+def _general_bce_sums(target, s, w, *, smoothing, **options):
+    acc = accumulator(s.dtype)
+    count_infinite = options["bounds"] is None and not options["from_logits"]
+
+    def block(b):
+        loss = elementwise_bce(_targets_of(target, b, s, smoothing), s[b], **options)
+        if loss.ndim == 2:
+            loss = loss.mean(axis=1, dtype=acc)
+        n_inf = int(np.count_nonzero(np.isinf(loss))) if count_infinite else 0
+        total, weight = _weighted(loss, w, b, acc)
+        return total, weight, n_inf
+
+    step = max(1, BLOCK // (s.shape[1] if s.ndim == 2 else 1))
+    loss, weight, n_inf = _add(map_blocks(block, s.shape[0], step), 3)
+    return LossSums(loss, weight, n_infinite=n_inf)
+
+
+def _positive_weight(target, w, n):
+    """Weight of the positive targets (soft targets count fractionally)."""
+
+    def block(b):
+        t = target.codes(b) if isinstance(target, Target) else target[b]
+        if w is None:
+            return (safe_sum(t, np.float64),)
+        return (safe_weighted_sum(t, w[b], np.float64),)
+
+    return _add(map_blocks(block, n, BLOCK), 1)[0]
+
+
+def squared_error_sums(target, P, w):
+    """``LossSums`` of ``w * sum_k (onehot_k - P_k)^2``, computed in the dtype of ``P``.
+
+    The per-sample sum of squares is computed in the dtype of ``P`` over both
+    columns of a binary problem, as scikit-learn does.
+    """
+    binary = P.ndim == 1
+    acc = accumulator(P.dtype)
+
+    def block(b):
+        codes = target.codes(b)
+        if binary:  # both columns of the one-hot encoding, as scikit-learn
+            t = codes.astype(P.dtype)
+            pb = P[b]
+            negative = (1 - t) - (1 - pb)
+            positive = t - pb
+            per_sample = negative * negative + positive * positive
+        else:
+            err = P[b].copy()
+            rows = np.arange(err.shape[0])
+            err[rows, np.asarray(codes, np.intp)] -= 1
+            per_sample = np.einsum("ij,ij->i", err, err)
+        return _weighted(per_sample.astype(P.dtype, copy=False), w, b, acc)
+
+    step = BLOCK if binary else max(1, BLOCK // P.shape[1])
+    loss, weight = _add(map_blocks(block, P.shape[0], step), 2)
+    return LossSums(loss, weight)
+
+
+def prior_log_loss_sum(sums):
+    """Weighted log-loss sum of the constant prediction of the class frequencies.
+
+    Computed in float64, whatever the dtype of the predictions; in the same
+    weight scale as ``sums``.
+    """
+    weights = sums.class_weight
+    prior = weights / sums.weight
+    lo, hi = clip_bounds(np.dtype(np.float64))
+    present = weights != 0
+    return -float(np.dot(weights[present], np.log(np.clip(prior[present], lo, hi))))
+
+
+def binary_entropy(rate):
+    """Entropy in nats of a Bernoulli distribution with mean ``rate``."""
+    return -float(xlogy(rate, rate) + xlogy(1 - rate, 1 - rate))
+
+
+def squared_error_sum(target, P, w):
+    """Sum over samples of ``w * sum_k (onehot_k - P_k)^2``, as a float."""
+    sums = squared_error_sums(target, P, w)
+    return float(sums.loss)
