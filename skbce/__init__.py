@@ -11,7 +11,8 @@ from skbce._metrics.losses import (
     log_loss,
     normalized_cross_entropy,
 )
-from skbce._metrics.streaming import StreamingCalibration, StreamingLogLoss
+from skbce._calibration.streaming import StreamingCalibration
+from skbce._metrics.streaming import StreamingLogLoss
 from skbce._report.report import (
     CalibrationComparison,
     CalibrationReport,
