@@ -230,7 +230,7 @@ def test_score_errors(tmp_path, capsys, content, args, message):
     ("content", "message"),
     [
         ("y,p\n0,0.1\n1,abc\n", "column 'p' must hold numbers, but row 2 has 'abc'"),
-        ("y,q\n0,0.1\n", "pred.csv has no column 'p'; its columns are: y, q"),
+        ("y,q\n0,0.1\n", "pred.csv has no column 'p'; its columns are: y, q (delimiter ',')"),
     ],
     ids=["text", "column"],
 )

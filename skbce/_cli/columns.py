@@ -1,0 +1,218 @@
+"""Columns of a file as arrays the library takes: one set of rules for every reader.
+
+A reader hands over the raw values of a chunk: the label column as its
+distinct values and a code per row (``-1`` for a missing cell), the other
+columns as numbers or text.  Every reader (pandas, the ``csv`` module,
+Parquet) goes through the same conversions here, so a file means the same
+whatever reads it and however it is split into chunks:
+
+- a cell is missing when it is empty (or null in Parquet, or NaN);
+- a label that reads as a number is that number (``1``, ``1.0`` and ``1e0``
+  are one label), ``true``/``false`` in any case are 1 and 0, and any other
+  text is the text itself; a column mixing numbers and text is refused;
+- a score or weight must read as a number.
+
+Which class is positive is decided by the library, from the whole column
+(:func:`skbce._utils.validation.binary_target`'s rules).
+"""
+
+import math
+
+import numpy as np
+
+from skbce._cli.errors import UsageError, shown
+
+__all__ = ["LabelColumn", "check_values", "label_value", "raise_first", "to_float"]
+
+_BOOLEANS = {"true": 1, "false": 0}
+
+
+def label_value(value):
+    """The label a raw cell stands for; None when the cell is missing.
+
+    Examples
+    --------
+    >>> from skbce._cli.columns import label_value
+    >>> [label_value(v) for v in ["1", "1.0", 2.0, "TRUE", True, " yes", "", None]]
+    [1, 1, 2, 1, 1, ' yes', None, None]
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None:
+        return None
+    if isinstance(value, str | bytes):
+        text = value.decode() if isinstance(value, bytes) else value
+        if text.strip().lower() in _BOOLEANS:
+            return _BOOLEANS[text.strip().lower()]
+        try:
+            value = float(text)
+        except ValueError:
+            return text if text else None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return int(value)
+    return value
+
+
+class LabelColumn:
+    """The labels of a column, chunk by chunk, as one array type for the whole file.
+
+    Keeps the distinct labels seen (with the row of their first appearance)
+    only to name rows in messages: at most two classes, no missing cell, no
+    mix of numbers and text.
+    """
+
+    def __init__(self, column):
+        self.column = column
+        self.labels = {}  # label -> first row
+
+    def convert(self, categories, codes, first_row):
+        """The labels of a chunk given as distinct raw values and a code per row.
+
+        Returns ``(labels, problem)``: the array of labels, and the first
+        mistake of the chunk as ``(row, message)`` (None when there is none).
+        """
+        values = [label_value(v) for v in categories]
+        gone = [k for k, v in enumerate(values) if v is None]
+        missing = (codes < 0) | np.isin(codes, gone)
+        problem = None
+        if missing.any():
+            row = first_row + _first(missing)
+            problem = (row, f"column {self.column!r} has a missing value at row {row}")
+        present = np.flatnonzero(np.bincount(codes[~missing], minlength=len(values)))
+        firsts = sorted((first_row + int(np.argmax(codes == k)), k) for k in present.tolist())
+        for row, k in firsts:
+            if problem is not None and problem[0] < row:
+                break
+            found = self._see(values[k], row)
+            if found is not None:
+                problem = found
+                break
+        if problem is not None:
+            return None, problem
+        numeric = not any(isinstance(v, str) for v in values)
+        table = np.array([0 if v is None else v for v in values], dtype=None if numeric else str)
+        if numeric and table.dtype.kind == "O":  # integers beyond int64
+            table = table.astype(np.float64)
+        return table[codes], None
+
+    def _see(self, label, row):
+        if label in self.labels:
+            return None
+        seen = list(self.labels)
+        if seen and isinstance(label, str) != isinstance(seen[0], str):
+            msg = (
+                f"column {self.column!r} mixes numbers and text: row {row} has "
+                f"{shown(label)} after {shown(seen[0])}"
+            )
+            return row, msg
+        if len(seen) == 2:
+            listed = ", ".join(shown(v) for v in seen)
+            msg = (
+                f"column {self.column!r} must hold two classes, but row {row} has "
+                f"{shown(label)} after {listed}"
+            )
+            return row, msg
+        self.labels[label] = row
+        return None
+
+    def classes(self):
+        """The distinct labels seen, sorted, as an array for the validation module."""
+        return np.array(sorted(self.labels))
+
+
+def _first(mask):
+    return int(np.flatnonzero(mask)[0])
+
+
+def _is_missing(values):
+    """Mask of missing cells (NaN, None, empty text) of a raw column."""
+    if values.dtype.kind == "f":
+        return np.isnan(values)
+    if values.dtype.kind in "US":
+        return values == values.dtype.type()
+    if values.dtype.kind == "O":
+        return np.array([v is None or v == "" or v != v for v in values], dtype=bool)
+    return np.zeros(values.shape, dtype=bool)
+
+
+def _not_a_number(values):
+    """Index of the first value that does not read as a number, or None."""
+    for i, v in enumerate(values.tolist()):
+        try:
+            float(v)
+        except (ValueError, TypeError, OverflowError):
+            return i
+    return None
+
+
+def to_float(values, column, first_row):
+    """A raw column as float64, and its first mistake as ``(row, message)`` or None."""
+    if values.dtype.kind in "iub":
+        return values.astype(np.float64), None
+    missing = _is_missing(values)
+    if values.dtype.kind != "f":
+        try:
+            values = np.where(missing, "nan", values).astype(np.float64)
+        except (ValueError, TypeError, OverflowError):
+            i = _not_a_number(np.where(missing, "nan", values))
+            text = values[i]
+            msg = f"column {column!r} must hold numbers, but row {first_row + i} has {shown(text)}"
+            bad = (first_row + i, msg)
+            if missing[:i].any():
+                return None, _missing(column, first_row, missing)
+            return None, bad
+        missing |= np.isnan(values)
+    if missing.any():
+        return None, _missing(column, first_row, missing)
+    return values, None
+
+
+def _missing(column, first_row, missing):
+    row = first_row + _first(missing)
+    return row, f"column {column!r} has a missing or NaN value at row {row}"
+
+
+def check_values(x, column, first_row, *, what):
+    """The first row of ``x`` that is not a ``what`` as ``(row, message)``, or None.
+
+    ``what`` is ``"probabilities"`` (within ``[0, 1]``), ``"logits"`` (finite)
+    or ``"weights"`` (finite and non-negative).
+    """
+    if what == "probabilities":
+        bad = (x < 0) | (x > 1)
+    elif what == "logits":
+        bad = ~np.isfinite(x)
+    else:
+        bad = ~np.isfinite(x) | (x < 0)
+    if not bad.any():
+        return None
+    i = _first(bad)
+    row, value = first_row + i, x[i]
+    if what == "probabilities":
+        hint = (
+            "percentages? divide them by 100"
+            if 1 < value <= 100
+            else ("pass --from-logits for logits or decision values")
+        )
+        msg = (
+            f"column {column!r} must hold probabilities within [0, 1], but row {row} has "
+            f"{value:g} ({hint})"
+        )
+    elif what == "logits":
+        msg = f"column {column!r} must hold finite logits, but row {row} has {value:g}"
+    else:
+        kind = "finite" if not np.isfinite(value) else "non-negative"
+        msg = f"column {column!r} must hold {kind} weights, but row {row} has {value:g}"
+    return row, msg
+
+
+def raise_first(*problems):
+    """Raise the problem of the earliest row among ``problems`` (None for none)."""
+    found = [p for p in problems if p is not None]
+    if found:
+        raise UsageError(min(found, key=lambda p: p[0])[1])

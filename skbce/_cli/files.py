@@ -1,0 +1,211 @@
+"""Files of predictions: CSV (optionally gzip-compressed) or Parquet, read in chunks.
+
+The format is read from the first bytes of the file, not its name.  The
+header of a CSV file is read here (a UTF-8 byte-order mark is dropped and the
+delimiter is found among ``,`` ``;`` tab and ``|`` unless ``--sep`` names
+it); the rows are read by :mod:`skbce._cli.csv_chunks` or
+:mod:`skbce._cli.parquet_chunks`.  Every failure to read ends in a
+:class:`~skbce._cli.errors.UsageError` of one line.
+"""
+
+import contextlib
+import csv
+import gzip
+import io
+import os
+import stat
+import zlib
+
+from skbce._cli.errors import UsageError, one_line, shown
+
+__all__ = ["CHUNK_ROWS", "Chunk", "Source"]
+
+#: Rows read at a time by ``skbce score`` and ``skbce report``.
+CHUNK_ROWS = 1 << 20
+
+#: Delimiters found by looking at the header, in order of preference on a tie.
+DELIMITERS = (",", ";", "\t", "|")
+
+#: Errors of reading a damaged or compressed file.
+READ_ERRORS = (EOFError, OSError, zlib.error, csv.Error)
+
+
+class Chunk:
+    """Some consecutive rows of the requested columns.
+
+    Attributes
+    ----------
+    first_row : int
+        1-based number of the first row (the header does not count).
+    n_rows : int
+        Number of rows.
+    labels : tuple of (ndarray, ndarray)
+        The label column as its distinct raw values and one code per row
+        into them (``-1`` for a missing cell).
+    columns : dict of str to ndarray
+        The raw values of the other requested columns.
+    """
+
+    def __init__(self, first_row, n_rows, labels, columns):
+        self.first_row = first_row
+        self.n_rows = n_rows
+        self.labels = labels
+        self.columns = columns
+
+
+def _not_utf8(name, exc):
+    return (
+        f"{name} is not UTF-8 text: byte {exc.object[exc.start : exc.start + 1]!r} at "
+        f"offset {exc.start} of a block cannot be decoded (save the file as UTF-8 CSV)"
+    )
+
+
+def describe_delimiter(sep):
+    """A delimiter as words for messages."""
+    return "tab" if sep == "\t" else repr(sep)
+
+
+@contextlib.contextmanager
+def read_errors(name):
+    """Turn every error of reading ``name`` into a one-line :class:`UsageError`."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise UsageError(_not_utf8(name, exc)) from None
+    except READ_ERRORS as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        msg = f"cannot read {name}: {one_line(reason)}"
+        raise UsageError(msg) from None
+
+
+class Source:
+    """A file of predictions, opened lazily.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    sep : str or None
+        The delimiter of a CSV file; None finds it from the header.
+    """
+
+    def __init__(self, path, sep=None):
+        self.path = path
+        self.name = os.fspath(path)
+        self.sep = sep
+        self._raw = None
+        self.rows_read = 0
+        magic = self._check_file()
+        self.kind = "parquet" if magic == b"PAR1" else "csv"
+        self.gzip = magic[:2] == b"\x1f\x8b"
+        self.n_rows = None
+
+    def _check_file(self):
+        try:
+            mode = os.stat(self.path).st_mode
+            if stat.S_ISDIR(mode):
+                msg = f"{self.name} is a directory, not a file"
+                raise UsageError(msg)
+            if not stat.S_ISREG(mode):
+                msg = f"{self.name} is not a regular file (pipes and devices cannot be read twice)"
+                raise UsageError(msg)
+            with open(self.path, "rb") as f:
+                magic = f.read(4)
+            self.size = os.path.getsize(self.path)
+        except FileNotFoundError:
+            msg = f"no such file: {self.name}"
+            raise UsageError(msg) from None
+        except OSError as exc:
+            msg = f"cannot read {self.name}: {exc.strerror or exc}"
+            raise UsageError(msg) from None
+        if not magic:
+            msg = f"{self.name} is empty"
+            raise UsageError(msg)
+        return magic
+
+    def progress(self):
+        """Fraction of the file read so far, in ``[0, 1]``."""
+        if self.kind == "parquet":
+            return self.rows_read / max(self.n_rows or 1, 1)
+        if self._raw is None or self._raw.closed:
+            return 0.0
+        return min(self._raw.tell() / max(self.size, 1), 1.0)
+
+    @contextlib.contextmanager
+    def open_binary(self):
+        """The bytes of the file, decompressed when it is gzip-compressed."""
+        with open(self.path, "rb") as raw:
+            self._raw = raw
+            if self.gzip:
+                with gzip.GzipFile(fileobj=raw) as f:
+                    yield f
+            else:
+                yield raw
+
+    @contextlib.contextmanager
+    def open_text(self):
+        """The text of the file (UTF-8, a byte-order mark dropped)."""
+        with self.open_binary() as f:
+            text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+            try:
+                yield text
+            finally:
+                text.detach()
+
+    def columns(self):
+        """The names of the columns in the file; refuse a header that is not one."""
+        if self.kind == "parquet":
+            from skbce._cli.parquet_chunks import parquet_columns
+
+            names = parquet_columns(self)
+        else:
+            with read_errors(self.name), self.open_text() as f:
+                names = self._csv_header(f)
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            msg = f"{self.name} has several columns named {shown(repeated[0])}; names must differ"
+            raise UsageError(msg)
+        return names
+
+    def _csv_header(self, f):
+        first = f.readline()
+        if self.sep is None:
+            counts = [first.count(d) for d in DELIMITERS]
+            self.sep = DELIMITERS[counts.index(max(counts))]
+        f.seek(0)
+        header = next(csv.reader(f, delimiter=self.sep), None)
+        if not header or header == [""]:
+            msg = f"{self.name} has no header line (the first line names the columns)"
+            raise UsageError(msg)
+        broken = [n for n in header if "\n" in n or "\r" in n]
+        if broken:
+            msg = (
+                f"the header of {self.name} has a line break inside quotes in "
+                f"{shown(broken[0])} (an unclosed quote?)"
+            )
+            raise UsageError(msg)
+        return header
+
+    def chunks(self, names, chunk_rows=CHUNK_ROWS):
+        """Yield :class:`Chunk` objects of the columns ``names`` (labels first), in order."""
+        available = self.columns()
+        missing = [n for n in names if n not in available]
+        if missing:
+            listed = ", ".join(shown(n)[1:-1] for n in available[:20])
+            more = f" and {len(available) - 20} more" if len(available) > 20 else ""
+            if self.kind == "csv":
+                more += f" (delimiter {describe_delimiter(self.sep)})"
+            msg = f"{self.name} has no column {shown(missing[0])}; its columns are: {listed}{more}"
+            raise UsageError(msg)
+        if self.kind == "parquet":
+            from skbce._cli.parquet_chunks import parquet_chunks
+
+            reader = parquet_chunks(self, names, chunk_rows)
+        else:
+            from skbce._cli.csv_chunks import csv_chunks
+
+            reader = csv_chunks(self, available, names, chunk_rows)
+        with read_errors(self.name):
+            for chunk in reader:
+                self.rows_read += chunk.n_rows
+                yield chunk

@@ -1,0 +1,132 @@
+"""What the commands print or write: JSON, text tables, files, a progress bar."""
+
+import contextlib
+import json
+import math
+import os
+import sys
+import time
+
+from skbce._cli.errors import UsageError
+
+__all__ = ["Progress", "check_output", "json_text", "text_table", "write_output"]
+
+
+def _finite(value, key, notes):
+    """``value`` with every non-finite float replaced by None, noted in ``notes``."""
+    if isinstance(value, dict):
+        return {k: _finite(v, f"{key}.{k}" if key else str(k), notes) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v, f"{key}[{i}]", notes) for i, v in enumerate(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        notes.setdefault(key, f"{value} is not a JSON number: written as null")
+        return None
+    return value
+
+
+def json_text(data):
+    """``data`` as valid JSON: non-finite numbers become null, with a note.
+
+    A value that does not exist (``NaN``) or is infinite is written as
+    ``null``, and ``data["notes"]`` (a dict) gets the reason under the
+    value's key unless it already has one.
+
+    Examples
+    --------
+    >>> from skbce._cli.output import json_text
+    >>> print(json_text({"nce": float("nan"), "notes": {"nce": "one class"}}))
+    {
+      "nce": null,
+      "notes": {
+        "nce": "one class"
+      }
+    }
+    """
+    notes = {}
+    clean = _finite(data, "", notes)
+    if notes:
+        given = clean.get("notes")
+        if isinstance(given, dict):
+            clean["notes"] = {**notes, **given}
+        elif given:  # a list of sentences: add the ones not there
+            clean["notes"] = [*given, *(f"{k}: {v}" for k, v in notes.items())]
+        else:
+            clean["notes"] = notes
+    return json.dumps(clean, indent=2, allow_nan=False, default=str)
+
+
+def check_output(path, inputs):
+    """Refuse an output ``path`` that is one of ``inputs``, whatever its spelling or links."""
+    if path is None:
+        return
+    for name in inputs:
+        try:
+            same = os.path.samefile(path, name)
+        except OSError:  # the output does not exist yet
+            continue
+        if same:
+            msg = f"-o {path} is the input file {name}: choose another output file"
+            raise UsageError(msg)
+
+
+def write_output(text, path, inputs=()):
+    """Write ``text`` to ``path`` (standard output when None).
+
+    Refuses a path that is one of ``inputs`` (whatever its spelling or
+    symbolic links), and leaves no partial file behind on a failure.
+    """
+    if path is None:
+        sys.stdout.write(text)
+        return
+    check_output(path, inputs)
+    existed = os.path.exists(path)
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        if not existed:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise UsageError(msg) from None
+
+
+def text_table(header, rows):
+    """Rows as an aligned text table (the first column left-aligned)."""
+    widths = [max(len(str(r[j])) for r in [header, *rows]) for j in range(len(header))]
+    lines = []
+    for r in [header, *rows]:
+        cells = [
+            str(c).ljust(w) if j == 0 else str(c).rjust(w)
+            for j, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+class Progress:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label, stream=None):
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = self.stream.isatty()
+        self.label = label
+        self.last = 0.0
+
+    def update(self, fraction, rows):
+        """Redraw the bar (at most ten times a second)."""
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = int(round(width * fraction))
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {fraction:4.0%}  {rows:,} rows")
+        self.stream.flush()
+
+    def close(self):
+        """Erase the bar."""
+        if self.enabled and self.last:
+            self.stream.write("\r\033[K")
+            self.stream.flush()

@@ -1,0 +1,242 @@
+"""The arguments of ``skbce``: one small function per subcommand.
+
+Nothing here imports scikit-learn, SciPy or the library: ``skbce --help``
+and ``skbce --version`` stay fast; each command imports what it uses.
+"""
+
+import argparse
+
+from skbce._cli.errors import USAGE_ERROR
+from skbce._cli.files import CHUNK_ROWS
+
+__all__ = ["build_parser"]
+
+_SCORE_EXAMPLE = """\
+examples:
+  skbce score predictions.csv --y-true label --y-proba p
+  skbce score scores.csv.gz --y-true clicked --y-proba logit --from-logits
+  skbce score data.parquet --y-true y --y-proba p --weight w --pos-label yes
+
+FILE is a CSV file with a header line (optionally gzip-compressed; the
+delimiter , ; tab or | is found from the header, or given by --sep) or a
+Parquet file (needs pyarrow: pip install "skbce[parquet]").  It is read in
+chunks, so memory stays bounded whatever its size.  Rows are numbered from 1
+after the header.  Exit status 2 on a mistake in the arguments or the data.
+"""
+
+_REPORT_EXAMPLE = """\
+examples:
+  skbce report predictions.csv --y-true label --y-proba p
+  skbce report predictions.csv --y-true label --y-proba p --format html -o report.html
+  skbce report scores.parquet --y-true y --y-proba logit --from-logits --bins 20 \\
+      --strategy quantile --format markdown
+
+FILE is read as for 'skbce score' (CSV, CSV.gz or Parquet).  Exit status 2
+on a mistake in the arguments or the data.
+"""
+
+_MAIN_EXAMPLE = """\
+examples:
+  skbce demo
+  skbce score predictions.csv --y-true y --y-proba p
+  skbce report predictions.csv --y-true y --y-proba p --format html -o report.html
+
+Run 'skbce COMMAND --help' for the options of a command."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors fit on one line."""
+
+    def error(self, message):
+        """Print a one-line error and exit with status 2."""
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _Once(argparse.Action):
+    """Store a value; giving the option twice is an error, not "the last one wins"."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = vars(namespace).setdefault("given_once", set())
+        if self.dest in given:
+            parser.error(f"{option_string} is given twice")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"must be a positive integer, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _delimiter(text):
+    value = {"tab": "\t", "\\t": "\t"}.get(text.lower(), text)
+    if len(value) != 1 or value in '"\r\n':
+        msg = f"must be one character (or 'tab'), got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _add_input_arguments(parser):
+    parser.add_argument("file", metavar="FILE", help="CSV, CSV.gz or Parquet file")
+    once = {"action": _Once, "metavar": "COL"}
+    parser.add_argument("--y-true", required=True, help="column of the true labels", **once)
+    parser.add_argument(
+        "--y-proba",
+        required=True,
+        help="column of the predicted probability of the positive class "
+        "(or of logits, with --from-logits)",
+        **once,
+    )
+    parser.add_argument("--weight", help="column of sample weights", **once)
+    parser.add_argument(
+        "--pos-label",
+        action=_Once,
+        metavar="L",
+        help="the positive class (default: the greater label, 1 for 0/1 labels)",
+    )
+    parser.add_argument(
+        "--from-logits",
+        action="store_true",
+        help="--y-proba holds logits (decision values), not probabilities",
+    )
+    parser.add_argument(
+        "--sep",
+        action=_Once,
+        type=_delimiter,
+        metavar="C",
+        help="the delimiter of a CSV file (default: found from the header among , ; tab |)",
+    )
+    parser.add_argument(
+        "--chunk-rows",
+        action=_Once,
+        type=_positive_int,
+        default=CHUNK_ROWS,
+        metavar="N",
+        help=f"rows read at a time (default: {CHUNK_ROWS}); memory grows with it",
+    )
+
+
+def _handler(name):
+    """The function of a command, imported when the command runs."""
+
+    def run(args):
+        import importlib
+
+        module = importlib.import_module(f"skbce._cli.{name}")
+        return getattr(module, f"command_{name}")(args)
+
+    return run
+
+
+def _add_demo(commands):
+    demo = commands.add_parser(
+        "demo",
+        help="tune two models by log loss on a bundled data set and compare their calibration",
+        description="Tune a LogisticRegression and a HistGradientBoostingClassifier "
+        "with GridSearchCV scored by skbce's log-loss scorer on the breast cancer data "
+        "that ships with scikit-learn, print the search results and the calibration "
+        "report of each model side by side, and write an HTML report.",
+        epilog="examples:\n  skbce demo\n  skbce demo -o /tmp/demo.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "-o",
+        "--output",
+        action=_Once,
+        metavar="OUT",
+        default="skbce-demo.html",
+        help="where to write the HTML report (default: skbce-demo.html in the current directory)",
+    )
+    demo.set_defaults(handler=_handler("demo"))
+
+
+def _add_score(commands):
+    score = commands.add_parser(
+        "score",
+        help="print log loss, binary cross-entropy, normalized cross-entropy and "
+        "Brier score of a file of predictions",
+        description="Print the log loss, binary cross-entropy, normalized "
+        "cross-entropy and Brier score of a file of predictions.",
+        epilog=_SCORE_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_arguments(score)
+    score.add_argument(
+        "--format",
+        action=_Once,
+        choices=["text", "json"],
+        default="text",
+        help="output format (default: text)",
+    )
+    score.set_defaults(handler=_handler("score"))
+
+
+def _add_report(commands):
+    report = commands.add_parser(
+        "report",
+        help="print or write the calibration report of a file of predictions",
+        description="The calibration report of a file of predictions: scores, "
+        "reliability table, calibration errors and tests, as text, Markdown, JSON "
+        "or a self-contained HTML page.  The columns are held in memory.",
+        epilog=_REPORT_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_arguments(report)
+    report.add_argument(
+        "--bins",
+        action=_Once,
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="bins of the reliability table (default: 10)",
+    )
+    report.add_argument(
+        "--strategy",
+        action=_Once,
+        choices=["uniform", "quantile"],
+        default="uniform",
+        help="equal-width bins or bins of equal count (default: uniform)",
+    )
+    report.add_argument(
+        "--format",
+        action=_Once,
+        choices=["text", "markdown", "json", "html"],
+        default="text",
+        help="output format (default: text)",
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        action=_Once,
+        metavar="OUT",
+        help="write to this file instead of standard output",
+    )
+    report.set_defaults(handler=_handler("report"))
+
+
+def build_parser():
+    """The argument parser of the ``skbce`` command."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("skbce")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        release = "0+unknown"
+    parser = _Parser(
+        prog="skbce",
+        description="Binary cross-entropy metrics and calibration reports.",
+        epilog=_MAIN_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"skbce {release}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_demo(commands)
+    _add_score(commands)
+    _add_report(commands)
+    return parser
