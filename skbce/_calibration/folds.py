@@ -9,8 +9,9 @@ import math
 
 import numpy as np
 
-from skbce._calibration.multiclass import binary_auc, loss_sums, macro_auc, top_label
-from skbce._calibration.statistics import _calibration_errors
+from skbce._calibration.label_runs import binary_roc_auc
+from skbce._calibration.multiclass import loss_sums, macro_auc, top_label
+from skbce._calibration.reliability import calibration_errors
 from skbce._calibration.streaming import fixed_bin_sums
 from skbce._losses.kernels import row_sum_tolerance as _row_sum_tolerance
 from skbce._losses.kernels import squared_error_sum as _squared_error_sums
@@ -79,7 +80,7 @@ def _fold_ece(conf, correct, w, n_bins):
     nonempty = weight > 0
     mean_predicted = np.divide(sums[2], weight, out=np.zeros_like(weight), where=nonempty)
     observed = np.divide(sums[3], weight, out=np.zeros_like(weight), where=nonempty)
-    ece, _, _ = _calibration_errors(weight, mean_predicted, observed)
+    ece, _, _ = calibration_errors(weight, mean_predicted, observed)
     return ece
 
 
@@ -101,7 +102,7 @@ def _fold_row(codes, P, w, n_bins, k):
         )
     if binary:
         brier = _squared_error_sums(target, P[:, 1], w) / (2.0 * weight)
-        auc = binary_auc(codes.astype(np.float64), P[:, 1], w)
+        auc = binary_roc_auc(codes.astype(np.float64), P[:, 1], w)
         if math.isnan(auc):
             notes.append(f"fold {k}: the test fold holds one class; its ROC AUC is undefined.")
         conf, correct = P[:, 1], codes.astype(np.float64)

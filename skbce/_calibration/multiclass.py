@@ -1,51 +1,28 @@
 """Statistics of multiclass predictions: the scores over all classes, the top label.
 
 The log loss and the Brier score come from the loss kernels of
-:mod:`skbce._metrics.losses`, the ROC AUC from the one of
-:mod:`skbce._calibration.statistics`; this module only combines them.
+:mod:`skbce._losses.kernels`, the ROC AUC from
+:func:`skbce._calibration.label_runs.binary_roc_auc`; this module only combines them.
 """
 
 import math
 
 import numpy as np
 
-from skbce._calibration.statistics import _roc_auc, _runs, sort_by_prediction
+from skbce._calibration.label_runs import binary_roc_auc
 from skbce._losses.kernels import gather_sums as _gather_sums
 from skbce._losses.kernels import prior_log_loss_sum
 from skbce._losses.kernels import squared_error_sum as _squared_error_sums
 from skbce._utils.validation import Target
 
-__all__ = ["binary_auc", "macro_auc", "multiclass_scores", "top_label"]
-
-
-def binary_auc(t, p, w):
-    """Weighted ROC AUC of one class against the rest, ties counted half.
-
-    NaN when one of the two classes has no weight.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skbce._calibration.multiclass import binary_auc
-    >>> binary_auc(np.array([0.0, 1.0, 1.0, 0.0]), np.array([0.1, 0.8, 0.4, 0.4]), None)
-    0.875
-    """
-    p_s, y_s, w_s = sort_by_prediction(t, p, w)
-    if p_s.shape[0] == 0:
-        return math.nan
-    starts, weight, first = _runs(y_s, w_s)
-    w_pos = float(weight[int(not first) :: 2].sum())
-    w_neg = float(weight.sum()) - w_pos
-    if not (w_pos > 0 and w_neg > 0):
-        return math.nan
-    return _roc_auc(p_s, w_s, starts, weight, first, w_pos, w_neg)
+__all__ = ["loss_sums", "macro_auc", "multiclass_scores", "top_label"]
 
 
 def macro_auc(codes, P, w, class_weight):
     """Mean one-vs-rest ROC AUC over the classes present with the rest (NaN if none)."""
     total = float(np.sum(class_weight))
     aucs = [
-        binary_auc((codes == j).astype(np.float64), P[:, j], w)
+        binary_roc_auc((codes == j).astype(np.float64), P[:, j], w)
         for j in range(P.shape[1])
         if 0 < class_weight[j] < total
     ]

@@ -10,20 +10,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration import statistics as _cal
 from skbce._calibration.multiclass import multiclass_scores, top_label
+from skbce._calibration.sorting import sort_keys, sort_keys_of
+from skbce._calibration.statistics import binary_statistics
 from skbce._report.table import Table
 from skbce._utils.options import (
     check_baseline,
-    check_choice,
     check_confidence_level,
     check_n_bins,
+    check_response_method,
     check_strategy,
 )
 from skbce._utils.validation import validate_binary, validate_multiclass
-
-#: How ``from_estimator`` and ``cross_val_calibration_report`` get predictions.
-RESPONSE_METHODS = ("auto", "predict_proba", "decision_function")
 
 __all__ = ["Settings", "build_report", "collect_warnings", "index_of", "response", "take"]
 
@@ -81,11 +79,11 @@ def binary_fields(data, *, n_bins, strategy, confidence_level, baseline, one_cla
     n_rows = p.shape[0]
     n_bins = check_n_bins(n_bins, n_rows)
     _check_both_classes(t, w, one_class)
-    keys = _cal.sort_keys_of(t, p, w)
+    keys = sort_keys_of(t, p, w)
     del t, p, w  # the sort then takes no memory beyond its own
-    p_s, y_s, w_s = _cal.sort_keys(keys)
+    p_s, y_s, w_s = sort_keys(keys)
     stats, notes = collect_warnings(
-        _cal.binary_statistics,
+        binary_statistics,
         p_s,
         y_s,
         w_s,
@@ -216,12 +214,9 @@ def response(estimator, X, response_method):
     """Predictions of a fitted classifier: ``(scores, from_logits, labels)``."""
     from sklearn.utils.validation import check_is_fitted
 
-    check_choice(response_method, "response_method", RESPONSE_METHODS)
+    methods = check_response_method(response_method)
     check_is_fitted(estimator)
     classes = getattr(estimator, "classes_", None)
-    methods = (
-        ("predict_proba", "decision_function") if response_method == "auto" else (response_method,)
-    )
     for method in methods:
         if hasattr(estimator, method):
             scores = np.asarray(getattr(estimator, method)(X))
