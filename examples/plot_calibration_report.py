@@ -54,8 +54,10 @@ print(comparison)
 # forest is a little timid, the logistic regression about right.  The ROC AUC
 # ranks the models differently from the log loss: ranking and calibration
 # are separate qualities.
-comparison.plot()
-plt.title("Before recalibration")
+# ``plot`` returns a display holding the matplotlib handles (``ax_``,
+# ``figure_``, one curve per model in ``lines_``); the reports are left as they are.
+display = comparison.plot()
+display.ax_.set_title("Before recalibration")
 plt.show()
 
 # %%
@@ -81,10 +83,8 @@ for name in models:
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
-compare_calibration(before).plot(ax=axes[0])
-axes[0].set_title("before")
-compare_calibration(after).plot(ax=axes[1])
-axes[1].set_title("after CalibratedClassifierCV (sigmoid)")
+compare_calibration(before).plot(ax=axes[0]).ax_.set_title("before")
+compare_calibration(after).plot(ax=axes[1]).ax_.set_title("after CalibratedClassifierCV (sigmoid)")
 fig.tight_layout()
 plt.show()
 
