@@ -145,11 +145,14 @@ class _Newton:
     """Newton's method with step halving for a concave log-likelihood.
 
     On convergence the last step is taken, and the information matrix is
-    moved to the final estimate with its derivative (when given): the
-    error left in both is of the order of the square of that step.
+    moved to the final estimate with its derivative: the error left in both
+    is of the order of the square of that step.  Without the derivative,
+    Newton's method converges only on a negligible step (it takes one more
+    pass, which brings the derivative), unless ``exact_information`` is
+    False (a warm start needs no information matrix).
     """
 
-    def __init__(self, start, max_iter=100, tol=1e-7):
+    def __init__(self, start, *, exact_information=True, max_iter=100, tol=1e-4):
         self.x = np.atleast_1d(np.asarray(start, dtype=np.float64))
         self.candidate = self.x.copy()
         self.ll = -np.inf
@@ -160,6 +163,7 @@ class _Newton:
         self.iterations = 0
         self.max_iter = max_iter
         self.tol = tol
+        self.exact_information = exact_information
 
     @property
     def active(self):
@@ -187,7 +191,9 @@ class _Newton:
         if not np.all(np.isfinite(step)):
             self.failed = True
             return
-        if np.max(np.abs(step) / (1.0 + np.abs(self.x))) < self.tol:
+        relative = np.max(np.abs(step) / (1.0 + np.abs(self.x)))
+        moved = derivative is not None or relative < 1e-10 or not self.exact_information
+        if relative < self.tol and moved:
             self.x = self.x + step
             if derivative is not None:
                 self.information = information + derivative(step)
@@ -203,7 +209,9 @@ def _fit(p, y, w, *, fit_cox, fit_citl):
     A deterministic subsample warm-starts Newton's method, so the full data
     usually needs two passes.  Newton's method stops when its step is below
     ``1e-4`` (relative) and takes that last step: the error left is of the
-    order of the square of that step.
+    order of the square of that step.  The derivative of the information
+    (three more sums) is gathered on the full data only, and not on the first
+    pass from a warm start, whose step is the subsample's error.
     """
     n = p.shape[0]
     start_cox, start_citl = np.array([0.0, 1.0]), np.array([0.0])
@@ -213,13 +221,16 @@ def _fit(p, y, w, *, fit_cox, fit_citl):
     cox = citl = None
     for sel in stages:
         final = sel == slice(None)
-        cox = _Newton(start_cox, tol=1e-4 if final else 1e-8) if fit_cox else None
-        citl = _Newton(start_citl, tol=1e-4 if final else 1e-8) if fit_citl else None
+        cox = _Newton(start_cox, exact_information=final) if fit_cox else None
+        citl = _Newton(start_citl, exact_information=final) if fit_citl else None
         ps, ys, ws = p[sel], y[sel], None if w is None else w[sel]
+        passes = 0
         while (cox is not None and cox.active) or (citl is not None and citl.active):
             c_args = cox.candidate if cox is not None and cox.active else None
             i_args = citl.candidate[0] if citl is not None and citl.active else None
-            sc, si = _sums(ps, ys, ws, c_args, i_args, third=final)
+            third = final and (passes > 0 or len(stages) == 1)
+            sc, si = _sums(ps, ys, ws, c_args, i_args, third=third)
+            passes += 1
             if c_args is not None:
                 cox.update(*_cox_parts(sc))
             if i_args is not None:
