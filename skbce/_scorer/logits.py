@@ -17,11 +17,12 @@ import warnings
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from skbce._losses.softmax import class_weight_sums, softmax_sums
-from skbce._losses.sums import LossSums
+from skbce._losses.finish import check_weight_sum, finish, result_dtype
 from skbce._losses.kernels import prior_log_loss_sum
-from skbce._metrics.losses import binary_cross_entropy
-from skbce._utils.numeric import total_weight
+from skbce._losses.numpy_sums import bce_sums_of
+from skbce._losses.options import loss_options
+from skbce._losses.softmax import softmax_sums
+from skbce._utils.numeric import scaled_weights
 from skbce._utils.options import check_bool
 from skbce._utils.validation import check_lengths, check_sample_weight, check_target
 
@@ -30,25 +31,17 @@ __all__ = ["d2_log_loss_of_logits", "log_loss_of_logits"]
 
 def _logit_sums(y_true, z, sample_weight, labels, *, class_totals=False):
     """Validate; return the log-loss sums of logits ``z`` and the result dtype."""
+    if z.ndim == 1:  # binary margins: the logits path of binary_cross_entropy
+        options = loss_options("bce", from_logits=True, class_totals=class_totals)
+        return bce_sums_of(options, y_true, z, sample_weight)
     n = check_lengths(y_true=y_true, y_score=z)
     w = check_sample_weight(sample_weight, n)
     codes = np.asarray(check_target(y_true, labels=labels).codes(), dtype=np.intp)
-    if z.ndim == 1:
-        loss = binary_cross_entropy(codes, z, from_logits=True, sample_weight=w, reduction="sum")
-        weight = n if w is None else total_weight(w)
-        class_weight = class_weight_sums(codes, w, 2) if class_totals else None
-        sums = LossSums(loss, weight, class_weight)
-    else:
-        unseen = -np.log(np.finfo(z.dtype).eps)  # probability 0, clipped as in log_loss
-        sums = softmax_sums(z, codes, w, class_totals=class_totals, unseen_loss=unseen)
-    dtype = z.dtype if w is None else np.result_type(z.dtype, w.dtype)
-    return sums, dtype
-
-
-def _check_weight_sum(weight):
-    if weight == 0:
-        msg = "sample_weight sums to zero, so the weighted mean is undefined."
-        raise ValueError(msg)
+    dtype = result_dtype(z.dtype, None if w is None else w.dtype)
+    w, scale = scaled_weights(w)
+    unseen = -np.log(np.finfo(z.dtype).eps)  # probability 0, clipped as in log_loss
+    sums = softmax_sums(z, codes, w, class_totals=class_totals, unseen_loss=unseen)
+    return sums._replace(scale=scale), dtype
 
 
 def log_loss_of_logits(y_true, z, *, normalize=True, sample_weight=None, labels=None):
@@ -80,12 +73,9 @@ def log_loss_of_logits(y_true, z, *, normalize=True, sample_weight=None, labels=
     >>> log_loss_of_logits(np.array([0, 1]), np.array([800.0, 800.0]), labels=[0, 1])
     400.0
     """
-    check_bool(normalize, "normalize")
+    reduction = "mean" if check_bool(normalize, "normalize") else "sum"
     sums, dtype = _logit_sums(y_true, z, sample_weight, labels)
-    if not normalize:
-        return float(dtype.type(sums.loss))
-    _check_weight_sum(sums.weight)
-    return float(dtype.type(sums.loss / sums.weight))
+    return finish(sums, dtype, reduction)
 
 
 def d2_log_loss_of_logits(y_true, z, *, sample_weight=None, labels=None):
@@ -113,5 +103,5 @@ def d2_log_loss_of_logits(y_true, z, *, sample_weight=None, labels=None):
         warnings.warn(msg, UndefinedMetricWarning, stacklevel=2)
         return float("nan")
     sums, dtype = _logit_sums(y_true, z, sample_weight, labels, class_totals=True)
-    _check_weight_sum(sums.weight)
+    check_weight_sum(sums.weight)
     return 1.0 - float(dtype.type(sums.loss)) / prior_log_loss_sum(sums)
