@@ -24,13 +24,23 @@ def test_columns_follow_definitions(table):
     assert table.pos_label == "spam"
 
 
-def test_total_equals_binary_cross_entropy():
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_total_agrees_with_sklearn_and_the_columns(dtype):
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
     rng = np.random.default_rng(0)
-    y, p, w = rng.integers(0, 2, 100), rng.random(100), rng.random(100)
+    y, p, w = rng.integers(0, 2, 100), rng.random(100).astype(dtype), rng.random(100)
+    p[:3] = [0.0, 1.0, 1e-30]  # clipped
     table = log_loss_breakdown(y, p, sample_weight=w)
-    assert table.total == binary_cross_entropy(y, p, sample_weight=w)
-    expected = -np.sum(w * table.log_corrected) / w.sum()
-    assert table.total == pytest.approx(expected, rel=1e-13)
+    assert table.total == pytest.approx(sk_log_loss(y, p, sample_weight=w), rel=rtol)
+    # an independent formula on the columns: scipy's Bernoulli log-pmf of clipped p
+    from scipy.stats import bernoulli
+
+    eps = np.finfo(dtype).eps
+    logpmf = bernoulli.logpmf(y, np.clip(p.astype(np.float64), eps, 1 - eps))
+    np.testing.assert_allclose(table.log_corrected, logpmf, rtol=rtol)
+    assert table.total == pytest.approx(-np.average(logpmf, weights=w), rel=rtol)
 
 
 def test_logits():

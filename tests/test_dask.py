@@ -51,17 +51,24 @@ def test_log_loss_unequal_chunks_is_exact(client, data):
     assert skbce.log_loss(Y, P, normalize=False) == pytest.approx(expected, rel=1e-12)
 
 
-def test_dask_ml_bias_example_is_exact_here(client):
-    # Chunks of 90 and 10 rows: averaging per-chunk means is biased, sums are not.
+@pytest.mark.parametrize(
+    "chunks",
+    [(90, 10), (1, 99), (50, 50), (3, 7, 90), (99, 1)],
+    ids=["90-10", "1-99", "50-50", "3-7-90", "99-1"],
+)
+def test_any_chunking_gives_sklearn_log_loss(client, chunks):
+    # Chunks that split the classes apart: a mean of per-chunk means (or a
+    # per-chunk class decision) would differ from the log loss of all the data.
+    from sklearn.metrics import log_loss as sk_log_loss
+
     rng = np.random.default_rng(1)
     y = np.r_[np.zeros(90, int), np.ones(10, int)]
     p = np.r_[rng.uniform(0.0, 0.5, 90), rng.uniform(0.0, 0.2, 10)]
-    Y, P = da.from_array(y, chunks=((90, 10),)), da.from_array(p, chunks=((90, 10),))
-    chunk_means = np.mean([skbce.log_loss(y[:90], p[:90], labels=[0, 1]),
-                           skbce.log_loss(y[90:], p[90:], labels=[0, 1])])  # fmt: skip
-    exact = skbce.log_loss(y, p)
-    assert skbce.log_loss(Y, P) == pytest.approx(exact, rel=1e-12)
-    assert abs(chunk_means - exact) > 0.1
+    w = rng.uniform(0.1, 3.0, 100)
+    Y, P, W = (da.from_array(a, chunks=(chunks,)) for a in (y, p, w))
+    assert skbce.log_loss(Y, P) == pytest.approx(sk_log_loss(y, p), rel=1e-12)
+    expected = sk_log_loss(y, p, sample_weight=w)
+    assert skbce.log_loss(Y, P, sample_weight=W) == pytest.approx(expected, rel=1e-12)
 
 
 def test_multiclass_labels_found_in_one_pass_with_chunks_missing_classes(client, data):

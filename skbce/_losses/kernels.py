@@ -322,7 +322,7 @@ def _general_bce_sums(target, s, w, *, smoothing, **options):
 
     step = max(1, BLOCK // (s.shape[1] if s.ndim == 2 else 1))
     loss, weight, n_inf = _add(map_blocks(block, s.shape[0], step), 3)
-    return LossSums(loss, weight, n_infinite=n_inf)
+    return LossSums(loss, weight, n_infinite=int(n_inf))
 
 
 def _positive_weight(target, w, n):

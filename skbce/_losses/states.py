@@ -166,10 +166,10 @@ class State:
         if binary and len(labels) > 2:
             binary_target(_label_array(labels))  # raises: not binary
         if spec.kind == "log_loss" and isinstance(self.width, int) and len(labels) > self.width:
-            what = "1-D y_proba (two classes)" if self.width == 2 else f"{self.width} columns"
+            what = "is 1-D (two classes)" if self.width == 2 else f"has {self.width} columns"
             msg = (
                 f"y_true holds {len(labels)} classes {sorted(labels, key=repr)} but "
-                f"y_proba has {what}."
+                f"y_proba {what}."
             )
             raise ValueError(msg)
 

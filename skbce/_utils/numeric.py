@@ -34,7 +34,8 @@ def accumulator(dtype):
 
 def safe_sum(values, acc):
     """``sum(values)`` in ``acc``; in long double if that overflows for finite values."""
-    total = np.add.reduce(values, dtype=acc)
+    with np.errstate(over="ignore"):
+        total = np.add.reduce(values, dtype=acc)
     if np.isfinite(total) or not np.all(np.isfinite(values)):
         return total
     return np.add.reduce(values, dtype=np.longdouble)
@@ -42,7 +43,8 @@ def safe_sum(values, acc):
 
 def safe_weighted_sum(values, w, dtype=None):
     """:func:`weighted_sum`, in long double if that overflows for finite values."""
-    total = weighted_sum(values, w, dtype)
+    with np.errstate(over="ignore"):
+        total = weighted_sum(values, w, dtype)
     if np.isfinite(total) or not np.all(np.isfinite(values)):
         return total
     wide = np.longdouble

@@ -76,6 +76,13 @@ def _check_array_like(value, name, *, allow_none=False):
     ) and not isinstance(value, str | bytes)
     if getattr(value, "shape", None) == ():
         is_array_like = False
+    if isinstance(value, list | tuple) and value and isinstance(value[0], list | tuple):
+        try:
+            np.shape(value)
+        except ValueError as exc:
+            lengths = sorted({len(row) for row in value if hasattr(row, "__len__")})
+            msg = f"{name} is a ragged nested sequence (rows of lengths {lengths}); it must be rectangular."
+            raise ValueError(msg) from exc
     if not is_array_like or (not hasattr(value, "__len__") and np.ndim(value) == 0):
         expected = "an array-like or None" if allow_none else "an array-like"
         msg = f"{name} must be {expected}, got {value!r} of type {type(value).__name__}."
@@ -173,7 +180,7 @@ def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False, non_n
         w.shape,
         n_samples,
         is_complex=w.dtype.kind == "c",
-        total=lambda: np.add.reduce(w, dtype=np.float64),
+        total=lambda: _finite_total(w),
         has_nan=lambda: np.isnan(w).any(),
         has_inf=lambda: np.isinf(w).any(),
         any_nonzero=None if allow_all_zero else lambda: np.any(w),
@@ -182,6 +189,15 @@ def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False, non_n
         msg = f"sample_weight must be non-negative, got min={np.min(w)}."
         raise ValueError(msg)
     return w
+
+
+def _finite_total(w):
+    """``sum(w)``, finite for finite weights (in long double if float64 overflows)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(w, dtype=np.float64)
+        if np.isinf(total) and np.all(np.isfinite(w)):
+            total = np.add.reduce(w, dtype=np.longdouble)
+    return total
 
 
 def check_weight_values(shape, n_samples, *, is_complex, total, has_nan, has_inf, any_nonzero):
@@ -481,8 +497,9 @@ def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
     then unknown and reported as ``None``).
 
     With ``one_class=True`` (scikit-learn's rule for the Brier score),
-    ``y_true`` may hold a single class: ``pos_label`` defaults to 1 for
-    labels within {0, 1} or {-1, 1}, and may be absent from ``y_true``.
+    ``y_true`` may hold a single class and ``pos_label`` may be absent from
+    it; by default ``pos_label`` is 1 for labels within {0, 1} or {-1, 1},
+    else the greater label, and string labels need it.
     """
     _check_array_like(y_true, name)
     y, classes = labels_of(y_true, name)
@@ -490,15 +507,9 @@ def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
     if len(classes) > 2:
         msg = f"{name} must be binary, got {len(classes)} classes: {values}."
         raise ValueError(msg)
-    numeric = y.dtype.kind in "iubf"
-    if (
-        pos_label is None
-        and one_class
-        and numeric
-        and (set(values) <= {0, 1} or set(values) <= {-1, 1})
-    ):
-        pos_label = 1
-    if pos_label is None:
+    if one_class:
+        pos_label = _one_class_pos_label(values, y.dtype.kind in "iubf", pos_label, name)
+    elif pos_label is None:
         if len(classes) < 2:
             msg = (
                 f"{name} contains only one class ({values[0]!r}); pass pos_label to "
@@ -506,7 +517,7 @@ def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
             )
             raise ValueError(msg)
         pos_label = values[1]
-    elif pos_label not in values and not (one_class and len(classes) == 1):
+    elif pos_label not in values:
         msg = f"pos_label={pos_label!r} is not a label of {name}: {values}."
         raise ValueError(msg)
     if values == [0, 1] and pos_label == 1 and y.dtype.kind in "iub":
@@ -514,6 +525,21 @@ def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
     negatives = [c for c in values if c != pos_label]
     ordered = np.array([negatives[0] if negatives else None, pos_label], dtype=object)
     return Target(classes=ordered, y=y)
+
+
+def _one_class_pos_label(values, numeric, pos_label, name):
+    """scikit-learn's positive class of the Brier score (any ``pos_label`` is kept)."""
+    if pos_label is not None:
+        return pos_label
+    if numeric and (set(values) <= {0, 1} or set(values) <= {-1, 1}):
+        return 1
+    if not numeric:
+        msg = (
+            f"{name} holds the labels {values} and pos_label is not given: pass "
+            "pos_label, or use labels within {0, 1} or {-1, 1}."
+        )
+        raise ValueError(msg)
+    return values[-1]
 
 
 def cross_entropy_targets(y_true, *, pos_label=None, name="y_true"):

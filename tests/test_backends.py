@@ -1,0 +1,163 @@
+"""One parity test: every metric on every backend gives the numpy result.
+
+Backends: numpy, ``array_api_strict``, torch (CPU) and Dask arrays on a
+LocalCluster (threads, so the test stays fast).  Each case names the
+backends it is defined for; the numpy result is the reference, itself
+checked against scikit-learn in the other test modules.
+"""
+
+import numpy as np
+import pytest
+
+import skbce
+
+ALL = ("numpy", "array_api_strict", "torch", "dask")
+NO_DASK = ("numpy", "array_api_strict", "torch")
+
+
+def _data():
+    rng = np.random.default_rng(0)
+    n = 301
+    p = rng.uniform(0.01, 0.99, n)
+    y = (rng.random(n) < p).astype(np.int64)
+    w = rng.uniform(0.0, 2.0, n)
+    y3 = rng.integers(0, 3, n)
+    P3 = rng.dirichlet([1.0, 1.0, 1.0], n)
+    z = rng.normal(0.0, 3.0, n)
+    Y2 = rng.integers(0, 2, (n, 3))
+    S2 = rng.uniform(0.01, 0.99, (n, 3))
+    soft = rng.uniform(0.0, 1.0, n)
+    return {
+        "y": y, "p": p, "w": w, "y3": y3, "P3": P3, "z": z, "Y2": Y2, "S2": S2, "soft": soft,
+    }  # fmt: skip
+
+
+DATA = _data()
+
+
+def _streaming(y, p, w=None, **options):
+    """Three updates of a StreamingLogLoss, then its result."""
+    state = skbce.StreamingLogLoss(**options)
+    for part in (slice(0, 100), slice(100, 101), slice(101, None)):
+        state.update(y[part], p[part], None if w is None else w[part])
+    return state.result()
+
+
+#: (id, metric, positional data keys, keyword data keys, options, backends)
+CASES = [
+    ("log_loss", skbce.log_loss, ("y", "p"), {}, {}, ALL),
+    ("log_loss-weighted", skbce.log_loss, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
+    ("log_loss-sum", skbce.log_loss, ("y", "p"), {}, {"normalize": False}, ALL),
+    ("log_loss-multiclass", skbce.log_loss, ("y3", "P3"), {"sample_weight": "w"}, {}, ALL),
+    ("bce", skbce.binary_cross_entropy, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
+    ("bce-logits", skbce.binary_cross_entropy, ("y", "z"), {}, {"from_logits": True}, ALL),
+    (
+        "bce-options",
+        skbce.binary_cross_entropy,
+        ("y", "p"),
+        {"sample_weight": "w"},
+        {"pos_weight": 2.5, "label_smoothing": 0.1, "clip": 1e-3, "reduction": "sum"},
+        ALL,
+    ),
+    ("bce-soft", skbce.binary_cross_entropy, ("soft", "p"), {}, {}, ALL),
+    (
+        "bce-multilabel",
+        skbce.binary_cross_entropy,
+        ("Y2", "S2"),
+        {},
+        {"pos_weight": [1, 2, 3]},
+        ALL,
+    ),
+    (
+        "bce-none",
+        skbce.binary_cross_entropy,
+        ("y", "p"),
+        {"sample_weight": "w"},
+        {"reduction": "none"},
+        NO_DASK,
+    ),  # fmt: skip
+    ("nce", skbce.normalized_cross_entropy, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
+    (
+        "nce-baseline",
+        skbce.normalized_cross_entropy,
+        ("y", "z"),
+        {},
+        {"baseline": 0.3, "from_logits": True},
+        ALL,
+    ),  # fmt: skip
+    ("d2", skbce.d2_log_loss_score, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
+    ("d2-multiclass", skbce.d2_log_loss_score, ("y3", "P3"), {}, {}, ALL),
+    ("brier", skbce.brier_score_loss, ("y", "p"), {"sample_weight": "w"}, {}, ("numpy", "torch")),
+    ("streaming", _streaming, ("y", "p"), {"w": "w"}, {}, ("numpy", "torch", "dask")),
+    (
+        "streaming-logits",
+        _streaming,
+        ("y", "z"),
+        {},
+        {"from_logits": True},
+        ("numpy", "torch", "dask"),
+    ),  # fmt: skip
+]
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        dashboard_address=None,
+        silence_logs=50,
+    )
+    client = distributed.Client(cluster, set_as_default=False)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def _converter(backend, request):
+    """A function turning a numpy array into an array of ``backend``."""
+    if backend == "numpy":
+        return lambda a: a
+    if backend == "array_api_strict":
+        xp = pytest.importorskip("array_api_strict")
+        return xp.asarray
+    if backend == "torch":
+        torch = pytest.importorskip("torch")
+        return torch.asarray
+    da = pytest.importorskip("dask.array")
+    request.getfixturevalue("dask_client")
+    return lambda a: da.from_array(a, chunks=(97,) + a.shape[1:])
+
+
+def _host(value):
+    """A result (float or array of any library) as numpy."""
+    if isinstance(value, float):
+        return value
+    if hasattr(value, "cpu"):
+        return value.cpu().numpy()
+    return np.from_dlpack(value) if not isinstance(value, np.ndarray) else value
+
+
+@pytest.mark.parametrize("backend", ALL)
+@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
+def test_every_metric_on_every_backend_matches_numpy(case, backend, request):
+    name, metric, positional, keyword, options, backends = case
+    if backend not in backends:
+        pytest.skip(f"{name} is not defined for {backend} arrays")
+    convert = _converter(backend, request)
+    expected = metric(*(DATA[k] for k in positional), **{a: DATA[k] for a, k in keyword.items()},
+                      **options)  # fmt: skip
+    args = [convert(DATA[k]) for k in positional]
+    kwargs = {a: convert(DATA[k]) for a, k in keyword.items()}
+    if backend == "dask":
+        with request.getfixturevalue("dask_client").as_current():
+            got = metric(*args, **kwargs, **options)
+    else:
+        got = metric(*args, **kwargs, **options)
+    if isinstance(expected, float):
+        assert isinstance(got, float)
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    else:
+        np.testing.assert_allclose(_host(got), expected, rtol=1e-12)
