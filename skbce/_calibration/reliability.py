@@ -144,8 +144,11 @@ def calibration_errors(weight, mean_predicted, observed):
 def wilson_interval(successes, trials, confidence_level):
     """Wilson score interval for a binomial proportion (NaN where ``trials == 0``).
 
-    Written as ``(k + z**2 / 2 +- z sqrt(k (n - k) / n + z**2 / 4)) / (n + z**2)``,
-    which neither overflows nor underflows for any finite ``k <= n``.
+    The upper bound is written as ``(k + z**2 / 2 + z sqrt(k (n - k) / n +
+    z**2 / 4)) / (n + z**2)``, which neither overflows nor underflows for any
+    finite ``k <= n``; the lower bound is ``k**2 / n / (n + z**2)`` (the product
+    of the two roots of Wilson's quadratic) over the upper one, free of the
+    cancellation of ``center - half``.
 
     Examples
     --------
@@ -161,10 +164,10 @@ def wilson_interval(successes, trials, confidence_level):
     z = float(ndtri(0.5 + confidence_level / 2))
     z2 = z * z
     with np.errstate(invalid="ignore", divide="ignore"):
-        failure_share = np.maximum(n - k, 0.0) / n
+        k = np.clip(k, 0.0, n)
         denom = n + z2
-        center = (k + z2 / 2) / denom
-        half = z * np.sqrt(np.maximum(k, 0.0) * failure_share + z2 / 4) / denom
-        low = np.where(n > 0, np.clip(center - half, 0.0, 1.0), np.nan)
-        high = np.where(n > 0, np.clip(center + half, 0.0, 1.0), np.nan)
+        upper = (k + z2 / 2 + z * np.sqrt(k * ((n - k) / n) + z2 / 4)) / denom
+        lower = k * (k / n) / denom / upper
+        low = np.where(n > 0, np.clip(lower, 0.0, 1.0), np.nan)
+        high = np.where(n > 0, np.clip(upper, 0.0, 1.0), np.nan)
     return low, high
