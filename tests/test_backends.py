@@ -28,8 +28,16 @@ def _data():
     S2 = rng.uniform(0.01, 0.99, (n, 3))
     soft = rng.uniform(0.0, 1.0, n)
     return {
-        "y": y, "p": p, "w": w, "y3": y3, "P3": P3, "z": z, "Y2": Y2, "S2": S2, "soft": soft,
-    }  # fmt: skip
+        "y": y,
+        "p": p,
+        "w": w,
+        "y3": y3,
+        "P3": P3,
+        "z": z,
+        "Y2": Y2,
+        "S2": S2,
+        "soft": soft,
+    }
 
 
 DATA = _data()
@@ -75,7 +83,7 @@ CASES = [
         {"sample_weight": "w"},
         {"reduction": "none"},
         NO_DASK,
-    ),  # fmt: skip
+    ),
     ("nce", skbce.normalized_cross_entropy, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
     (
         "nce-baseline",
@@ -84,7 +92,7 @@ CASES = [
         {},
         {"baseline": 0.3, "from_logits": True},
         ALL,
-    ),  # fmt: skip
+    ),
     ("d2", skbce.d2_log_loss_score, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
     ("d2-multiclass", skbce.d2_log_loss_score, ("y3", "P3"), {}, {}, ALL),
     ("brier", skbce.brier_score_loss, ("y", "p"), {"sample_weight": "w"}, {}, ("numpy", "torch")),
@@ -96,7 +104,7 @@ CASES = [
         {},
         {"from_logits": True},
         ("numpy", "torch", "dask"),
-    ),  # fmt: skip
+    ),
 ]
 
 
@@ -147,8 +155,9 @@ def test_every_metric_on_every_backend_matches_numpy(case, backend, request):
     if backend not in backends:
         pytest.skip(f"{name} is not defined for {backend} arrays")
     convert = _converter(backend, request)
-    expected = metric(*(DATA[k] for k in positional), **{a: DATA[k] for a, k in keyword.items()},
-                      **options)  # fmt: skip
+    expected = metric(
+        *(DATA[k] for k in positional), **{a: DATA[k] for a, k in keyword.items()}, **options
+    )
     args = [convert(DATA[k]) for k in positional]
     kwargs = {a: convert(DATA[k]) for a, k in keyword.items()}
     if backend == "dask":

@@ -308,3 +308,124 @@ def test_streaming_calibration_refuses_data_dependent_bins_and_one_class():
         state.result()
     with pytest.raises(ValueError, match="must be non-negative"):
         StreamingCalibration().update([0, 1], [0.4, 0.8], sample_weight=[1.0, -1.0])
+
+
+# --- rejected updates and merges leave the state as it was (issue #11 item 5) -----------
+
+
+def _snapshot(state):
+    """Everything a caller can read from a state (or the error it raises)."""
+    try:
+        with warnings.catch_warnings():  # Hosmer-Lemeshow on few bins
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = state.result()
+    except ValueError as exc:
+        return ("error", str(exc), state.n_samples)
+    if isinstance(out, dict):
+        out = pickle.dumps(sorted((k, repr(v)) for k, v in out.items()))
+    return (out, state.n_samples)
+
+
+BAD_UPDATES = [
+    ("third-class", [2, 2], [0.5, 0.5], None),
+    ("strings-after-ints", ["a", "b"], [0.5, 0.5], None),
+    ("nan", [0, 1], [np.nan, 0.5], None),
+    ("out-of-range", [0, 1], [0.5, 1.5], None),
+    ("length", [0, 1, 1], [0.5, 0.5], None),
+    ("negative-weight-length", [0, 1], [0.5, 0.5], [1.0]),
+    ("3-columns", [0, 1], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], None),
+]
+
+
+@pytest.mark.parametrize("make", [StreamingLogLoss, StreamingCalibration], ids=["loss", "calib"])
+@pytest.mark.parametrize("bad", BAD_UPDATES, ids=[b[0] for b in BAD_UPDATES])
+def test_a_rejected_update_raises_at_once_and_changes_nothing(make, bad):
+    _, y, p, w = bad
+    state = make().update([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3])
+    before = _snapshot(state)
+    with pytest.raises(ValueError, match="y_true|y_proba|y_score|sample_weight|samples"):
+        state.update(y, p, w)
+    assert _snapshot(state) == before
+    state.update([1, 0], [0.7, 0.2])  # and it still takes good data
+    assert state.n_samples == 6
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    first=st.lists(st.sampled_from([0, 1]), min_size=2, max_size=8),
+    bad=st.lists(st.sampled_from([2, 3, -1, "x"]), min_size=1, max_size=4),
+    seed=st.integers(0, 1000),
+)
+def test_property_result_after_a_rejected_update_equals_result_before(first, bad, seed):
+    rng = np.random.default_rng(seed)
+    first = [0, 1, *first]
+    state = StreamingLogLoss().update(first, rng.uniform(0.01, 0.99, len(first)))
+    before = state.result()
+    with pytest.raises(ValueError):
+        state.update(bad, rng.uniform(0.01, 0.99, len(bad)))
+    assert state.result() == before
+
+
+def test_a_rejected_merge_changes_neither_state():
+    a = StreamingLogLoss().update([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3])
+    b = StreamingLogLoss().update([2, 2], [0.5, 0.5])  # fine alone: chunks may lack classes
+    c = StreamingLogLoss().update(["u", "v"], [0.5, 0.5])
+    before_a, before_b = a.result(), b.n_samples
+    for other in (b, c, StreamingLogLoss(labels=[0, 1])):
+        with pytest.raises(ValueError):
+            a.merge(other)
+        assert a.result() == before_a
+    assert b.n_samples == before_b
+    cal = StreamingCalibration(n_bins=2).update([0, 1, 0, 1], [0.2, 0.7, 0.1, 0.9])
+    cal_before = _snapshot(cal)
+    with pytest.raises(ValueError):
+        cal.merge(StreamingCalibration(n_bins=2).update([3, 4], [0.2, 0.7]))
+    assert _snapshot(cal) == cal_before
+
+
+# --- StreamingCalibration agrees with the one-shot report on every field (item 11) -----
+
+
+@pytest.mark.parametrize("zero_every", [0, 2, 3], ids=["no-zeros", "half-zero", "third-zero"])
+def test_streaming_calibration_equals_calibration_report_on_every_field(zero_every):
+    import skbce
+
+    rng = np.random.default_rng(zero_every)
+    n = 300
+    p = rng.beta(2, 3, n)
+    y = (rng.random(n) < p).astype(int)
+    w = rng.uniform(0.1, 2.0, n)
+    if zero_every:
+        w[::zero_every] = 0.0
+    edges = np.array([0.0, 0.1, 0.25, 0.5, 0.8, 1.0])
+    report = skbce.calibration_report(y, p, sample_weight=w, n_bins=5, strategy=edges)
+    state = StreamingCalibration(bin_edges=edges)
+    for block in (slice(0, 7), slice(7, 200), slice(200, None)):
+        state.update(y[block], p[block], w[block])
+    got = state.result()
+    expected_table = report.reliability.to_dict()
+    for key, values in got["reliability"].items():
+        np.testing.assert_allclose(values, expected_table[key], rtol=1e-12, err_msg=key)
+    scalars = [k for k in got if k not in ("reliability", "hosmer_lemeshow", "spiegelhalter")]
+    for key in scalars:
+        assert got[key] == pytest.approx(getattr(report, key), rel=1e-12), key
+    assert tuple(got["spiegelhalter"]) == pytest.approx(tuple(report.spiegelhalter), rel=1e-9)
+
+
+# --- options named in their errors (item 16) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: StreamingLogLoss(pos_label=[1]), "pos_label"),
+        (lambda: StreamingLogLoss(pos_label={1: 2}), "pos_label"),
+        (lambda: StreamingCalibration(n_bins=10**12), "n_bins must be at most"),
+        (lambda: StreamingCalibration(bin_edges=np.linspace(0, 1, 2 * 10**6)), "bin_edges"),
+        (lambda: StreamingLogLoss(labels=[[0, 1]]), "labels"),
+    ],
+    ids=["pos_label-list", "pos_label-dict", "n_bins-huge", "edges-huge", "labels-2d"],
+)
+def test_options_are_refused_at_construction_naming_them(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
