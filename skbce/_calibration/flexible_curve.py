@@ -97,7 +97,12 @@ def weighted_quantile(values, w, q, *, presorted=False):
     """
     q = np.asarray(q, dtype=np.float64)
     if w is None:
-        return np.quantile(values, q)
+        h = (values.shape[0] - 1) * q
+        lo = np.floor(h).astype(np.intp)
+        hi = np.minimum(lo + 1, values.shape[0] - 1)
+        if not presorted:
+            values = np.partition(values, np.unique(np.concatenate((lo.ravel(), hi.ravel()))))
+        return values[lo] + (h - lo) * (values[hi] - values[lo])
     values, w = np.asarray(values), np.asarray(w, dtype=np.float64)
     if not presorted:
         order = np.argsort(values, kind="stable")
@@ -141,7 +146,7 @@ def curve_errors(fit, p_s, w_s=None):
     err = np.abs(p_s - fit.at(p_s))
     if w_s is None:
         eavg = float(np.mean(err))
-        e50, e90 = np.quantile(err, [0.5, 0.9])
+        e50, e90 = weighted_quantile(err, None, [0.5, 0.9])
     else:
         keep = w_s > 0
         err, w = err[keep], w_s[keep]

@@ -47,6 +47,9 @@ from skbce._calibration.lowess import frequency_masses
 
 __all__ = ["LikelihoodRatioIndex", "ValProb", "ValProbIndices", "val_prob", "val_prob_indices"]
 
+#: Samples per block of the deviance pass.
+_BLOCK = 1 << 14
+
 
 class LikelihoodRatioIndex(NamedTuple):
     """An index of val.prob with its likelihood-ratio test.
@@ -77,18 +80,36 @@ class ValProbIndices(NamedTuple):
 
 
 def _deviances(p_s, y_s, m, intercept, slope):
-    """``L(p)`` and ``L_cal``: deviances of the predictions and of their recalibration."""
-    logit = np.log(p_s) - np.log1p(-p_s)
-    yf = y_s.astype(np.float64) if m is None else m * y_s
-    mass = None if m is None else m
-    out = []
-    for a, b in ((0.0, 1.0), (intercept, slope)):
-        eta = logit if (a, b) == (0.0, 1.0) else a + b * logit
-        # -log-likelihood of a sample: log(1 + exp(eta)) - y eta
-        soft = np.logaddexp(0.0, eta)
-        total = float(np.sum(soft)) if mass is None else float(np.einsum("i,i->", mass, soft))
-        out.append(2.0 * (total - float(np.einsum("i,i->", yf, eta))))
-    return out
+    """``L(p)`` and ``L_cal``: deviances of the predictions and of their recalibration.
+
+    One blocked pass.  A sample's log-likelihood is ``y eta - log(1 + exp(eta))``
+    with ``eta = logit(p)`` (then ``y log p + (1 - y) log(1 - p)``) and
+    ``eta = intercept + slope logit(p)``, ``eta`` clipped to ``[-700, 700]``.
+    """
+    as_is = recalibrated = 0.0
+    for start in range(0, p_s.shape[0], _BLOCK):
+        p = p_s[start : start + _BLOCK]
+        yf = y_s[start : start + _BLOCK].astype(np.float64)
+        lq = np.log1p(-p)
+        logit = np.log(p)
+        logit -= lq
+        if m is not None:
+            mass = m[start : start + _BLOCK]
+            yf *= mass
+            lq *= mass
+        eta = logit * slope
+        eta += intercept
+        np.clip(eta, -700.0, 700.0, out=eta)
+        soft = np.exp(eta, out=eta)
+        np.log1p(soft, out=soft)
+        soft_sum = float(soft.sum()) if m is None else _dot(mass, soft)
+        as_is += _dot(yf, logit) + float(lq.sum())
+        recalibrated += intercept * float(yf.sum()) + slope * _dot(yf, logit) - soft_sum
+    return -2.0 * as_is, -2.0 * recalibrated
+
+
+def _dot(a, b):
+    return float(np.einsum("i,i->", a, b))
 
 
 def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
