@@ -9,9 +9,12 @@ from scipy import stats
 from sklearn import metrics as sk
 
 from skbce import (
+    StreamingLogLoss,
     binary_cross_entropy,
+    brier_score_loss,
     d2_log_loss_score,
     log_loss,
+    log_loss_breakdown,
     normalized_cross_entropy,
 )
 
@@ -232,3 +235,94 @@ def test_nce_bad_input(kwargs, match):
     y = kwargs.pop("y_true", [0, 1])
     with pytest.raises(ValueError, match=match):
         normalized_cross_entropy(y, [0.2, 0.6], **kwargs)
+
+
+# --- clip below the dtype's resolution (issue #11 item 4) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dtype", "clip"),
+    [(np.float32, 1e-50), (np.float16, 1e-10), (np.float64, 1e-17), (np.float32, 1e-9)],
+    ids=["f32-1e-50", "f16-1e-10", "f64-1-clip-is-1", "f32-1e-9"],
+)
+def test_a_clip_that_rounds_away_in_the_dtype_is_refused(dtype, clip):
+    p = np.array([0.5, 0.0], dtype=dtype)
+    with pytest.raises(ValueError, match=rf"clip.*{np.dtype(dtype).name}"):
+        binary_cross_entropy([0, 1], p, clip=clip)
+
+
+def test_a_clip_just_above_the_resolution_is_kept():
+    p = np.float32([0.5, 0.0])
+    got = binary_cross_entropy([0, 1], p, clip=1e-6)
+    expected = -(np.log(0.5) + np.log(np.float64(np.float32(1e-6)))) / 2
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_clip_none_warning_counts_the_infinite_samples(reduction):
+    y = [0, 1, 1, 0, 1]
+    p = [0.5, 0.0, 0.0, 1.0, 0.7]
+    with pytest.warns(RuntimeWarning, match=r"^3 samples have probability 0"):
+        binary_cross_entropy(y, p, clip=None, reduction=reduction)
+    with pytest.warns(RuntimeWarning, match=r"^1 samples have probability 0"):
+        binary_cross_entropy([[1, 0], [0, 0]], [[0.0, 0.5], [0.5, 0.5]], clip=None)
+
+
+# --- sums that overflow where the answer is finite (item 7) --------------------------------
+
+
+def test_huge_logits_give_the_finite_mean():
+    got = binary_cross_entropy([0, 1], [1e308, -1e308], from_logits=True)
+    assert got == 1e308
+    assert binary_cross_entropy([0, 1], [1e308, -1e308], from_logits=True, reduction="sum") == (
+        np.inf
+    )
+
+
+LOSSES = {
+    "log_loss": lambda y, p, w: log_loss(y, p, sample_weight=w),
+    "log_loss-sum/W": lambda y, p, w: log_loss(y, p, sample_weight=w, normalize=False) / w.sum(),
+    "bce": lambda y, p, w: binary_cross_entropy(y, p, sample_weight=w),
+    "bce-options": lambda y, p, w: binary_cross_entropy(
+        y, p, sample_weight=w, pos_weight=2.0, label_smoothing=0.1, clip=1e-4
+    ),
+    "bce-logits": lambda y, p, w: binary_cross_entropy(
+        y, np.log(p / (1 - p)), sample_weight=w, from_logits=True
+    ),
+    "nce": lambda y, p, w: normalized_cross_entropy(y, p, sample_weight=w),
+    "d2": lambda y, p, w: d2_log_loss_score(y, p, sample_weight=w),
+    "brier": lambda y, p, w: brier_score_loss(y, p, sample_weight=w),
+    "streaming": lambda y, p, w: StreamingLogLoss().update(y, p, w).result(),
+    "breakdown": lambda y, p, w: log_loss_breakdown(y, p, sample_weight=w).total,
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(exponent=st.integers(-300, 300), seed=st.integers(0, 1000))
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_scaling_every_weight_changes_nothing(name, exponent, seed):
+    rng = np.random.default_rng(seed)
+    n = 20
+    p = rng.uniform(0.01, 0.99, n)
+    y = (rng.random(n) < p).astype(int)
+    y[:2] = [0, 1]
+    w = rng.uniform(0.1, 1.0, n)
+    loss = LOSSES[name]
+    # a power of ten is not exact in binary: compare to 1e-12, not bit for bit
+    assert loss(y, p, w * 10.0**exponent) == pytest.approx(loss(y, p, w), rel=1e-12)
+
+
+@pytest.mark.parametrize("weight", [1e308, 1e-308, 5e-324])
+def test_extreme_equal_weights_equal_no_weights(weight):
+    y, p = [0, 1, 1, 0], [0.2, 0.7, 0.9, 0.4]
+    w = np.full(4, weight)
+    assert log_loss(y, p, sample_weight=w) == pytest.approx(log_loss(y, p), rel=1e-15)
+    assert binary_cross_entropy(y, p, sample_weight=w) == pytest.approx(
+        binary_cross_entropy(y, p), rel=1e-15
+    )
+
+
+def test_pos_weight_that_is_not_a_number_is_named():
+    with pytest.raises(ValueError, match="pos_weight") as info:
+        binary_cross_entropy([0, 1], [0.2, 0.7], pos_weight="a")
+    assert isinstance(info.value, TypeError)  # InvalidParameterError: both
