@@ -60,7 +60,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["EXACT_MAX", "SPAN", "LowessFit", "frequency_masses", "lowess"]
+__all__ = ["EXACT_MAX", "SPAN", "LowessFit", "bin_starts", "frequency_masses", "lowess"]
 
 #: The smoother is exact at or below this many samples, binned above.
 EXACT_MAX = 100_000
@@ -120,34 +120,51 @@ def frequency_masses(w):
     return w * (w.shape[0] / math.fsum(w))
 
 
+def bin_starts(x_s, m=None, n_bins=None):
+    """First index of each bin of sorted ``x_s``: one bin per distinct value, or pooled.
+
+    With ``n_bins``, the bins are contiguous runs no wider than ``1 / n_bins``
+    of the range and holding at most ``1 / n_bins`` of the mass ``m`` (None:
+    one per sample), about ``2 * n_bins`` of them; tied values share a bin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.lowess import bin_starts
+    >>> bin_starts(np.array([0.1, 0.1, 0.2, 0.5, 0.5]))
+    array([0, 2, 3])
+    """
+    n = x_s.shape[0]
+    if n_bins is None:
+        return np.flatnonzero(np.concatenate(([True], x_s[1:] != x_s[:-1])))
+    lo, hi = float(x_s[0]), float(x_s[-1])
+    if m is None:
+        by_mass = x_s[np.arange(0, n, max(1, n // n_bins))]
+    else:
+        cum = np.cumsum(m)
+        targets = np.linspace(0.0, cum[-1], n_bins + 1)[:-1]
+        by_mass = x_s[np.searchsorted(cum, targets, side="right").clip(0, n - 1)]
+    by_width = lo + (hi - lo) * (np.arange(n_bins) / n_bins)
+    starts = np.unique(np.searchsorted(x_s, np.concatenate((by_mass, by_width)), side="left"))
+    starts = starts[starts < n]
+    starts[0] = 0
+    return starts
+
+
 def _points(x_s, y_s, m, n_bins):
     """Pool sorted samples into points: one per distinct ``x``, or one per bin."""
     n = x_s.shape[0]
-    if n_bins is None:
-        starts = np.flatnonzero(np.concatenate(([True], x_s[1:] != x_s[:-1])))
-    else:
-        lo, hi = float(x_s[0]), float(x_s[-1])
-        cum = np.cumsum(m) if m is not None else None
-        if cum is None:
-            by_mass = x_s[np.arange(0, n, max(1, n // n_bins))]
-        else:
-            targets = np.linspace(0.0, cum[-1], n_bins + 1)[:-1]
-            by_mass = x_s[np.searchsorted(cum, targets, side="right").clip(0, n - 1)]
-        by_width = lo + (hi - lo) * (np.arange(n_bins) / n_bins)
-        edges = np.concatenate((by_mass, by_width))
-        starts = np.unique(np.searchsorted(x_s, edges, side="left"))
-        starts = starts[starts < n]
-        starts[0] = 0
+    starts = bin_starts(x_s, m, n_bins)
     yf = y_s.astype(np.float64) if m is None else m * y_s
-    mass = np.diff(np.append(starts, n)).astype(np.float64) if m is None else None
-    if mass is None:
+    if m is None:
+        mass = np.diff(np.append(starts, n)).astype(np.float64)
+    else:
         mass = np.add.reduceat(m, starts)
     sum_y = np.add.reduceat(yf, starts)
     if n_bins is None:
         x = x_s[starts]
     else:
-        xm = x_s if m is None else x_s * m
-        x = np.add.reduceat(xm, starts) / mass
+        x = np.add.reduceat(x_s if m is None else x_s * m, starts) / mass
     cum = np.cumsum(mass)
     if n_bins is None:
         return _Points(x, mass, sum_y, cum, x, cum)
