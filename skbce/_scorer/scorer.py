@@ -420,16 +420,23 @@ def make_scorer(
     - **Classes missing from a fold.**  The classes are the sorted union of
       the estimator's ``classes_``, the labels of the fold and ``labels``;
       classes the model never saw get probability 0 (then the clipping of
-      the metric), so a fold with one class, or a model trained without a
-      class, gives a finite, correct value instead of NaN.
+      the metric; for decision values, logit ``-inf``, and a sample of such a
+      class costs ``-log(eps)`` as probability 0 does), so a fold with one
+      class, or a model trained without a class, gives a finite, correct
+      value instead of NaN.
     - **Estimators without predict_proba.**  With ``response_method="auto"``,
       classifiers that only have ``decision_function`` (``LinearSVC``,
       ``RidgeClassifier``, ...) are scored on their decision values read as
-      logits: the log loss becomes the logistic loss of the margin (binary)
-      or the softmax cross-entropy of the decision values (multiclass).
-      Metrics that take ``from_logits`` receive the decision values with
-      ``from_logits=True``; other metrics receive ``expit`` (binary) or
-      ``softmax`` (multiclass) of them.
+      logits, without clipping: the log loss becomes the logistic loss of
+      the margin (binary) or the softmax cross-entropy of the decision values
+      (multiclass), so a margin of 800 against the true class costs 800 nats
+      (a probability rounded to 0 and clipped would cost 36).  The same holds
+      for ``"binary_cross_entropy"``, ``"normalized_cross_entropy"`` and
+      ``"d2_log_loss_score"``.  The Brier score is defined on probabilities:
+      ``"brier_score"`` (and any other metric that does not take
+      ``from_logits``) receives ``expit`` (binary) or ``softmax``
+      (multiclass) of the decision values; callables that take
+      ``from_logits`` receive the decision values with ``from_logits=True``.
 
     Parameters
     ----------
