@@ -29,8 +29,10 @@ _GLM = r"""
 keep <- d$p > 0 & d$p < 1
 x <- qlogis(d$p[keep]); y <- d$y[keep]; w <- d$w[keep]
 ctl <- glm.control(epsilon = 1e-15, maxit = 200)
-cox <- suppressWarnings(glm(y ~ x, family = binomial, weights = w, control = ctl))
-citl <- suppressWarnings(glm(y ~ offset(x), family = binomial, weights = w, control = ctl))
+fit <- function(formula, start = NULL) suppressWarnings(
+  glm(formula, family = binomial, weights = w, start = start, control = ctl))
+cox <- fit(y ~ x)
+citl <- fit(y ~ offset(x), 0)  # R's default start diverges on logits of -700
 ci <- confint.default(cox, level = LEVEL)
 cl <- confint.default(citl, level = LEVEL)
 result <- list(
@@ -42,8 +44,12 @@ result <- list(
 """
 
 
-def _data(n, seed, *, power=1.0, weighted=False, exact=0):
-    """Predictions ``expit(power * logit(q))`` of outcomes drawn with probability ``q``."""
+def _data(n, seed, *, power=1.0, weighted=False, exact=0, far=False):
+    """Predictions ``expit(power * logit(q))`` of outcomes drawn with probability ``q``.
+
+    ``exact`` rows of each of 0 and 1; ``far``: a few logits beyond +-36 (the
+    float64 epsilon), which enter the fit as they are.
+    """
     rng = np.random.default_rng(seed)
     q = rng.beta(2, 3, n)
     y = (rng.random(n) < q).astype(float)
@@ -51,6 +57,9 @@ def _data(n, seed, *, power=1.0, weighted=False, exact=0):
     if exact:  # exact 0s and 1s, on both outcomes
         p[:exact] = 0.0
         p[exact : 2 * exact] = 1.0
+    if far:
+        p[-6:] = [1e-20, 1e-200, 5e-324, 1 - 2**-52, 1 - 2**-50, 1e-15]
+        y[-6:] = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
     w = rng.uniform(0.2, 3.0, n) if weighted else np.ones(n)
     return y, p, w
 
@@ -64,6 +73,8 @@ CASES = {
     "weighted-n30": {"n": 30, "seed": 6, "weighted": True, "power": 1.5},
     "large-warm-start": {"n": 200_000, "seed": 7, "power": 1.2},
     "exact-0-and-1": {"n": 300, "seed": 8, "exact": 4},
+    "far-logits": {"n": 300, "seed": 10, "far": True},
+    "weighted-exact-and-far": {"n": 400, "seed": 11, "weighted": True, "exact": 3, "far": True},
 }
 
 

@@ -144,40 +144,57 @@ def _citl_parts(out):
 class _Newton:
     """Newton's method with step halving for a concave log-likelihood.
 
-    On convergence the last step is taken, and the information matrix is
-    moved to the final estimate with its derivative: the error left in both
-    is of the order of the square of that step.  Without the derivative,
-    Newton's method converges only on a negligible step (it takes one more
-    pass, which brings the derivative), unless ``exact_information`` is
-    False (a warm start needs no information matrix).
+    Newton's method converges quadratically: the step after ``d_k`` is about
+    ``d_k**2 / d_{k-1}**2`` times ``d_k``.  It stops when that predicted next
+    step (relative to ``1 + |x|``) is below ``error`` and the step itself
+    below ``tol``, and takes the last step; the information matrix is moved
+    to the final estimate with its derivative (first order, so its error is
+    of the order of that predicted step too).  Without the derivative it
+    stops only on a negligible step (it takes one more pass, which brings
+    the derivative), unless ``exact_information`` is False (a warm start
+    needs neither the information nor the last digits).
     """
 
-    def __init__(self, start, *, exact_information=True, max_iter=100, tol=1e-4):
+    #: Passes at most; the largest last step; the largest predicted error.
+    max_iter = 100
+    tol = 1e-4
+    error = 1e-11
+
+    def __init__(self, start, *, exact_information=True):
         self.x = np.atleast_1d(np.asarray(start, dtype=np.float64))
         self.candidate = self.x.copy()
-        self.ll = -np.inf
-        self.step = None
-        self.information = None
-        self.converged = False
-        self.failed = False
+        self.ll, self.step, self.information = -np.inf, None, None
+        self.status = "active"  # then "converged" or "failed"
         self.iterations = 0
-        self.max_iter = max_iter
-        self.tol = tol
+        self.previous = math.inf  # the last relative step
         self.exact_information = exact_information
+
+    def _done(self, relative, derivative):
+        """Whether the step of relative size ``relative`` is the last one."""
+        if not self.exact_information:
+            return relative < self.tol
+        if relative < 1e-10:
+            return True
+        predicted = relative**3 / self.previous**2
+        return derivative is not None and relative < self.tol and predicted < self.error
 
     @property
     def active(self):
-        return not (self.converged or self.failed)
+        return self.status == "active"
+
+    @property
+    def converged(self):
+        return self.status == "converged"
 
     def update(self, ll, score, information, derivative):
         """Take the sums at ``candidate``; set the next candidate."""
         self.iterations += 1
         if self.iterations > self.max_iter:
-            self.failed = True
+            self.status = "failed"
             return
         if not np.isfinite(ll) or ll < self.ll - 1e-12 * abs(self.ll):
             if self.step is None or np.max(np.abs(self.step)) < 1e-14:
-                self.failed = True
+                self.status = "failed"
                 return
             self.step = self.step / 2  # back off towards the last accepted point
             self.candidate = self.x + self.step
@@ -186,19 +203,19 @@ class _Newton:
         try:
             step = np.linalg.solve(information, score)
         except np.linalg.LinAlgError:
-            self.failed = True
+            self.status = "failed"
             return
         if not np.all(np.isfinite(step)):
-            self.failed = True
+            self.status = "failed"
             return
-        relative = np.max(np.abs(step) / (1.0 + np.abs(self.x)))
-        moved = derivative is not None or relative < 1e-10 or not self.exact_information
-        if relative < self.tol and moved:
+        relative = float(np.max(np.abs(step) / (1.0 + np.abs(self.x))))
+        if self._done(relative, derivative):
             self.x = self.x + step
             if derivative is not None:
                 self.information = information + derivative(step)
-            self.converged = True
+            self.status = "converged"
             return
+        self.previous = relative
         self.step = step
         self.candidate = self.x + step
 
@@ -207,9 +224,8 @@ def _fit(p, y, w, *, fit_cox, fit_citl):
     """Fit the Cox (intercept, slope) and calibration-in-the-large models.
 
     A deterministic subsample warm-starts Newton's method, so the full data
-    usually needs two passes.  Newton's method stops when its step is below
-    ``1e-4`` (relative) and takes that last step: the error left is of the
-    order of the square of that step.  The derivative of the information
+    usually needs two passes (see :class:`_Newton` for when it stops).  The
+    derivative of the information
     (three more sums) is gathered on the full data only, and not on the first
     pass from a warm start, whose step is the subsample's error.
     """
