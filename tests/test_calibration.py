@@ -644,3 +644,37 @@ def test_check_confidence_level(value):
 def test_check_baseline(value):
     with pytest.raises(ValueError, match="baseline"):
         options.check_baseline(value)
+
+
+# --- exact 0 and 1 predictions in the logistic recalibration --------------------------
+
+
+def test_exact_zero_and_one_predictions_are_left_out_of_the_logistic_fits_only():
+    t, p, _ = make_data(400, seed=21)
+    t2 = np.concatenate([t, [0, 1, 1, 0, 1.0]])
+    p2 = np.concatenate([p, [0, 0, 1, 1, 1.0]])
+    with pytest.warns(RuntimeWarning, match=r"2 prediction\(s\) of exactly 0 and 3 of exactly 1"):
+        s = C.binary_statistics(*C.sort_by_prediction(t2, p2), n_bins=5)
+    without = stats_of(t, p, n_bins=5)
+    for key in ("calibration_slope", "calibration_intercept", "calibration_in_the_large"):
+        np.testing.assert_allclose(tuple(s[key]), tuple(without[key]), rtol=1e-12)
+    eps = np.finfo(float).eps
+    assert s["log_loss"] == pytest.approx(log_loss(t2, np.clip(p2, eps, 1 - eps)), rel=1e-12)
+    assert s["n_samples"] == len(p2)
+
+
+@pytest.mark.parametrize(
+    ("t", "p", "reason"),
+    [
+        ([0, 1, 0, 1.0], [0, 1, 0, 1.0], "every prediction is exactly 0 or 1"),
+        ([0, 1, 1, 0, 1.0], [0, 0.3, 0.6, 1, 0.9], "hold one class only"),
+    ],
+    ids=["all-exact", "one-class-left"],
+)
+def test_logistic_fits_without_finite_logits_are_nan_with_reasons(t, p, reason):
+    with pytest.warns(RuntimeWarning) as record:
+        s = C.binary_statistics(*C.sort_by_prediction(np.array(t), np.array(p)), n_bins=2)
+    messages = " ".join(str(r.message) for r in record)
+    assert reason in messages and "exactly 0" in messages
+    assert math.isnan(s["calibration_slope"].estimate)
+    assert math.isnan(s["calibration_intercept"].low)
