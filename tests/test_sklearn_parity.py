@@ -1196,3 +1196,102 @@ def test_random_memory_layouts(metric, n, seed, layout):
     }[layout]
     y, p, kwargs = prepare(y, p, kwargs)
     assert_parity(metric, y, p, kwargs)
+
+
+# --- issue #11 item 14: the remaining differences, with sklearn as the oracle -------------
+
+
+def _outcome(func, *args, **kwargs):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return func(*args, **kwargs), None
+    except Exception as exc:  # noqa: BLE001 - the oracle's outcome, whatever it is
+        return None, exc
+
+
+@pytest.mark.parametrize(
+    ("metric", "args"),
+    [
+        ("log_loss", (sp.csr_matrix([[0], [1]]), [0.2, 0.7])),
+        ("log_loss", ([0, 1], sp.csr_matrix([[0.2], [0.7]]))),
+        ("d2_log_loss_score", ([0, 1, 1], sp.csr_matrix([[0.2], [0.7], [0.6]]))),
+        ("brier_score_loss", ([0, 1], sp.csr_matrix([[0.2], [0.7]]))),
+        ("brier_score_loss", (sp.csr_matrix([[0], [1]]), [0.2, 0.7])),
+    ],
+    ids=["log_loss-y_true", "log_loss-y_proba", "d2-y_proba", "brier-y_proba", "brier-y_true"],
+)
+def test_sparse_inputs_raise_an_error_that_is_both_value_and_type_error(metric, args):
+    _, expected = _outcome(getattr(skm, metric), *args)
+    assert isinstance(expected, ValueError) and isinstance(expected, TypeError)
+    with pytest.raises(ValueError, match="y_true|y_proba") as info:
+        getattr(skbce, metric)(*args)
+    assert isinstance(info.value, TypeError)
+
+
+BRIER_CASES = [
+    ("strings-no-pos_label", ["a", "b", "a"], [0.2, 0.7, 0.1], {}),
+    ("strings-pos_label", ["a", "b", "a"], [0.2, 0.7, 0.1], {"pos_label": "a"}),
+    ("pos_label-2-on-01", [0, 1, 0], [0.2, 0.7, 0.1], {"pos_label": 2}),
+    ("single-class-2", [2, 2, 2], [0.2, 0.7, 0.1], {}),
+    ("single-class-0", [0, 0, 0], [0.2, 0.7, 0.1], {}),
+    ("minus-one-one", [-1, 1, -1], [0.2, 0.7, 0.1], {}),
+    ("labels-5", [0, 1, 0], [0.2, 0.7, 0.1], {"labels": 5}),
+    ("float32", [0, 1, 0, 1], np.float32([0.2, 0.7, 0.1, 0.33]), {}),
+    ("float16", [0, 1, 0, 1], np.float16([0.2, 0.7, 0.1, 0.33]), {}),
+    ("float32-weighted", [0, 1, 0, 1], np.float32([0.2, 0.7, 0.1, 0.33]),
+     {"sample_weight": [1.0, 2.0, 3.0, 0.5]}),
+    ("float16-multiclass", [0, 1, 2, 1],
+     np.float16([[0.2, 0.7, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8], [0.5, 0.25, 0.25]]), {}),
+    ("float32-multiclass", [0, 1, 2, 1],
+     np.float32([[0.2, 0.7, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8], [0.5, 0.25, 0.25]]), {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BRIER_CASES, ids=[c[0] for c in BRIER_CASES])
+def test_brier_score_loss_agrees_with_sklearn(case):
+    _, y, p, kwargs = case
+    expected, error = _outcome(skm.brier_score_loss, y, p, **kwargs)
+    if error is not None:
+        allowed = (ValueError, TypeError) if isinstance(error, TypeError) else ValueError
+        with pytest.raises(allowed):
+            skbce.brier_score_loss(y, p, **kwargs)
+        return
+    got = skbce.brier_score_loss(y, p, **kwargs)
+    assert got == pytest.approx(expected, rel=1e-9)
+
+
+def test_log_loss_with_nested_labels_names_labels():
+    # Deliberate difference: sklearn flattens labels=[[0, 1]] silently; a nested
+    # labels argument is a mistake, refused with a message naming it.
+    assert skm.log_loss([0, 1], [0.2, 0.7], labels=[[0, 1]]) == pytest.approx(
+        skm.log_loss([0, 1], [0.2, 0.7])
+    )
+    with pytest.raises(ValueError, match=r"labels must be a 1-D array-like.*shape \(1, 2\)"):
+        skbce.log_loss([0, 1], [0.2, 0.7], labels=[[0, 1]])
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [0.1, 0.1, -0.1, 0.2],
+        [0.1, 0.2, -0.1, 0.3],
+        [1.0, -1.0, -1.0, 1.0],
+        [0.3, -0.3, 0.3, 0.3],
+        [-1.0, -2.0, -1.0, -3.0],
+    ],
+    ids=["class0-0.1-0.1", "class0-0.1-0.1b", "all-sum-zero", "class1-zero", "negative"],
+)
+def test_d2_with_weights_summing_to_zero_raises_as_sklearn(weights):
+    # A class present in y_true whose weights sum to zero has prior 0: the null
+    # model's loss is 0 * inf. sklearn raises ZeroDivisionError when its rounding
+    # gives exactly 0, and returns a meaningless ~1e15 otherwise (a documented
+    # difference: skbce raises in both cases).
+    y, p = [0, 1, 0, 1], [0.2, 0.7, 0.4, 0.6]
+    expected, error = _outcome(skm.d2_log_loss_score, y, p, sample_weight=weights)
+    if error is not None or abs(expected) > 1e10:
+        with pytest.raises(ValueError, match="sample_weight"):
+            skbce.d2_log_loss_score(y, p, sample_weight=weights)
+    else:
+        got = skbce.d2_log_loss_score(y, p, sample_weight=weights)
+        assert got == pytest.approx(expected, rel=1e-9)
