@@ -10,8 +10,9 @@ Band
 ----
 The smoother is linear in the outcomes: the fit at ``x`` is ``sum_j l_j y_j``.
 Its pointwise standard error is ``sqrt(sum_j l_j^2 v_j)`` with the binomial
-variance ``v_j = c(p_j) (1 - c(p_j))`` at the smoothed curve ``c`` (clipped to ``[0, 1]``) (the
-conditional variance of a 0/1 outcome whose probability is the curve); the
+variance ``v_j = c(p_j) (1 - c(p_j))`` at the smoothed curve ``c`` (the
+conditional variance of a 0/1 outcome whose probability is the curve; ``c``
+clipped to ``[1 / (2 W)``, ``1 - 1 / (2 W)]``, ``W`` the total weight); the
 band is ``c(x) +- z se(x)`` clipped to ``[0, 1]``, with ``z`` the normal
 quantile of ``confidence_level``.  It covers the smoothed truth; where the
 true calibration curve bends within a window (a third of the range on each

@@ -277,7 +277,8 @@ def _fit_points(pts, span, delta):
 
 def _standard_errors(pts, windows, curve_x, curve_y):
     """Binomial standard errors of the fits, with the outcome variance at the curve."""
-    v = np.clip(np.interp(pts.x, curve_x, curve_y), 0.0, 1.0)
+    floor = 0.5 / float(pts.cum[-1])  # a curve at 0 or 1 still has some variance
+    v = np.clip(np.interp(pts.x, curve_x, curve_y), floor, 1.0 - floor)
     v = v * (1.0 - v)
     se = np.empty(len(windows))
     for j, win in enumerate(windows):
