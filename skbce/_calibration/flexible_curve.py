@@ -132,6 +132,7 @@ def curve_errors(fit, p_s, w_s=None):
     Returns
     -------
     errors : CurveErrors
+        Eavg, E50, E90 and Emax.
 
     Examples
     --------

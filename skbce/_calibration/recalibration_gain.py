@@ -228,10 +228,9 @@ def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, con
 
     Parameters
     ----------
-    p_s : ndarray of float64 of shape (n_samples,)
-        Predicted probabilities, sorted ascending.
-    y_s : ndarray of shape (n_samples,)
-        Outcomes (0/1 or bool) in the same order.
+    p_s, y_s : ndarray of shape (n_samples,)
+        Predictions sorted ascending, and the outcomes (0/1 or bool) in
+        their order.
     w_s : ndarray of float64 or None
         Sample weights (positive; the report leaves zero weights out).  They
         count as frequencies (integer weights as repeated rows, others

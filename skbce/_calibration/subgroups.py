@@ -32,7 +32,7 @@ from skbce._calibration.flexible_curve import flexible_curve
 from skbce._calibration.hierarchy import CalibrationHierarchy, calibration_hierarchy
 from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.statistics import Estimate, binary_statistics, sort_by_prediction
-from skbce._calibration.valprob import val_prob_indices
+from skbce._calibration.valprob import indices_of_statistics
 
 __all__ = ["SubgroupRow", "check_groups", "subgroup_table"]
 
@@ -120,14 +120,7 @@ def _group_row(label, t, p, w, *, n_bins, confidence_level, z):
         p_s, y_s, w_s = sort_by_prediction(t, p, w)
         stats = binary_statistics(p_s, y_s, w_s, n_bins=n_bins, confidence_level=confidence_level)
         slope, citl = stats["calibration_slope"], stats["calibration_in_the_large"]
-        indices = val_prob_indices(
-            p_s,
-            y_s,
-            w_s,
-            roc_auc=stats["roc_auc"],
-            intercept=stats["calibration_intercept"].estimate,
-            slope=slope.estimate,
-        )
+        indices = indices_of_statistics(p_s, y_s, w_s, stats)
         curve = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)[0]
     m = np.ones(p_s.shape[0]) if w_s is None else frequency_masses(w_s)
     o_e = _observed_expected(float(m @ y_s), float(m @ p_s), float(m.sum()), z)

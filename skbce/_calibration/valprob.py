@@ -45,7 +45,14 @@ import numpy as np
 from skbce._calibration.flexible_curve import FlexibleCurve, flexible_curve
 from skbce._calibration.lowess import frequency_masses
 
-__all__ = ["LikelihoodRatioIndex", "ValProb", "ValProbIndices", "val_prob", "val_prob_indices"]
+__all__ = [
+    "LikelihoodRatioIndex",
+    "ValProb",
+    "ValProbIndices",
+    "indices_of_statistics",
+    "val_prob",
+    "val_prob_indices",
+]
 
 #: Samples per block of the deviance pass.
 _BLOCK = 1 << 14
@@ -169,6 +176,18 @@ def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     return ValProbIndices(2.0 * float(roc_auc) - 1.0, r2, d, u, d.index - u.index)
 
 
+def indices_of_statistics(p_s, y_s, w_s, stats):
+    """:func:`val_prob_indices` with the AUC and Cox fit of ``binary_statistics``'s ``stats``."""
+    return val_prob_indices(
+        p_s,
+        y_s,
+        w_s,
+        roc_auc=stats["roc_auc"],
+        intercept=stats["calibration_intercept"].estimate,
+        slope=stats["calibration_slope"].estimate,
+    )
+
+
 class ValProb(NamedTuple):
     """Every number ``rms::val.prob`` prints that the calibration report lacked.
 
@@ -222,13 +241,6 @@ def val_prob(y_true, y_proba, *, sample_weight=None, pos_label=None, confidence_
     t, p, w, _ = validate_binary(y_true, y_proba, sample_weight=sample_weight, pos_label=pos_label)
     p_s, y_s, w_s = sort_by_prediction(t, p, w)
     stats = binary_statistics(p_s, y_s, w_s, confidence_level=confidence_level)
-    indices = val_prob_indices(
-        p_s,
-        y_s,
-        w_s,
-        roc_auc=stats["roc_auc"],
-        intercept=stats["calibration_intercept"].estimate,
-        slope=stats["calibration_slope"].estimate,
-    )
+    indices = indices_of_statistics(p_s, y_s, w_s, stats)
     curve, errors = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)
     return ValProb(*indices, *errors, curve)
