@@ -70,7 +70,8 @@ def _chunks_csv_module(source, available, names, chunk_rows):
     width = len(available)
     first = 1
     with source.open_text() as f:
-        reader = csv.reader(f, delimiter=source.sep)
+        # strict: a quote left open is an error, not the rest of the file in one cell
+        reader = csv.reader(f, delimiter=source.sep, strict=True)
         next(reader, None)
         rows = (r for r in reader if r)  # blank lines are skipped, as pandas does
         while block := list(itertools.islice(rows, chunk_rows)):

@@ -18,6 +18,8 @@ class UsageError(Exception):
 
 def shown(value):
     """``repr(value)`` on one short line, for messages (never echo a whole file)."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
     text = repr(value)
     if len(text) > _SHOWN:
         text = text[: _SHOWN - 3] + "..."
