@@ -13,12 +13,16 @@ from typing import NamedTuple
 
 __all__ = [
     "COMPARISON",
+    "DECOMPOSED",
     "DEFINITIONS",
     "ERRORS",
     "ESTIMATES",
     "FRAME",
+    "RELIABILITY_COLUMNS",
     "SCORES",
     "STATISTICS",
+    "TERMS",
+    "TESTS",
     "Statistic",
     "explain",
     "fmt",

@@ -13,6 +13,7 @@ from skbce._render.definitions import (
     DECOMPOSED,
     ERRORS,
     ESTIMATES,
+    RELIABILITY_COLUMNS,
     SCORES,
     TERMS,
     fmt,
@@ -155,7 +156,13 @@ def sections(report):
     """Every section of the report, in order: the renderers' common input."""
     level = _level(report)
     top = " (top-label problem)" if report.task == "multiclass" else ""
-    reliability_header = ["bin", "count", "weight", "predicted", "observed", f"{level} CI", "gap"]
+    columns = ("count", "weight", "mean_predicted", "observed")
+    reliability_header = [
+        "bin",
+        *(RELIABILITY_COLUMNS[k] for k in columns),
+        f"{level} CI",
+        RELIABILITY_COLUMNS["gap"],
+    ]
     out = [
         Section("Scores", None, _score_rows(report), list(SCORES)),
         Section("Calibration errors", None, _error_rows(report), list(ERRORS)),

@@ -13,6 +13,7 @@ import numpy as np
 from skbce._calibration.multiclass import multiclass_scores, top_label
 from skbce._calibration.sorting import sort_keys, sort_keys_of
 from skbce._calibration.statistics import binary_statistics
+from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
 from skbce._utils.options import (
     check_baseline,
@@ -44,7 +45,7 @@ def _reliability(rel):
     empty = columns["weight"] == 0
     columns["gap"] = np.where(empty, np.nan, columns["mean_predicted"] - columns["observed"])
     columns["empty"] = empty
-    return Table(columns)
+    return Table({key: columns[key] for key in RELIABILITY_COLUMNS})
 
 
 def _check_both_classes(t, w, one_class):
