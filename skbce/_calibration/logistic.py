@@ -158,7 +158,7 @@ class _Newton:
     #: Passes at most; the largest last step; the largest predicted error.
     max_iter = 100
     tol = 1e-4
-    error = 1e-11
+    error = 1e-9
 
     def __init__(self, start, *, exact_information=True):
         self.x = np.atleast_1d(np.asarray(start, dtype=np.float64))
@@ -175,8 +175,11 @@ class _Newton:
             return relative < self.tol
         if relative < 1e-10:
             return True
-        predicted = relative**3 / self.previous**2
-        return derivative is not None and relative < self.tol and predicted < self.error
+        if derivative is None or not relative < self.tol:
+            return False
+        # previous >= 1e-10 (else the previous step was the last one)
+        ratio = relative / self.previous if self.previous < math.inf else 1.0
+        return relative * ratio * ratio < self.error
 
     @property
     def active(self):
@@ -220,14 +223,18 @@ class _Newton:
         self.candidate = self.x + step
 
 
+#: Relative step after which the next pass may be the last.
+_NEAR = 0.03
+
+
 def _fit(p, y, w, *, fit_cox, fit_citl):
     """Fit the Cox (intercept, slope) and calibration-in-the-large models.
 
     A deterministic subsample warm-starts Newton's method, so the full data
     usually needs two passes (see :class:`_Newton` for when it stops).  The
-    derivative of the information
-    (three more sums) is gathered on the full data only, and not on the first
-    pass from a warm start, whose step is the subsample's error.
+    derivative of the information (more sums) is gathered on the full data
+    only, once the last step is below :data:`_NEAR` (so that this pass may be
+    the last one).
     """
     n = p.shape[0]
     start_cox, start_citl = np.array([0.0, 1.0]), np.array([0.0])
@@ -240,13 +247,12 @@ def _fit(p, y, w, *, fit_cox, fit_citl):
         cox = _Newton(start_cox, exact_information=final) if fit_cox else None
         citl = _Newton(start_citl, exact_information=final) if fit_citl else None
         ps, ys, ws = p[sel], y[sel], None if w is None else w[sel]
-        passes = 0
         while (cox is not None and cox.active) or (citl is not None and citl.active):
             c_args = cox.candidate if cox is not None and cox.active else None
             i_args = citl.candidate[0] if citl is not None and citl.active else None
-            third = final and (passes > 0 or len(stages) == 1)
+            active = [m.previous for m in (cox, citl) if m is not None and m.active]
+            third = final and max(active) < _NEAR
             sc, si = _sums(ps, ys, ws, c_args, i_args, third=third)
-            passes += 1
             if c_args is not None:
                 cox.update(*_cox_parts(sc))
             if i_args is not None:
