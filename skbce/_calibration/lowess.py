@@ -207,7 +207,8 @@ class _Window(NamedTuple):
     value: float
     start: int
     stop: int
-    weight: np.ndarray  # tricube weight times mass of the points in [start, stop)
+    tri: np.ndarray  # tricube weights of the points in [start, stop)
+    share: float  # of the first point's mass inside the window
     a: float
     b: float
     total: float
@@ -223,13 +224,7 @@ def _local_fit(pts, xs, k, ns, xrange):
         stop += 1
     while stop > start + 1 and pts.x[stop - 1] > xs and pts.x[stop - 1] - xs > h9:
         stop -= 1
-    x = pts.x[start:stop]
-    mass = pts.mass[start:stop].copy()
-    sum_y = pts.sum_y[start:stop].copy()
-    first = pts.cum[start] - k  # the window may hold only part of its first point
-    if first < mass[0]:
-        sum_y[0] *= first / mass[0]
-        mass[0] = first
+    x, mass, sum_y = pts.x[start:stop], pts.mass[start:stop], pts.sum_y[start:stop]
     r = np.abs(x - xs)
     with np.errstate(divide="ignore", invalid="ignore"):
         u = r / h
@@ -237,19 +232,24 @@ def _local_fit(pts, xs, k, ns, xrange):
     tri = u * u * u
     tri[r <= h1] = 1.0
     tri[r > h9] = 0.0
+    # the window may hold only part of its first point
+    share = float(pts.cum[start] - k) / float(mass[0])
     weight = tri * mass
+    weight[0] *= share
     total = float(weight.sum())
     if not total > 0:
-        value = float(sum_y[0] / mass[0])
-        return _Window(value, start, stop, weight, xs, 0.0, 1.0)
+        value = float(sum_y[0] / mass[0])  # R: the point's own y
+        return _Window(value, start, stop, tri, share, xs, 0.0, 1.0)
     a = _dot(weight, x) / total
     b = 0.0
     if h > 0:
         c = _dot(weight, (x - a) * (x - a)) / total
         if math.sqrt(c) > 0.001 * xrange:
             b = (xs - a) / c
-    value = (_dot(tri, sum_y) + b * _dot(tri, (x - a) * sum_y)) / total
-    return _Window(value, start, stop, weight, a, b, total)
+    ty = tri * sum_y
+    ty[0] *= share
+    value = (float(ty.sum()) + b * _dot(ty, x - a)) / total
+    return _Window(value, start, stop, tri, share, a, b, total)
 
 
 def _fit_points(pts, span, delta):
@@ -283,10 +283,10 @@ def _standard_errors(pts, windows, curve_x, curve_y):
     se = np.empty(len(windows))
     for j, win in enumerate(windows):
         x = pts.x[win.start : win.stop]
-        mass = pts.mass[win.start : win.stop]
-        tri = np.divide(win.weight, mass, out=np.zeros_like(mass), where=mass > 0)
-        lever = tri * (1.0 + win.b * (x - win.a)) / win.total
-        se[j] = math.sqrt(max(_dot(win.weight, lever * lever * v[win.start : win.stop]), 0.0))
+        weight = win.tri * pts.mass[win.start : win.stop]
+        weight[0] *= win.share
+        lever = win.tri * (1.0 + win.b * (x - win.a)) / win.total
+        se[j] = math.sqrt(max(_dot(weight, lever * lever * v[win.start : win.stop]), 0.0))
     return se
 
 
