@@ -348,7 +348,11 @@ def squared_error_sums(target, P, w):
 
     def block(b):
         codes = target.codes(b)
-        if binary:  # both columns of the one-hot encoding, as scikit-learn
+        if binary and P.dtype == np.float64:  # both columns: twice the square
+            per_sample = np.subtract(P[b], codes)
+            np.multiply(per_sample, per_sample, out=per_sample)
+            np.add(per_sample, per_sample, out=per_sample)
+        elif binary:  # as scikit-learn, whose 1 - p rounds in float32 and float16
             t = codes.astype(P.dtype)
             pb = P[b]
             negative = (1 - t) - (1 - pb)
