@@ -1,5 +1,7 @@
 """Cross-fitted recalibration gain against scikit-learn's own fits, and its recommendations."""
 
+import math
+
 import numpy as np
 import pytest
 from scipy.optimize import brentq
@@ -102,3 +104,13 @@ def test_pooled_bins_close_to_exact():
     exact = recalibration_gain(np.round(p, 4), y, random_state=0)  # 9600 distinct: exact
     for a, b in zip(pooled.methods, exact.methods, strict=True):
         assert a.log_loss == pytest.approx(b.log_loss, abs=2e-4)
+
+
+def test_too_few_samples_of_a_class_gives_nan_and_says_so():
+    p = np.linspace(0.1, 0.9, 40)
+    y = np.zeros(40, dtype=bool)
+    y[[5, 20, 30]] = True
+    gain = recalibration_gain(p, y, random_state=0)
+    assert gain.recommendation.startswith("too few samples")
+    assert all(math.isnan(m.log_loss) and not m.gains for m in gain.methods)
+    assert gain.log_loss == pytest.approx(log_loss(y, p), rel=1e-12)

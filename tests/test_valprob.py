@@ -11,6 +11,7 @@ numbers val.prob only approximates, ``glm`` and ``pROC``:
   1e-8 everywhere, and with val.prob's U at 1e-6 from n = 200 up.
 """
 
+import math
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 from scipy.special import expit, logit
 
-from skbce._calibration.valprob import val_prob
+from skbce._calibration.valprob import val_prob, val_prob_indices
 
 sys.path.insert(0, str(Path(__file__).parent))
 from r_oracle import run_r  # noqa: E402
@@ -172,3 +173,13 @@ def test_scaled_fractional_weights_change_nothing():
     a, b = val_prob(y, p, sample_weight=w), val_prob(y, p, sample_weight=7.3 * w)
     assert a.discrimination_index == pytest.approx(b.discrimination_index, rel=1e-9)
     assert (a.eavg, a.e90, a.emax) == pytest.approx((b.eavg, b.e90, b.emax), rel=1e-9)
+
+
+def test_one_class_gives_nan_r2_and_no_error():
+    p = np.array([0.2, 0.4, 0.6, 0.8])
+    out = val_prob_indices(
+        p, np.zeros(4, dtype=bool), roc_auc=math.nan, intercept=math.nan, slope=math.nan
+    )
+    assert math.isnan(out.nagelkerke_r2) and math.isnan(out.unreliability.statistic)
+    assert out.discrimination_index.statistic < 0  # worse than the base rate of 0
+    assert out.discrimination_index.pvalue == 1.0  # as R's pchisq of a negative statistic

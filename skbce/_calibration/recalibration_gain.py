@@ -23,8 +23,10 @@ A method *gains* when its cross-fitted log-loss improvement over the
 current predictions is at least 1% of the current log loss and more than
 ``z`` standard errors of the mean per-sample improvement (``z`` the normal
 quantile of ``confidence_level``, one-sided).  If no method gains:
-``"none needed"``.  Otherwise the simplest method (intercept, then logistic,
-then isotonic) whose improvement is at least 90% of the best improvement.
+``"none needed"``; with fewer than ``k`` samples of a class the scores are
+NaN and the recommendation says there are too few samples to tell.
+Otherwise the simplest method (intercept, then logistic, then isotonic)
+whose improvement is at least 90% of the best improvement.
 
 Predictions of exactly 0 or 1 are left out of the logistic fits (their
 logits are infinite) and are kept as they are by the intercept and logistic
@@ -267,6 +269,12 @@ def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, con
     current = _losses(cells.p, total_w, total_y)
     w_all = float(total_w.sum())
     log_loss, brier = float(current[0].sum()) / w_all, float(current[1].sum()) / w_all
+    per_class = np.count_nonzero(y_s), np.count_nonzero(~y_s)
+    if min(per_class) < n_splits:
+        nan = MethodGain("", math.nan, math.nan, math.nan, math.nan, False)
+        methods = tuple(nan._replace(method=m) for m in _METHODS)
+        note = f"too few samples to tell (each class needs at least {n_splits})"
+        return RecalibrationGain(methods, log_loss, brier, math.nan, math.nan, note, n_splits)
     held = {m: [] for m in _METHODS}
     for k in range(n_splits):
         maps = _maps(cells, total_w - cells.weight[k], total_y - cells.positives[k])

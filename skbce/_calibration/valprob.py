@@ -119,6 +119,15 @@ def _dot(a, b):
     return float(np.einsum("i,i->", a, b))
 
 
+def _upper_tail(dof, statistic):
+    """Chi-square upper tail; 1 for a statistic at or below 0 (as R's ``pchisq``)."""
+    from scipy.special import chdtrc
+
+    if math.isnan(statistic):
+        return math.nan
+    return float(chdtrc(dof, statistic)) if statistic > 0 else 1.0
+
+
 def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     """Dxy, R2, D, U and Q of ``rms::val.prob`` from the report's own fits.
 
@@ -151,8 +160,6 @@ def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     >>> round(out.discrimination_index.index, 4), round(out.quality_index, 4)
     (0.3453, 0.6427)
     """
-    from scipy.special import chdtrc
-
     lo = int(np.searchsorted(p_s, 0.0, side="right"))
     hi = int(np.searchsorted(p_s, 1.0, side="left"))
     p_s, y_s = p_s[lo:hi], y_s[lo:hi]
@@ -168,11 +175,10 @@ def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     null = -2.0 * total * sum(r * math.log(r) for r in (rate, 1.0 - rate) if r > 0)
     as_is, recalibrated = _deviances(p_s, y_s, m, float(intercept), float(slope))
     lr = null - as_is
-    d = LikelihoodRatioIndex((lr - 1.0) / total, lr, 1, float(chdtrc(1, lr)))
+    d = LikelihoodRatioIndex((lr - 1.0) / total, lr, 1, _upper_tail(1, lr))
     u_chi2 = as_is - recalibrated if math.isfinite(recalibrated) else math.nan
-    u = LikelihoodRatioIndex((u_chi2 - 2.0) / total, u_chi2, 2, float(chdtrc(2, u_chi2)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r2 = float(-np.expm1(-lr / total) / -np.expm1(-null / total))
+    u = LikelihoodRatioIndex((u_chi2 - 2.0) / total, u_chi2, 2, _upper_tail(2, u_chi2))
+    r2 = -math.expm1(-lr / total) / -math.expm1(-null / total) if null > 0 else math.nan
     return ValProbIndices(2.0 * float(roc_auc) - 1.0, r2, d, u, d.index - u.index)
 
 
