@@ -78,13 +78,17 @@ class LabelColumn:
         """
         values = [label_value(v) for v in categories]
         gone = [k for k, v in enumerate(values) if v is None]
-        missing = (codes < 0) | np.isin(codes, gone)
+        missing = codes < 0
+        if gone:
+            missing |= np.isin(codes, gone)
         problem = None
         if missing.any():
             row = first_row + _first(missing)
             problem = (row, f"column {self.column!r} has a missing value at row {row}")
-        present = np.flatnonzero(np.bincount(codes[~missing], minlength=len(values)))
-        firsts = sorted((first_row + int(np.argmax(codes == k)), k) for k in present.tolist())
+            codes = np.where(missing, len(values), codes)
+        present = np.flatnonzero(np.bincount(codes, minlength=len(values))[: len(values)])
+        present = [k for k in present.tolist() if k not in gone]
+        firsts = sorted((first_row + int(np.argmax(codes == k)), k) for k in present)
         for row, k in firsts:
             if problem is not None and problem[0] < row:
                 break
@@ -154,19 +158,22 @@ def to_float(values, column, first_row):
     """A raw column as float64, and its first mistake as ``(row, message)`` or None."""
     if values.dtype.kind in "iub":
         return values.astype(np.float64), None
-    missing = _is_missing(values)
     if values.dtype.kind != "f":
+        missing = _is_missing(values)
+        filled = np.where(missing, "nan", values)
         try:
-            values = np.where(missing, "nan", values).astype(np.float64)
+            values = filled.astype(np.float64)
         except (ValueError, TypeError, OverflowError):
-            i = _not_a_number(np.where(missing, "nan", values))
-            text = values[i]
-            msg = f"column {column!r} must hold numbers, but row {first_row + i} has {shown(text)}"
-            bad = (first_row + i, msg)
+            i = _not_a_number(filled)
             if missing[:i].any():
                 return None, _missing(column, first_row, missing)
-            return None, bad
-        missing |= np.isnan(values)
+            msg = (
+                f"column {column!r} must hold numbers, but row {first_row + i} "
+                f"has {shown(filled[i])}"
+            )
+            return None, (first_row + i, msg)
+    values = values.astype(np.float64, copy=False)
+    missing = np.isnan(values)
     if missing.any():
         return None, _missing(column, first_row, missing)
     return values, None
