@@ -111,7 +111,7 @@ def sums(options, y_true, y_score, sample_weight):
     >>> y = da.from_array([0, 1, 1, 0, 1], chunks=3)
     >>> p = da.from_array([0.1, 0.8, 0.6, 0.3, 0.9], chunks=3)
     >>> total, dtype = backend.sums(loss_options("log_loss"), y, p, None)
-    >>> round(total.loss / total.weight, 4)
+    >>> round(float(total.loss / total.weight), 4)
     0.2603
     """
     if options.kind == "log_loss":

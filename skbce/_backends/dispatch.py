@@ -48,7 +48,7 @@ def loss_sums(options, y_true, y_score, sample_weight):
     >>> from skbce._backends.dispatch import loss_sums
     >>> from skbce._losses.options import loss_options
     >>> sums, dtype = loss_sums(loss_options("log_loss"), [0, 1], [0.2, 0.7], None)
-    >>> round(sums.loss / sums.weight, 4)
+    >>> round(float(sums.loss / sums.weight), 4)
     0.2899
     """
     backend = _backend(options, y_true, y_score, sample_weight)

@@ -38,18 +38,10 @@ def warn_infinite(n_infinite, stacklevel=4):
 def finish(sums, dtype, reduction="mean"):
     """The loss from its sums: the weighted sum or mean, rounded to ``dtype``.
 
-    Parameters
-    ----------
-    sums : LossSums
-        Sums over all the data.
-    dtype : numpy.dtype
-        The dtype of the result (see :func:`result_dtype`).
-    reduction : {"mean", "sum"}
-        Weighted mean (an error if the weights sum to zero) or weighted sum.
-
-    Returns
-    -------
-    loss : float
+    ``sums`` are the :class:`~skbce._losses.sums.LossSums` over all the data;
+    ``dtype`` the dtype of the result (see :func:`result_dtype`);
+    ``reduction`` is ``"mean"`` (an error if the weights sum to zero) or
+    ``"sum"``.  Warns first when some samples have an infinite loss.
 
     Examples
     --------

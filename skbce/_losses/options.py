@@ -50,25 +50,26 @@ class LossOptions:
         return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
 
 
-def loss_options(
-    kind,
-    *,
-    labels=None,
-    pos_label=None,
-    from_logits=False,
-    pos_weight=None,
-    label_smoothing=0.0,
-    clip="dtype",
-    reduction="mean",
-    normalize=_UNSET,
-    baseline=None,
-    class_totals=False,
-    **extra,
-):
+#: The validator of each user option (``_utils/options.py`` holds them all).
+_VALIDATORS = {
+    "labels": check_labels,
+    "pos_label": check_pos_label,
+    "from_logits": lambda value: check_bool(value, "from_logits"),
+    "pos_weight": check_pos_weight,
+    "label_smoothing": check_smoothing,
+    "clip": check_clip,
+    "reduction": lambda value: check_choice(value, "reduction", ["mean", "sum", "none"]),
+    "baseline": check_baseline,
+}
+
+
+def loss_options(kind, *, normalize=_UNSET, **options):
     """Check the user's options once and return them as a :class:`LossOptions`.
 
-    ``normalize`` (of :func:`log_loss`), when given, sets ``reduction`` to
-    ``"mean"`` or ``"sum"``.
+    Each option named in ``_VALIDATORS`` goes through its validator; the
+    others (``class_totals``, ``bin_edges``, ``chunk_sums``) are set by the
+    library.  ``normalize`` (of :func:`log_loss`), when given, sets
+    ``reduction`` to ``"mean"`` or ``"sum"``.
 
     Examples
     --------
@@ -77,17 +78,9 @@ def loss_options(
     True
     """
     if normalize is not _UNSET:
-        reduction = "mean" if check_bool(normalize, "normalize") else "sum"
-    return LossOptions(
-        kind=kind,
-        labels=check_labels(labels),
-        pos_label=check_pos_label(pos_label),
-        from_logits=check_bool(from_logits, "from_logits"),
-        pos_weight=check_pos_weight(pos_weight),
-        label_smoothing=check_smoothing(label_smoothing),
-        clip=check_clip(clip),
-        reduction=check_choice(reduction, "reduction", ["mean", "sum", "none"]),
-        baseline=check_baseline(baseline),
-        class_totals=class_totals,
-        **extra,
-    )
+        options["reduction"] = "mean" if check_bool(normalize, "normalize") else "sum"
+    checked = {
+        name: _VALIDATORS[name](value) if name in _VALIDATORS else value
+        for name, value in options.items()
+    }
+    return LossOptions(kind=kind, **checked)

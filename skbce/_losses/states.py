@@ -20,24 +20,9 @@ import numpy as np
 from scipy.special import expit
 
 from skbce._losses.kernels import bce_sums, binary_sums, gather_sums
+from skbce._utils import validation as checks
 from skbce._utils.numeric import scaled_weights
 from skbce._utils.options import clip_bounds_of, pos_weight_of
-from skbce._utils.validation import (
-    Target,
-    as_positive_column,
-    binary_target,
-    check_lengths,
-    check_n_columns,
-    check_proba,
-    check_probability_range,
-    check_sample_weight,
-    check_scores,
-    check_target,
-    cross_entropy_targets,
-    labels_of,
-    match_score_shape,
-    n_samples_of,
-)
 
 __all__ = ["State", "chunk_state", "merge_states", "sorted_labels"]
 
@@ -54,7 +39,7 @@ def sorted_labels(labels):
     """Checked ``labels`` (a tuple, see :func:`loss_options`) sorted, as a tuple."""
     if labels is None:
         return None
-    classes = check_target(np.asarray(labels), labels=labels, name="labels").classes
+    classes = checks.check_target(np.asarray(labels), labels=labels, name="labels").classes
     return tuple(classes.tolist())
 
 
@@ -66,7 +51,7 @@ def _value(spec, target, s, w):
         if s.ndim == 2:
             return gather_sums(target, s, w, class_totals=True)
         sums, lo, hi = binary_sums(target, s, w, class_totals=True)
-        check_probability_range(lo, hi, "y_proba")
+        checks.check_probability_range(lo, hi, "y_proba")
         return sums, False
     n_labels = s.shape[1] if s.ndim == 2 else None
     sums = bce_sums(
@@ -161,15 +146,14 @@ class State:
             raise ValueError(msg)
         pos = spec.pos_label
         if pos is not None and len(labels | {pos}) > 2:
-            binary_target(_label_array(labels), pos_label=pos)
+            checks.binary_target(_label_array(labels), pos_label=pos)
         binary = spec.kind == "calibration" or (spec.kind == "bce" and self.width == 2)
         if binary and len(labels) > 2:
-            binary_target(_label_array(labels))  # raises: not binary
+            checks.binary_target(_label_array(labels))  # raises: not binary
         if spec.kind == "log_loss" and isinstance(self.width, int) and len(labels) > self.width:
             what = "is 1-D (two classes)" if self.width == 2 else f"has {self.width} columns"
             msg = (
-                f"y_true holds {len(labels)} classes {sorted(labels, key=repr)} but "
-                f"y_proba {what}."
+                f"y_true holds {len(labels)} classes {sorted(labels, key=repr)} but y_proba {what}."
             )
             raise ValueError(msg)
 
@@ -181,7 +165,7 @@ class State:
         if spec.labels is not None:
             return np.asarray(spec.labels)
         if spec.pos_label is not None:
-            return binary_target(_label_array(self.labels), pos_label=spec.pos_label).classes
+            return checks.binary_target(_label_array(self.labels), pos_label=spec.pos_label).classes
         if ("direct",) in self.parts:  # indicator matrices: one class per column
             return np.arange(self.width)
         if spec.kind == "bce":
@@ -190,12 +174,12 @@ class State:
                 values.append(self.soft_example)
             if not values:  # multilabel (2-D) targets only
                 return np.array([0, 1])
-            target = cross_entropy_targets(_label_array(values))
-            return target.classes if isinstance(target, Target) else np.array([0, 1])
+            target = checks.cross_entropy_targets(_label_array(values))
+            return target.classes if isinstance(target, checks.Target) else np.array([0, 1])
         if spec.kind == "calibration":
-            return binary_target(_label_array(self.labels)).classes
-        target = check_target(_label_array(self.labels))
-        check_n_columns(target, self.width, None)
+            return checks.binary_target(_label_array(self.labels)).classes
+        target = checks.check_target(_label_array(self.labels))
+        checks.check_n_columns(target, self.width, None)
         return target.classes
 
     def finish(self):
@@ -204,7 +188,7 @@ class State:
             msg = "No samples seen: call update (or merge a state with samples) first."
             raise ValueError(msg)
         if self.weighted and not self.nonzero_weight:
-            check_sample_weight(np.zeros(1), 1)  # raises the all-zero error
+            checks.check_sample_weight(np.zeros(1), 1)  # raises the all-zero error
         classes = self.classes()
         rank = {v: i for i, v in enumerate(classes.tolist())}
         order = tuple(classes.tolist())
@@ -228,37 +212,39 @@ def _new_labels(state, classes):
 def _label_parts(spec, y_true, width, state):
     """``(key, target, rows)`` for a chunk: the assumptions to sum it under."""
     if spec.labels is not None:
-        target = check_target(y_true, labels=spec.labels)
-        check_n_columns(target, width, spec.labels)
+        target = checks.check_target(y_true, labels=spec.labels)
+        checks.check_n_columns(target, width, spec.labels)
         return [(("direct",), target, None)]
     if spec.pos_label is not None:
-        y, classes = labels_of(y_true, "y_true")
+        y, classes = checks.labels_of(y_true, "y_true")
         _new_labels(state, classes)
         t = np.asarray(y == spec.pos_label)
         if t.shape != y.shape:  # labels that cannot equal pos_label
             t = np.zeros(y.shape, dtype=bool)
-        return [(("direct",), Target(np.array([0, 1]), t, encoded=True), None)]
+        return [(("direct",), checks.Target(np.array([0, 1]), t, encoded=True), None)]
     if spec.kind == "bce" and np.ndim(y_true) == 2:
-        return [(("unit",), cross_entropy_targets(y_true), None)]
+        return [(("unit",), checks.cross_entropy_targets(y_true), None)]
     if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:  # indicator matrix
-        target = check_target(y_true)
-        check_n_columns(target, width, None)
+        target = checks.check_target(y_true)
+        checks.check_n_columns(target, width, None)
         return [(("direct",), target, None)]
     if spec.kind == "bce":
         y = y_true if isinstance(y_true, np.ndarray) else np.asarray(y_true)
         if y.dtype.kind in "iubf" and y.ndim == 1:
             lo, hi = y.min(), y.max()
             if np.isnan(lo) or np.isnan(hi) or (lo >= 0 and hi <= 1):
-                r = cross_entropy_targets(y)
-                if not isinstance(r, Target):
+                r = checks.cross_entropy_targets(y)
+                if not isinstance(r, checks.Target):
                     state.soft_example = float(r[(r != 0) & (r != 1)][0])
                     return [(("unit",), r, None)]
-    y, classes = labels_of(y_true, "y_true")
+    y, classes = checks.labels_of(y_true, "y_true")
     _new_labels(state, classes)
     m = classes.shape[0]
     if m == width:
         is_range = y.dtype.kind in "iub" and classes.tolist() == list(range(m))
-        return [(("all", tuple(classes.tolist())), Target(classes, y, encoded=is_range), None)]
+        return [
+            (("all", tuple(classes.tolist())), checks.Target(classes, y, encoded=is_range), None)
+        ]
     parts = []
     columns = np.arange(width)
     for r, c in enumerate(classes.tolist()):
@@ -266,7 +252,7 @@ def _label_parts(spec, y_true, width, state):
         n_c = int(np.count_nonzero(rows))
         for j in range(r, r + width - m + 1):
             code = np.full(n_c, j, dtype=np.intp if width > 2 else bool)
-            parts.append((("one", c, j), Target(columns, code, encoded=True), rows))
+            parts.append((("one", c, j), checks.Target(columns, code, encoded=True), rows))
     return parts
 
 
@@ -278,25 +264,25 @@ def chunk_state(spec, y_true, y_score, sample_weight=None):
     """
     state = State(spec)
     calibration = spec.kind == "calibration"
-    if n_samples_of(y_true, "y_true") == 0 and n_samples_of(y_score, "y_score") == 0:
+    if checks.n_samples_of(y_true, "y_true") == 0 and checks.n_samples_of(y_score, "y_score") == 0:
         return state
     if spec.kind == "log_loss":
-        s = check_proba(y_score, check_range=False)
-        n = check_lengths(y_true=y_true, y_proba=s)
+        s = checks.check_proba(y_score, check_range=False)
+        n = checks.check_lengths(y_true=y_true, y_proba=s)
         if s.ndim == 2 and s.shape[1] == 1:
             s = s[:, 0]
         state.width = 2 if s.ndim == 1 else s.shape[1]
     elif spec.kind == "calibration":
-        s = check_scores(y_score, from_logits=spec.from_logits, name="y_proba")
-        s = as_positive_column(s, "y_proba").astype(np.float64, copy=False)
-        n = check_lengths(y_true=y_true, y_proba=s)
+        s = checks.check_scores(y_score, from_logits=spec.from_logits, name="y_proba")
+        s = checks.as_positive_column(s, "y_proba").astype(np.float64, copy=False)
+        n = checks.check_lengths(y_true=y_true, y_proba=s)
         state.width = 2
     else:
-        s = check_scores(y_score, from_logits=spec.from_logits)
-        n = check_lengths(y_true=y_true, y_score=s)
-        s = match_score_shape(s, np.shape(y_true))
+        s = checks.check_scores(y_score, from_logits=spec.from_logits)
+        n = checks.check_lengths(y_true=y_true, y_score=s)
+        s = checks.match_score_shape(s, np.shape(y_true))
         state.width = 2 if s.ndim == 1 else s.shape[1:]
-    w = check_sample_weight(sample_weight, n, allow_all_zero=True, non_negative=calibration)
+    w = checks.check_sample_weight(sample_weight, n, allow_all_zero=True, non_negative=calibration)
     if calibration:
         s = expit(s) if spec.from_logits else s
         w = None if w is None else w.astype(np.float64, copy=False)

@@ -356,10 +356,8 @@ def normalized_cross_entropy(
 
     Notes
     -----
-    Inputs may also be ``dask.array`` arrays (computed chunk by chunk on the
-    workers, exact for chunks of any sizes) or arrays of another array-API
-    namespace, such as torch tensors (computed in that namespace); all inputs
-    of one call must then be of the same kind.
+    Inputs may also be ``dask.array`` arrays or arrays of another array-API
+    namespace, as for :func:`log_loss`.
 
     References
     ----------

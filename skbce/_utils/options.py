@@ -82,11 +82,11 @@ def check_pos_weight(pos_weight):
     """Return ``pos_weight`` checked: None, a positive float or a tuple of them."""
     if pos_weight is None:
         return None
-    try:
-        c = np.asarray(pos_weight, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+    values = [pos_weight] if isinstance(pos_weight, str | bytes) else np.ravel(pos_weight)
+    if not all(is_number(value) for value in values):
         msg = f"pos_weight must be a positive number or a 1-D array of them, got {pos_weight!r}."
-        raise InvalidParameterError(msg) from exc
+        raise InvalidParameterError(msg)
+    c = np.asarray(pos_weight, dtype=np.float64)
     if c.ndim > 1:
         msg = f"pos_weight must be a scalar or a 1-D array, got shape {c.shape}."
         raise ValueError(msg)

@@ -81,7 +81,10 @@ def _check_array_like(value, name, *, allow_none=False):
             np.shape(value)
         except ValueError as exc:
             lengths = sorted({len(row) for row in value if hasattr(row, "__len__")})
-            msg = f"{name} is a ragged nested sequence (rows of lengths {lengths}); it must be rectangular."
+            msg = (
+                f"{name} is a ragged nested sequence (rows of lengths {lengths}); "
+                "it must be rectangular."
+            )
             raise ValueError(msg) from exc
     if not is_array_like or (not hasattr(value, "__len__") and np.ndim(value) == 0):
         expected = "an array-like or None" if allow_none else "an array-like"
