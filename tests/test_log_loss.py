@@ -291,3 +291,25 @@ def test_d2_of_prior_prediction_is_zero():
 def test_d2_single_sample_warns_and_returns_nan():
     with pytest.warns(UndefinedMetricWarning, match="less than two samples"):
         assert np.isnan(d2_log_loss_score([1], [0.5]))
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda v, r: v.check_proba(r), "y_proba"),
+        (lambda v, r: v.validate_binary([0, 1], r), "y_proba"),
+        (lambda v, r: v.validate_multiclass([0, 1], r), "y_proba"),
+        (lambda v, r: v.validate_binary(r, [0.2, 0.7]), "y_true"),
+        (lambda v, r: v.check_target(r), "y_true"),
+        (lambda v, r: v.cross_entropy_targets(r), "y_true"),
+        (lambda v, r: log_loss([0, 1], r), "y_proba"),
+        (lambda v, r: log_loss(r, [0.2, 0.7]), "y_true"),
+    ],
+    ids=["check_proba", "binary", "multiclass", "binary-y_true", "target", "bce-targets",
+         "log_loss-y_proba", "log_loss-y_true"],
+)  # fmt: skip
+def test_ragged_inputs_are_named(call, name):
+    from skbce._utils import validation
+
+    with pytest.raises(ValueError, match=rf"^{name} is a ragged nested sequence"):
+        call(validation, [[0.2, 0.8], [0.1]])
