@@ -1,7 +1,7 @@
 """Input checking and conversion: the one place where user inputs are validated.
 
 Public functions call these helpers once, at the edge; the kernels in
-:mod:`skbce._metrics.losses` and :mod:`skbce._calibration.statistics` trust what they receive.
+:mod:`skbce._losses.kernels` and :mod:`skbce._calibration.statistics` trust what they receive.
 """
 
 import warnings
