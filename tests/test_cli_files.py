@@ -25,6 +25,8 @@ from sklearn.metrics import log_loss as sklearn_log_loss
 
 from skbce._cli.main import main
 
+JSON_ARGS = ("--y-true", "y", "--y-proba", "p", "--format", "json")
+
 GOOD = "y,p\n" + "0,0.1\n1,0.8\n1,0.6\n0,0.3\n" * 500
 
 
@@ -308,14 +310,9 @@ def test_issue_example_positive_class(tmp_path):
         status, out, _ = run_here(
             "score",
             path,
-            "--y-true",
-            "y",
-            "--y-proba",
-            "p",
+            *JSON_ARGS,
             "--chunk-rows",
             rows,
-            "--format",
-            "json",
         )
         got = strict_json(out)
         assert got["positive_class"] == 2
@@ -353,12 +350,7 @@ def test_pandas_and_csv_module_agree(rows, weighted, chunk):
         args = [
             "score",
             path,
-            "--y-true",
-            "y",
-            "--y-proba",
-            "p",
-            "--format",
-            "json",
+            *JSON_ARGS,
             "--chunk-rows",
             chunk,
         ] + (["--weight", "w"] if weighted else [])
@@ -404,12 +396,7 @@ def test_parquet_gives_the_numbers_of_csv(tmp_path):
         status, out, err = run_here(
             "score",
             path,
-            "--y-true",
-            "y",
-            "--y-proba",
-            "p",
-            "--format",
-            "json",
+            *JSON_ARGS,
             "--chunk-rows",
             "13",
         )

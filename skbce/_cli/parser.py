@@ -134,16 +134,39 @@ def _handler(name):
     return run
 
 
+def _command(commands, name, *, summary, description, epilog):
+    """Add the subcommand ``name``, run by ``command_<name>`` of ``skbce._cli.<name>``."""
+    parser = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=_handler(name))
+    return parser
+
+
+def _add_format(parser, choices):
+    parser.add_argument(
+        "--format",
+        action=_Once,
+        choices=choices,
+        default="text",
+        help="output format (default: text)",
+    )
+
+
 def _add_demo(commands):
-    demo = commands.add_parser(
+    demo = _command(
+        commands,
         "demo",
-        help="tune two models by log loss on a bundled data set and compare their calibration",
+        summary="tune two models by log loss on a bundled data set and compare their calibration",
         description="Tune a LogisticRegression and a HistGradientBoostingClassifier "
         "with GridSearchCV scored by skbce's log-loss scorer on the breast cancer data "
         "that ships with scikit-learn, print the search results and the calibration "
         "report of each model side by side, and write an HTML report.",
         epilog="examples:\n  skbce demo\n  skbce demo -o /tmp/demo.html",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument(
         "-o",
@@ -153,39 +176,31 @@ def _add_demo(commands):
         default="skbce-demo.html",
         help="where to write the HTML report (default: skbce-demo.html in the current directory)",
     )
-    demo.set_defaults(handler=_handler("demo"))
 
 
 def _add_score(commands):
-    score = commands.add_parser(
+    score = _command(
+        commands,
         "score",
-        help="print log loss, binary cross-entropy, normalized cross-entropy and "
+        summary="print log loss, binary cross-entropy, normalized cross-entropy and "
         "Brier score of a file of predictions",
         description="Print the log loss, binary cross-entropy, normalized "
         "cross-entropy and Brier score of a file of predictions.",
         epilog=_SCORE_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_input_arguments(score)
-    score.add_argument(
-        "--format",
-        action=_Once,
-        choices=["text", "json"],
-        default="text",
-        help="output format (default: text)",
-    )
-    score.set_defaults(handler=_handler("score"))
+    _add_format(score, ["text", "json"])
 
 
 def _add_report(commands):
-    report = commands.add_parser(
+    report = _command(
+        commands,
         "report",
-        help="print or write the calibration report of a file of predictions",
+        summary="print or write the calibration report of a file of predictions",
         description="The calibration report of a file of predictions: scores, "
         "reliability table, calibration errors and tests, as text, Markdown, JSON "
         "or a self-contained HTML page.  The columns are held in memory.",
         epilog=_REPORT_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_input_arguments(report)
     report.add_argument(
@@ -203,13 +218,7 @@ def _add_report(commands):
         default="uniform",
         help="equal-width bins or bins of equal count (default: uniform)",
     )
-    report.add_argument(
-        "--format",
-        action=_Once,
-        choices=["text", "markdown", "json", "html"],
-        default="text",
-        help="output format (default: text)",
-    )
+    _add_format(report, ["text", "markdown", "json", "html"])
     report.add_argument(
         "-o",
         "--output",
@@ -217,7 +226,6 @@ def _add_report(commands):
         metavar="OUT",
         help="write to this file instead of standard output",
     )
-    report.set_defaults(handler=_handler("report"))
 
 
 def build_parser():
