@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.linear_model import LogisticRegression
@@ -38,9 +38,15 @@ PUBLIC = [name for name in skbce.__all__ if name != "__version__"]
 
 
 def contract_settings(max_examples):
-    """Deterministic, database-free hypothesis settings (the same examples on every run)."""
+    """Deterministic, database-free hypothesis settings (the same examples on every run).
+
+    No shrinking: a failure's message already shows the whole call, and shrinking many failing
+    examples would take minutes.
+    """
     return settings(
         max_examples=max_examples,
+        phases=(Phase.explicit, Phase.generate),
+        report_multiple_bugs=False,
         deadline=None,
         derandomize=True,
         database=None,
