@@ -2,8 +2,10 @@
 
 Three recalibration maps of the predictions ``p`` are fitted on ``k - 1``
 folds and scored (log loss and Brier score) on the held-out fold, for each of
-the ``k`` folds (``k = 5``; samples are assigned to folds at random, seeded by
-``random_state``), so the scores are out-of-sample:
+the ``k`` folds (``k = 5``), so the scores are out-of-sample.  In the order of
+the predictions, each run of ``k`` consecutive samples holds one sample of
+every fold, in a random rotation (seeded by ``random_state``): the folds are
+random and span the predictions evenly.  The methods:
 
 * ``intercept``: ``logit q = c + logit p`` (calibration-in-the-large);
 * ``logistic``: ``logit q = a + b logit p`` (Cox's logistic recalibration);
@@ -33,8 +35,12 @@ logits are infinite) and are kept as they are by the intercept and logistic
 maps.  The fits run on the sums of weight and outcome per distinct
 prediction (and per fold), so they are exact; with more than ``MAX_POINTS``
 distinct predictions the predictions are first pooled into narrow bins
-(:func:`~skbce._calibration.lowess.bin_starts`, about 4000 bins), an
-approximation that changes the scores in about the fifth digit.
+(:func:`~skbce._calibration.lowess.bin_starts`, about 4000 bins).  Pooling
+changes the intercept and logistic scores in about the sixth digit; the
+isotonic fit on pooled bins is a slightly smoother estimator than the PAV of
+the samples (on 60,000 uniform predictions its held-out log loss differed by
+4e-4, and the in-sample CORP term by 8e-5; ``tests/test_recalibration_gain.py``
+bounds them by 1e-3 and 5e-4).  The report's own CORP decomposition is exact.
 """
 
 import math
@@ -89,26 +95,40 @@ class _Cells(NamedTuple):
     p: np.ndarray  # (B,)
 
 
+def _fold_of(index, offsets, k):
+    """The fold of sorted samples ``index``: a random rotation per run of ``k`` samples."""
+    return (index + offsets[index // k]) % k
+
+
 def _cells(p_s, y_s, w_s, n_splits, rng):
-    n = p_s.shape[0]
-    w_s = None if w_s is None else frequency_masses(w_s)
+    n, k = p_s.shape[0], n_splits
     distinct = 1 + int(np.count_nonzero(p_s[1:] != p_s[:-1]))
     starts = bin_starts(p_s, w_s, MAX_POINTS // 10 if distinct > MAX_POINTS else None)
     n_bins = starts.shape[0]
-    cell = np.zeros(n, dtype=np.intp)
-    cell[starts[1:]] = 1
-    np.cumsum(cell, out=cell)  # the bin of each sample
-    cell += rng.randint(n_splits, size=n) * n_bins  # plus its fold
-    size = n_splits * n_bins
+    offsets = rng.randint(k, size=-(-n // k))
+    ones = np.flatnonzero(y_s)
+    pos_cell = _fold_of(ones, offsets, k) * n_bins + np.searchsorted(starts, ones, "right") - 1
+    size = k * n_bins
     if w_s is None:
-        weight = np.bincount(cell, minlength=size).astype(np.float64)
-        positives = np.bincount(cell[y_s], minlength=size).astype(np.float64)
-        p = np.add.reduceat(p_s, starts) / np.diff(np.append(starts, n))
+        # fold f holds, among the samples before s, s // k plus one of the partial run
+        edges = np.append(starts, n)
+        run, rest = edges // k, edges % k
+        rotation = offsets[np.minimum(run, offsets.shape[0] - 1)]
+        folds = np.arange(k)[:, None]
+        before = run[None, :] + ((folds - rotation[None, :]) % k < rest[None, :])
+        weight = np.diff(before, axis=1).astype(np.float64)
+        positives = np.bincount(pos_cell, minlength=size).astype(np.float64)
+        p = np.add.reduceat(p_s, starts) / np.diff(edges)
     else:
+        w_s = frequency_masses(w_s)
+        cell = np.zeros(n, dtype=np.intp)
+        cell[starts[1:]] = 1
+        np.cumsum(cell, out=cell)  # the bin of each sample
+        cell += _fold_of(np.arange(n), offsets, k) * n_bins
         weight = np.bincount(cell, weights=w_s, minlength=size)
-        positives = np.bincount(cell[y_s], weights=w_s[y_s], minlength=size)
+        positives = np.bincount(pos_cell, weights=w_s[ones], minlength=size)
         p = np.add.reduceat(p_s * w_s, starts) / np.add.reduceat(w_s, starts)
-    shape = (n_splits, n_bins)
+    shape = (k, n_bins)
     return _Cells(weight.reshape(shape), positives.reshape(shape), np.clip(p, 0.0, 1.0))
 
 
