@@ -153,6 +153,12 @@ class _Newton:
     stops only on a negligible step (it takes one more pass, which brings
     the derivative), unless ``exact_information`` is False (a warm start
     needs neither the information nor the last digits).
+
+    ``borrowed = (derivative, information)`` is the derivative found on a
+    subsample, with the information there: scaled by the ratio of the
+    informations it serves the full data, whose last step is so small that
+    the subsample's error in the derivative does not show.  ``lent`` holds
+    the last derivative of its own sums, to lend.
     """
 
     #: Passes at most; the largest last step; the largest predicted error.
@@ -160,7 +166,7 @@ class _Newton:
     tol = 1e-4
     error = 1e-9
 
-    def __init__(self, start, *, exact_information=True):
+    def __init__(self, start, *, exact_information=True, borrowed=None):
         self.x = np.atleast_1d(np.asarray(start, dtype=np.float64))
         self.candidate = self.x.copy()
         self.ll, self.step, self.information = -np.inf, None, None
@@ -168,6 +174,18 @@ class _Newton:
         self.iterations = 0
         self.previous = math.inf  # the last relative step
         self.exact_information = exact_information
+        self.borrowed, self.lent = borrowed, None
+
+    def _derivative(self, derivative, information):
+        """Its own derivative (kept to lend), else the borrowed one, scaled."""
+        if derivative is not None:
+            self.lent = (derivative, information)
+            return derivative
+        if self.borrowed is None:
+            return None
+        borrowed, reference = self.borrowed
+        ratio = information[0, 0] / reference[0, 0]
+        return lambda step: ratio * borrowed(step)
 
     def _done(self, relative, derivative):
         """Whether the step of relative size ``relative`` is the last one."""
@@ -203,6 +221,7 @@ class _Newton:
             self.candidate = self.x + self.step
             return
         self.x, self.ll, self.information = self.candidate, ll, information
+        derivative = self._derivative(derivative, information)
         try:
             step = np.linalg.solve(information, score)
         except np.linalg.LinAlgError:
@@ -232,9 +251,9 @@ def _fit(p, y, w, *, fit_cox, fit_citl):
 
     A deterministic subsample warm-starts Newton's method, so the full data
     usually needs two passes (see :class:`_Newton` for when it stops).  The
-    derivative of the information (more sums) is gathered on the full data
-    only, once the last step is below :data:`_NEAR` (so that this pass may be
-    the last one).
+    derivative of the information (more sums) is gathered once the last step
+    is below :data:`_NEAR` (so that this pass may be the last one), on the
+    subsample when there is one (it lends it to the full data).
     """
     n = p.shape[0]
     start_cox, start_citl = np.array([0.0, 1.0]), np.array([0.0])
@@ -244,14 +263,18 @@ def _fit(p, y, w, *, fit_cox, fit_citl):
     cox = citl = None
     for sel in stages:
         final = sel == slice(None)
-        cox = _Newton(start_cox, exact_information=final) if fit_cox else None
-        citl = _Newton(start_citl, exact_information=final) if fit_citl else None
+        lent_cox, lent_citl = (None if m is None else m.lent for m in (cox, citl))
+        cox = _Newton(start_cox, exact_information=final, borrowed=lent_cox) if fit_cox else None
+        citl = (
+            _Newton(start_citl, exact_information=final, borrowed=lent_citl) if fit_citl else None
+        )
         ps, ys, ws = p[sel], y[sel], None if w is None else w[sel]
         while (cox is not None and cox.active) or (citl is not None and citl.active):
             c_args = cox.candidate if cox is not None and cox.active else None
             i_args = citl.candidate[0] if citl is not None and citl.active else None
-            active = [m.previous for m in (cox, citl) if m is not None and m.active]
-            third = final and max(active) < _NEAR
+            active = [m for m in (cox, citl) if m is not None and m.active]
+            near = max(m.previous for m in active) < _NEAR
+            third = near and any(m.borrowed is None for m in active)
             sc, si = _sums(ps, ys, ws, c_args, i_args, third=third)
             if c_args is not None:
                 cox.update(*_cox_parts(sc))
