@@ -328,16 +328,22 @@ def test_issue_example_positive_class(tmp_path):
 
 # --- one set of rules, with or without pandas ---------------------------------------
 
+#: Cells that read well (drawn five times as often) and cells that do not.
 CELLS = {
-    "y": ["0", "1", "1.0", " 1", "true", "False", "", "a"],
-    "p": ["0.25", "1e-3", " 0.5", "0.5 ", "1", "0", "", "nan", "NA", "x", '"0.75"'],
-    "w": ["1", "2.5", "0", "", "-1", "1e3"],
+    "y": (["0", "1", "1.0", " 1", "true", "False"], ["", "a"]),
+    "p": (["0.25", "1e-3", " 0.5", "0.5 ", "1", "0", '"0.75"'], ["", "nan", "NA", "x"]),
+    "w": (["1", "2.5", "0", "1e3"], ["", "-1"]),
 }
+
+
+def _cell(column):
+    good, bad = CELLS[column]
+    return st.sampled_from(good * 5 + bad)
 
 
 @settings(max_examples=80, deadline=None)
 @given(
-    rows=st.lists(st.tuples(*(st.sampled_from(CELLS[c]) for c in "ypw")), min_size=1, max_size=12),
+    rows=st.lists(st.tuples(*(_cell(c) for c in "ypw")), min_size=1, max_size=12),
     weighted=st.booleans(),
     chunk=st.sampled_from(["1", "3", "1000"]),
 )
