@@ -183,3 +183,25 @@ def test_one_class_gives_nan_r2_and_no_error():
     assert math.isnan(out.nagelkerke_r2) and math.isnan(out.unreliability.statistic)
     assert out.discrimination_index.statistic < 0  # worse than the base rate of 0
     assert out.discrimination_index.pvalue == 1.0  # as R's pchisq of a negative statistic
+
+
+@pytest.mark.parametrize("slope", [1.0, 0.8], ids=["calibrated", "too-extreme"])
+def test_pooled_indices_above_exact_max_within_documented_bound(monkeypatch, slope):
+    from skbce._calibration import valprob as module
+    from skbce._calibration.statistics import binary_statistics
+
+    rng = np.random.default_rng(9)
+    p = np.sort(expit(rng.normal(-1.0, 1.5, 200_000)))
+    y = rng.uniform(size=p.shape[0]) < expit(slope * logit(p))
+    stats = binary_statistics(p, y, None)
+    pooled = module.indices_of_statistics(p, y, None, stats)
+    monkeypatch.setattr(module, "EXACT_MAX", 10**9)
+    exact = module.indices_of_statistics(p, y, None, stats)
+    assert pooled.discrimination_index.statistic == pytest.approx(
+        exact.discrimination_index.statistic, rel=1e-4
+    )
+    assert pooled.nagelkerke_r2 == pytest.approx(exact.nagelkerke_r2, rel=1e-4)
+    assert pooled.quality_index == pytest.approx(exact.quality_index, rel=1e-4)
+    assert pooled.unreliability.statistic == pytest.approx(
+        exact.unreliability.statistic, rel=1e-3, abs=0.01
+    )

@@ -117,6 +117,25 @@ def weighted_quantile(values, w, q, *, presorted=False):
     return at_lo + (h - lo) * (at_hi - at_lo)
 
 
+def _distance_to_curve(fit, p_s):
+    """``|p - curve(p)|`` for sorted ``p``: one linear piece of the curve per slice."""
+    cuts = np.searchsorted(p_s, fit.x[1:-1], side="left")
+    bounds = np.concatenate(([0], cuts, [p_s.shape[0]]))
+    out = np.empty_like(p_s)
+    if fit.x.shape[0] == 1:
+        np.subtract(p_s, fit.y[0], out=out)
+    for j in range(bounds.shape[0] - 1):
+        lo, hi = bounds[j], bounds[j + 1]
+        if lo == hi or fit.x.shape[0] == 1:
+            continue
+        x0, x1, y0, y1 = fit.x[j], fit.x[j + 1], fit.y[j], fit.y[j + 1]
+        slope = (y1 - y0) / (x1 - x0)
+        piece = out[lo:hi]
+        np.multiply(p_s[lo:hi], 1.0 - slope, out=piece)  # p - (y0 + slope (p - x0))
+        piece -= y0 - slope * x0
+    return np.abs(out, out=out)
+
+
 def curve_errors(fit, p_s, w_s=None):
     """Eavg (ICI), E50, E90 and Emax of sorted predictions against a lowess fit.
 
@@ -145,7 +164,7 @@ def curve_errors(fit, p_s, w_s=None):
     >>> round(e.eavg, 4), round(e.emax, 4)  # R: val.prob(p, y)["Eavg"], ["Emax"]
     (0.2233, 0.5198)
     """
-    err = np.abs(p_s - fit.at(p_s))
+    err = _distance_to_curve(fit, p_s)
     if w_s is None:
         eavg = float(np.mean(err))
         e50, e90 = weighted_quantile(err, None, [0.5, 0.9])
