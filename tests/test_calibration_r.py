@@ -73,6 +73,7 @@ CASES = {
     "weighted-n30": {"n": 30, "seed": 6, "weighted": True, "power": 1.5},
     "large-warm-start": {"n": 200_000, "seed": 7, "power": 1.2},
     "large-weighted-warm-start": {"n": 150_000, "seed": 12, "power": 0.6, "weighted": True},
+    "smallest-warm-start": {"n": 70_000, "seed": 13, "power": 1.4},
     "exact-0-and-1": {"n": 300, "seed": 8, "exact": 4},
     "far-logits": {"n": 300, "seed": 10, "far": True},
     "weighted-exact-and-far": {"n": 400, "seed": 11, "weighted": True, "exact": 3, "far": True},
