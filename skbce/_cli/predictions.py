@@ -59,6 +59,16 @@ class Predictions:
             msg = f"{self.source.name} has no rows"
             raise UsageError(msg)
 
+    def check_both_classes(self, what):
+        """After reading: refuse a label column that holds a single class."""
+        classes = self.labels.classes().tolist()
+        if len(classes) < 2:
+            msg = (
+                f"column {self.args.y_true!r} holds a single class ({classes[0]!r}); "
+                f"{what} needs both"
+            )
+            raise UsageError(msg)
+
     def library_names(self):
         """The words for the library's argument names in its messages."""
         names = {

@@ -15,13 +15,7 @@ __all__ = ["command_report"]
 def read_columns(predictions):
     """The whole file: labels, scores and weights (None without ``--weight``)."""
     parts = list(predictions)
-    classes = predictions.labels.classes()
-    if len(classes) < 2:
-        msg = (
-            f"column {predictions.args.y_true!r} holds a single class ({classes.tolist()[0]!r}); "
-            "a calibration report needs both"
-        )
-        raise UsageError(msg)
+    predictions.check_both_classes("a calibration report")
     y = np.concatenate([p[0] for p in parts])
     s = np.concatenate([p[1] for p in parts])
     w = None if predictions.args.weight is None else np.concatenate([p[2] for p in parts])

@@ -48,6 +48,7 @@ def compute_scores(args):
             calibration.update(y, s, w)
             if logits is not None:
                 logits.update(y, s, w)
+        predictions.check_both_classes("skbce score")
         classes = binary_target(predictions.labels.classes(), pos_label=pos_label).classes
         summary = calibration.result()
         if logits is not None:
