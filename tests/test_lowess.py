@@ -128,3 +128,13 @@ def test_weighted_quantile_is_type_7_of_repeated_rows(q):
     w = rng.integers(0, 5, 50)
     expected = np.quantile(np.repeat(v, w), q)
     assert weighted_quantile(v, w.astype(float), q) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 1000])
+def test_unweighted_quantiles_match_numpy(n):
+    values = np.round(np.random.default_rng(n).normal(size=n), 1)  # ties
+    q = [0.9, 0.0, 0.5, 1.0, 0.025, 0.975]
+    expected = np.quantile(values, q)
+    np.testing.assert_allclose(weighted_quantile(values, None, q), expected, rtol=1e-14)
+    sorted_q = weighted_quantile(np.sort(values), None, q, presorted=True)
+    np.testing.assert_allclose(sorted_q, expected, rtol=1e-14)
