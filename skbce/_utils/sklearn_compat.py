@@ -8,8 +8,8 @@ The rest of the package uses only these names and scikit-learn's public API;
 scikit-learn name.
 
 Checked against scikit-learn 1.6.0 (the oldest supported version, pinned in
-``.ci/oldest.txt``) and 1.9.1 (the newest, which CI also runs); the code
-below is the same in both.  :func:`sklearn.metrics.make_scorer` returns an
+``.ci/oldest.txt``) and 1.9.1 (the newest, which CI also runs); what is
+used here is the same in both.  :func:`sklearn.metrics.make_scorer` returns an
 instance of the private ``sklearn.metrics._scorer._Scorer``, whose
 constructor is ``(score_func, sign, kwargs, response_method)`` (positional),
 which keeps them as ``_score_func``, ``_sign``, ``_kwargs`` and
@@ -87,8 +87,9 @@ class ScorerBase(_SklearnScorer):
 
 
 def _or_false(check, estimator):
-    # scikit-learn >= 1.7 raises AttributeError in is_classifier/is_regressor
-    # for objects that do not inherit its tags (duck-typed classifiers).
+    # For objects that do not inherit scikit-learn's tags (duck-typed
+    # classifiers), is_classifier/is_regressor return False in 1.6.0 and raise
+    # AttributeError in 1.9.1: both read as False here.
     try:
         return check(estimator)
     except AttributeError:
