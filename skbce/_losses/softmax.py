@@ -37,7 +37,8 @@ def softmax_block_sums(Z, codes, w=None, *, n_classes=None, unseen_loss=np.inf):
         Sample weights.
     n_classes : int, default=None
         If given, also sum the weights per true class (``class_weight`` of
-        the result, of this length).
+        the result, of this length) and count the rows of non-zero weight of
+        each (``class_count``).
     unseen_loss : float, default=inf
         Loss of a row whose true class has logit ``-inf``.
 
@@ -71,8 +72,15 @@ def softmax_block_sums(Z, codes, w=None, *, n_classes=None, unseen_loss=np.inf):
     else:
         total = safe_weighted_sum(loss, w)
         weight = total_weight(w)
-    class_weight = None if n_classes is None else class_weight_sums(codes, w, n_classes)
-    return LossSums(total, weight, class_weight)
+    if n_classes is None:
+        return LossSums(total, weight)
+    counted = codes if w is None else codes[w != 0]
+    return LossSums(
+        total,
+        weight,
+        class_weight_sums(codes, w, n_classes),
+        class_count=np.bincount(counted, minlength=n_classes).astype(np.float64),
+    )
 
 
 def class_weight_sums(codes, w, n_classes):
@@ -100,8 +108,8 @@ def softmax_sums(Z, codes, w=None, *, class_totals=False, unseen_loss=np.inf):
     w : ndarray of shape (n_samples,), default=None
         Sample weights.
     class_totals : bool, default=False
-        Also sum the weights per true class (for the class prior of
-        :math:`D^2`).
+        Also sum the weights, and count the rows of non-zero weight, per true
+        class (for the class prior of :math:`D^2`).
     unseen_loss : float, default=inf
         Loss of a sample whose true class has logit ``-inf``.
 
@@ -130,5 +138,6 @@ def softmax_sums(Z, codes, w=None, *, class_totals=False, unseen_loss=np.inf):
         )
 
     parts = map_blocks(block_sums, n, max(1, (2 * BLOCK) // k))
-    empty = LossSums(0.0, 0.0, None if n_classes is None else np.zeros(k))
+    zeros = None if n_classes is None else np.zeros(k)
+    empty = LossSums(0.0, 0.0, zeros, class_count=zeros)
     return reduce(LossSums.merge, parts, empty)
