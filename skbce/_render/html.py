@@ -153,6 +153,9 @@ def page(title, body):
 
 def _write(text, path):
     if path is not None:
+        if not isinstance(path, str | os.PathLike):
+            msg = f"path must be a str or path-like, got {path!r} of type {type(path).__name__}."
+            raise TypeError(msg)
         with open(os.fspath(path), "w", encoding="utf-8") as f:
             f.write(text)
     return text

@@ -6,7 +6,13 @@ from skbce._calibration.folds import fold_probabilities, fold_table
 from skbce._report.build import Settings, build_report, response, take
 from skbce._report.objects import CalibrationReport
 from skbce._report.table import Table
-from skbce._utils.validation import check_sample_weight
+from skbce._utils.options import (
+    check_baseline,
+    check_confidence_level,
+    check_n_bins,
+    check_strategy,
+)
+from skbce._utils.validation import check_lengths, check_sample_weight
 
 __all__ = ["cross_val_calibration_report"]
 
@@ -17,7 +23,11 @@ def _splits(cv, estimator, X, y):
     from sklearn.model_selection import check_cv
 
     splitter = check_cv(cv, y, classifier=is_classifier(estimator))
-    splits = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y)]
+    try:
+        splits = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y)]
+    except ValueError as exc:
+        msg = f"cv={cv!r} cannot split the data: {exc}"
+        raise ValueError(msg) from exc
     if not splits:
         msg = f"cv must give at least one train/test split, got {cv!r}."
         raise ValueError(msg)
@@ -116,11 +126,17 @@ default="auto"
     """
     from sklearn.utils import indexable
 
+    n = check_lengths(X=X, y=y)
     X, y = indexable(X, y)
     y_arr = np.asarray(y)
-    w = check_sample_weight(sample_weight, y_arr.shape[0])
+    w = check_sample_weight(sample_weight, n)
     w = None if w is None else w.astype(np.float64, copy=False)
     classes = np.unique(y_arr)
+    # the options are checked before any fit (the pooled report checks them again, cheaply)
+    check_n_bins(n_bins, n)
+    check_strategy(strategy)
+    check_confidence_level(confidence_level)
+    check_baseline(baseline, n_classes=max(2, len(classes)))
     splits, left_out = _splits(cv, estimator, X, y_arr)
     probas, problems = _fold_predictions(
         estimator, X, y_arr, splits, dict(fit_params or {}), response_method, classes

@@ -16,6 +16,7 @@ from skbce._render.definitions import fmt
 from skbce._render.plot import ReliabilityDisplay
 from skbce._report.build import Settings, build_report, index_of, response
 from skbce._report.table import Table, import_pandas
+from skbce._utils.validation import check_lengths
 
 __all__ = ["CalibrationReport"]
 
@@ -210,6 +211,7 @@ default="auto"
         >>> round(report.roc_auc, 2)
         0.91
         """
+        check_lengths(X=X, y=y)
         y_proba, from_logits, labels = response(estimator, X, response_method)
         if from_logits and y_proba.ndim == 1 and labels is not None and pos_label is not None:
             if index_of(labels, pos_label) == 0:
