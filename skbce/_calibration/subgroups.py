@@ -34,7 +34,7 @@ from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.statistics import Estimate, binary_statistics, sort_by_prediction
 from skbce._calibration.valprob import indices_of_statistics
 
-__all__ = ["SubgroupRow", "check_groups", "subgroup_table"]
+__all__ = ["SubgroupRow", "check_groups", "observed_expected", "subgroup_table"]
 
 _NAN = Estimate(math.nan, math.nan, math.nan)
 
@@ -104,16 +104,42 @@ def check_groups(groups, n_samples):
     return labels
 
 
-def _observed_expected(observed, expected, total, z):
+def observed_expected(observed, expected, total, *, confidence_level=0.95):
+    """The observed/expected ratio with its interval (module docstring).
+
+    Parameters
+    ----------
+    observed, expected : float
+        Weighted sums of the outcomes and of the predictions.
+    total : float
+        Total weight, counted as frequencies.
+    confidence_level : float, default=0.95
+        Of the interval.
+
+    Returns
+    -------
+    ratio : Estimate
+        NaN interval when there is no event or no expected event.
+
+    Examples
+    --------
+    >>> from skbce._calibration.subgroups import observed_expected
+    >>> r = observed_expected(120.0, 100.0, 1000.0)
+    >>> round(r.estimate, 2), round(r.low, 3), round(r.high, 3)
+    (1.2, 1.015, 1.419)
+    """
+    from scipy.special import ndtri
+
     if not (expected > 0 and observed > 0):
         ratio = observed / expected if expected > 0 else math.nan
         return Estimate(ratio, math.nan, math.nan)
+    z = float(ndtri(0.5 + confidence_level / 2))
     ratio = observed / expected
     half = z * math.sqrt(max(1.0 - observed / total, 0.0) / observed)
     return Estimate(ratio, ratio * math.exp(-half), ratio * math.exp(half))
 
 
-def _group_row(label, t, p, w, *, n_bins, confidence_level, z):
+def _group_row(label, t, p, w, *, n_bins, confidence_level):
     """The row of one group; warnings become notes."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -123,7 +149,9 @@ def _group_row(label, t, p, w, *, n_bins, confidence_level, z):
         indices = indices_of_statistics(p_s, y_s, w_s, stats)
         curve = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)[0]
     m = np.ones(p_s.shape[0]) if w_s is None else frequency_masses(w_s)
-    o_e = _observed_expected(float(m @ y_s), float(m @ p_s), float(m.sum()), z)
+    o_e = observed_expected(
+        float(m @ y_s), float(m @ p_s), float(m.sum()), confidence_level=confidence_level
+    )
     verdict = calibration_hierarchy(
         calibration_in_the_large=citl,
         calibration_slope=slope,
@@ -211,10 +239,7 @@ def subgroup_table(t, p, w, groups, *, n_bins=10, confidence_level=0.95):
     >>> [(r.group, r.n_samples, round(r.observed_expected.estimate, 2)) for r in rows]
     [('a', 1000, 0.95), ('b', 2000, 1.02)]
     """
-    from scipy.special import ndtri
-
     labels = check_groups(groups, t.shape[0])
-    z = float(ndtri(0.5 + confidence_level / 2))
     uniques, inverse = np.unique(labels, return_inverse=True)
     rows = []
     for j, label in enumerate(uniques.tolist()):
@@ -225,7 +250,5 @@ def subgroup_table(t, p, w, groups, *, n_bins=10, confidence_level=0.95):
             note = f"{positive} sample(s) of positive weight: too few for any statistic."
             rows.append(_too_small_row(label, tg, pg, wg, note))
             continue
-        rows.append(
-            _group_row(label, tg, pg, wg, n_bins=n_bins, confidence_level=confidence_level, z=z)
-        )
+        rows.append(_group_row(label, tg, pg, wg, n_bins=n_bins, confidence_level=confidence_level))
     return tuple(rows)
