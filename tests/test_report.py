@@ -708,3 +708,25 @@ def test_no_numpy_warning_leaks_at_any_weight_scale(classification, scale):
         ).folds.ece,
         rel=1e-12,
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"y": np.array([0, 1])}, "X has 600, y has 2"),
+        ({"cv": 700}, "cv=700 cannot split"),
+        ({"n_bins": -1}, "n_bins"),
+        ({"confidence_level": 2.0}, "confidence_level"),
+    ],
+    ids=["lengths", "cv", "n_bins", "confidence_level"],
+)
+def test_cross_val_bad_input_names_the_argument(classification, kwargs, match):
+    X, y = classification
+    args = {"y": y, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        cross_val_calibration_report(LogisticRegression(), X, args.pop("y"), **args)
+
+
+def test_to_html_path_of_the_wrong_type(report):
+    with pytest.raises(TypeError, match="path must be a str or path-like, got 3"):
+        report.to_html(path=3)
