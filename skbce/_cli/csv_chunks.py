@@ -12,8 +12,8 @@ import warnings
 
 import numpy as np
 
+from skbce._cli.chunk import Chunk
 from skbce._cli.errors import UsageError, one_line
-from skbce._cli.files import Chunk
 
 __all__ = ["csv_chunks"]
 

@@ -18,7 +18,7 @@ import zlib
 
 from skbce._cli.errors import UsageError, one_line, shown
 
-__all__ = ["CHUNK_ROWS", "Chunk", "Source"]
+__all__ = ["CHUNK_ROWS", "Source"]
 
 #: Rows read at a time by ``skbce score`` and ``skbce report``.
 CHUNK_ROWS = 1 << 20
@@ -28,29 +28,6 @@ DELIMITERS = (",", ";", "\t", "|")
 
 #: Errors of reading a damaged or compressed file.
 READ_ERRORS = (EOFError, OSError, zlib.error, csv.Error)
-
-
-class Chunk:
-    """Some consecutive rows of the requested columns.
-
-    Attributes
-    ----------
-    first_row : int
-        1-based number of the first row (the header does not count).
-    n_rows : int
-        Number of rows.
-    labels : tuple of (ndarray, ndarray)
-        The label column as its distinct raw values and one code per row
-        into them (``-1`` for a missing cell).
-    columns : dict of str to ndarray
-        The raw values of the other requested columns.
-    """
-
-    def __init__(self, first_row, n_rows, labels, columns):
-        self.first_row = first_row
-        self.n_rows = n_rows
-        self.labels = labels
-        self.columns = columns
 
 
 def _not_utf8(name, exc):
@@ -187,7 +164,7 @@ class Source:
         return header
 
     def chunks(self, names, chunk_rows=CHUNK_ROWS):
-        """Yield :class:`Chunk` objects of the columns ``names`` (labels first), in order."""
+        """Yield :class:`~skbce._cli.chunk.Chunk` objects of ``names`` (labels first), in order."""
         available = self.columns()
         missing = [n for n in names if n not in available]
         if missing:

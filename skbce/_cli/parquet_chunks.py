@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from skbce._cli.chunk import Chunk
 from skbce._cli.errors import UsageError, one_line, shown
-from skbce._cli.files import Chunk
 
 __all__ = ["parquet_chunks", "parquet_columns"]
 
@@ -69,7 +69,7 @@ def _categories(values):
 
 
 def parquet_chunks(source, names, chunk_rows):
-    """Yield :class:`~skbce._cli.files.Chunk` objects of ``names`` (labels first)."""
+    """Yield :class:`~skbce._cli.chunk.Chunk` objects of ``names`` (labels first)."""
     pf = _parquet_file(source)
     _check_types(source, pf.schema_arrow, names)
     source.n_rows = pf.metadata.num_rows
