@@ -237,6 +237,10 @@ def test_weighted_multiclass_margins_and_d2():
     prior_loss = -np.dot(np.bincount(y, w), np.log(prior))
     d2 = get_scorer("d2_log_loss_score")(clf, None, y, sample_weight=w)
     assert d2 == pytest.approx(1 - np.dot(w, losses) / prior_loss, rel=1e-12)
+    for factor in (1e-300, 1e300):  # scaling the weights changes nothing
+        assert make_scorer()(clf, None, y, sample_weight=factor * w) == pytest.approx(loss)
+        scaled = get_scorer("d2_log_loss_score")(clf, None, y, sample_weight=factor * w)
+        assert scaled == pytest.approx(d2)
     # sklearn agrees where the probabilities are not clipped (rescaled margins)
     small = Z / 100
     expected = skm.d2_log_loss_score(y, softmax(small, axis=1), sample_weight=w)
