@@ -25,12 +25,11 @@ def _splits(cv, estimator, X, y):
     splitter = check_cv(cv, y, classifier=is_classifier(estimator))
     try:
         splits = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y)]
+        if not splits:
+            raise ValueError("it gives no train/test split")
     except ValueError as exc:
         msg = f"cv={cv!r} cannot split the data: {exc}"
         raise ValueError(msg) from exc
-    if not splits:
-        msg = f"cv must give at least one train/test split, got {cv!r}."
-        raise ValueError(msg)
     covered = np.zeros(y.shape[0], dtype=bool)
     for _, test in splits:
         if np.any(covered[test]):
