@@ -99,7 +99,14 @@ def compare_calibration(reports):
     -------
     comparison : CalibrationComparison
         ``str()``, ``to_markdown()``, ``to_frame()``, ``to_dict()`` and
-        ``plot(ax=None)``.
+        ``plot(ax=None)`` (a :class:`ReliabilityDisplay`).
+
+    Raises
+    ------
+    ValueError
+        If ``reports`` is not a non-empty dict of :class:`CalibrationReport`.
+    TypeError
+        If a name is not a str (the error is also a ValueError).
 
     Examples
     --------
