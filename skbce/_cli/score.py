@@ -29,7 +29,8 @@ SCORES = {
 
 def compute_scores(args):
     """Feed every chunk of ``args.file`` to the streaming states; return the scores."""
-    from skbce._metrics.streaming import StreamingCalibration, StreamingLogLoss
+    from skbce._calibration.streaming import StreamingCalibration
+    from skbce._metrics.streaming import StreamingLogLoss
     from skbce._utils.validation import binary_target
 
     predictions = Predictions(args)
