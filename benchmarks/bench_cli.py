@@ -9,7 +9,8 @@ Usage::
 The file (columns ``y``, ``p``: a label and a probability with six digits) is
 generated once into ``--path`` (default: the temporary directory) and kept
 for later runs.  ``skbce score`` then runs in a subprocess, once with pandas'
-CSV reader and once without pandas (numpy's), and the table gives the wall
+CSV reader and once without pandas (Python's ``csv`` module, the fallback
+reader, with the same rules), and the table gives the wall
 time, the rows per second and the peak resident memory of the process
 (``ru_maxrss``, the figure ``/usr/bin/time -v`` reports).  The
 claim to check: memory stays bounded (under 1 GiB) whatever the size of the
@@ -103,7 +104,7 @@ def main():
         generate(path, n_rows, args.gzip)
     score = ["score", path, "--y-true", "y", "--y-proba", "p", "--format", "json"]
     variants = [
-        ("numpy reader (no pandas)", [sys.executable, "-c", NO_PANDAS, *score]),
+        ("csv module (no pandas)", [sys.executable, "-c", NO_PANDAS, *score]),
         ("pandas reader", [sys.executable, "-m", "skbce", *score]),
     ]
     print(f"\nskbce score on {n_rows:,} rows ({os.path.getsize(path) / 2**30:.2f} GiB)")
