@@ -44,7 +44,7 @@ from skbce._calibration.isotonic import (
     corp_decomposition,
     isotonic_recalibration,
 )
-from skbce._calibration.label_runs import LabelRuns, label_runs, roc_auc_of_runs
+from skbce._calibration.label_runs import label_runs, roc_auc_of_runs
 from skbce._calibration.logistic import Estimate, logistic_recalibration
 from skbce._calibration.reliability import (
     Binning,
@@ -71,22 +71,11 @@ __all__ = [
     "wilson_interval",
 ]
 
-# Names other areas imported from this module before it was split; the
-# functions live in the modules named above.
+# Names the streaming state imported from this module before it was split;
+# the functions live in the modules named above.
 _hosmer_lemeshow = hosmer_lemeshow
 _spiegelhalter = spiegelhalter
 _calibration_errors = calibration_errors
-
-
-def _runs(y_s, w_s):
-    """``(starts, weight, first_label)`` of :func:`~skbce._calibration.label_runs.label_runs`."""
-    runs = label_runs(y_s, w_s)
-    return runs.starts, runs.weight, runs.first_label
-
-
-def _roc_auc(p_s, w_s, starts, weight, first_label, w_pos, w_neg):
-    """:func:`~skbce._calibration.label_runs.roc_auc_of_runs` from :func:`_runs`."""
-    return roc_auc_of_runs(p_s, w_s, LabelRuns(starts, weight, first_label))
 
 
 def _binnings(p_s, w, n_bins, strategy):
