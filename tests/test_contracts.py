@@ -90,16 +90,19 @@ def snapshot(x, depth=0):
 
 
 def argument_names(fn, args, kwargs):
-    """The names of the arguments of a call, as the signature binds them (``**`` keys included)."""
+    """The parameters of a call: every named parameter of ``fn`` (defaulted ones included, as a
+    default can be what is wrong) and the keys given to its ``**`` parameter."""
     names = set(kwargs)
     try:
         sig = inspect.signature(fn)
         bound = sig.bind_partial(*args, **kwargs)
     except (TypeError, ValueError):
         return names
-    for name, value in bound.arguments.items():
-        kind = sig.parameters[name].kind
-        names |= set(value) if kind is inspect.Parameter.VAR_KEYWORD else {name}
+    for name, param in sig.parameters.items():
+        if param.kind is inspect.Parameter.VAR_KEYWORD:
+            names |= set(bound.arguments.get(name, {}))
+        elif param.kind is not inspect.Parameter.VAR_POSITIONAL:
+            names.add(name)
     names.discard("self")
     return names
 
