@@ -8,6 +8,7 @@ comes as its distinct raw values with a code per row.
 
 import csv
 import itertools
+import operator
 import warnings
 
 import numpy as np
@@ -73,7 +74,7 @@ def _chunks_csv_module(source, available, names, chunk_rows):
         # strict: a quote left open is an error, not the rest of the file in one cell
         reader = csv.reader(f, delimiter=source.sep, strict=True)
         next(reader, None)
-        rows = (r for r in reader if r)  # blank lines are skipped, as pandas does
+        rows = filter(None, reader)  # blank lines are skipped, as pandas does
         while block := list(itertools.islice(rows, chunk_rows)):
             lengths = np.fromiter(map(len, block), dtype=np.intp, count=len(block))
             if lengths.max() > width:
@@ -83,9 +84,9 @@ def _chunks_csv_module(source, available, names, chunk_rows):
                     f"{first + i}, saw {lengths[i]}"
                 )
                 raise UsageError(msg)
-            cells = [
-                np.array([r[j] if j < len(r) else "" for r in block], dtype=str) for j in index
-            ]
+            if lengths.min() < width:  # a short row has empty cells at its end
+                block = [r + [""] * (width - len(r)) for r in block]
+            cells = [np.array(list(map(operator.itemgetter(j), block)), dtype=str) for j in index]
             categories, codes = np.unique(cells[0], return_inverse=True)
             empty = np.flatnonzero(categories == "")
             if empty.size:
