@@ -43,12 +43,15 @@ def _logits(p, out, buf):
 
 
 class _Buffers:
-    def __init__(self, n):
+    """Scratch arrays of one block; the seventh only for the derivative sums."""
+
+    def __init__(self, n, third):
         size = min(n, BLOCK)
-        self.arrays = [np.empty(size) for _ in range(7)]
+        self.arrays = [np.empty(size) for _ in range(7 if third else 6)]
 
     def views(self, k):
-        return [a[:k] for a in self.arrays]
+        views = [a[:k] for a in self.arrays]
+        return views if len(views) == 7 else [*views, None]
 
 
 def _add_model(out, eta, x, yf, w, bufs, *, slope, third):
@@ -102,7 +105,7 @@ def _sums(p, y, w, cox, citl, *, third):
     n = p.shape[0]
     out_cox = np.zeros(10 if third else 6)
     out_citl = np.zeros(4 if third else 3)
-    buffers = _Buffers(n)
+    buffers = _Buffers(n, third)
     for start, stop in block_slices(n):
         x, yf, eta, *bufs = buffers.views(stop - start)
         _logits(p[start:stop], x, bufs[0])
