@@ -552,3 +552,8 @@ def test_no_numpy_warning_leaks_at_any_weight_scale(classification, scale):
 def test_to_html_path_of_the_wrong_type(report):
     with pytest.raises(TypeError, match="path must be a str or path-like, got 3"):
         report.to_html(path=3)
+
+
+def test_ragged_probabilities_name_y_proba():
+    with pytest.raises(ValueError, match="y_proba must be a rectangular array-like"):
+        calibration_report([0, 1], [[0.2], [0.1, 0.3]])

@@ -136,6 +136,16 @@ class Settings(NamedTuple):
     per_class: bool = False
 
 
+def _is_matrix(y_proba):
+    """Whether ``y_proba`` has one column per class (a ragged sequence is refused)."""
+    try:
+        shape = np.shape(y_proba)
+    except ValueError:
+        msg = "y_proba must be a rectangular array-like, got rows of different lengths."
+        raise ValueError(msg) from None
+    return len(shape) == 2 and shape[1] > 1
+
+
 def build_report(
     factory, y_true, y_proba, sample_weight, options, *, pos_label, from_logits=False, labels=None
 ):
@@ -147,7 +157,7 @@ def build_report(
     per_class = settings.pop("per_class")
     settings["strategy"] = check_strategy(settings["strategy"])
     settings["confidence_level"] = check_confidence_level(settings["confidence_level"])
-    if np.ndim(y_proba) == 2 and np.shape(y_proba)[1] > 1:
+    if _is_matrix(y_proba):
         if from_logits:
             y_proba = _softmax(y_proba, "y_proba")
         codes, P, w, classes = validate_multiclass(
