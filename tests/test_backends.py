@@ -115,7 +115,7 @@ def dask_client():
         n_workers=1,
         threads_per_worker=2,
         processes=False,
-        dashboard_address=None,
+        dashboard_address=":0",
         silence_logs=50,
     )
     client = distributed.Client(cluster, set_as_default=False)

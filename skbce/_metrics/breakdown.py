@@ -204,7 +204,8 @@ def log_loss_breakdown(
     scaled, scale = scaled_weights(w)
     weighted = losses if scaled is None else losses * scaled.astype(losses.dtype)
     total_sum = weighted.sum()
-    share = weighted / total_sum if total_sum else np.zeros_like(weighted)
+    with np.errstate(invalid="ignore"):  # inf / inf when clip=None: NaN shares
+        share = weighted / total_sum if total_sum else np.zeros_like(weighted)
     dtype = result_dtype(s.dtype, None if w is None else w.dtype)
     sums = bce_sums(target, s, scaled, smoothing=0.0, **kernel_options)
     total = finish(sums._replace(scale=scale), dtype)

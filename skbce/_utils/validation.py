@@ -179,6 +179,9 @@ def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False, non_n
         ensure_all_finite=False,
         input_name="sample_weight",
     )
+    if w.dtype.kind not in "biufc":
+        msg = f"sample_weight must hold numbers, got an array of dtype {w.dtype}."
+        raise InvalidParameterError(msg)
     check_weight_values(
         w.shape,
         n_samples,
