@@ -89,9 +89,9 @@ def log_loss_sums_of(options, y_true, y_proba, sample_weight):
     return sums._replace(scale=scale), dtype
 
 
-def bce_inputs(options, y_true, y_score, sample_weight):
+def bce_inputs(options, y_true, y_score, sample_weight, score_name="y_score"):
     """Validated ``(target, s, w, kernel_options)`` of a binary cross-entropy."""
-    s = check_scores(y_score, from_logits=options.from_logits)
+    s = check_scores(y_score, from_logits=options.from_logits, name=score_name)
     target = cross_entropy_targets(y_true, pos_label=options.pos_label)
     y_shape = target.y.shape if isinstance(target, Target) else target.shape
     s = match_score_shape(s, y_shape)

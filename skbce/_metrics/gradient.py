@@ -64,7 +64,7 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     array([0.19661193, 0.10499359, 0.25      ])
     """
     options = loss_options("bce", from_logits=True, pos_weight=pos_weight)
-    target, z, w, kernel_options = bce_inputs(options, y_true, logits, sample_weight)
+    target, z, w, kernel_options = bce_inputs(options, y_true, logits, sample_weight, "logits")
     c = kernel_options["pos_weight"]
     t = target.codes() if isinstance(target, Target) else target
     t = np.asarray(t, dtype=z.dtype)
