@@ -34,7 +34,14 @@ from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.statistics import Estimate, binary_statistics, sort_by_prediction
 from skbce._calibration.valprob import indices_of_statistics
 
-__all__ = ["SubgroupRow", "check_groups", "observed_expected", "subgroup_table"]
+__all__ = [
+    "SubgroupRow",
+    "ValidationStatistics",
+    "check_groups",
+    "observed_expected",
+    "subgroup_table",
+    "validation_statistics",
+]
 
 _NAN = Estimate(math.nan, math.nan, math.nan)
 
@@ -139,15 +146,27 @@ def observed_expected(observed, expected, total, *, confidence_level=0.95):
     return Estimate(ratio, ratio * math.exp(-half), ratio * math.exp(half))
 
 
-def _group_row(label, t, p, w, *, n_bins, confidence_level):
-    """The row of one group; warnings become notes."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        p_s, y_s, w_s = sort_by_prediction(t, p, w)
-        stats = binary_statistics(p_s, y_s, w_s, n_bins=n_bins, confidence_level=confidence_level)
-        slope, citl = stats["calibration_slope"], stats["calibration_in_the_large"]
-        indices = indices_of_statistics(p_s, y_s, w_s, stats)
-        curve = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)[0]
+class ValidationStatistics(NamedTuple):
+    """The val.prob indices, the flexible curve and its errors, O/E and the verdict."""
+
+    indices: object
+    curve: object
+    errors: object
+    observed_expected: Estimate
+    hierarchy: CalibrationHierarchy
+
+
+def validation_statistics(p_s, y_s, w_s, stats, *, confidence_level=0.95):
+    """The statistics of the validation standard of sorted data, given ``binary_statistics``'s.
+
+    ``stats`` is the output of
+    :func:`~skbce._calibration.statistics.binary_statistics` on the same
+    sorted ``p_s``, ``y_s``, ``w_s``; its AUC and Cox fits are reused.  One
+    place computes this for a whole report and for each of its subgroups.
+    """
+    slope, citl = stats["calibration_slope"], stats["calibration_in_the_large"]
+    indices = indices_of_statistics(p_s, y_s, w_s, stats)
+    curve, errors = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)
     m = np.ones(p_s.shape[0]) if w_s is None else frequency_masses(w_s)
     o_e = observed_expected(
         float(m @ y_s), float(m @ p_s), float(m.sum()), confidence_level=confidence_level
@@ -160,6 +179,16 @@ def _group_row(label, t, p, w, *, n_bins, confidence_level):
         observed_expected_ratio=o_e,
         confidence_level=confidence_level,
     )
+    return ValidationStatistics(indices, curve, errors, o_e, verdict)
+
+
+def _group_row(label, t, p, w, *, n_bins, confidence_level):
+    """The row of one group; warnings become notes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        p_s, y_s, w_s = sort_by_prediction(t, p, w)
+        stats = binary_statistics(p_s, y_s, w_s, n_bins=n_bins, confidence_level=confidence_level)
+        found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
     notes = tuple(dict.fromkeys(str(c.message) for c in caught))
     return SubgroupRow(
         label,
@@ -167,12 +196,12 @@ def _group_row(label, t, p, w, *, n_bins, confidence_level):
         float(stats["total_weight"]),
         float(stats["base_rate"]),
         float(stats["mean_prediction"]),
-        o_e,
-        citl,
-        slope,
+        found.observed_expected,
+        stats["calibration_in_the_large"],
+        stats["calibration_slope"],
         float(stats["log_loss"]),
         float(stats["ece"]),
-        verdict,
+        found.hierarchy,
         notes,
     )
 
