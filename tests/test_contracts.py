@@ -683,7 +683,8 @@ def feed(state, data, extra_names):
     accepted = []
     for y, s, w in data:
         before = take_state(state)
-        out = check_call(state.update, y, s, sample_weight=w, extra_names=extra_names)
+        out = check_call(state.update, y, s, sample_weight=w, extra_names=extra_names,
+                         allowed_warnings=(UserWarning,))
         if out.error is not None:
             if take_state(state) != before:
                 violation(f"{out.text} was refused ({out.error}) but changed the state")
@@ -726,11 +727,12 @@ def test_streaming_log_loss(opts, data):
     if not accepted:
         return
     y, s, w = concatenated(accepted)
-    if opts.get("labels") is not None:
-        fn, kw = skbce.log_loss, {"labels": opts["labels"]}
-    elif opts.get("pos_label") is not None or opts.get("from_logits"):
+    if opts.get("pos_label") is not None or opts.get("from_logits"):
+        # binary: labels (two of them) only fix the classes, as y_true's do
         fn, kw = skbce.binary_cross_entropy, {k: opts[k] for k in ("pos_label", "from_logits")
                                               if k in opts}
+    elif opts.get("labels") is not None:
+        fn, kw = skbce.log_loss, {"labels": opts["labels"]}
     else:
         fn, kw = skbce.log_loss, {}
     with warnings.catch_warnings():

@@ -60,6 +60,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skbce._calibration.blocks import power_of_two_scale
+
 __all__ = ["EXACT_MAX", "SPAN", "LowessFit", "bin_starts", "frequency_masses", "lowess"]
 
 #: The smoother is exact at or below this many samples, binned above.
@@ -105,7 +107,10 @@ class _Points(NamedTuple):
 
 
 def frequency_masses(w):
-    """Weights as frequencies: integer weights as they are, others rescaled to sum to ``n``.
+    """Weights as frequencies: counts as they are, others rescaled to sum to ``n``.
+
+    Counts are integer weights up to ``2**53``; larger or fractional weights
+    are rescaled, so their scale changes nothing.
 
     Examples
     --------
@@ -115,8 +120,10 @@ def frequency_masses(w):
     (array([1., 3.]), array([0.5, 1.5]))
     """
     w = np.asarray(w, dtype=np.float64)
-    if np.all(w == np.round(w)):
+    largest = float(np.max(w)) if w.shape[0] else 0.0
+    if largest <= 2.0**53 and np.all(w == np.round(w)):  # counts
         return w
+    w = w / power_of_two_scale(largest)  # exact; the sum below cannot overflow
     return w * (w.shape[0] / math.fsum(w))
 
 

@@ -23,7 +23,7 @@ from skbce._losses.states import State
 from skbce._losses.sums import LossSums
 from skbce._metrics.streaming import _Streaming
 from skbce._utils.numeric import BLOCK, weighted_sum
-from skbce._utils.options import check_confidence_level, check_n_bins, check_strategy
+from skbce._utils.options import check_bin_edges, check_confidence_level, check_n_bins
 
 __all__ = ["MAX_BINS", "CalibrationSums", "StreamingCalibration", "fixed_bin_sums"]
 
@@ -189,8 +189,6 @@ class StreamingCalibration(_Streaming):
     1
     """
 
-    _score_name = "y_proba"
-
     def __init__(
         self, *, n_bins=10, bin_edges=None, pos_label=None, from_logits=False, confidence_level=0.95
     ):
@@ -202,13 +200,13 @@ class StreamingCalibration(_Streaming):
                 raise ValueError(msg)
             edges = np.linspace(0.0, 1.0, n_bins + 1)
         else:
-            edges = check_strategy(bin_edges)
-            if isinstance(edges, str):
+            if isinstance(bin_edges, str):
                 msg = (
                     f"bin_edges must be an array of edges, got {bin_edges!r}: "
-                    f"{edges!r} bins need all the data at once."
+                    "uniform or quantile bins of unknown data cannot stream."
                 )
                 raise ValueError(msg)
+            edges = check_bin_edges(bin_edges)
         if edges.shape[0] - 1 > MAX_BINS:
             msg = f"bin_edges must give at most {MAX_BINS} bins, got {edges.shape[0] - 1}."
             raise ValueError(msg)

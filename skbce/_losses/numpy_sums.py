@@ -94,7 +94,7 @@ def bce_inputs(options, y_true, y_score, sample_weight, score_name="y_score"):
     s = check_scores(y_score, from_logits=options.from_logits, name=score_name)
     target = cross_entropy_targets(y_true, pos_label=options.pos_label)
     y_shape = target.y.shape if isinstance(target, Target) else target.shape
-    s = match_score_shape(s, y_shape)
+    s = match_score_shape(s, y_shape, score_name)
     w = check_sample_weight(sample_weight, y_shape[0])
     n_labels = s.shape[1] if s.ndim == 2 else None
     kernel_options = {

@@ -29,7 +29,8 @@ class LossOptions:
     (binary, as the calibration report).  ``class_totals`` asks the backends
     for the weight of each class.  ``chunk_sums`` (calibration) is a function
     ``(options, target, p, w) -> sums`` of one chunk, used instead of the
-    loss sums.
+    loss sums.  ``score_name`` is the argument holding the scores, named in
+    messages (by default ``y_score`` for ``"bce"``, else ``y_proba``).
     """
 
     kind: str = "log_loss"
@@ -44,6 +45,12 @@ class LossOptions:
     class_totals: bool = False
     bin_edges: tuple | None = None
     chunk_sums: Any = None
+    score_name: str = ""
+
+    def __post_init__(self):
+        if not self.score_name:  # the argument that holds the scores, for messages
+            name = "y_score" if self.kind == "bce" else "y_proba"
+            object.__setattr__(self, "score_name", name)
 
     def differences(self, other):
         """Names of the options that differ from those of ``other``."""

@@ -51,7 +51,7 @@ def _value(spec, target, s, w):
         if s.ndim == 2:
             return gather_sums(target, s, w, class_totals=True)
         sums, lo, hi = binary_sums(target, s, w, class_totals=True)
-        checks.check_probability_range(lo, hi, "y_proba")
+        checks.check_probability_range(lo, hi, spec.score_name)
         return sums, False
     n_labels = s.shape[1] if s.ndim == 2 else None
     sums = bce_sums(
@@ -109,7 +109,8 @@ class State:
             msg = f"Cannot merge states built with different options: {listed}."
             raise ValueError(msg)
         if None not in (self.width, other.width) and self.width != other.width:
-            what = "columns of y_proba" if self.spec.kind == "log_loss" else "shape of y_score"
+            name = self.spec.score_name
+            what = f"columns of {name}" if self.spec.kind == "log_loss" else f"shape of {name}"
             msg = (
                 f"Cannot merge parts with a different {what}: {self.width} in one part, "
                 f"{other.width} in the other."
@@ -153,7 +154,8 @@ class State:
         if spec.kind == "log_loss" and isinstance(self.width, int) and len(labels) > self.width:
             what = "is 1-D (two classes)" if self.width == 2 else f"has {self.width} columns"
             msg = (
-                f"y_true holds {len(labels)} classes {sorted(labels, key=repr)} but y_proba {what}."
+                f"y_true holds {len(labels)} classes {sorted(labels, key=repr)} "
+                f"but {spec.score_name} {what}."
             )
             raise ValueError(msg)
 
@@ -264,23 +266,24 @@ def chunk_state(spec, y_true, y_score, sample_weight=None):
     """
     state = State(spec)
     calibration = spec.kind == "calibration"
-    if checks.n_samples_of(y_true, "y_true") == 0 and checks.n_samples_of(y_score, "y_score") == 0:
+    name = spec.score_name
+    if checks.n_samples_of(y_true, "y_true") == 0 and checks.n_samples_of(y_score, name) == 0:
         return state
     if spec.kind == "log_loss":
-        s = checks.check_proba(y_score, check_range=False)
-        n = checks.check_lengths(y_true=y_true, y_proba=s)
+        s = checks.check_proba(y_score, name=name, check_range=False)
+        n = checks.check_lengths(y_true=y_true, **{name: s})
         if s.ndim == 2 and s.shape[1] == 1:
             s = s[:, 0]
         state.width = 2 if s.ndim == 1 else s.shape[1]
     elif spec.kind == "calibration":
-        s = checks.check_scores(y_score, from_logits=spec.from_logits, name="y_proba")
-        s = checks.as_positive_column(s, "y_proba").astype(np.float64, copy=False)
-        n = checks.check_lengths(y_true=y_true, y_proba=s)
+        s = checks.check_scores(y_score, from_logits=spec.from_logits, name=name)
+        s = checks.as_positive_column(s, name).astype(np.float64, copy=False)
+        n = checks.check_lengths(y_true=y_true, **{name: s})
         state.width = 2
     else:
-        s = checks.check_scores(y_score, from_logits=spec.from_logits)
-        n = checks.check_lengths(y_true=y_true, y_score=s)
-        s = checks.match_score_shape(s, np.shape(y_true))
+        s = checks.check_scores(y_score, from_logits=spec.from_logits, name=name)
+        n = checks.check_lengths(y_true=y_true, **{name: s})
+        s = checks.match_score_shape(s, np.shape(y_true), name)
         state.width = 2 if s.ndim == 1 else s.shape[1:]
     w = checks.check_sample_weight(sample_weight, n, allow_all_zero=True, non_negative=calibration)
     if calibration:

@@ -28,15 +28,13 @@ __all__ = ["StreamingLogLoss"]
 class _Streaming:
     """Shared plumbing of the streaming metrics: update, merge, pickling."""
 
-    _score_name = "y_score"
-
     def _update(self, y_true, y_score, sample_weight):
         """Merge the state of a chunk; on any error the state is left as it was."""
         backend = array_backend(
-            y_true=y_true, **{self._score_name: y_score}, sample_weight=sample_weight
+            y_true=y_true, **{self._spec.score_name: y_score}, sample_weight=sample_weight
         )
         if backend is not None and is_dask_array(y_score if y_score is not None else y_true):
-            part = reduce_states(self._spec, y_true, y_score, sample_weight, self._score_name)
+            part = reduce_states(self._spec, y_true, y_score, sample_weight, self._spec.score_name)
         else:
             part = chunk_state(self._spec, y_true, y_score, sample_weight)
         merged = self._state.merge(part)  # a new state: raises before anything changes
@@ -67,7 +65,11 @@ class _Streaming:
         if not isinstance(other, type(self)):
             msg = f"Cannot merge a {type(self).__name__} with a {type(other).__name__}."
             raise TypeError(msg)
-        self._state = self._state.merge(other._state)
+        try:
+            self._state = self._state.merge(other._state)
+        except ValueError as exc:
+            msg = f"other cannot be merged into this state: {exc}"
+            raise ValueError(msg) from exc
         return self
 
     @property
@@ -133,11 +135,15 @@ class StreamingLogLoss(_Streaming):
     6
     """
 
-    _score_name = "y_score"
-
     def __init__(self, *, labels=None, pos_label=None, from_logits=False):
         kind = "log_loss" if pos_label is None and not from_logits else "bce"
-        options = loss_options(kind, labels=labels, pos_label=pos_label, from_logits=from_logits)
+        options = loss_options(
+            kind,
+            labels=labels,
+            pos_label=pos_label,
+            from_logits=from_logits,
+            score_name="y_score",
+        )
         labels = _check_labels_option(options.labels, options.pos_label)
         if from_logits and labels is not None and len(labels) != 2:
             msg = f"from_logits=True takes binary labels, got labels={list(labels)}."

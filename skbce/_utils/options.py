@@ -156,24 +156,26 @@ def check_strategy(strategy):
             )
             raise ValueError(msg)
         return strategy
+    return check_bin_edges(strategy, "strategy")
+
+
+def check_bin_edges(edges, name="bin_edges"):
+    """Return ``edges`` as a float64 array of increasing bin edges within [0, 1]."""
     try:
-        edges = np.asarray(strategy, dtype=np.float64)
+        array = np.asarray(edges, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        msg = f"strategy must be 'uniform', 'quantile' or an array of bin edges, got {strategy!r}."
+        msg = f"{name} must be an array of bin edges within [0, 1], got {edges!r}."
         raise ValueError(msg) from exc
-    if edges.ndim != 1 or edges.shape[0] < 2:
-        msg = (
-            "strategy given as bin edges must be a 1-D array of at least 2 edges, "
-            f"got shape {edges.shape}."
-        )
+    if array.ndim != 1 or array.shape[0] < 2:
+        msg = f"{name} must hold at least 2 bin edges in a 1-D array, got shape {array.shape}."
         raise ValueError(msg)
-    if not np.all(np.isfinite(edges)) or edges[0] < 0 or edges[-1] > 1:
-        msg = f"strategy bin edges must lie within [0, 1], got {edges.tolist()}."
+    if not np.all(np.isfinite(array)) or array[0] < 0 or array[-1] > 1:
+        msg = f"{name} bin edges must lie within [0, 1], got {array.tolist()}."
         raise ValueError(msg)
-    if np.any(np.diff(edges) <= 0):
-        msg = f"strategy bin edges must be strictly increasing, got {edges.tolist()}."
+    if np.any(np.diff(array) <= 0):
+        msg = f"{name} bin edges must be strictly increasing, got {array.tolist()}."
         raise ValueError(msg)
-    return edges
+    return array
 
 
 def check_confidence_level(confidence_level):

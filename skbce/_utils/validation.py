@@ -623,11 +623,11 @@ def check_n_columns(target, n_columns, labels):
     raise ValueError(msg)
 
 
-def match_score_shape(s, y_shape):
+def match_score_shape(s, y_shape, name="y_score"):
     """``s`` as 1-D scores for 1-D targets; raise unless its shape is ``y_shape``."""
     if len(y_shape) == 1:
-        s = as_positive_column(s, "y_score")
+        s = as_positive_column(s, name)
     if tuple(s.shape) != tuple(y_shape):
-        msg = f"y_score has shape {tuple(s.shape)} but y_true has shape {tuple(y_shape)}."
+        msg = f"{name} has shape {tuple(s.shape)} but y_true has shape {tuple(y_shape)}."
         raise ValueError(msg)
     return s
