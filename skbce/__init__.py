@@ -2,6 +2,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from skbce._calibration.streaming import StreamingCalibration
 from skbce._metrics.breakdown import LogLossBreakdown, log_loss_breakdown
 from skbce._metrics.gradient import bce_gradient_hessian
 from skbce._metrics.losses import (
@@ -11,7 +12,6 @@ from skbce._metrics.losses import (
     log_loss,
     normalized_cross_entropy,
 )
-from skbce._calibration.streaming import StreamingCalibration
 from skbce._metrics.streaming import StreamingLogLoss
 from skbce._report.report import (
     CalibrationComparison,
