@@ -256,7 +256,8 @@ def test_text_summary_is_aligned_and_complete(report):
 
 def test_markdown_and_html(report):
     md = report.to_markdown()
-    assert md.startswith("### Calibration report")
+    assert md.startswith(f"**Verdict:** {report.hierarchy.summary}")
+    assert "\n### Calibration report" in md
     assert "| log loss |" in md
     html_text = report._repr_html_()
     assert html_text.startswith("<div>") and "<table>" in html_text
@@ -285,7 +286,15 @@ def test_empty_bins_are_flagged_in_every_rendering():
 def test_to_dict_is_json_with_documented_keys(report):
     d = report.to_dict()
     json.dumps(d, allow_nan=False)
+    assert list(d)[0] == "verdict"
     assert set(d) == {
+        "verdict",
+        "hierarchy",
+        "validation",
+        "curve_errors",
+        "flexible_curve",
+        "recalibration_gain",
+        "subgroups",
         "task",
         "convention",
         "classes",

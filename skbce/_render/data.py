@@ -8,7 +8,17 @@ import math
 
 import numpy as np
 
-from skbce._render.definitions import ERRORS, ESTIMATES, FRAME, SCORES, TESTS, value_of
+from skbce._render.definitions import (
+    CURVE_ERRORS,
+    ERRORS,
+    ESTIMATES,
+    FRAME,
+    SCORES,
+    TESTS,
+    VALPROB,
+    value_of,
+)
+from skbce._render.standard import verdict
 
 __all__ = ["frame_row", "report_dict", "to_python"]
 
@@ -56,6 +66,7 @@ def report_dict(report):
     """Every number of a report as a JSON-serialisable dict (see ``to_dict``)."""
     return to_python(
         {
+            "verdict": verdict(report),
             "task": report.task,
             "convention": report.convention,
             "classes": list(np.asarray(report.classes).tolist()),
@@ -71,6 +82,14 @@ def report_dict(report):
             "decomposition": {k: v._asdict() for k, v in report.decomposition.items()},
             "reliability": {k: report.reliability[k] for k in report.reliability.columns},
             "recalibration": report.recalibration._asdict(),
+            "hierarchy": report.hierarchy._asdict(),
+            "validation": {k: getattr(report, k) for k in VALPROB},
+            "curve_errors": {k: getattr(report, k) for k in CURVE_ERRORS},
+            "flexible_curve": report.flexible_curve._asdict(),
+            "recalibration_gain": report.recalibration_gain._asdict(),
+            "subgroups": None
+            if report.subgroups is None
+            else [g._asdict() for g in report.subgroups],
             "folds": None
             if report.folds is None
             else {k: report.folds[k] for k in report.folds.columns},

@@ -13,16 +13,19 @@ from typing import NamedTuple
 
 __all__ = [
     "COMPARISON",
+    "CURVE_ERRORS",
     "DECOMPOSED",
     "DEFINITIONS",
     "ERRORS",
     "ESTIMATES",
     "FRAME",
+    "LIKELIHOOD_RATIO",
     "RELIABILITY_COLUMNS",
     "SCORES",
     "STATISTICS",
     "TERMS",
     "TESTS",
+    "VALPROB",
     "Statistic",
     "explain",
     "fmt",
@@ -85,6 +88,17 @@ def _decomposition(score, score_label):
         for term in ("miscalibration", "discrimination", "uncertainty")
     )
 
+
+def _likelihood_ratio(key, label, help, better):
+    """An index with its likelihood-ratio test: index, chi-square and p-value rows."""
+    return (
+        _stat(key, label, help, better, path=(key, "index")),
+        _stat(f"{key}_chi2", f"{label} chi2", help, "none", path=(key, "statistic")),
+        _stat(f"{key}_pvalue", f"{label} p-value", help, "none", "pvalue", path=(key, "pvalue")),
+    )
+
+
+_CURVE = "the flexible calibration curve (lowess, as rms::val.prob)"
 
 _HL_HELP = (
     "Chi-squared test over equal-weight groups: a small p-value signals "
@@ -231,6 +245,51 @@ STATISTICS = (
     ),
     *_decomposition("log_loss", "log loss"),
     *_decomposition("brier_score", "Brier score"),
+    _stat(
+        "somers_dxy",
+        "Somers' Dxy",
+        "Rank correlation of predictions and outcomes, 2 AUC - 1: 0 is chance, 1 is "
+        "perfect ranking. Higher is better.",
+        "higher",
+    ),
+    _stat(
+        "nagelkerke_r2",
+        "Nagelkerke R2",
+        "Share of the base rate's log-likelihood explained, rescaled to reach 1. Higher is better.",
+        "higher",
+    ),
+    *_likelihood_ratio(
+        "discrimination_index",
+        "discrimination index D",
+        "How far the predictions beat the base rate (likelihood-ratio chi-square - 1, "
+        "per unit weight; test on 1 dof). Higher is better.",
+        "higher",
+    ),
+    *_likelihood_ratio(
+        "unreliability",
+        "unreliability index U",
+        "What logistic recalibration would gain (joint test of intercept 0 and slope 1, "
+        "2 dof); 0 or below: no evidence of miscalibration. Lower is better.",
+        "lower",
+    ),
+    _stat(
+        "quality_index",
+        "quality index Q",
+        "Discrimination minus unreliability, D - U. Higher is better.",
+        "higher",
+    ),
+    _stat(
+        "eavg",
+        "Eavg (ICI)",
+        f"Integrated calibration index: weighted mean |p - curve(p)| with {_CURVE}. "
+        "0 is calibrated. Lower is better.",
+        "lower",
+    ),
+    _stat("e50", "E50", f"Median |p - curve(p)| with {_CURVE}. Lower is better.", "lower"),
+    _stat(
+        "e90", "E90", f"90th percentile of |p - curve(p)| with {_CURVE}. Lower is better.", "lower"
+    ),
+    _stat("emax", "Emax", f"Largest |p - curve(p)| with {_CURVE}. Lower is better.", "lower"),
 )
 
 #: The statistics by key.
@@ -250,6 +309,9 @@ SCORES = (
 ERRORS = ("ece", "mce", "rmsce", "adaptive_ece", "smooth_ece")
 TESTS = ("hosmer_lemeshow", "spiegelhalter")
 ESTIMATES = ("calibration_slope", "calibration_intercept", "calibration_in_the_large")
+VALPROB = ("somers_dxy", "nagelkerke_r2", "discrimination_index", "unreliability", "quality_index")
+CURVE_ERRORS = ("eavg", "e50", "e90", "emax")
+LIKELIHOOD_RATIO = ("discrimination_index", "unreliability")
 DECOMPOSED = ("log_loss", "brier_score")
 TERMS = ("miscalibration", "discrimination", "uncertainty")
 FRAME = (
@@ -262,6 +324,12 @@ FRAME = (
     "spiegelhalter_pvalue",
     *(f"{k}{s}" for k in ESTIMATES for s in ("", "_low", "_high")),
     *(f"{score}_{term}" for score in DECOMPOSED for term in TERMS),
+    *(
+        f"{k}{s}"
+        for k in VALPROB
+        for s in (("", "_chi2", "_pvalue") if k in LIKELIHOOD_RATIO else ("",))
+    ),
+    *CURVE_ERRORS,
 )
 COMPARISON = (
     *(k for k in SCORES if k not in ("base_rate", "mean_prediction")),

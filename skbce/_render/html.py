@@ -15,6 +15,7 @@ from skbce._render.data import frame_row
 from skbce._render.definitions import COMPARISON, explain
 from skbce._render.sections import header as report_header
 from skbce._render.sections import sections
+from skbce._render.standard import verdict
 from skbce._render.svg import COLORS, reliability_svg
 from skbce._render.text import comparison_rows
 
@@ -29,6 +30,8 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ccc; }
 h3 { font-size: 1.05em; margin: 1.4em 0 0.4em; }
 p.sub { color: #555; margin-top: 0; }
+p.verdict { font-size: 1.1em; background: #f6f6f0; border-left: 4px solid #888;
+  padding: 0.5em 0.8em; }
 table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 0.92em; }
 th, td { border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #f3f3f3; text-align: left; }
@@ -112,11 +115,18 @@ def _section_html(section):
     return parts
 
 
-def report_section(report, *, name=None, level=2, diagram=True):
-    """The HTML of one report: header, scores, diagram, then every table."""
+def _verdict(report):
+    return f'<p class="verdict"><strong>Verdict:</strong> {_e(verdict(report))}</p>'
+
+
+def report_section(report, *, name=None, level=2, diagram=True, with_verdict=True):
+    """The HTML of one report: verdict, header, scores, diagram, then every table."""
     title, sub = report_header(report)
     heading = _e(name) if name is not None else _e(title)
-    parts = [f'<section class="report"><h{level}>{heading}</h{level}>']
+    parts = ['<section class="report">']
+    if with_verdict:
+        parts.append(_verdict(report))
+    parts.append(f"<h{level}>{heading}</h{level}>")
     if name is not None:
         parts.append(f'<p class="sub">{_e(title)}</p>')
     parts.append(f'<p class="sub">{_e(sub)}</p>')
@@ -191,10 +201,10 @@ def report_page(report, path=None, *, title=None, subtitle=None):
     (True, True, False)
     """
     title = "Calibration report" if title is None else title
-    body = f"<h1>{_e(title)}</h1>"
+    body = _verdict(report) + f"<h1>{_e(title)}</h1>"
     if subtitle:
         body += f'<p class="sub">{_e(subtitle)}</p>'
-    body += report_section(report, level=2)
+    body += report_section(report, level=2, with_verdict=False)
     return _write(page(title, body), path)
 
 

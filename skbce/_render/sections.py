@@ -10,16 +10,30 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._render.definitions import (
+    CURVE_ERRORS,
     DECOMPOSED,
     ERRORS,
     ESTIMATES,
     RELIABILITY_COLUMNS,
     SCORES,
     TERMS,
+    VALPROB,
     fmt,
     format_value,
     label,
     value_of,
+)
+from skbce._render.standard import (
+    curve_rows,
+    gain_header,
+    gain_rows,
+    gain_title,
+    hierarchy_header,
+    hierarchy_rows,
+    subgroup_header,
+    subgroup_notes,
+    subgroup_rows,
+    valprob_rows,
 )
 
 __all__ = ["Section", "header", "sections", "table_rows"]
@@ -152,6 +166,26 @@ def table_rows(table):
     return rows
 
 
+def _standard_sections(report):
+    """The sections of the validation standard (hierarchy, val.prob, gain, subgroups)."""
+    out = [
+        Section(
+            f"Calibration hierarchy (Van Calster et al.; {_level(report)} intervals)",
+            hierarchy_header,
+            hierarchy_rows(report),
+            [""] * len(report.hierarchy.levels),
+        ),
+        Section("Validation indices (as rms::val.prob)", None, valprob_rows(report), list(VALPROB)),
+        Section("Flexible calibration curve errors", None, curve_rows(report), list(CURVE_ERRORS)),
+    ]
+    rows = gain_rows(report)
+    out.append(Section(gain_title(report), gain_header, rows, [""] * len(rows)))
+    if report.subgroups is not None:
+        rows = subgroup_rows(report)
+        out.append(Section("Subgroups", subgroup_header, rows, [""] * len(rows)))
+    return out
+
+
 def sections(report):
     """Every section of the report, in order: the renderers' common input."""
     level = _level(report)
@@ -169,6 +203,7 @@ def sections(report):
         Section(
             "Tests", None, _test_rows(report), ["hosmer_lemeshow", "spiegelhalter", *ESTIMATES]
         ),
+        *_standard_sections(report),
         Section(
             f"CORP decomposition{top}: score = miscalibration - discrimination + uncertainty",
             ["", "score", *TERMS],
@@ -186,7 +221,7 @@ def sections(report):
     if report.folds is not None:
         rows = table_rows(report.folds)
         out.append(Section("Folds", list(report.folds.columns), rows, [""] * len(rows)))
-    notes = [*report.problems, *report.notes]
+    notes = [*report.problems, *report.notes, *subgroup_notes(report)]
     if notes:
         out.append(Section("Notes", None, [[f"- {p}"] for p in notes], [""] * len(notes)))
     return out

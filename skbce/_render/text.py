@@ -8,6 +8,7 @@ import html
 
 from skbce._render.definitions import COMPARISON, fmt
 from skbce._render.sections import header, sections, table_rows
+from skbce._render.standard import verdict
 
 __all__ = [
     "align",
@@ -74,8 +75,8 @@ def _value_header(rows):
 
 
 def report_text(report):
-    """The report as aligned plain text (``str(report)``)."""
-    lines = list(header(report))
+    """The report as aligned plain text (``str(report)``), the verdict first."""
+    lines = [verdict(report), "", *header(report)]
     for section in sections(report):
         lines += ["", section.title]
         if not section.rows:
@@ -89,9 +90,9 @@ def report_text(report):
 
 
 def report_markdown(report):
-    """The report in Markdown (headings and tables)."""
+    """The report in Markdown (headings and tables), the verdict first."""
     title, sub = header(report)
-    parts = [f"### {title}", "", sub]
+    parts = [f"**Verdict:** {verdict(report)}", "", f"### {title}", "", sub]
     for section in sections(report):
         parts += ["", f"#### {section.title}", ""]
         if section.title == "Notes":
@@ -103,10 +104,11 @@ def report_markdown(report):
 
 
 def report_html(report):
-    """The report as an HTML fragment (for notebooks)."""
+    """The report as an HTML fragment (for notebooks), the verdict first."""
     title, sub = header(report)
     e = html.escape
-    parts = [f"<div><h4>{e(title)}</h4><p>{e(sub)}</p>"]
+    parts = [f"<div><p><strong>Verdict:</strong> {e(verdict(report))}</p>"]
+    parts.append(f"<h4>{e(title)}</h4><p>{e(sub)}</p>")
     for section in sections(report):
         parts.append(f"<h5>{e(section.title)}</h5>")
         if section.title == "Notes":

@@ -11,8 +11,10 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.multiclass import multiclass_scores, top_label
+from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
 from skbce._calibration.statistics import binary_statistics
+from skbce._calibration.subgroups import check_groups, subgroup_table, validation_statistics
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
 from skbce._utils.options import (
@@ -67,7 +69,29 @@ def _check_both_classes(t, w, one_class):
         raise ValueError(msg)
 
 
-def binary_fields(data, *, n_bins, strategy, confidence_level, baseline, one_class=False):
+def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state):
+    """The fields of the validation standard (val.prob, hierarchy, recalibration gain)."""
+    found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
+    seed = 0 if random_state is None else random_state  # a report is reproducible
+    gain = recalibration_gain(p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level)
+    return (
+        found.indices._asdict()
+        | found.errors._asdict()
+        | {"flexible_curve": found.curve, "hierarchy": found.hierarchy, "recalibration_gain": gain}
+    )
+
+
+def binary_fields(
+    data,
+    *,
+    n_bins,
+    strategy,
+    confidence_level,
+    baseline,
+    groups=None,
+    random_state=None,
+    one_class=False,
+):
     """The fields of the report of validated binary data ``[t, p, w]`` (emptied).
 
     ``one_class`` lets ``t`` hold one outcome only (the statistics that need
@@ -80,6 +104,12 @@ def binary_fields(data, *, n_bins, strategy, confidence_level, baseline, one_cla
     n_rows = p.shape[0]
     n_bins = check_n_bins(n_bins, n_rows)
     _check_both_classes(t, w, one_class)
+    subgroups = None
+    if groups is not None:
+        labels = check_groups(groups, n_rows)
+        subgroups = subgroup_table(
+            t, p, w, labels, n_bins=n_bins, confidence_level=confidence_level
+        )
     keys = sort_keys_of(t, p, w)
     del t, p, w  # the sort then takes no memory beyond its own
     p_s, y_s, w_s = sort_keys(keys)
@@ -93,6 +123,16 @@ def binary_fields(data, *, n_bins, strategy, confidence_level, baseline, one_cla
         confidence_level=confidence_level,
         baseline=baseline,
     )
+    standard, more_notes = collect_warnings(
+        _standard_fields,
+        p_s,
+        y_s,
+        w_s,
+        stats,
+        confidence_level=confidence_level,
+        random_state=random_state,
+    )
+    stats |= standard
     stats["n_samples"] = n_rows
     stats["reliability"] = _reliability(stats["reliability"])
     return stats | {
@@ -101,7 +141,8 @@ def binary_fields(data, *, n_bins, strategy, confidence_level, baseline, one_cla
         "n_bins": n_bins,
         "strategy": strategy,
         "confidence_level": confidence_level,
-        "notes": notes,
+        "subgroups": subgroups,
+        "notes": notes + [m for m in more_notes if m not in notes],
     }
 
 
@@ -134,6 +175,8 @@ class Settings(NamedTuple):
     confidence_level: object = 0.95
     baseline: object = None
     per_class: bool = False
+    groups: object = None
+    random_state: object = None
 
 
 def _is_matrix(y_proba):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from skbce._calibration.folds import fold_probabilities, fold_table
+from skbce._calibration.subgroups import check_groups
 from skbce._report.build import Settings, build_report, response, take
 from skbce._report.objects import CalibrationReport
 from skbce._report.table import Table
@@ -73,6 +74,8 @@ def cross_val_calibration_report(
     confidence_level=0.95,
     baseline=None,
     per_class=False,
+    groups=None,
+    random_state=None,
 ):
     """Calibration report of out-of-fold predictions, with per-fold scores.
 
@@ -105,6 +108,13 @@ default="auto"
         Passed to ``fit``; arrays of length ``n_samples`` are split by fold.
     n_bins, strategy, confidence_level, baseline, per_class
         As in :func:`calibration_report`.
+    groups : array-like of shape (n_samples,), default=None
+        A group label per sample: the pooled out-of-fold report gets
+        ``subgroups``, one row per group (as in :func:`calibration_report`).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the cross-fitting of the pooled report's
+        ``recalibration_gain`` (not the folds of ``cv``); None a fixed seed,
+        as in :func:`calibration_report`.
 
     Returns
     -------
@@ -136,6 +146,7 @@ default="auto"
     check_strategy(strategy)
     check_confidence_level(confidence_level)
     check_baseline(baseline, n_classes=max(2, len(classes)))
+    groups = None if groups is None else check_groups(groups, n)
     splits, left_out = _splits(cv, estimator, X, y_arr)
     probas, problems = _fold_predictions(
         estimator, X, y_arr, splits, dict(fit_params or {}), response_method, classes
@@ -143,7 +154,15 @@ default="auto"
     if left_out:
         problems.append(f"{left_out} samples are in no test fold and are left out.")
     order = np.concatenate([test for _, test in splits])
-    options = Settings(n_bins, strategy, confidence_level, baseline, per_class)
+    options = Settings(
+        n_bins,
+        strategy,
+        confidence_level,
+        baseline,
+        per_class,
+        None if groups is None else groups[order],
+        random_state,
+    )
     w_oof = None if w is None else w[order]
     report = build_report(
         CalibrationReport,

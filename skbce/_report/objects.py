@@ -108,6 +108,54 @@ class CalibrationReport:
         the top-label problem).
     recalibration : Recalibration
         The isotonic (PAV) recalibration behind the decomposition.
+    somers_dxy : float
+        Somers' rank correlation ``2 * roc_auc - 1`` (as ``rms::val.prob``'s
+        ``Dxy``).  Higher is better.
+    nagelkerke_r2 : float
+        Nagelkerke's R2 of the predictions as they are (val.prob's ``R2``).
+    discrimination_index, unreliability : LikelihoodRatioIndex
+        val.prob's D and U: ``index``, ``statistic`` (the likelihood-ratio
+        chi-square), ``dof`` (1 for D, 2 for U) and ``pvalue``.  U's test is
+        the joint test of intercept 0 and slope 1 of the logistic
+        recalibration (Cox 1958).  Exact 0 and 1 predictions (infinite
+        logits) are left out of D, U, Q and R2, as val.prob leaves them out.
+    quality_index : float
+        val.prob's Q, ``D - U``.  Higher is better.
+    eavg, e50, e90, emax : float
+        Mean (the integrated calibration index, ICI), median, 90th
+        percentile and maximum of ``|p - c(p)|`` over the predictions, with
+        ``c`` the flexible calibration curve: R's ``lowess(p, y, iter=0)``
+        (span 2/3, ``delta`` 1% of the range) interpolated at every
+        prediction with ties averaged, as val.prob does; above 10^5
+        predictions the smoother runs on a documented binned approximation
+        (:mod:`skbce._calibration.lowess`).
+    flexible_curve : FlexibleCurve
+        That curve on a grid (``x``, ``observed``) with a pointwise band
+        (``low``, ``high``) at ``confidence_level``.
+    hierarchy : CalibrationHierarchy
+        The calibration hierarchy of Van Calster et al.: ``levels`` (mean,
+        weak, moderate, strong), each with ``statistic``, ``estimate``,
+        ``low``, ``high``, ``holds`` (True, False or None when the data
+        cannot tell) and ``note``; and ``summary``, the verdict in plain words
+        that every rendering starts with.
+    recalibration_gain : RecalibrationGain
+        Log loss and Brier score after intercept-only, logistic (Cox) and
+        isotonic recalibration, cross-fitted on 5 folds (seeded by
+        ``random_state``), next to the current scores and the in-sample CORP
+        miscalibration; ``recommendation`` is one of ``"none needed"``,
+        ``"intercept"``, ``"logistic"``, ``"isotonic"``.
+    subgroups : tuple of SubgroupRow or None
+        With ``groups``: one row per group (sorted labels) with ``n_samples``,
+        ``weight``, ``base_rate``, ``mean_prediction``,
+        ``observed_expected``, ``calibration_in_the_large`` and
+        ``calibration_slope`` (with intervals), ``log_loss``, ``ece``, the
+        group's ``hierarchy`` and ``notes`` (why a number is NaN: a group
+        too small gets NaN, never an error).  None without ``groups``.
+
+        Multiclass: every attribute from ``somers_dxy`` to ``subgroups`` is of
+        the top-label problem (confidence against correct), as the
+        calibration slope and the decomposition are; ``somers_dxy`` is then
+        ``2 AUC - 1`` of that problem, not of the macro ``roc_auc``.
     per_class : dict or None
         One-vs-rest binary reports per class (multiclass, on request).
     folds : Table or None
@@ -152,6 +200,19 @@ class CalibrationReport:
     calibration_in_the_large: Any
     decomposition: dict
     recalibration: Any
+    somers_dxy: float
+    nagelkerke_r2: float
+    discrimination_index: Any
+    unreliability: Any
+    quality_index: float
+    eavg: float
+    e50: float
+    e90: float
+    emax: float
+    flexible_curve: Any
+    hierarchy: Any
+    recalibration_gain: Any
+    subgroups: tuple | None = None
     n_bins: int
     strategy: Any
     confidence_level: float
@@ -175,6 +236,8 @@ class CalibrationReport:
         confidence_level=0.95,
         baseline=None,
         per_class=False,
+        groups=None,
+        random_state=None,
     ):
         """Report on the predictions of a fitted classifier.
 
@@ -193,7 +256,7 @@ class CalibrationReport:
         response_method : {"auto", "predict_proba", "decision_function"}, \
 default="auto"
             ``"auto"`` tries ``predict_proba`` first.
-        n_bins, strategy, confidence_level, baseline, per_class
+        n_bins, strategy, confidence_level, baseline, per_class, groups, random_state
             As in :func:`calibration_report`.
 
         Returns
@@ -216,7 +279,9 @@ default="auto"
         if from_logits and y_proba.ndim == 1 and labels is not None and pos_label is not None:
             if index_of(labels, pos_label) == 0:
                 y_proba = -y_proba  # the decision function is the logit of classes_[1]
-        options = Settings(n_bins, strategy, confidence_level, baseline, per_class)
+        options = Settings(
+            n_bins, strategy, confidence_level, baseline, per_class, groups, random_state
+        )
         given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
         return build_report(cls, y, y_proba, sample_weight, options, **given)
 
@@ -244,7 +309,7 @@ default="auto"
         >>> from skbce import calibration_report
         >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
         ...                             n_bins=3)
-        >>> print(report.to_markdown().splitlines()[0])
+        >>> print(report.to_markdown().splitlines()[2])
         ### Calibration report: binary, calibration of P(y = 1) (positive class)
         """
         return _text.report_markdown(self)
@@ -282,7 +347,8 @@ default="auto"
     def to_dict(self):
         """All numbers as a JSON-serialisable dict (NaN and infinity as None).
 
-        Keys: ``task``, ``convention``, ``classes``, ``pos_label``,
+        Keys: ``verdict`` (first: ``hierarchy.summary``), ``task``,
+        ``convention``, ``classes``, ``pos_label``,
         ``n_samples``, ``total_weight``, ``settings`` (``n_bins``,
         ``strategy``, ``confidence_level``, ``baseline``, ``interval``,
         ``hosmer_lemeshow_groups``), ``scores`` (the score attributes and
@@ -294,7 +360,15 @@ default="auto"
         ``decomposition`` (``log_loss`` and ``brier_score``, each with
         ``miscalibration``, ``discrimination``, ``uncertainty``, ``score``),
         ``reliability`` (column name to list), ``recalibration`` (``lower``,
-        ``upper``, ``value``, ``weight``), ``folds`` (column name to list, or
+        ``upper``, ``value``, ``weight``), ``hierarchy`` (``levels``, a list
+        of dicts, and ``summary``), ``validation`` (``somers_dxy``,
+        ``nagelkerke_r2``, ``quality_index``, and ``discrimination_index``
+        and ``unreliability`` as dicts of ``index``, ``statistic``, ``dof``,
+        ``pvalue``), ``curve_errors`` (``eavg``, ``e50``, ``e90``,
+        ``emax``), ``flexible_curve`` (its fields, arrays as lists),
+        ``recalibration_gain`` (its fields, ``methods`` a list of dicts, and
+        ``recommendation``), ``subgroups`` (a list of dicts, one per group,
+        or None), ``folds`` (column name to list, or
         None), ``problems`` and ``notes`` (lists of str), and ``per_class``
         (class label to such a dict, or None).
 
@@ -319,8 +393,12 @@ default="auto"
         """The scalar statistics as a one-row :class:`pandas.DataFrame`.
 
         Columns are the score and error attributes, the tests (e.g.
-        ``hosmer_lemeshow_pvalue``, ``calibration_slope_low``) and the
-        decomposition terms (e.g. ``log_loss_miscalibration``).  Rows of
+        ``hosmer_lemeshow_pvalue``, ``calibration_slope_low``), the
+        decomposition terms (e.g. ``log_loss_miscalibration``) and the
+        validation indices (``somers_dxy``, ``nagelkerke_r2``,
+        ``discrimination_index`` and ``unreliability`` with their ``_chi2``
+        and ``_pvalue``, ``quality_index``, ``eavg``, ``e50``, ``e90``,
+        ``emax``).  Rows of
         several reports concatenate (see :func:`compare_calibration`).  The
         reliability table has its own ``report.reliability.to_frame()``.
 

@@ -37,6 +37,8 @@ def calibration_report(
     confidence_level=0.95,
     baseline=None,
     per_class=False,
+    groups=None,
+    random_state=None,
 ):
     """Calibration report of predicted probabilities: scores, errors, tests.
 
@@ -46,7 +48,12 @@ def calibration_report(
     errors (ECE, MCE, RMSCE, adaptive ECE, smooth ECE), the Hosmer-Lemeshow
     and Spiegelhalter tests, the Cox calibration slope and intercept, and the
     CORP decomposition ``score = miscalibration - discrimination +
-    uncertainty`` of the log loss and the Brier score.  Every quantity honours
+    uncertainty`` of the log loss and the Brier score; and what a clinical
+    validation reports: every index of R's ``rms::val.prob`` (Somers' Dxy,
+    Nagelkerke's R2, the D, U and Q indices, the flexible calibration curve
+    and its errors Eavg (ICI), E50, E90, Emax), the calibration hierarchy of
+    Van Calster et al. as a verdict, calibration per subgroup (``groups``)
+    and what recalibration would gain, cross-fitted.  Every quantity honours
     ``sample_weight``, treated as frequency weights: integer weights give the
     report of the data with rows repeated, zero weights that of the data
     without those rows (point estimates do not depend on the scale of the
@@ -91,6 +98,16 @@ def calibration_report(
     per_class : bool, default=False
         Multiclass: also give one-vs-rest reports per class in
         ``report.per_class``.
+    groups : array-like of shape (n_samples,), default=None
+        A group label per sample (numbers, strings or booleans; no NaN):
+        ``report.subgroups`` then holds one row of calibration statistics and
+        a hierarchy verdict per group.  A group too small for a statistic gets
+        NaN and a note, never an error.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the assignment of samples to the 5 folds of the cross-fitting of
+        ``report.recalibration_gain``, the only random part of the report.
+        None uses a fixed seed (0), so that two reports of the same data are
+        equal; an int or a RandomState draws other folds.
 
     Returns
     -------
@@ -102,7 +119,8 @@ def calibration_report(
     ------
     ValueError
         For probabilities outside [0, 1] or NaN, a single class, invalid
-        ``n_bins``, ``strategy``, ``confidence_level`` or ``baseline``.
+        ``n_bins``, ``strategy``, ``confidence_level`` or ``baseline``, or
+        ``groups`` of the wrong length or with missing labels.
 
     Warns
     -----
@@ -156,6 +174,8 @@ def calibration_report(
     >>> report.reliability.count[:3]
     array([210, 209, 185])
     """
-    options = Settings(n_bins, strategy, confidence_level, baseline, per_class)
+    options = Settings(
+        n_bins, strategy, confidence_level, baseline, per_class, groups, random_state
+    )
     given = {"pos_label": pos_label, "from_logits": from_logits}
     return build_report(CalibrationReport, y_true, y_proba, sample_weight, options, **given)
