@@ -63,8 +63,8 @@ def run_r(code, packages=(), timeout=120, **columns):
 
     Examples
     --------
-    >>> out = run_r("result <- list(m = mean(d$x))", x=[1.0, 2.0])  # doctest: +SKIP
-    >>> out["m"]  # doctest: +SKIP
+    >>> out = run_r("result <- list(m = mean(d$x))", x=[1.0, 2.0])
+    >>> out["m"]
     1.5
     """
     require_r(*packages)

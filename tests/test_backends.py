@@ -95,15 +95,15 @@ CASES = [
     ),
     ("d2", skbce.d2_log_loss_score, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
     ("d2-multiclass", skbce.d2_log_loss_score, ("y3", "P3"), {}, {}, ALL),
-    ("brier", skbce.brier_score_loss, ("y", "p"), {"sample_weight": "w"}, {}, ("numpy", "torch")),
-    ("streaming", _streaming, ("y", "p"), {"w": "w"}, {}, ("numpy", "torch", "dask")),
+    ("brier", skbce.brier_score_loss, ("y", "p"), {"sample_weight": "w"}, {}, ALL),
+    ("streaming", _streaming, ("y", "p"), {"w": "w"}, {}, ALL),
     (
         "streaming-logits",
         _streaming,
         ("y", "z"),
         {},
         {"from_logits": True},
-        ("numpy", "torch", "dask"),
+        ALL,
     ),
 ]
 
@@ -152,9 +152,13 @@ def _host(value):
 @pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
 def test_every_metric_on_every_backend_matches_numpy(case, backend, request):
     name, metric, positional, keyword, options, backends = case
-    if backend not in backends:
-        pytest.skip(f"{name} is not defined for {backend} arrays")
     convert = _converter(backend, request)
+    if backend not in backends:  # refused with a message that says why
+        args = [convert(DATA[k]) for k in positional]
+        kwargs = {a: convert(DATA[k]) for a, k in keyword.items()}
+        with pytest.raises(ValueError, match=f"not supported for {backend} arrays"):
+            metric(*args, **kwargs, **options)
+        return
     expected = metric(
         *(DATA[k] for k in positional), **{a: DATA[k] for a, k in keyword.items()}, **options
     )
