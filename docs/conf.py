@@ -85,16 +85,24 @@ html_show_sourcelink = False
 # -- the API page: exactly skbce.__all__ -----------------------------------------------
 
 #: Section of the API page for the objects of each module.
+#: Section of the API page for each module or package (the longest prefix wins).
 API_SECTIONS = {
-    "skbce._metrics.losses": "Metrics",
-    "skbce._metrics.breakdown": "Metrics",
-    "skbce._scorer.scorer": "Scorers",
-    "skbce._calibration.statistics": "Calibration",
-    "skbce._report.report": "Calibration",
+    "skbce._metrics": "Metrics",
+    "skbce._scorer": "Scorers",
+    "skbce._calibration": "Calibration",
+    "skbce._report": "Calibration",
+    "skbce._render.plot": "Calibration",
     "skbce._metrics.gradient": "Training losses",
     "skbce._metrics.streaming": "Streaming and large data",
-    "skbce._backends.dask": "Streaming and large data",
+    "skbce._calibration.streaming": "Streaming and large data",
+    "skbce._utils.config": "Configuration",
 }
+
+
+def api_section(module):
+    """The section of the API page for a name defined in ``module``."""
+    matches = [key for key in API_SECTIONS if module == key or module.startswith(key + ".")]
+    return API_SECTIONS[max(matches, key=len)] if matches else "Other tools"
 
 
 def api_names():
@@ -107,9 +115,10 @@ def api_rst():
     sections = {}
     for name in api_names():
         module = getattr(getattr(skbce, name), "__module__", "")
-        section = API_SECTIONS.get(module, "Other tools")
+        section = api_section(module)
         sections.setdefault(section, []).append(name)
-    order = [*dict.fromkeys(API_SECTIONS.values()), "Other tools"]
+    order = ["Metrics", "Scorers", "Calibration", "Training losses",
+             "Streaming and large data", "Configuration", "Other tools"]
     lines = [
         ".. _api:",
         "",

@@ -16,6 +16,7 @@ from skbce._metrics.streaming import StreamingLogLoss
 from skbce._report.report import (
     CalibrationComparison,
     CalibrationReport,
+    ReliabilityDisplay,
     calibration_report,
     compare_calibration,
     cross_val_calibration_report,
@@ -32,6 +33,7 @@ __all__ = [
     "CalibrationComparison",
     "CalibrationReport",
     "LogLossBreakdown",
+    "ReliabilityDisplay",
     "StreamingCalibration",
     "StreamingLogLoss",
     "__version__",
