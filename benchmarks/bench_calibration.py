@@ -7,7 +7,10 @@ Usage::
 
 For each N the whole ``skbce.calibration_report`` (scores, reliability table,
 ECE family with smooth ECE, Hosmer-Lemeshow, Spiegelhalter, Cox slope, CORP
-decomposition) is timed next to single pieces a user would otherwise
+decomposition, and the clinical validation standard: val.prob's indices, the
+flexible curve and its errors, the hierarchy verdict, the cross-fitted
+recalibration gain) is timed, then with ``groups`` (10 subgroups, each with
+its own statistics), next to single pieces a user would otherwise
 combine: scikit-learn's ``calibration_curve`` and ``IsotonicRegression``,
 SciPy's ``isotonic_regression`` on presorted data, ``np.argsort``, and, when
 installed, model-diagnostics' ``decompose`` with ``LogLoss`` and relplot's
@@ -37,6 +40,8 @@ except ImportError:  # not exported yet
 def tools(y, p, w):
     """Yield ``(name, callable, measure_memory)``; optional tools when installed."""
     yield "skbce calibration_report", partial(calibration_report, y, p), True
+    groups = np.arange(y.shape[0]) % 10
+    yield "  ... with 10 groups", partial(calibration_report, y, p, groups=groups), True
     if w is not None:
         yield "  ... with sample_weight", partial(calibration_report, y, p, sample_weight=w), True
     yield "sklearn calibration_curve", partial(calibration_curve, y, p, n_bins=10), False
