@@ -167,10 +167,10 @@ def validation_statistics(p_s, y_s, w_s, stats, *, confidence_level=0.95):
     slope, citl = stats["calibration_slope"], stats["calibration_in_the_large"]
     indices = indices_of_statistics(p_s, y_s, w_s, stats)
     curve, errors = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)
-    m = np.ones(p_s.shape[0]) if w_s is None else frequency_masses(w_s)
-    o_e = observed_expected(
-        float(m @ y_s), float(m @ p_s), float(m.sum()), confidence_level=confidence_level
-    )
+    # the weighted means of the statistics, scaled to the weight counted as frequencies
+    total = float(p_s.shape[0] if w_s is None else np.sum(frequency_masses(w_s)))
+    observed, expected = stats["base_rate"] * total, stats["mean_prediction"] * total
+    o_e = observed_expected(observed, expected, total, confidence_level=confidence_level)
     verdict = calibration_hierarchy(
         calibration_in_the_large=citl,
         calibration_slope=slope,
