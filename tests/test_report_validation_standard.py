@@ -283,3 +283,20 @@ def test_cross_val_report_gets_subgroups():
         assert g.n_samples == int((groups == g.group).sum())
     with pytest.raises(ValueError, match="groups"):
         cross_val_calibration_report(LogisticRegression(), X, y, groups=groups[:10])
+
+
+def test_exact_zero_one_predictions_keep_every_number_finite():
+    y, p = _data("shifted", n=1000)
+    p[:40], y[:40] = 0.0, 0.0  # confident and right
+    p[40:50], y[40:50] = 1.0, 0.0  # confident and wrong
+    with pytest.warns(RuntimeWarning, match="exactly 0") as caught:
+        report = calibration_report(y, p)
+    assert len({str(w.message) for w in caught}) == 1  # only the documented note
+    gain = report.recalibration_gain
+    assert gain.log_loss == pytest.approx(report.log_loss, rel=1e-12)
+    assert gain.miscalibration_log_loss == pytest.approx(
+        report.decomposition["log_loss"].miscalibration, rel=1e-9
+    )
+    assert all(math.isfinite(m.log_loss) and math.isfinite(m.gain_se) for m in gain.methods)
+    assert math.isfinite(report.eavg) and math.isfinite(report.unreliability.statistic)
+    json.dumps(report.to_dict(), allow_nan=False)

@@ -32,8 +32,9 @@ whose improvement is at least 90% of the best improvement.
 
 Predictions of exactly 0 or 1 are left out of the logistic fits (their
 logits are infinite) and are kept as they are by the intercept and logistic
-maps.  The fits run on the sums of weight and outcome per distinct
-prediction (and per fold), so they are exact; with more than ``MAX_POINTS``
+maps; every log loss clips the probabilities to ``[eps, 1 - eps]``, as the
+report's log loss does, so the current log loss is the report's.  The fits
+run on the sums of weight and outcome per distinct prediction (and per fold), so they are exact; with more than ``MAX_POINTS``
 distinct predictions the predictions are first pooled into narrow bins
 (:func:`~skbce._calibration.lowess.bin_starts`, about 4000 bins).  Pooling
 changes the intercept and logistic scores in about the sixth digit; the
@@ -56,6 +57,8 @@ __all__ = ["MethodGain", "RecalibrationGain", "recalibration_gain"]
 MAX_POINTS = 20_000
 
 _METHODS = ("intercept", "logistic", "isotonic")
+
+_EPS = float(np.finfo(np.float64).eps)
 
 
 class MethodGain(NamedTuple):
@@ -207,13 +210,18 @@ def _maps(cells, train_weight, train_positives):
 
 
 def _losses(q, weight, positives):
-    """Per-bin log loss and Brier sums, and per-sample log-loss values for y = 1 and y = 0."""
+    """Per-bin log loss and Brier sums, and per-sample log-loss values for y = 1 and y = 0.
+
+    The log loss clips ``q`` to ``[eps, 1 - eps]`` (``eps`` the float64 machine
+    epsilon), as scikit-learn's and the report's: exact 0 and 1 predictions
+    cost at most about 36 nats, never infinity.
+    """
     from scipy.special import xlogy
 
-    with np.errstate(divide="ignore"):
-        l1, l0 = -np.log(q), -np.log1p(-q)
-    log_loss = xlogy(positives, q) + xlogy(weight - positives, 1.0 - q)
     brier = positives * (1.0 - q) ** 2 + (weight - positives) * q * q
+    q = np.clip(q, _EPS, 1.0 - _EPS)
+    l1, l0 = -np.log(q), -np.log1p(-q)
+    log_loss = xlogy(positives, q) + xlogy(weight - positives, 1.0 - q)
     return -log_loss, brier, l1, l0
 
 
