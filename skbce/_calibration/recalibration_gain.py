@@ -34,8 +34,9 @@ Predictions of exactly 0 or 1 are left out of the logistic fits (their
 logits are infinite) and are kept as they are by the intercept and logistic
 maps; every log loss clips the probabilities to ``[eps, 1 - eps]``, as the
 report's log loss does, so the current log loss is the report's.  The fits
-run on the sums of weight and outcome per distinct prediction (and per fold), so they are exact; with more than ``MAX_POINTS``
-distinct predictions the predictions are first pooled into narrow bins
+run on the sums of weight and outcome per distinct prediction (and per
+fold), so they are exact; with more than ``MAX_POINTS`` distinct
+predictions the predictions are first pooled into narrow bins
 (:func:`~skbce._calibration.lowess.bin_starts`, about 4000 bins).  Pooling
 changes the intercept and logistic scores in about the sixth digit; the
 isotonic fit on pooled bins is a slightly smoother estimator than the PAV of
