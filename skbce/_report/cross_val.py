@@ -69,12 +69,12 @@ def cross_val_calibration_report(
     pos_label=None,
     response_method="auto",
     fit_params=None,
+    groups=None,
     n_bins=10,
     strategy="uniform",
     confidence_level=0.95,
     baseline=None,
     per_class=False,
-    groups=None,
     random_state=None,
 ):
     """Calibration report of out-of-fold predictions, with per-fold scores.

@@ -231,13 +231,13 @@ class CalibrationReport:
         sample_weight=None,
         pos_label=None,
         response_method="auto",
+        groups=None,
+        random_state=None,
         n_bins=10,
         strategy="uniform",
         confidence_level=0.95,
         baseline=None,
         per_class=False,
-        groups=None,
-        random_state=None,
     ):
         """Report on the predictions of a fitted classifier.
 
