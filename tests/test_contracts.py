@@ -634,6 +634,25 @@ def test_compare_calibration(pyplot, keys, key_kind, opts):
     pyplot.close("all")
 
 
+@contract_settings(20)
+@given(st.sampled_from(["reports", "empty", "int-key", *map(repr, JUNK[:6])]),
+       options(PLOT_OPTIONS))
+def test_reliability_display(pyplot, arg_kind, opts):
+    report = reports()[REPORT_KINDS[0]]
+    arg = {"reports": {"m": report}, "empty": {}, "int-key": {1: report}}.get(arg_kind, arg_kind)
+    before = snapshot(report)
+    opts = {k: v for k, v in opts.items() if k != "name"}
+    made = check_call(skbce.ReliabilityDisplay, arg, **opts)
+    if made.error is None:
+        ax = pyplot.subplots()[1]
+        out = check_call(made.result.plot, ax=ax, mutable=("ax",))
+        if out.error is None and out.result.ax_ is not ax:
+            violation("ReliabilityDisplay.plot did not draw on the Axes it was given")
+    pyplot.close("all")
+    if snapshot(report) != before:
+        violation("ReliabilityDisplay changed the report it draws")
+
+
 @contract_settings(30)
 @given(st.sampled_from(JUNK + [1, 2, None]))
 def test_configuration(n_threads):
@@ -842,6 +861,6 @@ def test_every_public_name_has_a_contract_test():
         "calibration_report", "compare_calibration", "config_context", "get_config", "set_config",
         "cross_val_calibration_report",
         "d2_log_loss_score", "get_scorer", "get_scorer_names", "log_loss", "log_loss_breakdown",
-        "make_scorer", "normalized_cross_entropy",
+        "make_scorer", "normalized_cross_entropy", "ReliabilityDisplay",
     }
     assert set(PUBLIC) == tested

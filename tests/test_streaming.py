@@ -172,7 +172,7 @@ def test_merging_states_with_different_options_names_them(left, right, message):
 def test_merging_different_shapes_or_kinds_raises():
     a = StreamingLogLoss().update([0, 1], [[0.8, 0.2], [0.3, 0.7]])
     b = StreamingLogLoss().update([0, 2], [[0.8, 0.1, 0.1], [0.3, 0.3, 0.4]])
-    with pytest.raises(ValueError, match="columns of y_proba: 2 in one part, 3 in the other"):
+    with pytest.raises(ValueError, match="other cannot be merged.*columns of y_score: 2 in one"):
         a.merge(b)
     with pytest.raises(TypeError, match="StreamingLogLoss with a StreamingCalibration"):
         a.merge(StreamingCalibration())
@@ -183,7 +183,7 @@ def test_merging_different_shapes_or_kinds_raises():
 
 def test_update_with_mismatched_lengths_names_them():
     state = StreamingLogLoss(labels=[0, 1])
-    with pytest.raises(ValueError, match="y_true has 3, y_proba has 2"):
+    with pytest.raises(ValueError, match="y_true has 3, y_score has 2"):
         state.update([0, 1, 1], [0.2, 0.3])
     with pytest.raises(ValueError, match="sample_weight has 1 elements, but there are 2"):
         state.update([0, 1], [0.2, 0.3], sample_weight=[1.0])
@@ -215,9 +215,9 @@ def test_empty_update_is_a_no_op_and_no_data_raises():
 
 def test_invalid_chunks_raise_numpy_messages():
     state = StreamingLogLoss(labels=[0, 1])
-    with pytest.raises(ValueError, match=r"y_proba must be probabilities within \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"y_score must be probabilities within \[0, 1\]"):
         state.update([0, 1], [0.2, 1.5])
-    with pytest.raises(ValueError, match="y_proba contains NaN"):
+    with pytest.raises(ValueError, match="y_score contains NaN"):
         state.update([0, 1], [0.2, np.nan])
     with pytest.raises(ValueError, match=r"contains labels \[5\] that are not in labels"):
         state.update([0, 5], [0.2, 0.3])

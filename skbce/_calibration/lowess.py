@@ -124,7 +124,7 @@ def frequency_masses(w):
     if largest <= 2.0**53 and np.all(w == np.round(w)):  # counts
         return w
     w = w / power_of_two_scale(largest)  # exact; the sum below cannot overflow
-    return w * (w.shape[0] / math.fsum(w))
+    return w * (w.shape[0] / float(np.add.reduce(w)))
 
 
 def bin_starts(x_s, m=None, n_bins=None):

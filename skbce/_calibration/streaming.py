@@ -203,7 +203,7 @@ class StreamingCalibration(_Streaming):
             if isinstance(bin_edges, str):
                 msg = (
                     f"bin_edges must be an array of edges, got {bin_edges!r}: "
-                    "uniform or quantile bins of unknown data cannot stream."
+                    f"{bin_edges!r} bins need all the data at once."
                 )
                 raise ValueError(msg)
             edges = check_bin_edges(bin_edges)

@@ -6,10 +6,11 @@ read (public attributes, duck typing) and never modified.
 """
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 
-from skbce._utils.options import check_choice
+from skbce._utils.options import InvalidParameterError, check_bool, check_choice
 
 __all__ = ["KINDS", "ReliabilityDisplay", "import_pyplot"]
 
@@ -79,9 +80,9 @@ class ReliabilityDisplay:
     """
 
     def __init__(self, reports, *, kind="reliability", histogram=True):
-        self.reports = dict(reports)
+        self.reports = _check_reports(reports)
         self.kind = check_choice(kind, "kind", KINDS)
-        self.histogram = histogram
+        self.histogram = check_bool(histogram, "histogram")
 
     def plot(self, ax=None):
         """Draw on ``ax`` (a new figure when None).
@@ -114,6 +115,21 @@ class ReliabilityDisplay:
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+
+def _check_reports(reports):
+    """``reports`` as a dict of names to reports (anything with their public fields)."""
+    if not isinstance(reports, Mapping) or not reports:
+        msg = f"reports must be a non-empty dict of names to CalibrationReport, got {reports!r}."
+        raise InvalidParameterError(msg)
+    for name, report in reports.items():
+        if not isinstance(name, str):
+            msg = f"reports must be keyed by model names (str), got {name!r}."
+            raise InvalidParameterError(msg)
+        if not all(hasattr(report, a) for a in ("task", "reliability", "recalibration")):
+            msg = f"reports[{name!r}] must be a CalibrationReport, got {type(report).__name__}."
+            raise InvalidParameterError(msg)
+    return dict(reports)
 
 
 def _curves(ax, report, kind, label):

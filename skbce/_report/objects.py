@@ -451,6 +451,6 @@ default="auto"
         'Mean predicted probability'
         >>> display.figure_.clear()
         """
-        label = name or self.convention
+        label = self.convention if name is None or name == "" else str(name)
         display = ReliabilityDisplay({label: self}, kind=kind, histogram=histogram)
         return display.plot(ax=ax)
