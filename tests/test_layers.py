@@ -123,3 +123,34 @@ def test_private_sklearn_api_only_in_compat_module():
                 if private or any(p.startswith("_") for p in node.module.split(".")):
                     offenders.append(f"{name}: from {node.module} import {private or '...'}")
     assert not offenders, offenders
+
+
+#: Largest module (lines) and function body (lines of code, without its
+#: docstring, blank lines and comments) the package allows.
+MAX_MODULE_LINES = 700
+MAX_FUNCTION_LINES = 60
+
+
+def _code_lines(lines, node):
+    body = node.body
+    start = body[0].lineno
+    first = body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        if isinstance(first.value.value, str):
+            start = first.end_lineno + 1
+    code = lines[start - 1 : node.end_lineno]
+    return sum(1 for line in code if line.strip() and not line.strip().startswith("#"))
+
+
+@pytest.mark.parametrize("module", sorted(MODULES), ids=str)
+def test_modules_and_functions_stay_small(module):
+    source = MODULES[module].read_text()
+    lines = source.splitlines()
+    assert len(lines) <= MAX_MODULE_LINES, f"{module} has {len(lines)} lines"
+    long = [
+        f"{node.name} ({_code_lines(lines, node)} lines)"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and _code_lines(lines, node) > MAX_FUNCTION_LINES
+    ]
+    assert not long, f"{module}: functions over {MAX_FUNCTION_LINES} lines of code: {long}"
