@@ -220,9 +220,7 @@ def _label_parts(spec, y_true, width, state):
     if spec.pos_label is not None:
         y, classes = checks.labels_of(y_true, "y_true")
         _new_labels(state, classes)
-        t = np.asarray(y == spec.pos_label)
-        if t.shape != y.shape:  # labels that cannot equal pos_label
-            t = np.zeros(y.shape, dtype=bool)
+        t = checks.equals_label(y, spec.pos_label)
         return [(("direct",), checks.Target(np.array([0, 1]), t, encoded=True), None)]
     if spec.kind == "bce" and np.ndim(y_true) == 2:
         return [(("unit",), checks.cross_entropy_targets(y_true), None)]

@@ -267,8 +267,22 @@ class Target:
         if self.encoded:
             return yb
         if self.n_classes == 2:
-            return yb == self.classes[1]
+            return equals_label(yb, self.classes[1])
         return np.searchsorted(self.classes, yb)
+
+
+def equals_label(y, label):
+    """Boolean array: which entries of the label array ``y`` equal ``label``.
+
+    A text label matches no number and a number no text label, without
+    numpy's elementwise comparison of mismatched types (a warning and a
+    scalar on older numpy).
+    """
+    text = isinstance(label, str | bytes)
+    if (y.dtype.kind in "iubfc" and text) or (y.dtype.kind in "US" and not text):
+        return np.zeros(y.shape, dtype=bool)
+    equal = np.asarray(y == label)
+    return equal if equal.shape == y.shape else np.zeros(y.shape, dtype=bool)
 
 
 def _as_array(y_true):
