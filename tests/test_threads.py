@@ -34,7 +34,7 @@ def cases():
     rng = np.random.default_rng(0)
     n, k, labels = 1_300_001, 10, 10  # ragged last blocks, above the threshold
     y, p, w = rng.integers(0, 2, n), rng.random(n), rng.random(n)
-    y_k, P = rng.integers(0, k, n // 4), rng.dirichlet(np.ones(k), n // 4)
+    y_k, P = rng.integers(0, k, n), rng.dirichlet(np.ones(k), n)
     Y, Q = rng.integers(0, 2, (n // 6, labels)), rng.random((n // 6, labels))
     z = rng.normal(0, 8, n)
     return {

@@ -147,7 +147,7 @@ def gather_sums(target, P, w, *, class_totals=False):
                 weights = np.bincount(codes, weights=wb, minlength=k)
         return -loss, weight, weights, counts, rows_off
 
-    parts = map_blocks(block, n, max(1, (2 * BLOCK) // k))
+    parts = map_blocks(block, n, max(1, (8 * BLOCK) // k))
     loss, weight, weights, counts = _add(parts, 4)
     rows_off = any(part[4] for part in parts)
     if not class_totals:
