@@ -214,7 +214,8 @@ class _Window(NamedTuple):
     value: float
     start: int
     stop: int
-    tri: np.ndarray  # tricube weights of the points in [start, stop)
+    xs: float  # where the fit is (its tricube weights are recomputed, not kept)
+    h: float  # the window's half-width
     share: float  # of the first point's mass inside the window
     a: float
     b: float
@@ -224,7 +225,7 @@ class _Window(NamedTuple):
 def _local_fit(pts, xs, k, ns, xrange):
     """R's ``lowest``: the local linear fit at ``xs`` on the window starting at ``k``."""
     h = max(xs - _x_at(pts, k), _x_at(pts, k + ns - 1) - xs)
-    h9, h1 = 0.999 * h, 0.001 * h
+    h9 = 0.999 * h
     start = int(np.searchsorted(pts.cum, k, side="right"))
     stop = int(np.searchsorted(pts.x, xs + h9, side="right"))
     while stop < pts.x.shape[0] and pts.x[stop] - xs <= h9:
@@ -232,13 +233,7 @@ def _local_fit(pts, xs, k, ns, xrange):
     while stop > start + 1 and pts.x[stop - 1] > xs and pts.x[stop - 1] - xs > h9:
         stop -= 1
     x, mass, sum_y = pts.x[start:stop], pts.mass[start:stop], pts.sum_y[start:stop]
-    r = np.abs(x - xs)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u = r / h
-        u = 1.0 - u * u * u
-    tri = u * u * u
-    tri[r <= h1] = 1.0
-    tri[r > h9] = 0.0
+    tri = _tricube(x, xs, h)
     # the window may hold only part of its first point
     share = float(pts.cum[start] - k) / float(mass[0])
     weight = tri * mass
@@ -246,7 +241,7 @@ def _local_fit(pts, xs, k, ns, xrange):
     total = float(weight.sum())
     if not total > 0:
         value = float(sum_y[0] / mass[0])  # R: the point's own y
-        return _Window(value, start, stop, tri, share, xs, 0.0, 1.0)
+        return _Window(value, start, stop, xs, h, share, xs, 0.0, 1.0)
     a = _dot(weight, x) / total
     b = 0.0
     if h > 0:
@@ -256,7 +251,19 @@ def _local_fit(pts, xs, k, ns, xrange):
     ty = tri * sum_y
     ty[0] *= share
     value = (float(ty.sum()) + b * _dot(ty, x - a)) / total
-    return _Window(value, start, stop, tri, share, a, b, total)
+    return _Window(value, start, stop, xs, h, share, a, b, total)
+
+
+def _tricube(x, xs, h):
+    """R's tricube weights of the points ``x`` for a fit at ``xs`` of half-width ``h``."""
+    r = np.abs(x - xs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = r / h
+        u = 1.0 - u * u * u
+    tri = u * u * u
+    tri[r <= 0.001 * h] = 1.0
+    tri[r > 0.999 * h] = 0.0
+    return tri
 
 
 def _fit_points(pts, span, delta):
@@ -290,9 +297,10 @@ def _standard_errors(pts, windows, curve_x, curve_y):
     se = np.empty(len(windows))
     for j, win in enumerate(windows):
         x = pts.x[win.start : win.stop]
-        weight = win.tri * pts.mass[win.start : win.stop]
+        tri = _tricube(x, win.xs, win.h)
+        weight = tri * pts.mass[win.start : win.stop]
         weight[0] *= win.share
-        lever = win.tri * (1.0 + win.b * (x - win.a)) / win.total
+        lever = tri * (1.0 + win.b * (x - win.a)) / win.total
         se[j] = math.sqrt(max(_dot(weight, lever * lever * v[win.start : win.stop]), 0.0))
     return se
 
