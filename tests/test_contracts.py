@@ -24,7 +24,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import UndefinedMetricWarning
@@ -575,15 +574,6 @@ def reports():
         }
 
 
-@pytest.fixture
-def pyplot():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        plt = pytest.importorskip("matplotlib.pyplot")
-    plt.switch_backend("Agg")
-    plt.close("all")
-    yield plt
-    plt.close("all")
 
 
 PLOT_OPTIONS = {"kind": ["reliability", "corp", "both", "smooth"], "histogram": [True, False],

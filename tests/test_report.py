@@ -25,19 +25,6 @@ from skbce._report.report import (
 
 
 @pytest.fixture
-def pyplot():
-    """The pyplot module on the Agg backend, all figures closed around the test."""
-    with warnings.catch_warnings():  # old matplotlib with new pyparsing
-        warnings.simplefilter("ignore", DeprecationWarning)
-        plt = pytest.importorskip("matplotlib.pyplot")
-    plt.switch_backend("Agg")
-
-    plt.close("all")
-    yield plt
-    plt.close("all")
-
-
-@pytest.fixture
 def hide_module(monkeypatch):
     """Make importing the named top-level modules fail."""
 
