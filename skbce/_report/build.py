@@ -17,6 +17,7 @@ from skbce._calibration.statistics import binary_statistics
 from skbce._calibration.subgroups import check_groups, subgroup_table, validation_statistics
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
+from skbce._utils.numeric import weighted_sum
 from skbce._utils.options import (
     check_baseline,
     check_confidence_level,
@@ -51,16 +52,13 @@ def _reliability(rel):
 
 
 def _check_both_classes(t, w, one_class):
-    if w is not None and w.min() < 0:
-        msg = f"sample_weight must be non-negative, got min={w.min()}."
-        raise ValueError(msg)
     if one_class:
         return
     # positive and negative weights apart: a sum of both would lose a small one
     if w is None:
         positive, negative = float(np.sum(t)), float(np.sum(1.0 - t))
     else:
-        positive, negative = float(np.einsum("i,i->", t, w)), float(np.einsum("i,i->", 1.0 - t, w))
+        positive, negative = weighted_sum(t, w), weighted_sum(1.0 - t, w)
     if not (positive > 0 and negative > 0):
         msg = (
             "y_true holds a single class (among the samples of non-zero weight); "

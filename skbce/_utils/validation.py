@@ -491,7 +491,7 @@ def validate_binary(
     score = check_scores(y_score, from_logits=from_logits, name=y_score_name)
     score = as_positive_column(score, y_score_name).astype(np.float64, copy=False)
     n = check_lengths(y_true=y_true, **{y_score_name: score})
-    w = check_sample_weight(sample_weight, n)
+    w = check_sample_weight(sample_weight, n, non_negative=True)
     target = binary_target(y_true, pos_label=pos_label)
     t = np.asarray(target.codes(), dtype=np.float64)
     p = expit(score) if from_logits else score
@@ -616,7 +616,7 @@ def validate_multiclass(y_true, y_proba, *, sample_weight=None, labels=None):
     if P.ndim == 1:
         P = np.column_stack([1.0 - P, P])
     n = check_lengths(y_true=y_true, y_proba=P)
-    w = check_sample_weight(sample_weight, n)
+    w = check_sample_weight(sample_weight, n, non_negative=True)
     target = check_target(y_true, labels=labels)
     check_n_columns(target, P.shape[1], labels)
     codes = np.asarray(target.codes(), dtype=np.intp)
