@@ -9,7 +9,8 @@ places them among the other sections.
 
 import math
 
-from skbce._render.definitions import CURVE_ERRORS, LIKELIHOOD_RATIO, VALPROB, fmt, label, p_equals
+from skbce._render.definitions import CURVE_ERRORS, LIKELIHOOD_RATIO, VALPROB, label
+from skbce._render.numbers import fmt, p_equals
 
 __all__ = [
     "curve_rows",

@@ -6,7 +6,8 @@ typing) and the table of statistic definitions; nothing is computed here.
 
 import html
 
-from skbce._render.definitions import COMPARISON, fmt
+from skbce._render.definitions import COMPARISON
+from skbce._render.numbers import fmt
 from skbce._render.sections import header, sections, table_rows
 from skbce._render.standard import verdict
 

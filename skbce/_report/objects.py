@@ -12,7 +12,7 @@ from typing import Any
 from skbce._render import html as _html
 from skbce._render import text as _text
 from skbce._render.data import frame_row, report_dict
-from skbce._render.definitions import fmt
+from skbce._render.numbers import fmt
 from skbce._render.plot import ReliabilityDisplay
 from skbce._report.build import Settings, build_report, index_of, response
 from skbce._report.table import Table, import_pandas
