@@ -4,16 +4,21 @@
   the sampling variance of each bin's observed frequency subtracted (Kumar,
   Liang & Ma 2019);
 * :func:`ece_sweep`: the ECE on the largest number of equal-mass bins whose
-  observed frequencies stay monotone (Roelofs, Cain, Shlens & Mozer 2022).
+  observed frequencies stay monotone (Roelofs, Cain, Shlens & Mozer 2022);
+* :func:`binning_free_errors`: both from one pass over the data.
 
-Both take the data sorted by prediction, as the report has it, and use the
+They take the data sorted by prediction, as the report has it, and use the
 equal-mass bins of the adaptive ECE
 (:func:`~skbce._calibration.reliability.equal_mass_edges`): bin ``k`` of
-``b`` ends at the end of the run of ties holding the first sample whose
-cumulative weight reaches ``k / b`` of the total, so a run of tied
-predictions is never split (bins may then be empty and are skipped).
-Weights count as frequencies: integer weights give the result of the data
-with rows repeated.
+``b`` starts after the run of ties holding the first sample whose cumulative
+weight reaches ``k / b`` of the total, so a run of tied predictions is never
+split (bins may then be empty; they are skipped).  Weights count as
+frequencies: integer weights give the result of the data with rows repeated.
+
+One pass stores the sums of weight, ``w * y`` and ``w * p`` of every group of
+:data:`GROUP` consecutive samples (:class:`GroupSums`); the sums before any
+sample then cost one group's worth of reads, so a binning into ``b`` bins
+costs ``O(b * GROUP)`` instead of a pass over the data.
 """
 
 import math
@@ -27,7 +32,9 @@ from skbce._utils.options import check_n_bins
 
 __all__ = [
     "DEBIASED_N_BINS",
+    "GroupSums",
     "SweepECE",
+    "binning_free_errors",
     "debiased_rmsce",
     "debiased_rmsce_of_bins",
     "ece_sweep",
@@ -37,8 +44,17 @@ __all__ = [
 #: ``calibration.lower_bound_scaling_ce`` (Kumar et al.'s library).
 DEBIASED_N_BINS = 15
 
-#: Bin boundaries evaluated at once by the sweep (bounds its temporaries).
-_SWEEP_BUDGET = 1 << 18
+#: Samples per group of :class:`GroupSums` (divides ``BLOCK``).
+GROUP = 256
+
+#: Samples per block of the pass of :class:`GroupSums` (a multiple of ``GROUP``).
+_PASS_BLOCK = 1 << 16
+
+#: Bin boundaries evaluated at once (each reads up to ``GROUP`` samples).
+_BUDGET = 1 << 14
+
+#: Past this many bins the sweep first checks whether the finest binning is monotone.
+_FINEST_CHECK = 1024
 
 
 class SweepECE(NamedTuple):
@@ -48,8 +64,100 @@ class SweepECE(NamedTuple):
     n_bins: int
 
 
+def _group_totals(x, dtype=np.float64):
+    """Sums of ``x`` over consecutive groups of :data:`GROUP` (the last may be short)."""
+    full = x.shape[0] // GROUP * GROUP
+    sums = x[:full].reshape(-1, GROUP).sum(axis=1, dtype=dtype)
+    if full < x.shape[0]:
+        sums = np.append(sums, x[full:].sum(dtype=dtype))
+    return sums
+
+
+def _ragged_rows(starts, lengths):
+    """Rows ``starts[j] + range(lengths[j])`` for every ``j``, and their ``j``."""
+    owner = np.repeat(np.arange(starts.shape[0]), lengths)
+    rows = np.arange(owner.shape[0]) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    rows += np.repeat(starts, lengths)
+    return rows, owner
+
+
+class GroupSums:
+    """Cumulative sums of ``w``, ``w * y`` and ``w * p`` at every :data:`GROUP`-th sample.
+
+    Built in one blocked pass; :meth:`before` gives the sums over the samples
+    before any index and :meth:`bin_sums` the sums of any bins.
+    """
+
+    def __init__(self, p_s, y_s, w):
+        self.p_s, self.y_s, self.w = p_s, y_s, w
+        n = self.n = p_s.shape[0]
+        parts = ([], [], [])
+        buf = np.empty(min(n, _PASS_BLOCK))
+        for start in range(0, n, _PASS_BLOCK):
+            stop = min(start + _PASS_BLOCK, n)
+            p, y = p_s[start:stop], y_s[start:stop]
+            if w is None:
+                parts[1].append(_group_totals(y.view(np.uint8)))
+                parts[2].append(_group_totals(p))
+                continue
+            wb, b = w[start:stop], buf[: stop - start]
+            parts[0].append(_group_totals(wb))
+            parts[1].append(_group_totals(np.multiply(wb, y, out=b)))
+            parts[2].append(_group_totals(np.multiply(wb, p, out=b)))
+        cumulate = lambda s: np.concatenate(([0.0], *s)).cumsum()  # noqa: E731
+        self.weight = None if w is None else cumulate(parts[0])
+        self.positive, self.predicted = cumulate(parts[1]), cumulate(parts[2])
+        self.total = float(n) if w is None else float(self.weight[-1])
+
+    def before(self, i, predicted=True):
+        """Sums of ``w``, ``w * y`` (and ``w * p``) over the samples before each index ``i``."""
+        group = i // GROUP
+        rows, owner = _ragged_rows(group * GROUP, i - group * GROUP)
+        size = i.shape[0]
+        add = lambda v: np.bincount(owner, weights=v, minlength=size)  # noqa: E731
+        if self.w is None:
+            weight = i.astype(np.float64)
+            w_rows = None
+            positive = add(self.y_s[rows])
+        else:
+            w_rows = self.w[rows]
+            weight = self.weight[group] + add(w_rows)
+            positive = add(np.where(self.y_s[rows], w_rows, 0.0))
+        positive += self.positive[group]
+        if not predicted:
+            return weight, positive, None
+        p_rows = self.p_s[rows] if w_rows is None else self.p_s[rows] * w_rows
+        return weight, positive, self.predicted[group] + add(p_rows)
+
+    def _first_reaching(self, t):
+        """First sample whose cumulative weight (itself included) reaches ``t``."""
+        group = np.clip(np.searchsorted(self.weight, t, side="left") - 1, 0, None)
+        group = np.minimum(group, self.weight.shape[0] - 2)
+        rows = np.minimum(group[:, None] * GROUP + np.arange(GROUP), self.n - 1)
+        reached = np.cumsum(self.w[rows], axis=1) + self.weight[group][:, None] >= t[:, None]
+        first = np.where(reached.any(axis=1), np.argmax(reached, axis=1), GROUP - 1)
+        return np.minimum(group * GROUP + first, self.n - 1)
+
+    def bounds(self, k, b):
+        """Start of bin ``k`` of ``b`` equal-mass bins (``k`` and ``b`` arrays)."""
+        if self.w is None:
+            idx = (k * self.n + b - 1) // b - 1  # ceil(k n / b) - 1, as equal_mass_edges
+        else:
+            idx = self._first_reaching(k * self.total / b)
+        idx = np.clip(idx, 0, self.n - 1)
+        return np.where(k > 0, np.searchsorted(self.p_s, self.p_s[idx], side="right"), 0)
+
+    def bin_sums(self, b):
+        """Weight, ``w * y`` and ``w * p`` of each of ``b`` equal-mass bins."""
+        sums = []
+        for start in range(0, b + 1, _BUDGET):
+            k = np.arange(start, min(start + _BUDGET + 1, b + 1), dtype=np.int64)
+            sums.append(np.diff(np.stack(self.before(self.bounds(k, np.full_like(k, b))))))
+        return np.concatenate(sums, axis=1)
+
+
 def _filled_bins(p_s, y_s, w, edges):
-    """The filled :class:`~skbce._calibration.reliability.Binning` of ``edges``."""
+    """Weight, ``w * y`` and ``w * p`` of the bins of ``edges``, by a pass over the data."""
     binning = Binning(edges, p_s)
     n = p_s.shape[0]
     buf = np.empty(min(n, BLOCK))
@@ -61,7 +169,8 @@ def _filled_bins(p_s, y_s, w, edges):
             wb = w[start:stop]
             wy = np.multiply(wb, y_s[start:stop], out=wy_buf[:k])
         binning.add_block(start, stop, p_s[start:stop], y_s[start:stop], wb, wy, buf[:k])
-    return binning.finish(w is not None)
+    binning.finish(w is not None)
+    return np.stack([binning.weight, binning.sum_y, binning.sum_p])
 
 
 def _grid_count(c, b, total):
@@ -86,13 +195,28 @@ def _many_bin_edges(p_s, cum_w, b):
     return np.concatenate(([p_s[0]], p_s[ends[cut]], [p_s[-1]]))
 
 
-def _equal_mass_bins(p_s, y_s, w, n_bins, cum_w):
-    """The filled :class:`~skbce._calibration.reliability.Binning` of ``n_bins`` equal-mass bins."""
-    if n_bins > p_s.shape[0]:  # only with weights: more bins than rows
-        edges = _many_bin_edges(p_s, cum_w, n_bins)
+def _equal_mass_sums(sums, b):
+    """Weight, ``w * y`` and ``w * p`` of ``b`` equal-mass bins.
+
+    Few bins come from the group sums; many (more than a 64th of the samples)
+    from a pass over the data, which is then cheaper.
+    """
+    if b * 64 <= sums.n:
+        return sums.bin_sums(b)
+    p_s, w = sums.p_s, sums.w
+    cum_w = None if w is None else np.cumsum(w)
+    if b > sums.n:  # only with weights: more bins than rows
+        edges = _many_bin_edges(p_s, cum_w, b)
     else:
-        edges = equal_mass_edges(p_s, w, n_bins, cum_w)
-    return _filled_bins(p_s, y_s, w, edges)
+        edges = equal_mass_edges(p_s, w, b, cum_w)
+    return _filled_bins(p_s, sums.y_s, w, edges)
+
+
+def _means(bin_sums):
+    """Weight, mean prediction and observed frequency of each bin (NaN when empty)."""
+    weight, positive, predicted = bin_sums
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return weight, predicted / weight, positive / weight
 
 
 def debiased_rmsce_of_bins(weight, mean_predicted, observed):
@@ -118,6 +242,12 @@ def debiased_rmsce_of_bins(weight, mean_predicted, observed):
     error = np.where(enough, gap * gap - variance, 0.0)
     estimate = float(np.sum(n * error) / np.sum(n))
     return math.sqrt(max(estimate, 0.0))
+
+
+def _check_samples(p_s):
+    if p_s.shape[0] == 0:
+        msg = f"p_s must hold at least one sample, got shape {p_s.shape}."
+        raise ValueError(msg)
 
 
 def debiased_rmsce(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS):
@@ -167,128 +297,96 @@ def debiased_rmsce(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS):
     >>> round(debiased_rmsce(p, y, None, n_bins=2), 4)  # sqrt(0.4**2 / 2 - 0.16 / 49)
     0.277
     """
-    n_bins = check_n_bins(n_bins, math.inf)
-    if p_s.shape[0] == 0:
-        msg = f"p_s must hold at least one sample, got shape {p_s.shape}."
-        raise ValueError(msg)
-    w, scale = scaled_weights(w_s)
-    cum_w = None if w is None else np.cumsum(w)
-    bins = _equal_mass_bins(p_s, y_s, w, n_bins, cum_w)
-    return debiased_rmsce_of_bins(bins.weight * scale, bins.mean_predicted, bins.observed)
+    return binning_free_errors(p_s, y_s, w_s, n_bins=n_bins, sweep=False)[0]
 
 
-class _Mixed:
-    """The rows between the first positive and the last negative, with prefix sums.
+class _Band:
+    """The samples from the first positive to the last negative.
 
-    Outside ``[start, stop)`` every row before is negative and every row after
-    positive, so the positive weight before row ``i`` is known from the
-    cumulative weight; inside, ``pos`` holds it.
+    Samples before are all negative and samples after all positive, so only
+    bins that meet the band can make the observed frequencies decrease.
+    ``None`` from :meth:`of` when there is no band (one class, or every
+    negative before every positive): then every binning is monotone.
     """
 
-    def __init__(self, p_s, y_s, w, cum_w, start, stop):
-        self.p_s, self.w, self.cum_w = p_s, w, cum_w
-        self.n = p_s.shape[0]
-        self.total = float(self.n) if w is None else float(cum_w[-1])
-        self.start, self.stop = start, stop
-        y = y_s[start:stop]
-        wy = y.astype(np.float64) if w is None else w[start:stop] * y
-        self.pos = np.concatenate(([0.0], np.cumsum(wy)))
+    @classmethod
+    def of(cls, sums):
+        y_s, n = sums.y_s, sums.n
+        first_pos = int(np.argmax(y_s))
+        last_neg = n - 1 - int(np.argmin(y_s[::-1]))
+        if not y_s[first_pos] or y_s[last_neg] or last_neg < first_pos:
+            return None
+        band = cls()
+        p_s = sums.p_s
+        starts = np.searchsorted(p_s, [p_s[first_pos], p_s[last_neg]], side="left")
+        band.share = sums.before(starts, predicted=False)[0] / sums.total
+        band.rows = (int(starts[0]), int(np.searchsorted(p_s, p_s[last_neg], side="right")))
+        return band
 
-    def weight_before(self, i):
-        """Total weight of the rows before ``i`` (an index array in ``[0, n]``)."""
-        if self.w is None:
-            return i.astype(np.float64)
-        return np.where(i > 0, self.cum_w[np.maximum(i - 1, 0)], 0.0)
-
-    def positive_before(self, i):
-        """Positive weight of the rows before ``i``."""
-        inside = self.pos[np.clip(i - self.start, 0, self.pos.shape[0] - 1)]
-        after = np.maximum(i, self.stop)
-        return inside + (self.weight_before(after) - self.weight_before(np.array(self.stop)))
-
-    def bounds(self, k, b):
-        """End of bin ``k - 1`` (start of bin ``k``) of ``b`` equal-mass bins."""
-        if self.w is None:
-            idx = (k * self.n + b - 1) // b - 1  # ceil(k n / b) - 1, as equal_mass_edges
-        else:
-            idx = np.searchsorted(self.cum_w, k * self.total / b, side="left")
-        idx = np.clip(idx, 0, self.n - 1)
-        return np.where(k > 0, np.searchsorted(self.p_s, self.p_s[idx], side="right"), 0)
-
-    def band(self, b):
-        """First and last bin of ``b`` that can meet the mixed rows (one spare each side)."""
-        lo = self.weight_before(np.array(self.start)) / self.total
-        hi = self.weight_before(np.array(self.last_run)) / self.total
-        ka = np.clip(np.floor(lo * b).astype(np.int64) - 1, 0, b - 1)
-        kb = np.clip(np.floor(hi * b).astype(np.int64) + 1, 0, b - 1)
+    def bins(self, b):
+        """First and last bin of ``b`` that can meet the band (one spare each side)."""
+        ka = np.clip(np.floor(self.share[0] * b).astype(np.int64) - 1, 0, b - 1)
+        kb = np.clip(np.floor(self.share[1] * b).astype(np.int64) + 1, 0, b - 1)
         return ka, kb
 
+    def finest_is_monotone(self, sums):
+        """Whether the bins of single distinct predictions are monotone (a pass over the band)."""
+        start, stop = self.rows
+        p = sums.p_s[start:stop]
+        runs = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
+        y = sums.y_s[start:stop]
+        if sums.w is None:
+            weight = np.diff(np.append(runs, stop - start)).astype(np.float64)
+            positive = np.add.reduceat(y, runs, dtype=np.float64)
+        else:
+            w = sums.w[start:stop]
+            weight = np.add.reduceat(w, runs)
+            positive = np.add.reduceat(np.where(y, w, 0.0), runs)
+        return not np.any(_drops(weight, positive)[0])
 
-def _monotone(weight, positive, group=None):
-    """Whether ``positive / weight`` never decreases (within each group; empty bins skipped)."""
+
+def _drops(weight, positive, group=None):
+    """Where ``positive / weight`` decreases (within a group; empty bins skipped)."""
     keep = weight > 0
     mean = positive[keep] / weight[keep]
     drop = mean[:-1] > mean[1:]
-    if group is not None:
-        g = group[keep]
-        drop &= g[:-1] == g[1:]
-        return drop, g[:-1]
-    return not np.any(drop)
+    if group is None:
+        return drop, None
+    g = group[keep]
+    drop &= g[:-1] == g[1:]
+    return drop, g[:-1]
 
 
-def _mixed_rows(p_s, y_s, w, cum_w):
-    """The :class:`_Mixed` rows, or None when every equal-mass binning is monotone."""
-    n = p_s.shape[0]
-    first_pos = int(np.argmax(y_s))
-    last_neg = n - 1 - int(np.argmin(y_s[::-1]))
-    if not y_s[first_pos] or y_s[last_neg] or last_neg < first_pos:
-        return None  # one class, or every negative before every positive
-    start = int(np.searchsorted(p_s, p_s[first_pos], side="left"))
-    last_run = int(np.searchsorted(p_s, p_s[last_neg], side="left"))
-    stop = int(np.searchsorted(p_s, p_s[last_neg], side="right"))
-    mixed = _Mixed(p_s, y_s, w, cum_w, start, stop)
-    mixed.last_run = last_run
-    p = p_s[start:stop]
-    runs = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
-    edges = np.append(runs, stop - start)
-    run_weight = np.diff(edges).astype(np.float64) if w is None else np.add.reduceat(
-        w[start:stop], runs
-    )
-    if _monotone(run_weight, np.diff(mixed.pos[edges])):
-        return None  # the finest binning (one bin per distinct prediction) is monotone
-    return mixed
-
-
-def _first_violation(mixed, levels):
+def _first_violation(sums, band, levels):
     """The smallest ``b`` in ``levels`` whose equal-mass bins are not monotone, or None."""
-    ka, kb = mixed.band(levels)
+    ka, kb = band.bins(levels)
     count = kb - ka + 2  # boundaries ka .. kb + 1
-    level = np.repeat(np.arange(levels.shape[0]), count)
-    first = np.cumsum(count) - count
-    k = ka[level] + np.arange(level.shape[0]) - first[level]
-    b = levels[level]
-    bounds = mixed.bounds(k, b)
-    weight = np.diff(mixed.weight_before(bounds))
-    positive = np.diff(mixed.positive_before(bounds))
-    same = level[1:] == level[:-1]
-    weight[~same] = 0.0  # the pair that straddles two levels is no bin
-    drop, group = _monotone(weight, positive, level[1:])
+    k, level = _ragged_rows(ka, count)
+    weight, positive, _ = sums.before(sums.bounds(k, levels[level]), predicted=False)
+    weight, positive = np.diff(weight), np.diff(positive)
+    weight[level[1:] != level[:-1]] = 0.0  # the pair that straddles two levels is no bin
+    drop, group = _drops(weight, positive, level[1:])
     if not np.any(drop):
         return None
     return int(levels[group[drop].min()])
 
 
-def _sweep(mixed, b_max):
+def _sweep(sums, b_max):
     """Largest ``b <= b_max`` such that every ``b' <= b`` gives monotone bins."""
-    if mixed is None:
+    band = _Band.of(sums)
+    if band is None:
         return b_max
-    b0, size = 2, 32
+    b0, size, checked = 2, 16, False
     while b0 <= b_max:
+        if b0 > _FINEST_CHECK and not checked:
+            if band.finest_is_monotone(sums):  # then so is every coarser binning
+                return b_max
+            checked = True
         levels = np.arange(b0, min(b0 + size, b_max + 1), dtype=np.int64)
-        ka, kb = mixed.band(levels)
-        fits = np.cumsum(kb - ka + 2) <= _SWEEP_BUDGET
+        ka, kb = band.bins(levels)
+        fits = np.cumsum(kb - ka + 2) <= _BUDGET
         levels = levels[: max(1, int(np.count_nonzero(fits)))]
-        found = _first_violation(mixed, levels)
+        found = _first_violation(sums, band, levels)
         if found is not None:
             return found - 1
         b0 = int(levels[-1]) + 1
@@ -310,13 +408,14 @@ def ece_sweep(p_s, y_s, w_s):
     predictions; without ties they are the bins of the reference code.
     The smaller the better, minimum is zero.
 
-    The sweep reads only the rows between the first positive and the last
-    negative (bins before hold only negatives, bins after only positives,
-    and cannot break monotonicity), checks many ``b`` at once from prefix
-    sums, and returns at once when the bins of single distinct predictions
-    are already monotone (then every coarser binning is).  Its cost is one
-    pass over the data plus about ``b`` bins per level for the levels it
-    visits; nearly separated data can make it visit up to ``n`` levels.
+    The sweep reads only the bins that meet the samples from the first
+    positive to the last negative (bins before hold only negatives, bins
+    after only positives, and cannot break monotonicity), checks many ``b``
+    at once from group sums, and past 1024 bins returns at once if the bins
+    of single distinct predictions are monotone (then every coarser binning
+    is).  Its cost is one pass over the data plus about ``GROUP`` reads per
+    bin of the levels it visits; nearly separated data can make it visit up
+    to ``n`` levels.
 
     Parameters
     ----------
@@ -347,17 +446,37 @@ def ece_sweep(p_s, y_s, w_s):
     >>> round(result.statistic, 4), result.n_bins
     (0.175, 3)
     """
-    n = p_s.shape[0]
-    if n == 0:
-        msg = f"p_s must hold at least one sample, got shape {p_s.shape}."
-        raise ValueError(msg)
+    return binning_free_errors(p_s, y_s, w_s, debiased=False)[1]
+
+
+def binning_free_errors(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS, debiased=True, sweep=True):
+    """:func:`debiased_rmsce` and :func:`ece_sweep` from one pass over the data.
+
+    Returns ``(rmsce, SweepECE)``, with None for a result not asked for.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.binning_free import binning_free_errors
+    >>> p = np.linspace(0.05, 0.95, 10)
+    >>> rmsce, sweep = binning_free_errors(p, p > 0.5, None, n_bins=2)
+    >>> round(rmsce, 4), sweep.n_bins
+    (0.25, 9)
+    """
+    n_bins = check_n_bins(n_bins, math.inf)
+    _check_samples(p_s)
     w, scale = scaled_weights(w_s)
-    cum_w = None if w is None else np.cumsum(w)
-    if w is None:
-        b_max = max(1, n - 1)
-    else:
-        b_max = int(max(1.0, min(math.ceil(float(cum_w[-1]) * scale) - 1.0, 2.0**53)))
-    b_star = _sweep(_mixed_rows(p_s, y_s, w, cum_w), b_max)
-    bins = _equal_mass_bins(p_s, y_s, w, b_star, cum_w)
-    ece, _, _ = calibration_errors(bins.weight, bins.mean_predicted, bins.observed)
-    return SweepECE(float(ece), int(b_star))
+    sums = GroupSums(p_s, y_s, w)
+    rmsce = result = None
+    if debiased:
+        weight, mean_p, observed = _means(_equal_mass_sums(sums, n_bins))
+        rmsce = debiased_rmsce_of_bins(weight * scale, mean_p, observed)
+    if sweep:
+        if w is None:
+            b_max = max(1, sums.n - 1)
+        else:
+            b_max = int(max(1.0, min(math.ceil(sums.total * scale) - 1.0, 2.0**53)))
+        b_star = _sweep(sums, b_max)
+        ece, _, _ = calibration_errors(*_means(_equal_mass_sums(sums, b_star)))
+        result = SweepECE(float(ece), int(b_star))
+    return rmsce, result
