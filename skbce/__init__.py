@@ -1,56 +1,57 @@
-"""skbce: binary cross-entropy metrics, scorers and calibration reports for scikit-learn."""
+"""skbce: binary cross-entropy metrics, scorers and calibration reports for scikit-learn.
 
+The public names are imported when first used (a module ``__getattr__``), so
+``import skbce`` and ``skbce --version`` do not load scikit-learn, SciPy,
+pandas or matplotlib; ``from skbce import log_loss`` works as usual.
+"""
+
+import importlib
 from importlib.metadata import PackageNotFoundError, version
-
-from skbce._calibration.streaming import StreamingCalibration
-from skbce._metrics.breakdown import LogLossBreakdown, log_loss_breakdown
-from skbce._metrics.gradient import bce_gradient_hessian
-from skbce._metrics.losses import (
-    binary_cross_entropy,
-    brier_score_loss,
-    d2_log_loss_score,
-    log_loss,
-    normalized_cross_entropy,
-)
-from skbce._metrics.streaming import StreamingLogLoss
-from skbce._report.report import (
-    CalibrationComparison,
-    CalibrationReport,
-    ReliabilityDisplay,
-    calibration_report,
-    compare_calibration,
-    cross_val_calibration_report,
-)
-from skbce._scorer.scorer import get_scorer, get_scorer_names, make_scorer
-from skbce._utils.config import config_context, get_config, set_config
 
 try:
     __version__ = version("skbce")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-__all__ = [
-    "CalibrationComparison",
-    "CalibrationReport",
-    "LogLossBreakdown",
-    "ReliabilityDisplay",
-    "StreamingCalibration",
-    "StreamingLogLoss",
-    "__version__",
-    "bce_gradient_hessian",
-    "binary_cross_entropy",
-    "brier_score_loss",
-    "calibration_report",
-    "compare_calibration",
-    "config_context",
-    "cross_val_calibration_report",
-    "d2_log_loss_score",
-    "get_config",
-    "get_scorer",
-    "get_scorer_names",
-    "log_loss",
-    "log_loss_breakdown",
-    "make_scorer",
-    "normalized_cross_entropy",
-    "set_config",
-]
+#: The module defining each public name.
+_WHERE = {
+    "StreamingCalibration": "skbce._calibration.streaming",
+    "LogLossBreakdown": "skbce._metrics.breakdown",
+    "log_loss_breakdown": "skbce._metrics.breakdown",
+    "bce_gradient_hessian": "skbce._metrics.gradient",
+    "binary_cross_entropy": "skbce._metrics.losses",
+    "brier_score_loss": "skbce._metrics.losses",
+    "d2_log_loss_score": "skbce._metrics.losses",
+    "log_loss": "skbce._metrics.losses",
+    "normalized_cross_entropy": "skbce._metrics.losses",
+    "StreamingLogLoss": "skbce._metrics.streaming",
+    "CalibrationComparison": "skbce._report.report",
+    "CalibrationReport": "skbce._report.report",
+    "ReliabilityDisplay": "skbce._report.report",
+    "calibration_report": "skbce._report.report",
+    "compare_calibration": "skbce._report.report",
+    "cross_val_calibration_report": "skbce._report.report",
+    "get_scorer": "skbce._scorer.scorer",
+    "get_scorer_names": "skbce._scorer.scorer",
+    "make_scorer": "skbce._scorer.scorer",
+    "config_context": "skbce._utils.config",
+    "get_config": "skbce._utils.config",
+    "set_config": "skbce._utils.config",
+}
+
+__all__ = sorted([*_WHERE, "__version__"])
+
+
+def __getattr__(name):
+    """Import a public name from its module on first use, then keep it here."""
+    module = _WHERE.get(name)
+    if module is None:
+        msg = f"module 'skbce' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

@@ -22,7 +22,14 @@ import numpy as np
 
 from skbce._cli.errors import UsageError, shown
 
-__all__ = ["LabelColumn", "check_values", "label_value", "raise_first", "to_float"]
+__all__ = [
+    "LabelColumn",
+    "check_values",
+    "label_value",
+    "raise_first",
+    "text_column",
+    "to_float",
+]
 
 _BOOLEANS = {"true": 1, "false": 0}
 
@@ -87,7 +94,8 @@ class LabelColumn:
             problem = (row, f"column {self.column!r} has a missing value at row {row}")
             codes = np.where(missing, len(values), codes)
         present = np.flatnonzero(np.bincount(codes, minlength=len(values))[: len(values)])
-        present = [k for k in present.tolist() if k not in gone]
+        # only labels not seen in earlier chunks can be a mistake
+        present = [k for k in present.tolist() if k not in gone and values[k] not in self.labels]
         firsts = sorted((first_row + int(np.argmax(codes == k)), k) for k in present)
         for row, k in firsts:
             if problem is not None and problem[0] < row:
@@ -179,6 +187,17 @@ def to_float(values, column, first_row):
     return values, None
 
 
+def text_column(values, column, first_row):
+    """A column of group names as text, and its first missing cell as ``(row, message)``."""
+    missing = _is_missing(values)
+    if missing.any():
+        row = first_row + _first(missing)
+        return None, (row, f"column {column!r} has a missing value at row {row}")
+    if values.dtype.kind != "O":  # numbers (Parquet): group names as written
+        values = np.array([str(label_value(v)) for v in values.tolist()], dtype=object)
+    return values.astype(object), None
+
+
 def _missing(column, first_row, missing):
     row = first_row + _first(missing)
     return row, f"column {column!r} has a missing or NaN value at row {row}"
@@ -201,10 +220,11 @@ def check_values(x, column, first_row, *, what):
     i = _first(bad)
     row, value = first_row + i, x[i]
     if what == "probabilities":
+        # percentages: every value of the chunk within [0, 100]
         hint = (
             "percentages? divide them by 100"
-            if 1 < value <= 100
-            else ("pass --from-logits for logits or decision values")
+            if 0 <= x.min() and x.max() <= 100
+            else "pass --from-logits for logits or decision values"
         )
         msg = (
             f"column {column!r} must hold probabilities within [0, 1], but row {row} has "

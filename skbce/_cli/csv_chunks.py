@@ -1,96 +1,224 @@
-"""The rows of a CSV file in chunks, with pandas' C parser or, without pandas, the csv module.
+"""The rows of a CSV file in chunks, parsed by pyarrow (the ``cli`` extra).
 
-Both readers follow the same rules (checked by the tests): only an empty cell
-is missing, a row with more fields than the header is refused, a shorter row
-has empty cells at its end, blank lines are skipped, and the label column
-comes as its distinct raw values with a code per row.
+The file is cut into blocks of about :data:`BLOCK_BYTES` bytes at line ends
+(never inside a quoted cell), and each block is parsed by pyarrow's
+multithreaded CSV reader; only the requested columns are converted.  The
+rules, whatever the block or chunk boundaries:
+
+- only an empty cell is missing (``NA`` or ``null`` are text);
+- every row has as many fields as the header (a longer or shorter row is
+  refused, naming its row); blank lines are skipped;
+- scores and weights are read as numbers by pyarrow; a block where that
+  fails is read again as text, so that :func:`skbce._cli.columns.to_float`
+  names the row and the cell;
+- the label column comes as its distinct raw values with a code per row
+  (integers as such, anything else as text).
 """
-
-import csv
-import itertools
-import operator
-import warnings
 
 import numpy as np
 
 from skbce._cli.chunk import Chunk
-from skbce._cli.errors import UsageError, one_line
+from skbce._cli.errors import UsageError, one_line, shown
 
-__all__ = ["csv_chunks"]
+__all__ = ["BLOCK_BYTES", "csv_chunks", "import_pyarrow_csv"]
+
+#: Bytes parsed at a time (the peak memory grows with it, and with the threads).
+BLOCK_BYTES = 1 << 24
+
+#: A quote left open is reported once this many bytes past it hold no closing quote.
+MAX_CARRY = 1 << 26
 
 
-def csv_chunks(source, available, names, chunk_rows):
-    """Yield :class:`Chunk` objects of ``names`` (the label column first)."""
+def import_pyarrow_csv():
+    """``(pyarrow, pyarrow.csv)``, or a :class:`UsageError` naming the extra to install."""
+    from skbce._utils.optional import import_optional
+
     try:
-        import pandas  # noqa: F401
-    except ImportError:
-        yield from _chunks_csv_module(source, available, names, chunk_rows)
-    else:
-        yield from _chunks_pandas(source, available, names, chunk_rows)
+        pa = import_optional("pyarrow", "Reading CSV files")
+        csv = import_optional("pyarrow.csv", "Reading CSV files")
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    return pa, csv
 
 
-def _chunks_pandas(source, available, names, chunk_rows):
-    import pandas as pd
+def _line_ends(data):
+    """Offset just after the last line end of ``data`` outside quotes (0 if none)."""
+    if b'"' not in data:
+        return data.rfind(b"\n") + 1
+    raw = np.frombuffer(data, dtype=np.uint8)
+    outside = np.cumsum(raw == ord('"')) % 2 == 0
+    ends = np.flatnonzero((raw == ord("\n")) & outside)
+    return int(ends[-1]) + 1 if ends.size else 0
 
-    label = names[0]
-    first = 1
-    with source.open_binary() as f, warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        try:
-            # every column is parsed (not usecols) so that a row with more
-            # fields than the header is refused rather than cut silently
-            reader = pd.read_csv(
-                f,
-                sep=source.sep,
-                index_col=False,
-                dtype={label: "category"},
-                keep_default_na=False,
-                na_values=[""],
-                chunksize=chunk_rows,
-                encoding="utf-8-sig",
-            )
-            for frame in reader:
-                labels = frame[label].cat
-                categories = labels.categories.to_numpy(dtype=object)
-                codes = labels.codes.to_numpy()
-                columns = {n: frame[n].to_numpy() for n in names[1:]}
-                yield Chunk(first, len(frame), (categories, codes), columns)
-                first += len(frame)
-        except pd.errors.ParserWarning:
-            msg = f"cannot read {source.name}: row 1 has more fields than the header"
-            raise UsageError(msg) from None
-        except pd.errors.ParserError as exc:
-            msg = f"cannot read {source.name}: {one_line(str(exc).split('C error: ')[-1])}"
-            raise UsageError(msg) from None
-        except pd.errors.EmptyDataError:
+
+def _blocks(f, name):
+    """Blocks of whole lines of the binary file ``f`` (after its header line)."""
+    carry = b""
+    while True:
+        block = f.read(BLOCK_BYTES)
+        if not block:
+            if carry.strip():
+                yield carry
             return
+        data = carry + block
+        cut = _line_ends(data)
+        if cut == 0 and len(data) > MAX_CARRY:
+            msg = f"cannot read {name}: a quote is not closed within {MAX_CARRY >> 20} MiB"
+            raise UsageError(msg)
+        carry = data[cut:]
+        if cut:
+            yield memoryview(data)[:cut]
 
 
-def _chunks_csv_module(source, available, names, chunk_rows):
-    index = [available.index(n) for n in names]
-    width = len(available)
+class _Parser:
+    """Parse blocks of a CSV file into numpy columns with pyarrow."""
+
+    def __init__(self, source, available, names, text):
+        self.pa, self.csv = import_pyarrow_csv()
+        self.source = source
+        self.names = names
+        self.text = list(text)
+        self.label_type = self.pa.int64()
+        self.text_labels = self.pa.dictionary(self.pa.int32(), self.pa.string())
+        self.read_options = self.csv.ReadOptions(
+            column_names=available, block_size=max(BLOCK_BYTES // 2, 1 << 16)
+        )
+        self.bad_rows = []
+
+    def _bad_row(self, row):
+        self.bad_rows.append(row)
+        return "skip"
+
+    def _read(self, data, types):
+        pa, csv = self.pa, self.csv
+        self.bad_rows = []
+        convert = csv.ConvertOptions(
+            column_types=types,
+            include_columns=self.names,
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        )
+        parse = csv.ParseOptions(
+            delimiter=self.source.sep,
+            newlines_in_values=b'"' in data,
+            invalid_row_handler=self._bad_row,
+        )
+        table = csv.read_csv(
+            pa.py_buffer(data),
+            read_options=self.read_options,
+            parse_options=parse,
+            convert_options=convert,
+        )
+        if self.bad_rows:
+            self._refuse_row(data, parse, min(self._offset(data, r.text) for r in self.bad_rows))
+        return table
+
+    @staticmethod
+    def _offset(data, text):
+        """Where the line ``text`` starts in ``data``."""
+        line = text.encode()
+        data = bytes(data)
+        at = 0 if data.startswith(line) else data.find(b"\n" + line) + 1
+        return at if at >= 0 else len(data)
+
+    def _refuse_row(self, data, parse, offset):
+        """A row of ``data`` starting at ``offset`` has the wrong number of fields."""
+        before = self.csv.read_csv(
+            self.pa.py_buffer(bytes(data)[:offset]),
+            read_options=self.read_options,
+            parse_options=self.csv.ParseOptions(
+                delimiter=parse.delimiter, newlines_in_values=parse.newlines_in_values
+            ),
+            convert_options=self.csv.ConvertOptions(include_columns=[]),
+        ).num_rows
+        text = bytes(data)[offset:].split(b"\n", 1)[0].decode(errors="replace").rstrip("\r")
+        fields = len(text.split(self.source.sep))
+        width = len(self.read_options.column_names)
+        msg = (
+            f"cannot read {self.source.name}: row {self.first_row + before} has "
+            f"{fields} field{'s' if fields != 1 else ''} ({shown(text)}), the header {width}"
+        )
+        raise UsageError(msg)
+
+    def _attempts(self):
+        """Column types to try, fastest first: numbers, then text labels, then all text."""
+        pa = self.pa
+        label, others = self.names[0], self.names[1:]
+        numbers = {n: pa.string() if n in self.text else pa.float64() for n in others}
+        attempts = [{**numbers, label: self.label_type}]
+        if self.label_type != self.text_labels:
+            attempts.append({**numbers, label: self.text_labels})
+        # not numbers: read as text, so that the checks name the row and the cell
+        attempts.append({**dict.fromkeys(others, pa.string()), label: self.text_labels})
+        return attempts
+
+    def parse(self, data, first_row):
+        """The columns of a block: ``((categories, codes), columns, n_rows)``."""
+        self.first_row = first_row
+        attempts = self._attempts()
+        for k, types in enumerate(attempts, start=1):
+            try:
+                table = self._read(data, types)
+                break
+            except self.pa.ArrowInvalid as exc:
+                if "conversion error" not in str(exc) or k == len(attempts):
+                    raise
+                self.label_type = self.text_labels  # the labels are not all integers
+        columns = {n: table.column(n).to_numpy(zero_copy_only=False) for n in self.names[1:]}
+        return self._labels(table.column(self.names[0])), columns, table.num_rows
+
+    def _labels(self, column):
+        """A label column as (distinct values, code per row; ``-1`` missing)."""
+        if self.pa.types.is_dictionary(column.type):
+            column = column.unify_dictionaries().combine_chunks()
+            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            return column.dictionary.to_numpy(zero_copy_only=False).astype(object), codes
+        if not column.null_count:
+            return _integer_codes(column.to_numpy())
+        missing = column.is_null().to_numpy(zero_copy_only=False)
+        present = column.drop_null()
+        values = column.fill_null(present[0] if len(present) else 0).to_numpy()
+        categories, codes = _integer_codes(values)
+        return categories, np.where(missing, -1, codes)
+
+
+def _integer_codes(values):
+    """Integer labels as (distinct values, code per row), cheaply for two classes."""
+    lo, hi = values.min(), values.max()
+    if ((values != lo) & (values != hi)).any():
+        categories, codes = np.unique(values, return_inverse=True)
+    else:
+        categories = np.array([lo] if lo == hi else [lo, hi])
+        codes = (values == hi).view(np.int8) if lo != hi else np.zeros(values.shape, np.int8)
+    return categories.astype(object), codes
+
+
+def _arrow_error(name, exc):
+    """One line about what pyarrow could not read."""
+    text = str(exc)
+    if "invalid UTF8" in text:
+        return f"{name} is not UTF-8 text (save the file as UTF-8 CSV)"
+    return f"cannot read {name}: {one_line(text.replace('CSV parse error: ', ''))}"
+
+
+def csv_chunks(source, available, names, chunk_rows, text=()):
+    """Yield :class:`Chunk` objects of ``names`` (the label column first).
+
+    The columns in ``text`` (groups) are read as text, the others but the
+    labels as numbers.
+    """
+    parser = _Parser(source, available, names, text)
     first = 1
-    with source.open_text() as f:
-        # strict: a quote left open is an error, not the rest of the file in one cell
-        reader = csv.reader(f, delimiter=source.sep, strict=True)
-        next(reader, None)
-        rows = filter(None, reader)  # blank lines are skipped, as pandas does
-        while block := list(itertools.islice(rows, chunk_rows)):
-            lengths = np.fromiter(map(len, block), dtype=np.intp, count=len(block))
-            if lengths.max() > width:
-                i = int(np.argmax(lengths > width))
-                msg = (
-                    f"cannot read {source.name}: Expected {width} fields in row "
-                    f"{first + i}, saw {lengths[i]}"
-                )
-                raise UsageError(msg)
-            if lengths.min() < width:  # a short row has empty cells at its end
-                block = [r + [""] * (width - len(r)) for r in block]
-            cells = [np.array(list(map(operator.itemgetter(j), block)), dtype=str) for j in index]
-            categories, codes = np.unique(cells[0], return_inverse=True)
-            empty = np.flatnonzero(categories == "")
-            if empty.size:
-                codes = np.where(codes == empty[0], -1, codes)
-            columns = dict(zip(names[1:], cells[1:], strict=True))
-            yield Chunk(first, len(block), (categories.astype(object), codes), columns)
-            first += len(block)
+    with source.open_binary() as f:
+        f.readline()  # the header, read by the source
+        for block in _blocks(f, source.name):
+            try:
+                (categories, codes), columns, n = parser.parse(block, first)
+            except parser.pa.ArrowException as exc:
+                raise UsageError(_arrow_error(source.name, exc)) from None
+            for start in range(0, n, chunk_rows):
+                part = slice(start, start + chunk_rows)
+                cut = {k: v[part] for k, v in columns.items()}
+                yield Chunk(first + start, len(codes[part]), (categories, codes[part]), cut)
+            first += n

@@ -3,8 +3,8 @@
 The format is read from the first bytes of the file, not its name.  The
 header of a CSV file is read here (a UTF-8 byte-order mark is dropped and the
 delimiter is found among ``,`` ``;`` tab and ``|`` unless ``--sep`` names
-it); the rows are read by :mod:`skbce._cli.csv_chunks` or
-:mod:`skbce._cli.parquet_chunks`.  Every failure to read ends in a
+it); the rows are read by :mod:`skbce._cli.csv_chunks` (pyarrow's CSV
+parser) or :mod:`skbce._cli.parquet_chunks`.  Every failure to read ends in a
 :class:`~skbce._cli.errors.UsageError` of one line.
 """
 
@@ -163,8 +163,12 @@ class Source:
             raise UsageError(msg)
         return header
 
-    def chunks(self, names, chunk_rows=CHUNK_ROWS):
-        """Yield :class:`~skbce._cli.chunk.Chunk` objects of ``names`` (labels first), in order."""
+    def chunks(self, names, chunk_rows=CHUNK_ROWS, text=()):
+        """Yield :class:`~skbce._cli.chunk.Chunk` objects of ``names`` (labels first), in order.
+
+        The columns in ``text`` are read as text (a CSV file's other columns
+        but the labels as numbers).
+        """
         available = self.columns()
         missing = [n for n in names if n not in available]
         if missing:
@@ -181,7 +185,7 @@ class Source:
         else:
             from skbce._cli.csv_chunks import csv_chunks
 
-            reader = csv_chunks(self, available, names, chunk_rows)
+            reader = csv_chunks(self, available, names, chunk_rows, text)
         with read_errors(self.name):
             for chunk in reader:
                 self.rows_read += chunk.n_rows

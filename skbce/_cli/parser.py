@@ -63,6 +63,18 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+class _OnceFlag(_Once):
+    """A flag (``store_true``) that may be given once."""
+
+    def __init__(self, option_strings, dest, default=False, required=False, help=None):
+        super().__init__(
+            option_strings, dest, nargs=0, default=default, required=required, help=help
+        )
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        super().__call__(parser, namespace, True, option_string)
+
+
 def _positive_int(text):
     try:
         value = int(text)
@@ -89,8 +101,10 @@ def _add_input_arguments(parser):
     parser.add_argument(
         "--y-proba",
         required=True,
-        help="column of the predicted probability of the positive class "
-        "(or of logits, with --from-logits)",
+        nargs="+",
+        help="column(s) of the predicted probability of the positive class "
+        "(or of logits, with --from-logits); several columns compare several "
+        "models, each named by its column",
         **once,
     )
     parser.add_argument("--weight", help="column of sample weights", **once)
@@ -102,7 +116,7 @@ def _add_input_arguments(parser):
     )
     parser.add_argument(
         "--from-logits",
-        action="store_true",
+        action=_OnceFlag,
         help="--y-proba holds logits (decision values), not probabilities",
     )
     parser.add_argument(
@@ -217,6 +231,12 @@ def _add_report(commands):
         choices=["uniform", "quantile"],
         default="uniform",
         help="equal-width bins or bins of equal count (default: uniform)",
+    )
+    report.add_argument(
+        "--group",
+        action=_Once,
+        metavar="COL",
+        help="column of subgroups (e.g. sex or site): each report gets a subgroup table",
     )
     _add_format(report, ["text", "markdown", "json", "html"])
     report.add_argument(

@@ -1,5 +1,10 @@
-"""``skbce report``: the calibration report of a file of predictions (held in memory)."""
+"""``skbce report``: the calibration report of a file of predictions (held in memory).
 
+Several ``--y-proba`` columns give a comparison (one report per column,
+named by it), from one reading of the file.
+"""
+
+import html
 import sys
 import warnings
 
@@ -13,60 +18,83 @@ __all__ = ["command_report"]
 
 
 def read_columns(predictions):
-    """The whole file: labels, scores and weights (None without ``--weight``)."""
+    """The whole file, read once: labels, scores by column, weights and groups (or None)."""
     parts = list(predictions)
     predictions.check_both_classes("a calibration report")
-    y = np.concatenate([p[0] for p in parts])
-    s = np.concatenate([p[1] for p in parts])
-    w = None if predictions.args.weight is None else np.concatenate([p[2] for p in parts])
-    return y, s, w
+
+    def joined(k):
+        return None if parts[0][k] is None else np.concatenate([p[k] for p in parts])
+
+    scores = {m: np.concatenate([p[1][m] for p in parts]) for m in predictions.models}
+    return joined(0), scores, joined(2), joined(3)
 
 
-def _html(report, args):
-    from skbce._render.html import report_page
-
-    subtitle = (
-        f"{args.file}: labels in column {args.y_true!r}, "
-        f"{'logits' if args.from_logits else 'probabilities'} in column "
-        f"{args.y_proba!r}" + (f", weights in column {args.weight!r}" if args.weight else "")
+def _subtitle(args):
+    what = "logits" if args.from_logits else "probabilities"
+    columns = ", ".join(repr(c) for c in args.y_proba)
+    plural = "s" if len(args.y_proba) > 1 else ""
+    extra = "".join(
+        f", {kind} in column {column!r}"
+        for kind, column in (("weights", args.weight), ("groups", args.group))
+        if column is not None
     )
-    return report_page(report, title="Calibration report", subtitle=subtitle)
+    labels = f"labels in column {args.y_true!r}"
+    return f"{args.file}: {labels}, {what} in column{plural} {columns}{extra}"
 
 
-def render(report, args):
-    """The report in the format asked for, ending with a newline."""
+def _html(reports, args):
+    from skbce._render.html import comparison_page, report_page
+
+    if len(reports) == 1:
+        (report,) = reports.values()
+        return report_page(report, title="Calibration report", subtitle=_subtitle(args))
+    intro = f"<p>{html.escape(_subtitle(args))}</p>"
+    return comparison_page(reports, title="Calibration reports", intro=intro)
+
+
+def render(reports, args):
+    """The report (one column) or the comparison (several) in the format asked for."""
     if args.format == "html":
-        return _html(report, args)
+        return _html(reports, args)
+    if len(reports) == 1:
+        (shown,) = reports.values()
+    else:
+        from skbce._report.comparison import compare_calibration
+
+        shown = compare_calibration(reports)
     if args.format == "markdown":
-        return report.to_markdown() + "\n"
+        return shown.to_markdown() + "\n"
     if args.format == "json":
-        return json_text(report.to_dict()) + "\n"
-    return str(report) + "\n"
+        return json_text(shown.to_dict()) + "\n"
+    return str(shown) + "\n"
 
 
 def command_report(args):
-    """``skbce report``: the calibration report of a file of predictions."""
+    """``skbce report``: the calibration report of each score column of a file."""
     from skbce._report.report import calibration_report
 
     predictions = Predictions(args)
     check_output(args.output, [args.file])  # before the work, not after
-    y, s, w = read_columns(predictions)
+    y, scores, w, groups = read_columns(predictions)
     if args.bins > y.shape[0]:
         msg = f"--bins {args.bins} is more than the number of rows ({y.shape[0]})"
         raise UsageError(msg)
-    with warnings.catch_warnings(), library_errors(predictions.library_names()):
-        # the report keeps the messages in report.notes, and prints them
-        warnings.simplefilter("ignore")
-        report = calibration_report(
-            y,
-            s,
-            sample_weight=w,
-            pos_label=predictions.pos_label(),
-            from_logits=args.from_logits,
-            n_bins=args.bins,
-            strategy=args.strategy,
-        )
-    write_output(render(report, args), args.output, [args.file])
+    reports = {}
+    for name, s in scores.items():
+        with warnings.catch_warnings(), library_errors(predictions.library_names(name)):
+            # the report keeps the messages in report.notes, and prints them
+            warnings.simplefilter("ignore")
+            reports[name] = calibration_report(
+                y,
+                s,
+                sample_weight=w,
+                pos_label=predictions.pos_label(),
+                from_logits=args.from_logits,
+                n_bins=args.bins,
+                strategy=args.strategy,
+                groups=groups,
+            )
+    write_output(render(reports, args), args.output, [args.file])
     if args.output is not None:
         print(f"skbce report: wrote {args.output}", file=sys.stderr)
     return 0

@@ -3,7 +3,7 @@
 import os
 
 from skbce._cli.errors import library_errors
-from skbce._cli.output import json_text
+from skbce._cli.output import json_text, text_table
 from skbce._cli.predictions import Predictions
 
 __all__ = ["command_score", "compute_scores", "format_scores"]
@@ -27,49 +27,77 @@ SCORES = {
 }
 
 
+class _Model:
+    """The streaming states of one score column."""
+
+    def __init__(self, pos_label, from_logits):
+        from skbce._calibration.streaming import StreamingCalibration
+        from skbce._metrics.streaming import StreamingLogLoss
+
+        # one bin: the state's sums give log loss, Brier score and base rate
+        self.calibration = StreamingCalibration(
+            n_bins=1, pos_label=pos_label, from_logits=from_logits
+        )
+        # from logits: the exact binary cross-entropy, not clipped
+        self.logits = (
+            StreamingLogLoss(pos_label=pos_label, from_logits=True) if from_logits else None
+        )
+
+    def update(self, y, s, w):
+        self.calibration.update(y, s, w)
+        if self.logits is not None:
+            self.logits.update(y, s, w)
+
+    def result(self):
+        summary = self.calibration.result()
+        if self.logits is not None:
+            summary["binary_cross_entropy"] = self.logits.result()
+            summary["normalized_cross_entropy"] = self.logits.normalized_cross_entropy()
+        summary.setdefault("binary_cross_entropy", summary["log_loss"])
+        return summary
+
+
 def compute_scores(args):
-    """Feed every chunk of ``args.file`` to the streaming states; return the scores."""
-    from skbce._calibration.streaming import StreamingCalibration
-    from skbce._metrics.streaming import StreamingLogLoss
+    """Feed every chunk of ``args.file`` (read once) to the states of every model.
+
+    Returns the scores of the single ``--y-proba`` column, or for several
+    columns the shared figures and ``models``: the scores by column.
+    """
     from skbce._utils.validation import binary_target
 
     predictions = Predictions(args)
-    names = predictions.library_names()
-    with library_errors(names):
-        pos_label = predictions.pos_label()
-        # one bin: the state's sums give log loss, Brier score and base rate
-        calibration = StreamingCalibration(
-            n_bins=1, pos_label=pos_label, from_logits=args.from_logits
-        )
-        # from logits: the exact binary cross-entropy, not clipped
-        logits = (
-            StreamingLogLoss(pos_label=pos_label, from_logits=True) if args.from_logits else None
-        )
-        for y, s, w in predictions:
-            calibration.update(y, s, w)
-            if logits is not None:
-                logits.update(y, s, w)
-        predictions.check_both_classes("skbce score")
+    pos_label = predictions.pos_label()
+    models = {}
+    for name in predictions.models:
+        with library_errors(predictions.library_names(name)):
+            models[name] = _Model(pos_label, args.from_logits)
+    for y, scores, w, _ in predictions:
+        for name, model in models.items():
+            with library_errors(predictions.library_names(name)):
+                model.update(y, scores[name], w)
+    predictions.check_both_classes("skbce score")
+    with library_errors(predictions.library_names(predictions.models[0])):
         classes = binary_target(predictions.labels.classes(), pos_label=pos_label).classes
-        summary = calibration.result()
-        if logits is not None:
-            summary["binary_cross_entropy"] = logits.result()
-            summary["normalized_cross_entropy"] = logits.normalized_cross_entropy()
-    return {
+    results = {}
+    for name, model in models.items():
+        with library_errors(predictions.library_names(name)):
+            results[name] = model.result()
+    first = results[predictions.models[0]]
+    shared = {
         "file": os.fspath(args.file),
         "n_rows": predictions.n_rows,
-        "total_weight": summary["total_weight"],
+        "total_weight": first["total_weight"],
         "positive_class": classes.tolist()[1],
-        "base_rate": summary["base_rate"],
-        "log_loss": summary["log_loss"],
-        "binary_cross_entropy": summary.get("binary_cross_entropy", summary["log_loss"]),
-        "normalized_cross_entropy": summary["normalized_cross_entropy"],
-        "brier_score": summary["brier_score"],
+        "base_rate": first["base_rate"],
     }
+    each = {name: {key: r[key] for key in SCORES} for name, r in results.items()}
+    if len(each) == 1:
+        return {**shared, **each[predictions.models[0]]}
+    return {**shared, "models": each}
 
 
 def format_scores(scores):
-    """The text output of ``skbce score``."""
+    """The text output of ``skbce score``: one line per score, or a table of models."""
     weighted = (
         ""
         if scores["total_weight"] == scores["n_rows"]
@@ -80,9 +108,16 @@ def format_scores(scores):
         f"{scores['positive_class']!r}, base rate {scores['base_rate']:.4g}",
         "",
     ]
+    models = scores.get("models")
     width = max(len(name) for name, _ in SCORES.values())
-    for key, (name, explain) in SCORES.items():
-        lines.append(f"{name:<{width}}  {scores[key]:<10.6g}  {explain}")
+    if models is None:
+        for key, (name, explain) in SCORES.items():
+            lines.append(f"{name:<{width}}  {scores[key]:<10.6g}  {explain}")
+    else:
+        header = ["model", *(name for name, _ in SCORES.values())]
+        rows = [[m, *(f"{v[k]:.6g}" for k in SCORES)] for m, v in models.items()]
+        lines += [text_table(header, rows), ""]
+        lines += [f"{name:<{width}}  {explain}" for name, explain in SCORES.values()]
     lines.append("")
     lines.append("All are losses: lower is better.")
     return "\n".join(lines)
