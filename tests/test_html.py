@@ -6,6 +6,7 @@ installed.
 """
 
 import html
+import math
 import re
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from skbce._render.definitions import COMPARISON, ERRORS, ESTIMATES, SCORES, TESTS, explain
 from skbce._render.html import comparison_page
-from skbce._render.svg import COLORS
+from skbce._render.svg import COLORS, GEOMETRY
 from skbce._report.report import calibration_report
 
 EVIL = "<script>alert(1)</script>"
@@ -121,12 +122,30 @@ def test_diagram_is_drawn_from_the_reliability_table(report):
     full = ~rel.empty
     centres = re.findall(r'<circle class="bin" cx="([\d.]+)" cy="([\d.]+)"', svg)
     assert len(centres) == int(full.sum())
-    # map pixels back to probabilities: the plot area is 440 x 366 at (62, 18)
-    x = (np.array([float(c[0]) for c in centres]) - 62) / 440
-    y = 1 - (np.array([float(c[1]) for c in centres]) - 18) / 366
+    # map pixels back to probabilities: the plot area is a square of GEOMETRY.plot pixels
+    g = GEOMETRY
+    x = (np.array([float(c[0]) for c in centres]) - g.left) / g.plot
+    y = 1 - (np.array([float(c[1]) for c in centres]) - g.top) / g.plot
     np.testing.assert_allclose(x, rel.mean_predicted[full], atol=1e-3)
     np.testing.assert_allclose(y, rel.observed[full], atol=1e-3)
+    counts = re.findall(r'<text class="count"[^>]*>([\d,]+)</text>', svg)
+    assert [int(c.replace(",", "")) for c in counts] == rel.count[full].tolist()
     assert svg.count('class="interval"') == int(full.sum())
+
+
+def four_digits(value):
+    """A matcher of ``value`` printed with 4 significant digits (an independent rule)."""
+
+    class Matches:
+        def __eq__(self, text):
+            digits = text.replace("-", "").replace(".", "").lstrip("0")
+            unit = 10.0 ** (math.floor(math.log10(abs(value))) - 3)
+            return len(digits) == 4 and abs(float(text) - value) <= 0.5 * unit * (1 + 1e-9)
+
+        def __repr__(self):
+            return f"<{value!r} to 4 significant digits>"
+
+    return Matches()
 
 
 def test_tables_show_numbers_computed_independently(report):
@@ -135,31 +154,31 @@ def test_tables_show_numbers_computed_independently(report):
     t = (y == EVIL).astype(int)
     tables = Tables(report.to_html()).tables
     scores = {row[0]: row[1] for row in tables["Scores"][1:]}
-    assert scores["log loss"] == f"{log_loss(t, p):.4f}"
-    assert scores["Brier score"] == f"{brier_score_loss(t, p):.4f}"
-    assert scores["ROC AUC"] == f"{roc_auc_score(t, p):.4f}"
-    assert scores["base rate"] == f"{t.mean():.4f}"
-    assert scores["mean prediction"] == f"{p.mean():.4f}"
+    assert scores["log loss"] == four_digits(log_loss(t, p))
+    assert scores["Brier score"] == four_digits(brier_score_loss(t, p))
+    assert scores["ROC AUC"] == four_digits(roc_auc_score(t, p))
+    assert scores["base rate"] == four_digits(t.mean())
+    assert scores["mean prediction"] == four_digits(p.mean())
     # ten uniform bins, closed on the right as calibration_curve's
     bins = np.searchsorted(np.linspace(0, 1, 11)[1:-1], p)
     count = np.bincount(bins, minlength=10)
     gap = np.abs(np.bincount(bins, p, 10) - np.bincount(bins, t, 10))
     errors = {row[0]: row[1] for row in tables["Calibration errors"][1:]}
-    assert errors["ECE"] == f"{gap.sum() / len(p):.4f}"
-    assert errors["MCE"] == f"{np.max(gap / count):.4f}"
+    assert errors["ECE"] == four_digits(gap.sum() / len(p))
+    assert errors["MCE"] == four_digits(np.max(gap / count))
     reliability = next(rows for title, rows in tables.items() if title.startswith("Reliability"))
     assert [int(row[1].replace(",", "")) for row in reliability[1:]] == count.tolist()
     prob_true, prob_pred = calibration_curve(t, p, n_bins=10)
-    assert [row[3] for row in reliability[1:]] == [f"{v:.4f}" for v in prob_pred]
-    assert [row[4] for row in reliability[1:]] == [f"{v:.4f}" for v in prob_true]
+    assert [row[3] for row in reliability[1:]] == [four_digits(v) for v in prob_pred]
+    assert [row[4] for row in reliability[1:]] == [four_digits(v) for v in prob_true]
 
 
 def test_every_statistic_shown_is_explained(report):
     tables = Tables(report.to_html()).tables
-    for title in ("Scores", "Calibration errors", "Tests"):
+    for title in ("Scores", "Calibration errors", "Tests", "Calibration slope and intercept"):
         header, *rows = tables[title]
         assert header[-1] == "what it says"
-        assert len(rows) > 2
+        assert len(rows) >= 2
         assert all(row[-1].strip() for row in rows), title
     for key in (*SCORES, *ERRORS, *TESTS, *ESTIMATES, *COMPARISON):
         assert explain(key), key
@@ -208,11 +227,11 @@ def test_page_in_a_headless_browser(report, tmp_path):
     report.to_html(page)
     shot = tmp_path / "shot.png"
     result = _run_browser(
-        tmp_path, f"--screenshot={shot}", "--window-size=1200,1400", page.as_uri()
+        tmp_path, f"--screenshot={shot}", "--window-size=1200,2600", page.as_uri()
     )
     assert shot.exists(), result.stderr.decode(errors="replace")[-2000:]
     pixels = plt.imread(shot)[..., :3]
-    assert pixels.shape[:2] == (1400, 1200)
+    assert pixels.shape[:2] == (2600, 1200)
     not_white = np.any(pixels < 0.9, axis=2)
     assert not_white.mean() > 0.02  # not blank: text, tables and the chart
     curve = np.array([int(COLORS[0][i : i + 2], 16) for i in (1, 3, 5)]) / 255

@@ -1,25 +1,36 @@
-"""The HTML report: one self-contained page, with an inline SVG reliability diagram.
+"""The HTML report: one self-contained page, with inline SVG diagrams.
 
 Everything is drawn from the numbers a :class:`~skbce.CalibrationReport`
-already holds (its tables and its reliability bins): nothing is computed
-here.  The page needs no network, no external file and no JavaScript, and
-every piece of text that comes from the user (class labels, column and model
-names) is escaped.
+already holds (its tables, curves and bands): nothing is computed here.  The
+page needs no network, no external file and no JavaScript, and every piece
+of text that comes from the user (class labels, group labels, column and
+model names) is escaped.  Each report reads: the verdict, the scores with
+their intervals, the reliability diagram, the recalibration advice, the
+subgroups, then the details.
 """
 
 import html
 import os
 from importlib.metadata import PackageNotFoundError, version
 
-from skbce._render.data import frame_row
-from skbce._render.definitions import COMPARISON, explain
+from skbce._render.definitions import COMPARISON
+from skbce._render.numbers import is_number_text
+from skbce._render.sections import detail_sections, headline_sections, help_of, name_of
 from skbce._render.sections import header as report_header
-from skbce._render.sections import sections
-from skbce._render.standard import verdict
+from skbce._render.standard import gain_title, verdict
+from skbce._render.subgroup_svg import subgroup_svg
 from skbce._render.svg import COLORS, reliability_svg
-from skbce._render.text import comparison_rows
+from skbce._render.text import comparison_cells, comparison_verdicts
 
-__all__ = ["COLORS", "comparison_page", "report_page", "report_section", "table"]
+__all__ = [
+    "COLORS",
+    "comparison_fragment",
+    "comparison_page",
+    "page",
+    "report_page",
+    "report_section",
+    "table",
+]
 
 
 _CSS = """
@@ -32,14 +43,16 @@ h3 { font-size: 1.05em; margin: 1.4em 0 0.4em; }
 p.sub { color: #555; margin-top: 0; }
 p.verdict { font-size: 1.1em; background: #f6f6f0; border-left: 4px solid #888;
   padding: 0.5em 0.8em; }
+ul.verdicts li { margin: 0.3em 0; }
 table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 0.92em; }
 th, td { border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #f3f3f3; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.help { color: #555; max-width: 26em; }
-.row { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
+td.help { color: #555; min-width: 14em; max-width: 26em; }
+p.footnote { color: #555; font-size: 0.85em; margin-top: -0.6em; }
 figure { margin: 0.5em 0; }
-figcaption { color: #555; font-size: 0.9em; max-width: 520px; }
+figcaption { color: #555; font-size: 0.9em; max-width: 760px; }
+svg { max-width: 100%; height: auto; }
 svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 """
@@ -50,16 +63,11 @@ def _e(value):
     return html.escape(str(value), quote=True)
 
 
-def _is_number_text(text):
-    head = text.strip().lstrip("[(-<").strip()
-    return bool(head) and (head[0].isdigit() or head in ("nan", "inf"))
-
-
 def table(header, rows, *, help_column=None, caption=None):
     """An HTML table from rows of strings (numbers right-aligned).
 
     ``help_column`` is a list of one-line explanations, one per row, added as
-    a last column.
+    a last column.  A cell may hold several lines (separated by newlines).
     """
     parts = ["<table>"]
     if caption:
@@ -73,9 +81,10 @@ def table(header, rows, *, help_column=None, caption=None):
         cells = []
         for j, cell in enumerate(row):
             text = str(cell)
-            cls = ' class="num"' if j > 0 and _is_number_text(text) else ""
+            cls = ' class="num"' if j > 0 and is_number_text(text) else ""
             tag = "th" if j == 0 and header is None else "td"
-            cells.append(f"<{tag}{cls}>{_e(text)}</{tag}>")
+            body = "<br>".join(_e(line) for line in text.split("\n"))
+            cells.append(f"<{tag}{cls}>{body}</{tag}>")
         if help_column is not None:
             cells.append(f'<td class="help">{_e(help_column[i])}</td>')
         parts.append("<tr>" + "".join(cells) + "</tr>")
@@ -87,31 +96,76 @@ def table(header, rows, *, help_column=None, caption=None):
 
 
 def _figure(report, label):
+    level = f"{100 * report.confidence_level:g}%"
     return (
-        "<figure>"
+        '<figure class="diagram">'
         + reliability_svg({label: report})
-        + "<figcaption>Each dot is a bin: mean predicted probability against the "
-        "observed frequency, with its interval; dots on the dashed diagonal are "
-        "calibrated. Shaded bars: share of the samples in each bin.</figcaption>"
-        "</figure>"
+        + "<figcaption>Reliability diagram. Each dot is a bin of predictions: its mean "
+        f"predicted probability against the observed frequency, with its {level} Wilson "
+        "interval and, next to it, the number of predictions in it (a bin of few "
+        "predictions can be far from the diagonal by chance). The red steps are the CORP "
+        "curve (isotonic recalibration of all predictions); the grey band, when shown, is "
+        "where that curve would lie if the predictions were calibrated. The green dashed "
+        "curve is the flexible (lowess) calibration curve with its band. The histogram "
+        "under the diagram counts the predictions per bin.</figcaption></figure>"
     )
 
 
-def _section_html(section):
-    parts = [f"<h3>{_e(section.title)}</h3>"]
-    if section.title == "Notes":
+def _section_html(section, level=3):
+    parts = [f"<h{level}>{_e(section.title)}</h{level}>"]
+    if section.header is None:
         parts.append("<ul>" + "".join(f"<li>{_e(r[0][2:])}</li>" for r in section.rows) + "</ul>")
         return parts
-    head, rows, helps = section.header, section.rows, None
-    if head is None:
-        helps = [explain(key) for key in section.keys]
-        if section.title == "Scores":
-            head = ["score", "value", "note"]
-        else:
-            width = max(len(r) for r in rows)
-            head = ["", "value", *[""] * (width - 2)]
-            rows = [list(r) + [""] * (width - len(r)) for r in rows]
-    parts.append(table(head, rows, help_column=helps))
+    helps = None
+    if any(section.keys):
+        helps = [help_of(key) for key in section.keys]
+    parts.append(table(section.header, section.rows, help_column=helps))
+    if section.footnotes:
+        notes = "<br>".join(_e(note) for note in section.footnotes)
+        parts.append(f'<p class="footnote">{notes}</p>')
+    return parts
+
+
+def _advice(report):
+    """The recalibration advice in words, above the gain table."""
+    gain = getattr(report, "recalibration_gain", None)
+    if gain is None:
+        return ""
+    if gain.recommendation == "none needed":
+        text = (
+            "No recalibration improves the log loss out of sample (cross-fitted): "
+            "use the probabilities as they are."
+        )
+    else:
+        text = (
+            f"Recalibrating with the {gain.recommendation} method lowers the log loss "
+            "out of sample (cross-fitted), more than its standard error: fit it on "
+            "held-out data (e.g. sklearn's CalibratedClassifierCV) before using the "
+            "probabilities."
+        )
+    return f'<p class="advice">{_e(text)}</p>'
+
+
+def _detail_html(report):
+    """The detail sections; the gain section as the recalibration advice, subgroups drawn."""
+    parts = []
+    title = gain_title(report)
+    for section in detail_sections(report):
+        if not section.rows:
+            continue
+        if section.title == title:
+            parts.append("<h3>Recalibration advice</h3>" + _advice(report))
+            parts += _section_html(section, level=4)
+            continue
+        parts += _section_html(section)
+        if section.title == "Subgroups":
+            parts.append(
+                '<figure class="subgroups">'
+                + subgroup_svg(report)
+                + "<figcaption>Each group's observed/expected ratio, calibration-in-the-"
+                "large and calibration slope with their intervals; the dashed line is "
+                "the ideal value.</figcaption></figure>"
+            )
     return parts
 
 
@@ -120,7 +174,7 @@ def _verdict(report):
 
 
 def report_section(report, *, name=None, level=2, diagram=True, with_verdict=True):
-    """The HTML of one report: verdict, header, scores, diagram, then every table."""
+    """The HTML of one report: verdict, header, scores, diagram, advice, subgroups, details."""
     title, sub = report_header(report)
     heading = _e(name) if name is not None else _e(title)
     parts = ['<section class="report">']
@@ -130,12 +184,11 @@ def report_section(report, *, name=None, level=2, diagram=True, with_verdict=Tru
     if name is not None:
         parts.append(f'<p class="sub">{_e(title)}</p>')
     parts.append(f'<p class="sub">{_e(sub)}</p>')
-    for section in sections(report):
-        if not section.rows:
-            continue
+    for section in headline_sections(report):
         parts += _section_html(section)
-        if section.title == "Scores" and diagram:
-            parts.append(_figure(report, name if name is not None else "model"))
+    if diagram:
+        parts.append(_figure(report, name if name is not None else "model"))
+    parts += _detail_html(report)
     parts.append("</section>")
     return "".join(parts)
 
@@ -208,8 +261,60 @@ def report_page(report, path=None, *, title=None, subtitle=None):
     return _write(page(title, body), path)
 
 
+def _verdict_list(reports):
+    items = "".join(
+        f"<li><strong>{_e(name)}</strong>: {_e(text)}</li>"
+        for name, text in comparison_verdicts(reports)
+    )
+    return f'<ul class="verdicts">{items}</ul>'
+
+
+def _comparison_table(reports, *, help_column=True):
+    """The statistics by model: each value with its interval under it."""
+    rows = []
+    for key, values, intervals in comparison_cells(reports):
+        if intervals is not None:
+            values = [f"{v}\n{i}" for v, i in zip(values, intervals, strict=True)]
+        rows.append([name_of(key), *values])
+    helps = [help_of(key) for key in COMPARISON] if help_column else None
+    return table(["statistic", *map(str, reports)], rows, help_column=helps)
+
+
+def _overlay(reports):
+    return (
+        '<figure class="overlay">'
+        + reliability_svg(reports, histogram=False)
+        + "<figcaption>The binned reliability curves of all models (bands off, so that "
+        "they stay readable): the closer to the dashed diagonal, the better calibrated. "
+        "Each model's own diagram, with its bands and counts, is in its section "
+        "below.</figcaption></figure>"
+    )
+
+
+def comparison_fragment(reports):
+    """The comparison as an HTML fragment (notebooks, docs): verdicts, table, overlay.
+
+    Parameters
+    ----------
+    reports : dict of str to CalibrationReport
+        The reports, by model name.
+
+    Returns
+    -------
+    html : str
+    """
+    reports = dict(reports)
+    return (
+        '<div class="skbce-comparison"><p><strong>Verdicts</strong></p>'
+        + _verdict_list(reports)
+        + _comparison_table(reports, help_column=False)
+        + _overlay(reports)
+        + "</div>"
+    )
+
+
 def comparison_page(reports, path=None, *, title="Calibration reports", intro=""):
-    """Several reports on one page: one overlaid diagram, then each report.
+    """Several reports on one page: verdicts, table, overlaid diagram, then each report.
 
     Parameters
     ----------
@@ -241,17 +346,7 @@ def comparison_page(reports, path=None, *, title="Calibration reports", intro=""
     4
     """
     reports = dict(reports)
-    rows_of = {name: frame_row(r) for name, r in reports.items()}
-    helps = [explain(key) for key in COMPARISON]
-    body = [f"<h1>{_e(title)}</h1>", intro, "<h2>Side by side</h2>"]
-    body.append('<div class="row"><figure>')
-    body.append(reliability_svg(reports, histogram=False))
-    body.append(
-        "<figcaption>The reliability curves of all models: the closer to the dashed "
-        "diagonal, the better calibrated.</figcaption></figure>"
-    )
-    body.append(
-        table(["statistic", *reports], comparison_rows(rows_of), help_column=helps) + "</div>"
-    )
+    body = [f"<h1>{_e(title)}</h1>", intro, "<h2>Verdicts</h2>", _verdict_list(reports)]
+    body += ["<h2>Side by side</h2>", _comparison_table(reports), _overlay(reports)]
     body += [report_section(r, name=name) for name, r in reports.items()]
     return _write(page(title, "".join(body)), path)

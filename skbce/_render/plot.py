@@ -5,6 +5,8 @@ display keeps ``ax_``, ``figure_`` and ``line_``; the reports it draws are
 read (public attributes, duck typing) and never modified.
 """
 
+import math
+import textwrap
 import warnings
 from collections.abc import Mapping
 
@@ -15,7 +17,7 @@ from skbce._utils.options import InvalidParameterError, check_bool, check_choice
 __all__ = ["KINDS", "ReliabilityDisplay", "import_pyplot"]
 
 #: What ``plot`` can draw.
-KINDS = ("reliability", "corp", "both", "smooth")
+KINDS = ("reliability", "corp", "both", "smooth", "flexible")
 
 
 def import_pyplot():
@@ -45,11 +47,16 @@ class ReliabilityDisplay:
     ----------
     reports : dict of str to CalibrationReport
         The curves, by legend label, drawn in this order.
-    kind : {"reliability", "corp", "both", "smooth"}, default="reliability"
-        The binned diagram with interval bars, the CORP (isotonic) step curve,
-        both, or the kernel-smoothed curve of the smooth ECE.
+    kind : {"reliability", "corp", "both", "smooth", "flexible"}, \
+default="reliability"
+        The binned diagram with interval bars, the CORP (isotonic) step curve
+        (with its consistency and confidence bands when the report has them),
+        both, the kernel-smoothed curve of the smooth ECE, or the flexible
+        (lowess) calibration curve with its band.  Bands are drawn for one
+        report only: an overlay of several shows the curves.
     histogram : bool, default=True
-        Draw each report's share of weight per bin on a twin axis.
+        Draw each report's predictions per bin on a twin axis with a count
+        axis (per unit of ``1 / n_bins`` for bins of unequal width).
 
     Attributes
     ----------
@@ -65,6 +72,9 @@ class ReliabilityDisplay:
         The twin Axes of the first report's histogram (None without one).
     hist_axes_ : dict of str to Axes
         The histogram Axes of each report (empty without histograms).
+    bands_ : dict of str to PolyCollection
+        The bands drawn (keys ``"consistency"``, ``"confidence"``,
+        ``"flexible"``), one report only.
 
     Examples
     --------
@@ -95,23 +105,31 @@ class ReliabilityDisplay:
         """
         plt = import_pyplot()
         if ax is None:
-            _, ax = plt.subplots()
-        ax.plot([0, 1], [0, 1], linestyle="--", color="0.5", linewidth=1, label="_diagonal")
-        self.lines_, self.hist_axes_ = {}, {}
+            _, ax = plt.subplots(figsize=(6.4, 5.6))
+        self.lines_, self.hist_axes_, self.bands_ = {}, {}, {}
+        if len(self.reports) == 1:
+            self.bands_ = _bands(ax, next(iter(self.reports.values())), self.kind)
         for name, report in self.reports.items():
             line = _curves(ax, report, self.kind, str(name))
             self.lines_[name] = line
             if self.histogram:
                 self.hist_axes_[name] = _histogram(ax, report, line.get_color())
+        ax.plot(
+            [0, 1], [0, 1], linestyle="--", color="0.4", linewidth=1, label="perfectly calibrated"
+        )
         first = next(iter(self.reports))
         self.line_ = self.lines_[first]
         self.hist_ax_ = self.hist_axes_.get(first)
-        binary = self.reports[first].task == "binary"
+        report = self.reports[first]
+        binary = report.task == "binary"
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_xlabel("Mean predicted probability" if binary else "Confidence")
         ax.set_ylabel("Observed frequency" if binary else "Accuracy")
-        ax.legend(loc="upper left")
+        if len(self.reports) == 1:  # the verdict first, as in every rendering
+            verdict = getattr(getattr(report, "hierarchy", None), "summary", "")
+            ax.set_title("\n".join(textwrap.wrap(verdict, 70)), fontsize=8, loc="left")
+        ax.legend(loc="upper left", fontsize="small")
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
@@ -132,6 +150,44 @@ def _check_reports(reports):
     return dict(reports)
 
 
+def _level(report):
+    return f"{100 * report.confidence_level:g}%"
+
+
+def _bands(ax, report, kind):
+    """The bands of one report's curves (drawn under them); ``{name: PolyCollection}``."""
+    bands = {}
+    if kind in ("corp", "both"):
+        for name, color, alpha, what in (
+            ("consistency", "0.5", 0.3, "consistency band"),
+            ("confidence", "tab:red", 0.15, "CORP confidence band"),
+        ):
+            band = getattr(report, f"{name}_band", None)
+            if band is not None:
+                bands[name] = ax.fill_between(
+                    band.x,
+                    band.low,
+                    band.high,
+                    color=color,
+                    alpha=alpha,
+                    linewidth=0,
+                    step="post" if name == "confidence" else None,
+                    label=f"{what} ({_level(report)})",
+                )
+    if kind == "flexible":
+        fc = report.flexible_curve
+        bands["flexible"] = ax.fill_between(
+            fc.x,
+            fc.low,
+            fc.high,
+            color="tab:green",
+            alpha=0.2,
+            linewidth=0,
+            label=f"flexible curve band ({_level(report)})",
+        )
+    return bands
+
+
 def _curves(ax, report, kind, label):
     """Draw the curves of one report; return the main one."""
     line, color = None, None
@@ -140,7 +196,12 @@ def _curves(ax, report, kind, label):
         ok = ~rel.empty
         yerr = np.vstack([rel.observed[ok] - rel.ci_low[ok], rel.ci_high[ok] - rel.observed[ok]])
         container = ax.errorbar(
-            rel.mean_predicted[ok], rel.observed[ok], yerr=yerr, marker="o", capsize=3, label=label
+            rel.mean_predicted[ok],
+            rel.observed[ok],
+            yerr=np.maximum(yerr, 0),
+            marker="o",
+            capsize=3,
+            label=f"{label} (bins, {_level(report)} Wilson)",
         )
         line = container.lines[0]
         color = line.get_color()
@@ -151,31 +212,49 @@ def _curves(ax, report, kind, label):
             np.repeat(rc.value, 2),
             color=color,
             linestyle="-" if kind == "corp" else ":",
-            label=label if kind == "corp" else f"{label} (CORP)",
+            label=f"{label} (CORP)",
         )
         line = line or corp
     if kind == "smooth":
         sc, rc = report.smooth_curve, report.recalibration
         inside = (sc.x >= rc.lower[0]) & (sc.x <= rc.upper[-1])  # where there are data
-        (line,) = ax.plot(sc.x[inside], sc.observed[inside], label=label)
+        (line,) = ax.plot(sc.x[inside], sc.observed[inside], label=f"{label} (smooth ECE curve)")
+    if kind == "flexible":
+        fc = report.flexible_curve
+        (line,) = ax.plot(fc.x, fc.observed, label=f"{label} (flexible curve)")
     return line
 
 
+def _nice_top(value):
+    if value <= 0:
+        return 1.0
+    step = 10 ** math.floor(math.log10(value))
+    return next(m * step for m in (1, 2, 2.5, 5, 10) if m * step >= value)
+
+
 def _histogram(ax, report, color):
-    """The share of weight in each bin, as bars on a twin axis."""
+    """The predictions per bin as bars on a twin axis, with a count axis on the right.
+
+    Bins of unequal width show their count per ``1 / n_bins`` of probability.
+    """
     rel = report.reliability
     hist_ax = ax.twinx()
-    share = rel.weight / report.total_weight
+    width = rel.bin_upper - rel.bin_lower
+    unit = 1.0 / len(rel)
+    equal = np.allclose(width, unit, rtol=1e-6, atol=1e-12)
+    counts = rel.count.astype(float)
+    heights = counts if equal else counts * unit / np.maximum(width, 1e-12)
     hist_ax.bar(
         rel.bin_lower,
-        share,
-        width=rel.bin_upper - rel.bin_lower,
+        heights,
+        width=width,
         align="edge",
         alpha=0.25,
         color=color,
         edgecolor="none",
     )
-    top = float(np.max(share)) if share.size else 1.0
-    hist_ax.set_ylim(0, 4 * top if top > 0 else 1)
-    hist_ax.set_yticks([])
+    top = _nice_top(float(np.max(heights)) if heights.size else 0.0)
+    hist_ax.set_ylim(0, 4 * top)
+    hist_ax.set_yticks([0, top / 2, top])
+    hist_ax.set_ylabel("count" if equal else f"count per {unit:.3g}", loc="bottom")
     return hist_ax

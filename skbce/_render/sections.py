@@ -1,8 +1,10 @@
 """The sections of a calibration report as rows of strings, shared by every renderer.
 
 Reads the public attributes of the report it is given (duck typing: any
-object with the report's attributes) and the table of statistic definitions;
-computes nothing.
+object with the report's attributes; newer fields such as ``intervals`` or
+``corp_test`` are shown when present) and the table of statistic
+definitions; computes nothing.  The order is the one every rendering
+follows: the scores with their intervals first, then the details.
 """
 
 from typing import NamedTuple
@@ -12,17 +14,18 @@ import numpy as np
 from skbce._render.definitions import (
     CURVE_ERRORS,
     DECOMPOSED,
+    DEFINITIONS,
     ERRORS,
     ESTIMATES,
     RELIABILITY_COLUMNS,
     SCORES,
     TERMS,
     VALPROB,
-    fmt,
-    format_value,
+    explain,
     label,
     value_of,
 )
+from skbce._render.numbers import fmt, fmt_interval, fmt_p, fmt_weight
 from skbce._render.standard import (
     curve_rows,
     gain_header,
@@ -36,16 +39,91 @@ from skbce._render.standard import (
     valprob_rows,
 )
 
-__all__ = ["Section", "header", "sections", "table_rows"]
+__all__ = [
+    "Section",
+    "cell",
+    "header",
+    "help_of",
+    "interval_of",
+    "name_of",
+    "sections",
+    "strategy_text",
+    "table_rows",
+]
+
+#: The calibration tests with a p-value that a report may hold, in order.
+TEST_FIELDS = ("corp_test", "ks_calibration", "kuiper_calibration")
+#: Calibration errors that a report may hold besides ``ERRORS``.
+EXTRA_ERRORS = ("debiased_rmsce", "ece_sweep")
 
 
 class Section(NamedTuple):
-    """A titled table: ``header`` is None for rows of (label, value, notes...)."""
+    """A titled table: ``header`` names the columns (None for notes)."""
 
     title: str
     header: list | None
     rows: list
     keys: list  # the statistic key of each row ('' when none)
+    footnotes: tuple = ()  # lines under the table (how the intervals were made)
+
+
+class _Methods:
+    """Letters for the interval methods of a section: ``(a)``, ``(b)``, ... and their footnotes."""
+
+    def __init__(self):
+        self.letters = {}
+
+    def mark(self, method):
+        letter = self.letters.setdefault(method, "abcdefghijklmnopqrstuvwxyz"[len(self.letters)])
+        return f"({letter})"
+
+    def footnotes(self, level):
+        return tuple(
+            f"({letter}) {level} interval: {method}" for method, letter in self.letters.items()
+        )
+
+
+#: Labels of the newer statistics, used until the table of definitions has their rows.
+_NEW_LABELS = {
+    "corp_test": "CORP miscalibration test",
+    "ks_calibration": "Kolmogorov-Smirnov (cumulative)",
+    "kuiper_calibration": "Kuiper (cumulative)",
+    "debiased_rmsce": "debiased RMSCE",
+    "ece_sweep": "ECE sweep",
+}
+
+
+#: Explanations of the newer statistics, used until the table of definitions has their rows.
+_NEW_HELP = {
+    "corp_test": "Is the CORP miscalibration term larger than calibrated predictions would "
+    "give? A small p-value signals miscalibration.",
+    "ks_calibration": "Largest gap of the cumulative sum of (y - p) over predictions sorted "
+    "ascending: 0 is calibrated; a small p-value signals miscalibration.",
+    "kuiper_calibration": "Range of that cumulative sum: sensitive to miscalibration "
+    "anywhere; a small p-value signals miscalibration.",
+    "debiased_rmsce": "Root mean square calibration error with the binning's upward bias "
+    "removed: 0 is calibrated. Lower is better.",
+    "ece_sweep": "ECE on the most equal-mass bins that keep the binned curve monotone. "
+    "Lower is better.",
+}
+
+
+def help_of(key):
+    """The one-line explanation of statistic ``key`` ('' if unknown)."""
+    return explain(key) if key in DEFINITIONS else _NEW_HELP.get(key, "")
+
+
+def name_of(key):
+    """The human label of statistic ``key``; an unknown key in words."""
+    if key in DEFINITIONS:
+        return label(key)
+    return _NEW_LABELS.get(key, key.replace("_", " "))
+
+
+def cell(key, value):
+    """``value`` in the format of statistic ``key`` (a p-value ``0.0123`` or ``< 1e-4``)."""
+    stat = DEFINITIONS.get(key)
+    return fmt_p(value) if stat is not None and stat.format == "pvalue" else fmt(value)
 
 
 def header(report):
@@ -60,7 +138,7 @@ def header(report):
         )
     weight = ""
     if report.total_weight != report.n_samples:
-        weight = f", total weight {fmt(report.total_weight)}"
+        weight = f", total weight {fmt_weight(report.total_weight)}"
     return f"Calibration report: {what}", f"n = {report.n_samples:,} samples{weight}"
 
 
@@ -75,7 +153,33 @@ def strategy_text(report):
     return f"{len(report.reliability)} bins with given edges"
 
 
-def _score_rows(report):
+def interval_of(report, key):
+    """``(low, high, method)`` of statistic ``key`` from ``report.intervals``, or None."""
+    table = getattr(report, "intervals", None)
+    if table is None or len(table) == 0:
+        return None
+    names = [str(s) for s in table["statistic"]]
+    if key not in names:
+        return None
+    i = names.index(key)
+    return float(table["low"][i]), float(table["high"][i]), str(table["method"][i])
+
+
+def _with_interval(report, key, value, note, methods):
+    """``[label, value, interval, note]``; the interval marked with its method's letter."""
+    found = interval_of(report, key) if np.ndim(value) == 0 else None
+    if found is None:
+        return [name_of(key), fmt(value), "-", note]
+    low, high, method = found
+    return [
+        name_of(key),
+        fmt(value),
+        f"{fmt_interval(low, high, key)} {methods.mark(method)}",
+        note,
+    ]
+
+
+def _score_rows(report, methods):
     notes = {
         "normalized_cross_entropy": f"{label('nce_baseline')} {fmt(report.nce_baseline)}",
         "observed_expected_ratio": "sum y / sum p"
@@ -86,22 +190,36 @@ def _score_rows(report):
     for key in SCORES:
         value = value_of(report, key)
         if np.ndim(value):
-            text, note = ", ".join(fmt(v) for v in np.asarray(value)), "per class"
+            text = ", ".join(fmt(v) for v in np.asarray(value))
+            rows.append([name_of(key), text, "-", "per class"])
         else:
-            text, note = fmt(value), ""
-        rows.append([label(key), text, notes.get(key, note)])
+            rows.append(_with_interval(report, key, value, notes.get(key, ""), methods))
     return rows
 
 
-def _error_rows(report):
+def _error_rows(report, methods):
     notes = {
         "adaptive_ece": f"{report.n_bins} equal-weight bins",
         "smooth_ece": f"bandwidth {fmt(report.smooth_ece_bandwidth)}",
     }
-    return [
-        [label(key), fmt(value_of(report, key)), notes.get(key, strategy_text(report))]
+    rows = [
+        _with_interval(
+            report, key, value_of(report, key), notes.get(key, strategy_text(report)), methods
+        )
         for key in ERRORS
     ]
+    keys = list(ERRORS)
+    debiased = getattr(report, "debiased_rmsce", None)
+    if debiased is not None:
+        note = "debiased L2 calibration error (Kumar, Liang & Ma 2019)"
+        rows.append(_with_interval(report, "debiased_rmsce", debiased, note, methods))
+        keys.append("debiased_rmsce")
+    sweep = getattr(report, "ece_sweep", None)
+    if sweep is not None:
+        note = f"{sweep.n_bins} equal-mass bins: the most that keep the curve monotone"
+        rows.append(_with_interval(report, "ece_sweep", sweep.statistic, note, methods))
+        keys.append("ece_sweep")
+    return rows, keys
 
 
 def _test_rows(report):
@@ -110,28 +228,53 @@ def _test_rows(report):
         [
             label("hosmer_lemeshow"),
             f"chi2 = {fmt(hl.statistic)}, dof = {hl.dof}",
-            format_value("hosmer_lemeshow_pvalue", hl.pvalue),
+            fmt_p(hl.pvalue),
             f"{report.n_bins} equal-weight groups, dof = groups - 2",
         ],
-        [
-            label("spiegelhalter"),
-            f"z = {fmt(sp.statistic)}",
-            format_value("spiegelhalter_pvalue", sp.pvalue),
-            "",
-        ],
+        [label("spiegelhalter"), f"z = {fmt(sp.statistic)}", fmt_p(sp.pvalue), ""],
     ]
-    notes = (f"Cox, {_level(report)} Wald CI; 1 is ideal", "Cox; 0 is ideal", "slope fixed at 1")
+    keys = ["hosmer_lemeshow", "spiegelhalter"]
+    notes = {
+        "corp_test": "CORP miscalibration term",
+        "ks_calibration": "largest |cumulative (y - p)| over predictions sorted ascending",
+        "kuiper_calibration": "range of the cumulative (y - p)",
+    }
+    for key in TEST_FIELDS:
+        result = getattr(report, key, None)
+        if result is None:
+            continue
+        note = notes[key]
+        method = getattr(result, "method", None)
+        if method:
+            note = f"{note}; p-value: {method}"
+        rows.append([name_of(key), fmt(result.statistic), fmt_p(result.pvalue), note])
+        keys.append(key)
+    return rows, keys
+
+
+def _estimate_rows(report):
+    level = _level(report)
+    notes = (f"Cox, {level} Wald CI; 1 is ideal", "Cox; 0 is ideal", "slope fixed at 1")
+    rows = []
     for key, note in zip(ESTIMATES, notes, strict=True):
         est = getattr(report, key)
-        rows.append([label(key), fmt(est.estimate), f"[{fmt(est.low)}, {fmt(est.high)}]", note])
+        rows.append([label(key), fmt(est.estimate), fmt_interval(est.low, est.high, key), note])
     return rows
 
 
-def _decomposition_rows(report):
+def _decomposition_rows(report, methods):
     rows = []
     for score in DECOMPOSED:
         d = report.decomposition[score]
-        rows.append([label(score), fmt(d.score), *(fmt(getattr(d, t)) for t in TERMS)])
+        cells = []
+        for term in TERMS:
+            found = interval_of(report, f"{score}_{term}")
+            text = fmt(getattr(d, term))
+            if found is not None:
+                interval = fmt_interval(found[0], found[1], f"{score}_{term}")
+                text += f" {interval} {methods.mark(found[2])}"
+            cells.append(text)
+        rows.append([label(score), fmt(d.score), *cells])
     return rows
 
 
@@ -148,10 +291,10 @@ def _reliability_rows(report):
             [
                 bin_text,
                 f"{row['count']:,}",
-                fmt(row["weight"]) if weighted else f"{row['count']:,}",
+                fmt_weight(row["weight"]) if weighted else f"{row['count']:,}",
                 fmt(row["mean_predicted"]),
                 fmt(row["observed"]),
-                f"[{fmt(row['ci_low'], 3)}, {fmt(row['ci_high'], 3)}]",
+                fmt_interval(row["ci_low"], row["ci_high"], "probability"),
                 fmt(row["gap"]),
             ]
         )
@@ -166,28 +309,59 @@ def table_rows(table):
     return rows
 
 
+def _blank(n):
+    return [""] * n
+
+
+def headline_sections(report):
+    """The scores and the calibration errors, each with its interval: what comes first."""
+    level = _level(report)
+    head = ["statistic", "value", f"{level} interval", "note"]
+    score_methods, error_methods = _Methods(), _Methods()
+    scores = _score_rows(report, score_methods)
+    errors, error_keys = _error_rows(report, error_methods)
+    if all(row[2] == "-" for row in (*scores, *errors)):  # a report without intervals
+        head = [head[0], head[1], head[3]]
+        scores, errors = ([r[:2] + r[3:] for r in rows] for rows in (scores, errors))
+    return [
+        Section("Scores", head, scores, list(SCORES), score_methods.footnotes(level)),
+        Section("Calibration errors", head, errors, error_keys, error_methods.footnotes(level)),
+    ]
+
+
 def _standard_sections(report):
     """The sections of the validation standard (hierarchy, val.prob, gain, subgroups)."""
+    level = _level(report)
     out = [
         Section(
-            f"Calibration hierarchy (Van Calster et al.; {_level(report)} intervals)",
+            f"Calibration hierarchy (Van Calster et al.; {level} intervals)",
             hierarchy_header,
             hierarchy_rows(report),
-            [""] * len(report.hierarchy.levels),
+            _blank(len(report.hierarchy.levels)),
         ),
-        Section("Validation indices (as rms::val.prob)", None, valprob_rows(report), list(VALPROB)),
-        Section("Flexible calibration curve errors", None, curve_rows(report), list(CURVE_ERRORS)),
+        Section(
+            "Validation indices (as rms::val.prob)",
+            ["index", "value", "test", "p-value or note"],
+            valprob_rows(report),
+            list(VALPROB),
+        ),
+        Section(
+            "Flexible calibration curve errors",
+            ["statistic", "value", "note"],
+            curve_rows(report),
+            list(CURVE_ERRORS),
+        ),
     ]
     rows = gain_rows(report)
-    out.append(Section(gain_title(report), gain_header, rows, [""] * len(rows)))
+    out.append(Section(gain_title(report), gain_header, rows, _blank(len(rows))))
     if report.subgroups is not None:
         rows = subgroup_rows(report)
-        out.append(Section("Subgroups", subgroup_header, rows, [""] * len(rows)))
+        out.append(Section("Subgroups", subgroup_header, rows, _blank(len(rows))))
     return out
 
 
-def sections(report):
-    """Every section of the report, in order: the renderers' common input."""
+def detail_sections(report):
+    """Everything after the headline: tests, the validation standard, tables, notes."""
     level = _level(report)
     top = " (top-label problem)" if report.task == "multiclass" else ""
     columns = ("count", "weight", "mean_predicted", "observed")
@@ -197,31 +371,42 @@ def sections(report):
         f"{level} CI",
         RELIABILITY_COLUMNS["gap"],
     ]
+    tests, test_keys = _test_rows(report)
+    methods = _Methods()
+    decomposition = _decomposition_rows(report, methods)
     out = [
-        Section("Scores", None, _score_rows(report), list(SCORES)),
-        Section("Calibration errors", None, _error_rows(report), list(ERRORS)),
+        Section("Tests", ["test", "statistic", "p-value", "note"], tests, test_keys),
         Section(
-            "Tests", None, _test_rows(report), ["hosmer_lemeshow", "spiegelhalter", *ESTIMATES]
+            "Calibration slope and intercept",
+            ["estimate", "value", f"{level} interval", "note"],
+            _estimate_rows(report),
+            list(ESTIMATES),
         ),
         *_standard_sections(report),
         Section(
             f"CORP decomposition{top}: score = miscalibration - discrimination + uncertainty",
             ["", "score", *TERMS],
-            _decomposition_rows(report),
+            decomposition,
             list(DECOMPOSED),
+            methods.footnotes(level),
         ),
         Section(
             f"Reliability ({strategy_text(report)}; {level} Wilson intervals; "
             "gap = predicted - observed)",
             reliability_header,
             _reliability_rows(report),
-            [""] * len(report.reliability),
+            _blank(len(report.reliability)),
         ),
     ]
     if report.folds is not None:
         rows = table_rows(report.folds)
-        out.append(Section("Folds", list(report.folds.columns), rows, [""] * len(rows)))
+        out.append(Section("Folds", list(report.folds.columns), rows, _blank(len(rows))))
     notes = [*report.problems, *report.notes, *subgroup_notes(report)]
     if notes:
-        out.append(Section("Notes", None, [[f"- {p}"] for p in notes], [""] * len(notes)))
+        out.append(Section("Notes", None, [[f"- {p}"] for p in notes], _blank(len(notes))))
     return out
+
+
+def sections(report):
+    """Every section of the report, in order: the renderers' common input."""
+    return [*headline_sections(report), *detail_sections(report)]

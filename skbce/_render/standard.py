@@ -7,10 +7,8 @@ statistic definitions; computes nothing.  :func:`skbce._render.sections.sections
 places them among the other sections.
 """
 
-import math
-
 from skbce._render.definitions import CURVE_ERRORS, LIKELIHOOD_RATIO, VALPROB, label
-from skbce._render.numbers import fmt, p_equals
+from skbce._render.numbers import fmt, fmt_interval, fmt_p, fmt_weight
 
 __all__ = [
     "curve_rows",
@@ -45,7 +43,7 @@ def valprob_rows(report):
         value = getattr(report, key)
         if key in LIKELIHOOD_RATIO:
             test = f"chi2 = {fmt(value.statistic)}, dof = {value.dof}"
-            rows.append([label(key), fmt(value.index), test, p_equals(value.pvalue)])
+            rows.append([label(key), fmt(value.index), test, fmt_p(value.pvalue)])
         else:
             rows.append([label(key), fmt(value), "", notes[key]])
     return rows
@@ -63,10 +61,8 @@ def holds_text(holds):
     return "cannot tell" if holds is None else ("yes" if holds else "no")
 
 
-def _interval(low, high):
-    if math.isnan(low) and math.isnan(high):
-        return "-"
-    return f"[{fmt(low)}, {fmt(high)}]"
+def _interval(low, high, key=None):
+    return fmt_interval(low, high, key)
 
 
 hierarchy_header = ["level", "rests on", "estimate", "interval", "holds", "why"]
@@ -79,7 +75,7 @@ def hierarchy_rows(report):
             lv.level,
             lv.statistic.replace("_", " "),
             fmt(lv.estimate),
-            _interval(lv.low, lv.high),
+            _interval(lv.low, lv.high, lv.statistic),
             holds_text(lv.holds),
             lv.note,
         ]
@@ -136,8 +132,8 @@ subgroup_header = [
 ]
 
 
-def _estimate(est):
-    return [fmt(est.estimate), _interval(est.low, est.high)]
+def _estimate(est, key):
+    return [fmt(est.estimate), _interval(est.low, est.high, key)]
 
 
 def subgroup_rows(report):
@@ -150,12 +146,12 @@ def subgroup_rows(report):
             [
                 str(g.group),
                 f"{g.n_samples:,}",
-                fmt(g.weight),
+                fmt_weight(g.weight),
                 fmt(g.base_rate),
                 fmt(g.mean_prediction),
-                *_estimate(g.observed_expected),
+                *_estimate(g.observed_expected, "observed_expected"),
                 f"{fmt(citl.estimate)} {_interval(citl.low, citl.high)}",
-                *_estimate(g.calibration_slope),
+                *_estimate(g.calibration_slope, "calibration_slope"),
                 fmt(g.log_loss),
                 fmt(g.ece),
                 levels,

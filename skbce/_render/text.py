@@ -5,18 +5,23 @@ typing) and the table of statistic definitions; nothing is computed here.
 """
 
 import html
+import math
+import textwrap
 
+from skbce._render.data import frame_row
 from skbce._render.definitions import COMPARISON
-from skbce._render.numbers import fmt
-from skbce._render.sections import header, sections, table_rows
+from skbce._render.numbers import fmt_interval, is_number_text
+from skbce._render.sections import cell, header, interval_of, name_of, sections, table_rows
 from skbce._render.standard import verdict
 
 __all__ = [
     "align",
+    "comparison_cells",
     "comparison_html",
     "comparison_markdown",
     "comparison_rows",
     "comparison_text",
+    "comparison_verdicts",
     "html_table",
     "md_table",
     "report_html",
@@ -67,11 +72,6 @@ def html_table(head, rows, caption=None):
     return "".join(parts)
 
 
-def _value_header(rows):
-    width = max(len(r) for r in rows)
-    return ["", "value", *[""] * (width - 2)]
-
-
 # --- one report -------------------------------------------------------------------
 
 
@@ -86,7 +86,8 @@ def report_text(report):
             lines += ["  " + line for line in align(section.rows)]
         else:
             rows = [section.header, *section.rows]
-            lines += ["  " + line for line in align(rows, right=range(1, len(section.header)))]
+            lines += ["  " + line for line in align(rows, right=_numeric_columns(rows))]
+            lines += ["  " + note for note in section.footnotes]
     return "\n".join(lines)
 
 
@@ -96,11 +97,12 @@ def report_markdown(report):
     parts = [f"**Verdict:** {verdict(report)}", "", f"### {title}", "", sub]
     for section in sections(report):
         parts += ["", f"#### {section.title}", ""]
-        if section.title == "Notes":
+        if section.header is None:
             parts += [r[0] for r in section.rows]
         else:
-            head = section.header or _value_header(section.rows)
-            parts.append(md_table(head, section.rows))
+            parts.append(md_table(section.header, section.rows))
+            if section.footnotes:
+                parts += ["", "  \n".join(section.footnotes)]
     return "\n".join(parts)
 
 
@@ -112,12 +114,12 @@ def report_html(report):
     parts.append(f"<h4>{e(title)}</h4><p>{e(sub)}</p>")
     for section in sections(report):
         parts.append(f"<h5>{e(section.title)}</h5>")
-        if section.title == "Notes":
+        if section.header is None:
             parts.append("<ul>" + "".join(f"<li>{e(r[0][2:])}</li>" for r in section.rows))
             parts.append("</ul>")
             continue
-        head = section.header or _value_header(section.rows)
-        parts.append(html_table(head, section.rows))
+        parts.append(html_table(section.header, section.rows))
+        parts += [f"<p>{e(note)}</p>" for note in section.footnotes]
     parts.append("</div>")
     return "".join(parts)
 
@@ -146,27 +148,78 @@ def table_html(table):
 # --- several reports ----------------------------------------------------------------
 
 
-def comparison_rows(rows_of):
-    """Rows (statistic, one value per model) from ``{name: {key: value}}``."""
-    return [
-        [key, *(fmt(row.get(key, float("nan"))) for row in rows_of.values())] for key in COMPARISON
-    ]
+def comparison_verdicts(reports):
+    """``(name, verdict)`` of each report, in order."""
+    return [(str(name), verdict(r)) for name, r in reports.items()]
 
 
-def comparison_text(rows_of):
-    """The comparison as aligned text."""
-    head = ["statistic", *rows_of]
-    lines = ["Calibration comparison"]
-    rows = [head, *comparison_rows(rows_of)]
-    lines += ["  " + ln for ln in align(rows, right=range(1, len(head)))]
+def comparison_cells(reports):
+    """``(key, values, intervals)`` per statistic of the comparison, as strings.
+
+    ``intervals`` is None when no report has an interval for the statistic.
+    """
+    reports = dict(reports)
+    rows_of = [frame_row(r) for r in reports.values()]
+    out = []
+    for key in COMPARISON:
+        values = [cell(key, row.get(key, math.nan)) for row in rows_of]
+        found = [interval_of(r, key) for r in reports.values()]
+        intervals = None
+        if any(f is not None for f in found):
+            intervals = ["-" if f is None else fmt_interval(f[0], f[1], key) for f in found]
+        out.append((key, values, intervals))
+    return out
+
+
+def comparison_rows(reports):
+    """Rows (label, one value per model) of the comparison's statistics.
+
+    Human labels, one number format (p-values as ``0.0123`` or ``< 1e-4``);
+    a statistic with an interval in any report is followed by a row of the
+    intervals.
+    """
+    level = f"{100 * next(iter(reports.values())).confidence_level:g}%"
+    rows = []
+    for key, values, intervals in comparison_cells(reports):
+        rows.append([name_of(key), *values])
+        if intervals is not None:
+            rows.append([f"  {level} interval", *intervals])
+    return rows
+
+
+def _numeric_columns(rows):
+    return [j for j in range(1, len(rows[0])) if any(is_number_text(r[j]) for r in rows[1:])]
+
+
+def comparison_text(reports, *, width=88):
+    """The comparison as plain text: each model's verdict, then the table."""
+    lines = [f"Calibration comparison of {len(reports)} models", "", "Verdicts"]
+    for name, text in comparison_verdicts(reports):
+        lines += textwrap.wrap(
+            f"{name}: {text}", width, initial_indent="  ", subsequent_indent="    "
+        )
+    head = ["statistic", *map(str, reports)]
+    rows = [head, *comparison_rows(reports)]
+    lines += ["", *("  " + ln for ln in align(rows, right=_numeric_columns(rows)))]
     return "\n".join(lines)
 
 
-def comparison_markdown(rows_of):
-    """The comparison table in Markdown."""
-    return md_table(["statistic", *rows_of], comparison_rows(rows_of))
+def comparison_markdown(reports):
+    """The comparison in Markdown: the verdicts as a list, then the table."""
+    parts = [f"**Calibration comparison of {len(reports)} models**", ""]
+    parts += [f"- **{name}**: {text}" for name, text in comparison_verdicts(reports)]
+    parts += ["", md_table(["statistic", *map(str, reports)], comparison_rows(reports))]
+    return "\n".join(parts)
 
 
-def comparison_html(rows_of):
-    """The comparison table as an HTML fragment."""
-    return html_table(["statistic", *rows_of], comparison_rows(rows_of), "Calibration comparison")
+def comparison_html(reports):
+    """The comparison as an HTML fragment (for notebooks): the verdicts, then the table."""
+    e = html.escape
+    items = "".join(
+        f"<li><strong>{e(name)}</strong>: {e(text)}</li>"
+        for name, text in comparison_verdicts(reports)
+    )
+    table = html_table(
+        ["statistic", *map(str, reports)], comparison_rows(reports), "Calibration comparison"
+    )
+    return f"<div><p><strong>Verdicts</strong></p><ul>{items}</ul>{table}</div>"

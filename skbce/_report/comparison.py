@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from skbce._render import html as _html
 from skbce._render import text as _text
 from skbce._render.data import frame_row
 from skbce._render.definitions import COMPARISON
@@ -44,17 +45,77 @@ class CalibrationComparison:
         return {name: frame_row(r) for name, r in self.reports.items()}
 
     def __str__(self):
-        return _text.comparison_text(self._frame_rows())
+        """The comparison as text: each model's verdict, then the table of statistics."""
+        return _text.comparison_text(self.reports)
 
     def __repr__(self):
         return f"<CalibrationComparison of {list(self.reports)}>"
 
     def to_markdown(self):
-        """The comparison table in Markdown."""
-        return _text.comparison_markdown(self._frame_rows())
+        """The comparison in Markdown: each model's verdict, then the table of statistics.
+
+        Human labels and the one number format of every rendering (4
+        significant digits; p-values ``0.0123`` or ``< 1e-4``); a row of
+        intervals follows each statistic that has them.
+
+        Returns
+        -------
+        text : str
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skbce import calibration_report, compare_calibration
+        >>> rng = np.random.default_rng(0)
+        >>> p = rng.uniform(size=500)
+        >>> y = rng.uniform(size=500) < p
+        >>> cmp = compare_calibration({"a": calibration_report(y, p),
+        ...                            "b": calibration_report(y, p ** 2)})
+        >>> print(cmp.to_markdown().splitlines()[0])
+        **Calibration comparison of 2 models**
+        """
+        return _text.comparison_markdown(self.reports)
 
     def _repr_html_(self):
-        return _text.comparison_html(self._frame_rows())
+        return _html.comparison_fragment(self.reports)
+
+    def to_html(self, path=None, *, title="Calibration comparison"):
+        """The comparison as one self-contained HTML page.
+
+        The verdict of each model first, then the table of statistics (with
+        their intervals and what each says), the reliability diagrams
+        overlaid, and each model's full report: its diagram (bins with Wilson
+        intervals and counts, CORP curve with its bands, flexible curve with
+        its band, histogram of predictions), recalibration advice, subgroups
+        and every table.  No external file, no network, no JavaScript;
+        model names and class labels are escaped.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            Where to write the page (UTF-8); None only returns it.
+        title : str, default="Calibration comparison"
+            Title of the page.
+
+        Returns
+        -------
+        html : str
+            The page, also written to ``path`` when given.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skbce import calibration_report, compare_calibration
+        >>> rng = np.random.default_rng(0)
+        >>> p = rng.uniform(size=500)
+        >>> y = rng.uniform(size=500) < p
+        >>> cmp = compare_calibration({"a": calibration_report(y, p),
+        ...                            "b": calibration_report(y, p ** 2)})
+        >>> page = cmp.to_html()
+        >>> page.startswith("<!DOCTYPE html>"), page.count("<svg") >= 3
+        (True, True)
+        """
+        return _html.comparison_page(self.reports, path, title=title)
 
     def to_dict(self):
         """``{name: report.to_dict()}``: JSON-serialisable."""
@@ -68,11 +129,15 @@ class CalibrationComparison:
     def plot(self, ax=None, *, kind="reliability", histogram=False):
         """Overlay the reliability diagrams of all reports on one Axes.
 
+        Bands are off in an overlay (``kind="corp"`` and ``"flexible"`` draw
+        the curves only), so that up to 6 models stay readable.
+
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure when None.
-        kind : {"reliability", "corp", "both", "smooth"}, default="reliability"
+        kind : {"reliability", "corp", "both", "smooth", "flexible"}, \
+default="reliability"
             As in :meth:`CalibrationReport.plot`.
         histogram : bool, default=False
             Draw each report's histogram of predictions.
@@ -84,7 +149,8 @@ class CalibrationComparison:
             curve per report) and ``hist_axes_``.  The reports are not
             modified.
         """
-        return ReliabilityDisplay(self.reports, kind=kind, histogram=histogram).plot(ax=ax)
+        display = ReliabilityDisplay(self.reports, kind=kind, histogram=histogram)
+        return display.plot(ax=ax)
 
 
 def compare_calibration(reports):
@@ -98,8 +164,9 @@ def compare_calibration(reports):
     Returns
     -------
     comparison : CalibrationComparison
-        ``str()``, ``to_markdown()``, ``to_frame()``, ``to_dict()`` and
-        ``plot(ax=None)`` (a :class:`ReliabilityDisplay`).
+        ``str()``, ``to_markdown()`` and ``to_html()`` (each model's verdict
+        first), ``to_frame()``, ``to_dict()`` and ``plot(ax=None)`` (a
+        :class:`ReliabilityDisplay`).
 
     Raises
     ------
