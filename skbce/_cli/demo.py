@@ -1,6 +1,5 @@
 """``skbce demo``: tune two models by log loss on a bundled data set, compare their calibration."""
 
-import html
 import os
 import re
 import time
@@ -10,6 +9,7 @@ import numpy as np
 
 from skbce._cli.errors import UsageError
 from skbce._cli.output import text_table
+from skbce._render.numbers import fmt
 
 __all__ = ["command_demo"]
 
@@ -49,9 +49,9 @@ def _search_rows(search):
         rows.append(
             [
                 _short_params(res["params"][i]),
-                f"{-res['mean_test_log_loss'][i]:.4f}",
-                f"{res['std_test_log_loss'][i]:.4f}",
-                f"{res['mean_test_accuracy'][i]:.4f}",
+                fmt(-res["mean_test_log_loss"][i]),
+                fmt(res["std_test_log_loss"][i]),
+                fmt(res["mean_test_accuracy"][i]),
                 str(res["rank_test_log_loss"][i]),
             ]
         )
@@ -87,7 +87,7 @@ def _tune(name, model, grid, X_train, y_train, clock):
         search.fit(X_train, y_train)
     clock.say(
         f"  best: {_short_params(search.best_params_)}, cross-validated log loss "
-        f"{-search.best_score_:.4f}"
+        f"{fmt(-search.best_score_)}"
     )
     print(text_table(_SEARCH_HEADER, _search_rows(search)), flush=True)
     res = search.cv_results_
@@ -95,7 +95,7 @@ def _tune(name, model, grid, X_train, y_train, clock):
     if by_accuracy != search.best_index_:
         print(
             f"  (accuracy alone would pick {_short_params(res['params'][by_accuracy])}"
-            f": log loss {-res['mean_test_log_loss'][by_accuracy]:.4f})",
+            f": log loss {fmt(-res['mean_test_log_loss'][by_accuracy])})",
             flush=True,
         )
     return search
@@ -114,7 +114,7 @@ def _reliability_text(reports):
         for row, n, mp, ob, empty in zip(
             rows, rel.count, rel.mean_predicted, rel.observed, rel.empty, strict=True
         ):
-            row += ["0", "-", "-"] if empty else [f"{n:,}", f"{mp:.3f}", f"{ob:.3f}"]
+            row += ["0", "-", "-"] if empty else [f"{n:,}", fmt(mp), fmt(ob)]
     lines = text_table(header, rows).splitlines()
     # the name of each model above its three columns
     starts = [m.start() for m in re.finditer(r"\s+n\b", lines[0])]
@@ -124,22 +124,19 @@ def _reliability_text(reports):
     return "\n".join([names.rstrip(), *lines])
 
 
-def _write_page(reports, searches, n_samples, n_features, output):
-    from skbce._render.html import comparison_page, table
-
-    intro = [
-        "<p>The breast cancer data set that ships with scikit-learn: "
-        f"{n_samples} samples, {n_features} features. Each model is tuned by "
-        "<code>GridSearchCV</code> on 70% of the data, scored by skbce's "
-        "<code>neg_log_loss</code> scorer (5-fold cross-validation), and its best "
-        "version is reported on the remaining 30%.</p>"
-    ]
-    for name, search in searches.items():
-        intro.append(f"<h3>Search: {html.escape(name)}</h3>")
-        intro.append(table(_SEARCH_HEADER, _search_rows(search)))
+def _write_page(comparison, searches, n_samples, n_features, output):
+    best = "; ".join(
+        f"{name}: {_short_params(search.best_params_)}" for name, search in searches.items()
+    )
+    subtitle = (
+        f"The breast cancer data set that ships with scikit-learn: {n_samples} samples, "
+        f"{n_features} features. Each model is tuned by GridSearchCV on 70% of the data, "
+        "scored by skbce's neg_log_loss scorer (5-fold cross-validation), and its best "
+        f"version is reported on the remaining 30% ({best})."
+    )
     path = os.path.abspath(output)
     try:
-        comparison_page(reports, path, title="skbce demo: tuned by log loss", intro="".join(intro))
+        comparison.to_html(path, title="skbce demo: tuned by log loss", subtitle=subtitle)
     except OSError as exc:
         msg = f"cannot write {output}: {exc.strerror or exc}"
         raise UsageError(msg) from None
@@ -174,8 +171,9 @@ def command_demo(args):
             )
     positive = reports[_DEMO_MODELS[0]].pos_label
     clock.say(f"calibration on the {len(y_test)} test samples (positive class {positive!r}):")
-    print(compare_calibration(reports), flush=True)
+    comparison = compare_calibration(reports)
+    print(comparison, flush=True)
     print(f"\nreliability on the test set\n{_reliability_text(reports)}", flush=True)
-    path = _write_page(reports, searches, X.shape[0], X.shape[1], args.output)
+    path = _write_page(comparison, searches, X.shape[0], X.shape[1], args.output)
     clock.say(f"wrote the HTML report to {path}: open it in a web browser")
     return 0

@@ -48,7 +48,8 @@ table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 0.92em; }
 th, td { border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #f3f3f3; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.help { color: #555; min-width: 14em; max-width: 26em; }
+td.help { color: #555; min-width: 12em; max-width: 26em; }
+table.comparison td.help { max-width: 18em; font-size: 0.92em; }
 p.footnote { color: #555; font-size: 0.85em; margin-top: -0.6em; }
 figure { margin: 0.5em 0; }
 figcaption { color: #555; font-size: 0.9em; max-width: 760px; }
@@ -81,7 +82,8 @@ def table(header, rows, *, help_column=None, caption=None):
         cells = []
         for j, cell in enumerate(row):
             text = str(cell)
-            cls = ' class="num"' if j > 0 and is_number_text(text) else ""
+            number = all(is_number_text(line) for line in text.split("\n"))
+            cls = ' class="num"' if j > 0 and number else ""
             tag = "th" if j == 0 and header is None else "td"
             body = "<br>".join(_e(line) for line in text.split("\n"))
             cells.append(f"<{tag}{cls}>{body}</{tag}>")
@@ -277,7 +279,8 @@ def _comparison_table(reports, *, help_column=True):
             values = [f"{v}\n{i}" for v, i in zip(values, intervals, strict=True)]
         rows.append([name_of(key), *values])
     helps = [help_of(key) for key in COMPARISON] if help_column else None
-    return table(["statistic", *map(str, reports)], rows, help_column=helps)
+    text = table(["statistic", *map(str, reports)], rows, help_column=helps)
+    return text.replace("<table>", '<table class="comparison">', 1)
 
 
 def _overlay(reports):
@@ -313,7 +316,7 @@ def comparison_fragment(reports):
     )
 
 
-def comparison_page(reports, path=None, *, title="Calibration reports", intro=""):
+def comparison_page(reports, path=None, *, title="Calibration comparison", subtitle=None):
     """Several reports on one page: verdicts, table, overlaid diagram, then each report.
 
     Parameters
@@ -322,10 +325,10 @@ def comparison_page(reports, path=None, *, title="Calibration reports", intro=""
         The reports, by model name.
     path : str or path-like, default=None
         Where to write the page; None only returns it.
-    title : str, default="Calibration reports"
+    title : str, default="Calibration comparison"
         Title of the page.
-    intro : str, default=""
-        HTML placed under the title (already escaped by the caller).
+    subtitle : str, default=None
+        A paragraph of text under the title (e.g. where the data come from).
 
     Returns
     -------
@@ -346,7 +349,10 @@ def comparison_page(reports, path=None, *, title="Calibration reports", intro=""
     4
     """
     reports = dict(reports)
-    body = [f"<h1>{_e(title)}</h1>", intro, "<h2>Verdicts</h2>", _verdict_list(reports)]
+    body = [f"<h1>{_e(title)}</h1>"]
+    if subtitle:
+        body.append(f'<p class="sub">{_e(subtitle)}</p>')
+    body += ["<h2>Verdicts</h2>", _verdict_list(reports)]
     body += ["<h2>Side by side</h2>", _comparison_table(reports), _overlay(reports)]
     body += [report_section(r, name=name) for name, r in reports.items()]
     return _write(page(title, "".join(body)), path)

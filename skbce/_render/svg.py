@@ -179,7 +179,11 @@ def _steps(recalibration):
 
 
 def _bins(name, report, color, *, counts):
-    """The intervals, the joining line, the dots and the counts of the non-empty bins."""
+    """The joining line and the dots of the non-empty bins, with intervals and counts.
+
+    Without ``counts`` (an overlay) the intervals and counts are left out, to
+    keep several models readable.
+    """
     rel = report.reliability
     out, points = [], []
     for i in range(len(rel)):
@@ -187,7 +191,7 @@ def _bins(name, report, color, *, counts):
         if rel.empty[i] or not _finite(px, py):
             continue
         lo, hi = rel.ci_low[i], rel.ci_high[i]
-        if _finite(lo, hi):
+        if counts and _finite(lo, hi):  # intervals and counts: one report only
             x = _G.x(px)
             out.append(
                 f'<path class="interval" d="M{x:.1f},{_G.y(lo):.1f}V{_G.y(hi):.1f}'

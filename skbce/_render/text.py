@@ -9,7 +9,7 @@ import math
 import textwrap
 
 from skbce._render.data import frame_row
-from skbce._render.definitions import COMPARISON
+from skbce._render.definitions import COMPARISON, ESTIMATES
 from skbce._render.numbers import fmt_interval, is_number_text
 from skbce._render.sections import cell, header, interval_of, name_of, sections, table_rows
 from skbce._render.standard import verdict
@@ -153,6 +153,15 @@ def comparison_verdicts(reports):
     return [(str(name), verdict(r)) for name, r in reports.items()]
 
 
+def _interval(report, key):
+    """The interval of ``key``: from ``report.intervals``, else an estimate's own."""
+    found = interval_of(report, key)
+    if found is None and key in ESTIMATES:
+        est = getattr(report, key)
+        found = (est.low, est.high, "")
+    return found
+
+
 def comparison_cells(reports):
     """``(key, values, intervals)`` per statistic of the comparison, as strings.
 
@@ -163,7 +172,7 @@ def comparison_cells(reports):
     out = []
     for key in COMPARISON:
         values = [cell(key, row.get(key, math.nan)) for row in rows_of]
-        found = [interval_of(r, key) for r in reports.values()]
+        found = [_interval(r, key) for r in reports.values()]
         intervals = None
         if any(f is not None for f in found):
             intervals = ["-" if f is None else fmt_interval(f[0], f[1], key) for f in found]

@@ -79,7 +79,7 @@ class CalibrationComparison:
     def _repr_html_(self):
         return _html.comparison_fragment(self.reports)
 
-    def to_html(self, path=None, *, title="Calibration comparison"):
+    def to_html(self, path=None, *, title="Calibration comparison", subtitle=None):
         """The comparison as one self-contained HTML page.
 
         The verdict of each model first, then the table of statistics (with
@@ -96,6 +96,9 @@ class CalibrationComparison:
             Where to write the page (UTF-8); None only returns it.
         title : str, default="Calibration comparison"
             Title of the page.
+        subtitle : str, default=None
+            A paragraph of text under the title (e.g. where the data come
+            from); escaped.
 
         Returns
         -------
@@ -115,7 +118,7 @@ class CalibrationComparison:
         >>> page.startswith("<!DOCTYPE html>"), page.count("<svg") >= 3
         (True, True)
         """
-        return _html.comparison_page(self.reports, path, title=title)
+        return _html.comparison_page(self.reports, path, title=title, subtitle=subtitle)
 
     def to_dict(self):
         """``{name: report.to_dict()}``: JSON-serialisable."""
