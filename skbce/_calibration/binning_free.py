@@ -118,12 +118,11 @@ class GroupSums:
         if self.w is None:
             weight = i.astype(np.float64)
             w_rows = None
-            positive = add(self.y_s[rows])
+            positive = self.positive[group] + add(self.y_s[rows])
         else:
             w_rows = self.w[rows]
             weight = self.weight[group] + add(w_rows)
-            positive = add(np.where(self.y_s[rows], w_rows, 0.0))
-        positive += self.positive[group]
+            positive = self.positive[group] + add(np.where(self.y_s[rows], w_rows, 0.0))
         if not predicted:
             return weight, positive, None
         p_rows = self.p_s[rows] if w_rows is None else self.p_s[rows] * w_rows

@@ -11,8 +11,9 @@ clock (Tygert 2021, 2023).  ``max |C| / sigma`` then follows the law of the
 supremum of ``|B|`` and ``(max C - min C) / sigma`` the law of the range of
 ``B`` (Feller 1951), whose survival functions
 :func:`brownian_sup_abs_sf` and :func:`brownian_range_sf` give the p-values.
-The statistics are evaluated on the discrete path, so the p-values are
-slightly conservative for small samples.
+The statistics are read on the discrete path, at the end of each run of
+ties, so the p-values are conservative (too large) for small samples and
+for predictions with few distinct values.
 
 One blocked pass over the sorted arrays computes both statistics; nothing
 here sorts or validates (the report does both once).
@@ -78,7 +79,7 @@ def brownian_sup_abs_sf(x):
     sign = np.where(k % 2 == 0, 1.0, -1.0)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         small = 1.0 - (4.0 / math.pi) * np.sum(
-            sign / odd * np.exp(-(odd * math.pi) ** 2 / (8.0 * x * x)), axis=0
+            sign / odd * np.exp(-((odd * math.pi) ** 2) / (8.0 * x * x)), axis=0
         )
         large = 4.0 * np.sum(sign * ndtr(-odd * x), axis=0)
     out = np.where(x < 1.0, small, large)
