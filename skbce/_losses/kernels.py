@@ -10,6 +10,8 @@ results are added in block order.  Inputs are validated arrays (see
 import numpy as np
 from scipy.special import xlogy
 
+from skbce._losses.log_loss_blocks import add_parts as _add
+from skbce._losses.log_loss_blocks import binary_blocks, gather_blocks, row_sum_tolerance
 from skbce._losses.parallel import map_blocks
 from skbce._losses.sums import LossSums
 from skbce._utils.numeric import (
@@ -37,15 +39,6 @@ __all__ = [
 ]
 
 
-def _add(parts, size):
-    """Column sums of the per-block tuples ``parts`` (in block order)."""
-    totals = [0.0] * size
-    for part in parts:
-        for i in range(size):
-            totals[i] = totals[i] + part[i]
-    return totals
-
-
 def _weighted(values, w, block, acc):
     """``(sum of w * values, sum of w)`` over ``block`` (``w`` None: unit weights)."""
     if w is None:
@@ -57,102 +50,22 @@ def _weighted(values, w, block, acc):
 def binary_sums(target, p, w, *, class_totals=False):
     """Log-loss sums for binary labels and 1-D probabilities of class 1.
 
-    Each sample costs one ``log``: the probability given to the true class is
-    ``|1 - t - p|``, the same floating-point value scikit-learn takes.  Also
-    returns the minimum and maximum of ``p``, so that the range check needs
-    no pass of its own: ``(sums, p_min, p_max)``.
+    Returns ``(sums, p_min, p_max)``: the extremes of ``p`` come from the same
+    pass, so that the range check needs no pass of its own.
     """
-    lo, hi = clip_bounds(p.dtype)
-    acc = accumulator(p.dtype)
-
-    def block(b):
-        t = target.codes(b)
-        pb = p[b]
-        q = np.subtract(1, t, dtype=p.dtype)
-        np.subtract(q, pb, out=q)
-        np.abs(q, out=q)
-        np.clip(q, lo, hi, out=q)
-        np.log(q, out=q)
-        loss, weight = _weighted(q, w, b, acc)
-        positive = count = 0.0
-        if class_totals and w is None:
-            positive = count = np.count_nonzero(t)
-        elif class_totals:
-            positive = safe_weighted_sum(t, w[b], np.float64)
-            count = np.count_nonzero(t & (w[b] != 0))
-        return -loss, weight, positive, count, np.minimum.reduce(pb), np.maximum.reduce(pb)
-
-    parts = map_blocks(block, p.shape[0], BLOCK)
-    loss, weight, positive, count = _add(parts, 4)
-    p_min = min((part[4] for part in parts), default=np.inf)
-    p_max = max((part[5] for part in parts), default=-np.inf)
-    sums = LossSums(loss, weight)
-    if class_totals:
-        n = p.shape[0] if w is None else np.count_nonzero(w)
-        sums = sums._replace(
-            class_weight=np.array([weight - positive, positive], dtype=np.float64),
-            class_count=np.array([n - count, count], dtype=np.float64),
-        )
-    return sums, p_min, p_max
-
-
-def _in_unit_interval(flat):
-    """True if every value of the flat float array is within [0, 1] (no NaN).
-
-    Non-negative floats order like their bit patterns read as unsigned
-    integers, and negative values, NaN and infinity all read greater than
-    ``1.0`` does: one integer ``max`` checks everything.  (``-0.0`` reads as
-    negative too; the caller then looks closer.)
-    """
-    bits = flat.view(np.dtype(f"u{flat.dtype.itemsize}"))
-    return np.maximum.reduce(bits) <= np.ones(1, flat.dtype).view(bits.dtype)[0]
-
-
-def row_sum_tolerance(dtype):
-    """How far a row sum may be from one, as in scikit-learn."""
-    return 1e-8 + np.sqrt(np.finfo(dtype).eps)
+    sums, extremes = binary_blocks(target, p, w, class_totals=class_totals)
+    return (sums, *extremes.p)
 
 
 def gather_sums(target, P, w, *, class_totals=False):
-    """Log-loss sums for a probability matrix: one column per class.
+    """Log-loss sums for a probability matrix, one column per class: ``(sums, rows_off)``.
 
-    One pass over ``P`` in blocks of rows: the range check, the row sums (for
-    the warning scikit-learn gives when rows are not distributions) and the
-    gather of each sample's probability of its true class.  Returns
-    ``(sums, rows_off)``.
+    Raises if ``P`` holds values outside ``[0, 1]`` or NaN; ``rows_off`` says
+    whether some rows do not sum to one.
     """
-    n, k = P.shape
-    lo, hi = clip_bounds(P.dtype)
-    tolerance = row_sum_tolerance(P.dtype)
-    acc = accumulator(P.dtype)
-
-    def block(b):
-        Pb = np.ascontiguousarray(P[b])
-        flat = Pb.reshape(-1)
-        if not _in_unit_interval(flat):
-            check_probability_range(flat.min(), flat.max(), "y_proba")
-        rows_off = bool(np.any(np.abs(np.einsum("ij->i", Pb) - 1) > tolerance))
-        codes = np.asarray(target.codes(b), dtype=np.intp)
-        q = np.take(flat, np.arange(codes.shape[0]) * k + codes)
-        np.clip(q, lo, hi, out=q)
-        np.log(q, out=q)
-        loss, weight = _weighted(q, w, b, acc)
-        counts = weights = 0.0
-        if class_totals:
-            if w is None:
-                counts = weights = np.bincount(codes, minlength=k).astype(np.float64)
-            else:
-                wb = w[b]
-                counts = np.bincount(codes[wb != 0], minlength=k).astype(np.float64)
-                weights = np.bincount(codes, weights=wb, minlength=k)
-        return -loss, weight, weights, counts, rows_off
-
-    parts = map_blocks(block, n, max(1, (8 * BLOCK) // k))
-    loss, weight, weights, counts = _add(parts, 4)
-    rows_off = any(part[4] for part in parts)
-    if not class_totals:
-        return LossSums(loss, weight), rows_off
-    return LossSums(loss, weight, weights, class_count=counts), rows_off
+    sums, rows_off, extremes = gather_blocks(target, P, w, class_totals=class_totals)
+    check_probability_range(*extremes.p, "y_proba")
+    return sums, rows_off
 
 
 def logit_sums(target, z, w):

@@ -11,13 +11,12 @@ import warnings
 import numpy as np
 
 from skbce._losses.finish import result_dtype
-from skbce._losses.kernels import (
-    bce_sums,
-    bce_values,
-    binary_sums,
-    gather_sums,
+from skbce._losses.kernels import bce_sums, bce_values, binary_sums, gather_sums, squared_error_sums
+from skbce._losses.log_loss_blocks import (
+    CodesOutside,
+    binary_blocks,
+    gather_blocks,
     row_sum_tolerance,
-    squared_error_sums,
 )
 from skbce._utils.numeric import scaled_weights
 from skbce._utils.options import clip_bounds_of, pos_weight_of
@@ -32,6 +31,7 @@ from skbce._utils.validation import (
     check_sample_weight,
     check_scores,
     check_target,
+    check_weight_extremes,
     cross_entropy_targets,
     match_score_shape,
 )
@@ -61,16 +61,69 @@ def _rows_off(P):
 
 
 def log_loss_sums_of(options, y_true, y_proba, sample_weight):
-    """``(sums, dtype)`` of :func:`skbce.log_loss`; class weights if asked."""
+    """``(sums, dtype)`` of :func:`skbce.log_loss`; class weights if asked.
+
+    Integer labels that are the column indices ``0 .. K - 1`` (the common
+    case) are checked by the kernel's own pass over the data
+    (:func:`_code_sums`); other labels are found first (:func:`_label_sums`).
+    """
     P = check_proba(y_proba, check_range=False)
     n = check_lengths(y_true=y_true, y_proba=P)
-    w = check_sample_weight(sample_weight, n)
-    labels = options.labels
-    target = check_target(y_true, labels=labels)
+    w = check_sample_weight(sample_weight, n, check_values=False)
     dtype = result_dtype(P.dtype, None if w is None else w.dtype)
-    w, scale = scaled_weights(w)
     if P.ndim == 2 and P.shape[1] == 1:
         P = P[:, 0]
+    sums = _code_sums(options, y_true, P, w)
+    if sums is None:
+        check_sample_weight(sample_weight, n)
+        sums = _label_sums(options, y_true, P, w)
+    return sums, dtype
+
+
+def _code_sums(options, y_true, P, w):
+    """Sums if ``y_true`` holds the integer codes ``0 .. K - 1`` of the columns, else None.
+
+    The kernel assumes it and its blocks check it, with the weights and the
+    probabilities, in the same pass; the checks then raise the errors that
+    validating first would have raised, in the same order.  None (after at
+    most a few blocks when a code is out of range) lets the caller validate
+    first.
+    """
+    if options.labels is not None or not isinstance(y_true, np.ndarray):
+        return None
+    if y_true.ndim != 1 or y_true.dtype.kind not in "iub":
+        return None
+    k = 2 if P.ndim == 1 else P.shape[1]
+    target = Target(classes=np.arange(k), y=y_true, encoded=True)
+    totals = options.class_totals
+    try:
+        if P.ndim == 1:
+            sums, found = binary_blocks(target, P, w, class_totals=totals, check_codes=True)
+            every_class = tuple(found.codes) == (0, 1)
+        else:
+            sums, rows_off, found = gather_blocks(
+                target, P, w, class_totals=totals, check_codes=True
+            )
+            every_class = bool(np.all(found.counts))
+    except CodesOutside:
+        return None
+    if w is not None:
+        check_weight_extremes(*found.w, sums.weight)
+        if scaled_weights(np.array(found.w))[1] != 0:
+            return None
+    if not every_class:
+        return None
+    check_probability_range(*found.p, "y_proba")
+    if P.ndim == 2 and rows_off:
+        warn_rows()
+    return sums
+
+
+def _label_sums(options, y_true, P, w):
+    """Sums of validated weights, for labels found (and checked) before the kernel."""
+    labels = options.labels
+    target = check_target(y_true, labels=labels)
+    w, scale = scaled_weights(w)
     totals = options.class_totals
     if P.ndim == 1:
         check_n_columns(target, 2, labels)
@@ -86,7 +139,7 @@ def log_loss_sums_of(options, y_true, y_proba, sample_weight):
         sums, rows_off = gather_sums(target, P, w, class_totals=totals)
         if rows_off:
             warn_rows()
-    return sums._replace(scale=scale), dtype
+    return sums._replace(scale=scale)
 
 
 def bce_inputs(options, y_true, y_score, sample_weight, score_name="y_score"):

@@ -161,13 +161,17 @@ def check_labels(labels):
     return tuple(labels.tolist() if hasattr(labels, "tolist") else list(labels))
 
 
-def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False, non_negative=False):
+def check_sample_weight(
+    sample_weight, n_samples, *, allow_all_zero=False, non_negative=False, check_values=True
+):
     """Validate ``sample_weight``; return ``None`` or a 1-D numeric array.
 
     The array keeps its own numeric dtype (the result dtype of a weighted
     mean follows it, as in :func:`numpy.average`).  ``allow_all_zero`` accepts
     a part of the data whose weights are all zero (streaming, dask chunks);
-    the caller then checks the whole.
+    the caller then checks the whole.  ``check_values=False`` checks the
+    shape and type only: the caller then checks the values with
+    :func:`check_weight_extremes`, from extremes found by its own pass.
     """
     if sample_weight is None:
         return None
@@ -182,6 +186,9 @@ def check_sample_weight(sample_weight, n_samples, *, allow_all_zero=False, non_n
     if w.dtype.kind not in "biufc":
         msg = f"sample_weight must hold numbers, got an array of dtype {w.dtype}."
         raise InvalidParameterError(msg)
+    if not check_values:
+        check_weight_shape(w.shape, n_samples, is_complex=w.dtype.kind == "c")
+        return w
     check_weight_values(
         w.shape,
         n_samples,
@@ -213,6 +220,35 @@ def check_weight_values(shape, n_samples, *, is_complex, total, has_nan, has_inf
     ``any_nonzero`` are functions without arguments, called only when needed
     (``any_nonzero=None`` skips the all-zero check).
     """
+    check_weight_shape(shape, n_samples, is_complex=is_complex)
+    _check_weight_facts(total, has_nan, has_inf, any_nonzero)
+
+
+def check_weight_extremes(low, high, total):
+    """The value checks of :func:`check_sample_weight`, from facts a kernel found.
+
+    ``low`` and ``high`` are the minimum and maximum of the weights (NaN if
+    any weight is NaN, as :func:`numpy.minimum` gives it), ``total`` their
+    sum: the same errors, in the same order, as :func:`check_sample_weight`.
+
+    Examples
+    --------
+    >>> from skbce._utils.validation import check_weight_extremes
+    >>> check_weight_extremes(0.0, 0.0, 0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight must contain at least one non-zero weight, got all zeros.
+    """
+    _check_weight_facts(
+        lambda: total,
+        has_nan=lambda: np.isnan(low) or np.isnan(high),
+        has_inf=lambda: np.isinf(low) or np.isinf(high),
+        any_nonzero=lambda: low != 0 or high != 0,
+    )
+
+
+def check_weight_shape(shape, n_samples, *, is_complex):
+    """Raise unless the weights are real and of shape ``(n_samples,)``."""
     if len(shape) != 1:
         msg = f"sample_weight must be a 1-D array, got an array of shape {tuple(shape)}."
         raise ValueError(msg)
@@ -222,6 +258,9 @@ def check_weight_values(shape, n_samples, *, is_complex, total, has_nan, has_inf
     if is_complex:
         msg = "sample_weight must be real, got complex values."
         raise ValueError(msg)
+
+
+def _check_weight_facts(total, has_nan, has_inf, any_nonzero):
     # One pass: a NaN or infinite weight makes the sum non-finite.
     total = float(total())
     if not np.isfinite(total):

@@ -1,0 +1,262 @@
+"""The log-loss kernels: one block of samples in, its partial sums and extremes out.
+
+Each block reads its samples once, while they are in cache, for everything the
+call needs: the sum of the logs of the probabilities of the true classes, the
+weight sums, and the extremes that the checks of the inputs read afterwards
+(range of the probabilities, of the class codes, of the weights), so that no
+check needs a pass over the data of its own in the calling thread.  The blocks
+run on the threads of :func:`~skbce._losses.parallel.map_blocks`; their
+results are combined in block order, so that the floats do not depend on the
+number of threads.
+
+Without weights, a float64 block takes one ``log`` per 16 samples: the
+product of 16 clipped probabilities (each at least ``2 ** -52``) is at least
+``2 ** -832``, so it neither underflows nor becomes subnormal, and
+``sum(log q) = sum(log m) + e log 2`` over the mantissas ``m`` and exponents
+``e`` of these products (:func:`numpy.frexp`).  Each product rounds 15 times,
+an error of about ``1e-16`` per sample in the sum of logs, as small as that of
+one ``log`` per sample.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from skbce._losses.parallel import map_blocks
+from skbce._losses.sums import LossSums
+from skbce._utils.numeric import (
+    BLOCK,
+    accumulator,
+    clip_bounds,
+    safe_sum,
+    safe_weighted_sum,
+    total_weight,
+)
+
+__all__ = [
+    "CodesOutside",
+    "add_parts",
+    "Extremes",
+    "binary_blocks",
+    "gather_blocks",
+    "in_unit_interval",
+    "row_sum_tolerance",
+    "sum_of_logs",
+]
+
+#: Samples per product in :func:`sum_of_logs`: ``(2 ** -52) ** 16 = 2 ** -832`` is normal.
+GROUP = 16
+#: The bits of 1.0: ``(t - 1) & ONE_BITS`` are those of the float ``1.0 - t``, ``t`` in {0, 1}.
+ONE_BITS = np.array(1.0).view(np.int64)[()]
+LN2 = float(np.log(2.0))
+
+
+class CodesOutside(Exception):  # noqa: N818 - a signal between the blocks and the caller
+    """Raised in a block whose class codes fall outside the range the caller assumed."""
+
+
+class Extremes(NamedTuple):
+    """Extremes of the inputs seen by the blocks, for the checks after them.
+
+    ``p`` is ``(min, max)`` of the probabilities (NaN if any is NaN, as
+    :func:`numpy.minimum` propagates it); ``w`` that of the weights, or
+    None without weights; ``codes`` ``(min, max)`` of the class codes, or
+    None when they were not examined; ``counts`` the number of samples of each
+    class code (multiclass, when examined), else None.
+    """
+
+    p: tuple
+    w: tuple | None = None
+    codes: tuple | None = None
+    counts: np.ndarray | None = None
+
+
+def _low_high(values):
+    return np.minimum.reduce(values), np.maximum.reduce(values)
+
+
+def _merge(pairs):
+    """``(min, max)`` over the per-block ``(min, max)`` pairs (NaN if any is NaN)."""
+    lows, highs = zip(*pairs, strict=True)
+    return np.minimum.reduce(np.asarray(lows)), np.maximum.reduce(np.asarray(highs))
+
+
+def _extremes(parts, index, n):
+    """The :class:`Extremes` of the per-block facts ``part[index]`` (``n == 0``: empty)."""
+    if n == 0:
+        return Extremes(p=(np.inf, -np.inf))
+    facts = [part[index] for part in parts]
+    p = _merge(f[0] for f in facts)
+    w = None if facts[0][1] is None else _merge(f[1] for f in facts)
+    codes = None if facts[0][2] is None else _merge(f[2] for f in facts)
+    counts = None if facts[0][3] is None else sum(f[3] for f in facts)
+    return Extremes(p=p, w=w, codes=codes, counts=counts)
+
+
+def sum_of_logs(q):
+    """``sum(log(abs(q)))`` of a float64 array with ``2 ** -52 <= abs(q) <= 1`` (or NaN).
+
+    Multiplies groups of :data:`GROUP` values (``q`` is overwritten), then
+    takes one ``log`` per group, of the mantissa of its product.
+    """
+    n = q.shape[0]
+    m = -(-n // GROUP)
+    if n < GROUP * GROUP:
+        return float(np.add.reduce(np.log(np.abs(q))))
+    padded = np.ones(m * GROUP) if m * GROUP != n else q
+    if padded is not q:
+        padded[:n] = q
+    products = np.multiply.reduce(padded.reshape(GROUP, m), axis=0)
+    mantissas, exponents = np.frexp(products)
+    np.abs(mantissas, out=mantissas)
+    np.log(mantissas, out=mantissas)
+    return float(np.add.reduce(mantissas)) + int(np.add.reduce(exponents, dtype=np.int64)) * LN2
+
+
+def _one_minus(t, dtype):
+    """``1 - t`` as a new array of ``dtype``, for class codes ``t`` in {0, 1}."""
+    if dtype == np.float64 and t.dtype.kind in "iu" and t.dtype.itemsize == 8:
+        bits = np.subtract(t.view(np.int64), 1)  # -1 (all ones) or 0
+        np.bitwise_and(bits, ONE_BITS, out=bits)
+        return bits.view(np.float64)
+    return np.subtract(1, t, dtype=dtype)
+
+
+def _check_codes(t, n_classes):
+    """``(min, max)`` of class codes; raise :class:`CodesOutside` outside ``[0, n_classes)``."""
+    low, high = _low_high(t)
+    if low < 0 or high >= n_classes:
+        raise CodesOutside
+    return low, high
+
+
+def _weighted_log_sum(q, w, b, acc):
+    """``(sum of w log q, sum of w)`` of the block, ``q`` in place; ``w`` None: unit weights."""
+    if w is None and q.dtype == np.float64:
+        return sum_of_logs(q), q.shape[0]
+    np.abs(q, out=q)
+    np.log(q, out=q)
+    if w is None:
+        return safe_sum(q, acc), q.shape[0]
+    wb = w[b]
+    with np.errstate(invalid="ignore"):  # inf and -inf weights: refused after the blocks
+        return safe_weighted_sum(q, wb), total_weight(wb)
+
+
+def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
+    """``(sums, extremes)`` of the log loss of binary labels and 1-D probabilities.
+
+    The probability given to the true class is ``|1 - t - p|`` (after
+    clipping ``p`` to ``[eps, 1 - eps]``, which gives the same values as
+    clipping ``|1 - t - p|``), the value scikit-learn takes.  With
+    ``check_codes`` the codes of ``target`` are examined: a block with a code
+    outside {0, 1} raises :class:`CodesOutside`.
+    """
+    lo, hi = clip_bounds(p.dtype)
+    acc = accumulator(p.dtype)
+
+    def block(b):
+        t, pb = target.codes(b), p[b]
+        p_ext = _low_high(pb)
+        codes = _check_codes(t, 2) if check_codes else None
+        w_ext = None if w is None else _low_high(w[b])
+        q = _one_minus(t, p.dtype)
+        if not lo <= p_ext[0] <= p_ext[1] <= hi:  # also when NaN: clip leaves it
+            pb = np.clip(pb, lo, hi)
+        np.subtract(q, pb, out=q)
+        loss, weight = _weighted_log_sum(q, w, b, acc)
+        positive = count = 0.0
+        if class_totals and w is None:
+            positive = count = np.count_nonzero(t)
+        elif class_totals:
+            positive = safe_weighted_sum(t, w[b], np.float64)
+            count = np.count_nonzero(t & (w[b] != 0))
+        return (-loss, weight, positive, count), (p_ext, w_ext, codes, None)
+
+    n = p.shape[0]
+    parts = map_blocks(block, n, BLOCK)
+    loss, weight, positive, count = add_parts(part[0] for part in parts)
+    sums = LossSums(loss, weight)
+    if class_totals:
+        n_nonzero = n if w is None else np.count_nonzero(w)
+        sums = sums._replace(
+            class_weight=np.array([weight - positive, positive], dtype=np.float64),
+            class_count=np.array([n_nonzero - count, count], dtype=np.float64),
+        )
+    return sums, _extremes(parts, 1, n)
+
+
+def add_parts(parts, size=4):
+    """Column sums of per-block tuples, in block order."""
+    totals = [0.0] * size
+    for part in parts:
+        for i in range(size):
+            totals[i] = totals[i] + part[i]
+    return totals
+
+
+def in_unit_interval(flat):
+    """True if every value of the flat float array is within [0, 1] (no NaN).
+
+    Non-negative floats order like their bit patterns read as unsigned
+    integers, and negative values, NaN and infinity all read greater than
+    ``1.0`` does: one integer ``max`` checks everything.  (``-0.0`` reads as
+    negative too; the caller then looks closer.)
+    """
+    bits = flat.view(np.dtype(f"u{flat.dtype.itemsize}"))
+    return np.maximum.reduce(bits) <= np.ones(1, flat.dtype).view(bits.dtype)[0]
+
+
+def row_sum_tolerance(dtype):
+    """How far a row sum may be from one, as in scikit-learn."""
+    return 1e-8 + np.sqrt(np.finfo(dtype).eps)
+
+
+def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
+    """``(sums, rows_off, extremes)`` of the log loss of a probability matrix.
+
+    One pass over ``P`` in blocks of rows: the range of the values, the row
+    sums (for the warning scikit-learn gives when rows are not distributions)
+    and the gather of each sample's probability of its true class.  With
+    ``check_codes`` the class codes are examined: a block with a code outside
+    ``[0, n_classes)`` raises :class:`CodesOutside`, and the extremes count
+    the samples of each code.
+    """
+    n, k = P.shape
+    lo, hi = clip_bounds(P.dtype)
+    tolerance = row_sum_tolerance(P.dtype)
+    acc = accumulator(P.dtype)
+
+    def block(b):
+        Pb = np.ascontiguousarray(P[b])
+        flat = Pb.reshape(-1)
+        p_ext = (0.0, 1.0) if in_unit_interval(flat) else _low_high(flat)
+        codes = np.asarray(target.codes(b), dtype=np.intp)
+        facts = (
+            p_ext,
+            None if w is None else _low_high(w[b]),
+            _check_codes(codes, k) if check_codes else None,
+            np.bincount(codes, minlength=k) if check_codes else None,
+        )
+        if not 0 <= p_ext[0] <= p_ext[1] <= 1:  # the caller raises: no sums needed
+            return (0.0, 0.0, 0.0, 0.0, False), facts
+        rows_off = bool(np.any(np.abs(np.einsum("ij->i", Pb) - 1) > tolerance))
+        q = np.take(flat, np.arange(codes.shape[0]) * k + codes)
+        np.clip(q, lo, hi, out=q)
+        loss, weight = _weighted_log_sum(q, w, b, acc)
+        counts = weights = 0.0
+        if class_totals and w is None:
+            counts = weights = np.bincount(codes, minlength=k).astype(np.float64)
+        elif class_totals:
+            wb = w[b]
+            counts = np.bincount(codes[wb != 0], minlength=k).astype(np.float64)
+            weights = np.bincount(codes, weights=wb, minlength=k)
+        return (-loss, weight, weights, counts, rows_off), facts
+
+    parts = map_blocks(block, n, max(1, (8 * BLOCK) // k))
+    loss, weight, weights, counts = add_parts(part[0] for part in parts)
+    rows_off = any(part[0][4] for part in parts)
+    sums = LossSums(loss, weight)
+    if class_totals:
+        sums = LossSums(loss, weight, weights, class_count=counts)
+    return sums, rows_off, _extremes(parts, 1, n)
