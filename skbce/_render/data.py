@@ -9,10 +9,12 @@ import math
 import numpy as np
 
 from skbce._render.definitions import (
+    BINNING_FREE,
     CURVE_ERRORS,
     ERRORS,
     ESTIMATES,
     FRAME,
+    NEW_TESTS,
     SCORES,
     TESTS,
     VALPROB,
@@ -58,8 +60,17 @@ def _settings(report):
         "confidence_level": report.confidence_level,
         "baseline": report.baseline,
         "interval": "wilson",
+        "n_resamples": getattr(report, "n_resamples", None),
         "hosmer_lemeshow_groups": "equal-weight bins, dof = groups - 2",
     }
+
+
+def _table_dict(table):
+    return {k: table[k] for k in table.columns}
+
+
+def _band(band):
+    return None if band is None else band._asdict()
 
 
 def report_dict(report):
@@ -87,12 +98,16 @@ def report_dict(report):
             "curve_errors": {k: getattr(report, k) for k in CURVE_ERRORS},
             "flexible_curve": report.flexible_curve._asdict(),
             "recalibration_gain": report.recalibration_gain._asdict(),
+            "binning_free": {k: value_of(report, k) for k in BINNING_FREE},
+            "cumulative_tests": {k: getattr(report, k)._asdict() for k in NEW_TESTS[:-1]},
+            "corp_test": report.corp_test._asdict(),
+            "intervals": _table_dict(report.intervals),
+            "consistency_band": _band(report.consistency_band),
+            "confidence_band": _band(report.confidence_band),
             "subgroups": None
             if report.subgroups is None
             else [g._asdict() for g in report.subgroups],
-            "folds": None
-            if report.folds is None
-            else {k: report.folds[k] for k in report.folds.columns},
+            "folds": None if report.folds is None else _table_dict(report.folds),
             "problems": list(report.problems),
             "notes": list(report.notes),
             "per_class": None
@@ -109,4 +124,7 @@ def frame_row(report):
         value = value_of(report, key)
         if np.ndim(value) == 0:
             row[key] = float(value)
+    for interval in report.intervals:  # the bounds of every interval
+        for bound in ("low", "high"):
+            row.setdefault(f"{interval['statistic']}_{bound}", float(interval[bound]))
     return row

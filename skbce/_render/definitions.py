@@ -12,7 +12,9 @@ from typing import NamedTuple
 from skbce._render.numbers import fmt, p_equals
 
 __all__ = [
+    "BINNING_FREE",
     "COMPARISON",
+    "CUMULATIVE",
     "CURVE_ERRORS",
     "DECOMPOSED",
     "DEFINITIONS",
@@ -20,6 +22,7 @@ __all__ = [
     "ESTIMATES",
     "FRAME",
     "LIKELIHOOD_RATIO",
+    "NEW_TESTS",
     "RELIABILITY_COLUMNS",
     "SCORES",
     "STATISTICS",
@@ -93,6 +96,14 @@ def _likelihood_ratio(key, label, help, better):
         _stat(key, label, help, better, path=(key, "index")),
         _stat(f"{key}_chi2", f"{label} chi2", help, "none", path=(key, "statistic")),
         _stat(f"{key}_pvalue", f"{label} p-value", help, "none", "pvalue", path=(key, "pvalue")),
+    )
+
+
+def _test(key, label, help):
+    """A test: its statistic and p-value rows, read from ``key``'s fields."""
+    return (
+        _stat(key, label, help, "lower", path=(key, "statistic")),
+        _stat(f"{key}_pvalue", f"{label} p-value", help, "higher", "pvalue", path=(key, "pvalue")),
     )
 
 
@@ -288,6 +299,47 @@ STATISTICS = (
         "e90", "E90", f"90th percentile of |p - curve(p)| with {_CURVE}. Lower is better.", "lower"
     ),
     _stat("emax", "Emax", f"Largest |p - curve(p)| with {_CURVE}. Lower is better.", "lower"),
+    _stat(
+        "debiased_rmsce",
+        "debiased RMSCE",
+        "L2 calibration error on equal-mass bins with the sampling noise of each bin "
+        "subtracted (Kumar et al. 2019): 0 is calibrated. Lower is better.",
+        "lower",
+    ),
+    _stat(
+        "ece_sweep",
+        "sweep ECE",
+        "ECE on the most equal-mass bins that keep the observed frequencies monotone "
+        "(Roelofs et al. 2022): 0 is calibrated. Lower is better.",
+        "lower",
+        path=("ece_sweep", "statistic"),
+    ),
+    _stat(
+        "ece_sweep_n_bins",
+        "sweep ECE bins",
+        "Number of equal-mass bins the sweep ECE chose.",
+        "none",
+        "count",
+        path=("ece_sweep", "n_bins"),
+    ),
+    *_test(
+        "ks_calibration",
+        "Kolmogorov-Smirnov calibration",
+        "Largest cumulative difference between outcomes and predictions sorted by "
+        "prediction (Tygert 2021): a small p-value signals miscalibration.",
+    ),
+    *_test(
+        "kuiper_calibration",
+        "Kuiper calibration",
+        "Range of the cumulative differences between outcomes and predictions sorted by "
+        "prediction (Tygert 2021): a small p-value signals miscalibration.",
+    ),
+    *_test(
+        "corp_test",
+        "CORP miscalibration test",
+        "Brier miscalibration term of the CORP decomposition, tested against outcomes "
+        "resampled under calibration: a small p-value signals miscalibration.",
+    ),
 )
 
 #: The statistics by key.
@@ -310,6 +362,11 @@ ESTIMATES = ("calibration_slope", "calibration_intercept", "calibration_in_the_l
 VALPROB = ("somers_dxy", "nagelkerke_r2", "discrimination_index", "unreliability", "quality_index")
 CURVE_ERRORS = ("eavg", "e50", "e90", "emax")
 LIKELIHOOD_RATIO = ("discrimination_index", "unreliability")
+BINNING_FREE = ("debiased_rmsce", "ece_sweep", "ece_sweep_n_bins")
+CUMULATIVE = ("ks_calibration", "kuiper_calibration")
+#: Tests with a statistic and a p-value (keys of their rows: ``key``, ``key_pvalue``).
+NEW_TESTS = (*CUMULATIVE, "corp_test")
+
 DECOMPOSED = ("log_loss", "brier_score")
 TERMS = ("miscalibration", "discrimination", "uncertainty")
 FRAME = (
@@ -328,6 +385,8 @@ FRAME = (
         for s in (("", "_chi2", "_pvalue") if k in LIKELIHOOD_RATIO else ("",))
     ),
     *CURVE_ERRORS,
+    *BINNING_FREE,
+    *(f"{k}{s}" for k in NEW_TESTS for s in ("", "_pvalue")),
 )
 COMPARISON = (
     *(k for k in SCORES if k not in ("base_rate", "mean_prediction")),

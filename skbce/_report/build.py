@@ -10,11 +10,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skbce._calibration.binning_free import binning_free_errors
+from skbce._calibration.cumulative import ks_calibration, kuiper_calibration
 from skbce._calibration.multiclass import multiclass_scores, top_label
 from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
 from skbce._calibration.statistics import binary_statistics
 from skbce._calibration.subgroups import check_groups, subgroup_table, validation_statistics
+from skbce._calibration.uncertainty import uncertainty
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
 from skbce._utils.numeric import weighted_sum
@@ -22,6 +25,7 @@ from skbce._utils.options import (
     check_baseline,
     check_confidence_level,
     check_n_bins,
+    check_n_resamples,
     check_response_method,
     check_strategy,
 )
@@ -67,16 +71,36 @@ def _check_both_classes(t, w, one_class):
         raise ValueError(msg)
 
 
-def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state):
-    """The fields of the validation standard (val.prob, hierarchy, recalibration gain)."""
+def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_resamples):
+    """The validation standard (val.prob, hierarchy, gain), cumulative tests, uncertainty."""
     found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
     seed = 0 if random_state is None else random_state  # a report is reproducible
     gain = recalibration_gain(p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level)
-    return (
+    debiased, sweep = binning_free_errors(p_s, y_s, w_s)
+    fields = (
         found.indices._asdict()
         | found.errors._asdict()
-        | {"flexible_curve": found.curve, "hierarchy": found.hierarchy, "recalibration_gain": gain}
+        | {
+            "flexible_curve": found.curve,
+            "hierarchy": found.hierarchy,
+            "recalibration_gain": gain,
+            "debiased_rmsce": debiased,
+            "ece_sweep": sweep,
+            "ks_calibration": ks_calibration(p_s, y_s, w_s),
+            "kuiper_calibration": kuiper_calibration(p_s, y_s, w_s),
+        }
     )
+    found = uncertainty(
+        p_s,
+        y_s,
+        w_s,
+        stats | fields,
+        n_resamples=n_resamples,
+        random_state=seed,
+        confidence_level=confidence_level,
+    )
+    found["intervals"] = Table(found["intervals"])
+    return fields | found
 
 
 def binary_fields(
@@ -88,6 +112,7 @@ def binary_fields(
     baseline,
     groups=None,
     random_state=None,
+    n_resamples=200,
     one_class=False,
 ):
     """The fields of the report of validated binary data ``[t, p, w]`` (emptied).
@@ -129,6 +154,7 @@ def binary_fields(
         stats,
         confidence_level=confidence_level,
         random_state=random_state,
+        n_resamples=n_resamples,
     )
     stats |= standard
     stats["n_samples"] = n_rows
@@ -139,6 +165,7 @@ def binary_fields(
         "n_bins": n_bins,
         "strategy": strategy,
         "confidence_level": confidence_level,
+        "n_resamples": n_resamples,
         "subgroups": subgroups,
         "notes": notes + [m for m in more_notes if m not in notes],
     }
@@ -175,6 +202,7 @@ class Settings(NamedTuple):
     per_class: bool = False
     groups: object = None
     random_state: object = None
+    n_resamples: object = 200
 
 
 def _is_matrix(y_proba):
@@ -198,6 +226,7 @@ def build_report(
     per_class = settings.pop("per_class")
     settings["strategy"] = check_strategy(settings["strategy"])
     settings["confidence_level"] = check_confidence_level(settings["confidence_level"])
+    settings["n_resamples"] = check_n_resamples(settings["n_resamples"])
     if _is_matrix(y_proba):
         if from_logits:
             y_proba = _softmax(y_proba, "y_proba")

@@ -11,6 +11,7 @@ from skbce._utils.options import (
     check_baseline,
     check_confidence_level,
     check_n_bins,
+    check_n_resamples,
     check_strategy,
 )
 from skbce._utils.validation import check_lengths, check_sample_weight
@@ -76,6 +77,7 @@ def cross_val_calibration_report(
     baseline=None,
     per_class=False,
     random_state=None,
+    n_resamples=200,
 ):
     """Calibration report of out-of-fold predictions, with per-fold scores.
 
@@ -114,7 +116,9 @@ default="auto"
     random_state : int, RandomState instance or None, default=None
         Seeds the cross-fitting of the pooled report's
         ``recalibration_gain`` (not the folds of ``cv``); None a fixed seed,
-        as in :func:`calibration_report`.
+        as in :func:`calibration_report`; also seeds the resamples.
+    n_resamples : int, default=200
+        As in :func:`calibration_report`.
 
     Returns
     -------
@@ -145,6 +149,7 @@ default="auto"
     check_n_bins(n_bins, n)
     check_strategy(strategy)
     check_confidence_level(confidence_level)
+    check_n_resamples(n_resamples)
     check_baseline(baseline, n_classes=max(2, len(classes)))
     groups = None if groups is None else check_groups(groups, n)
     splits, left_out = _splits(cv, estimator, X, y_arr)
@@ -162,6 +167,7 @@ default="auto"
         per_class,
         None if groups is None else groups[order],
         random_state,
+        n_resamples,
     )
     w_oof = None if w is None else w[order]
     report = build_report(

@@ -144,6 +144,42 @@ class CalibrationReport:
         ``random_state``), next to the current scores and the in-sample CORP
         miscalibration; ``recommendation`` is one of ``"none needed"``,
         ``"intercept"``, ``"logistic"``, ``"isotonic"``.
+    debiased_rmsce : float
+        The debiased L2 calibration error of Kumar, Liang & Ma (2019) on 15
+        equal-mass bins: the squared bin gaps minus their sampling variance.
+    ece_sweep : SweepECE
+        ``statistic``: the ECE on the largest number of equal-mass bins whose
+        observed frequencies stay monotone (Roelofs et al. 2022), and
+        ``n_bins``, that number.
+    ks_calibration, kuiper_calibration : CumulativeTest
+        ``statistic`` and asymptotic ``pvalue`` of the Kolmogorov-Smirnov and
+        Kuiper statistics of the cumulative differences between outcomes and
+        predictions sorted by prediction (Tygert 2021).
+    intervals : Table
+        One row per headline number: ``statistic`` (the attribute key, e.g.
+        ``"log_loss"``, ``"ece"``, ``"log_loss_miscalibration"``),
+        ``estimate``, ``low``, ``high`` (at ``confidence_level``, clipped to
+        the statistic's range) and ``method``: ``"t (mean of per-sample
+        losses)"`` for ``log_loss`` and ``brier_score``, ``"DeLong"`` for
+        ``roc_auc``, ``"log-normal (O/E)"`` for
+        ``observed_expected_ratio``, and a basic bootstrap (``"bootstrap
+        basic (...)"``, or ``"none (n_resamples=0)"`` with NaN bounds) for
+        ``ece``, ``rmsce``, ``adaptive_ece``, ``smooth_ece``, ``eavg``,
+        ``e50``, ``e90``, ``emax`` and the miscalibration and
+        discrimination terms of both decompositions.
+    consistency_band : CurveBand
+        ``x`` (the ends of the blocks of ``recalibration``), ``low``,
+        ``high``, ``method``: where the CORP curve would lie, pointwise at
+        ``confidence_level``, if the predictions were calibrated (outcomes
+        resampled as Bernoulli(p); asymptotic for large samples, as R's
+        ``reliabilitydiag``; see :func:`calibration_report`).
+    confidence_band : CurveBand or None
+        The same for the curve itself (rows bootstrapped, outcomes drawn
+        from the curve); None when ``n_resamples=0``.
+    corp_test : CorpTest
+        ``statistic`` (the CORP miscalibration term of the Brier score),
+        ``pvalue`` (``(1 + #{T* >= T}) / (1 + B)`` over ``B`` resamples under
+        calibration; NaN when ``n_resamples=0``) and ``method``.
     subgroups : tuple of SubgroupRow or None
         With ``groups``: one row per group (sorted labels) with ``n_samples``,
         ``weight``, ``base_rate``, ``mean_prediction``,
@@ -164,7 +200,7 @@ class CalibrationReport:
         Problems found in the folds (cross-validated reports).
     notes : list of str
         Why a number is NaN, from the warnings given while computing.
-    n_bins, strategy, confidence_level : object
+    n_bins, strategy, confidence_level, n_resamples : object
         The settings.
     """
 
@@ -212,10 +248,19 @@ class CalibrationReport:
     flexible_curve: Any
     hierarchy: Any
     recalibration_gain: Any
+    debiased_rmsce: float
+    ece_sweep: Any
+    ks_calibration: Any
+    kuiper_calibration: Any
+    intervals: Table
+    consistency_band: Any
+    confidence_band: Any
+    corp_test: Any
     subgroups: tuple | None = None
     n_bins: int
     strategy: Any
     confidence_level: float
+    n_resamples: int = 200
     per_class: dict | None = None
     folds: Table | None = None
     problems: list = field(default_factory=list)
@@ -238,6 +283,7 @@ class CalibrationReport:
         confidence_level=0.95,
         baseline=None,
         per_class=False,
+        n_resamples=200,
     ):
         """Report on the predictions of a fitted classifier.
 
@@ -257,6 +303,8 @@ class CalibrationReport:
 default="auto"
             ``"auto"`` tries ``predict_proba`` first.
         n_bins, strategy, confidence_level, baseline, per_class, groups, random_state
+            As in :func:`calibration_report`.
+        n_resamples : int, default=200
             As in :func:`calibration_report`.
 
         Returns
@@ -280,7 +328,14 @@ default="auto"
             if index_of(labels, pos_label) == 0:
                 y_proba = -y_proba  # the decision function is the logit of classes_[1]
         options = Settings(
-            n_bins, strategy, confidence_level, baseline, per_class, groups, random_state
+            n_bins,
+            strategy,
+            confidence_level,
+            baseline,
+            per_class,
+            groups,
+            random_state,
+            n_resamples,
         )
         given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
         return build_report(cls, y, y_proba, sample_weight, options, **given)
@@ -350,7 +405,7 @@ default="auto"
         Keys: ``verdict`` (first: ``hierarchy.summary``), ``task``,
         ``convention``, ``classes``, ``pos_label``,
         ``n_samples``, ``total_weight``, ``settings`` (``n_bins``,
-        ``strategy``, ``confidence_level``, ``baseline``, ``interval``,
+        ``strategy``, ``confidence_level``, ``baseline``, ``interval``, ``n_resamples``,
         ``hosmer_lemeshow_groups``), ``scores`` (the score attributes and
         ``nce_baseline``), ``calibration_errors`` (``ece``, ``mce``,
         ``rmsce``, ``adaptive_ece``, ``smooth_ece``,
@@ -367,7 +422,13 @@ default="auto"
         ``pvalue``), ``curve_errors`` (``eavg``, ``e50``, ``e90``,
         ``emax``), ``flexible_curve`` (its fields, arrays as lists),
         ``recalibration_gain`` (its fields, ``methods`` a list of dicts, and
-        ``recommendation``), ``subgroups`` (a list of dicts, one per group,
+        ``recommendation``), ``binning_free`` (``debiased_rmsce``,
+        ``ece_sweep``, ``ece_sweep_n_bins``), ``cumulative_tests``
+        (``ks_calibration`` and ``kuiper_calibration``, each with
+        ``statistic`` and ``pvalue``), ``corp_test`` (``statistic``,
+        ``pvalue``, ``method``), ``intervals`` (column name to list),
+        ``consistency_band`` and ``confidence_band`` (``x``, ``low``,
+        ``high`` as lists and ``method``, or None), ``subgroups`` (a list of dicts, one per group,
         or None), ``folds`` (column name to list, or
         None), ``problems`` and ``notes`` (lists of str), and ``per_class``
         (class label to such a dict, or None).
@@ -398,7 +459,11 @@ default="auto"
         validation indices (``somers_dxy``, ``nagelkerke_r2``,
         ``discrimination_index`` and ``unreliability`` with their ``_chi2``
         and ``_pvalue``, ``quality_index``, ``eavg``, ``e50``, ``e90``,
-        ``emax``).  Rows of
+        ``emax``), ``debiased_rmsce``, ``ece_sweep`` (and
+        ``ece_sweep_n_bins``), the tests ``ks_calibration``,
+        ``kuiper_calibration``, ``corp_test`` (with their ``_pvalue``) and
+        the bounds of every row of ``intervals`` (e.g. ``log_loss_low``,
+        ``ece_high``).  Rows of
         several reports concatenate (see :func:`compare_calibration`).  The
         reliability table has its own ``report.reliability.to_frame()``.
 

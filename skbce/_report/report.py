@@ -38,6 +38,7 @@ def calibration_report(
     baseline=None,
     per_class=False,
     groups=None,
+    n_resamples=200,
     random_state=None,
 ):
     """Calibration report of predicted probabilities: scores, errors, tests.
@@ -53,7 +54,12 @@ def calibration_report(
     Nagelkerke's R2, the D, U and Q indices, the flexible calibration curve
     and its errors Eavg (ICI), E50, E90, Emax), the calibration hierarchy of
     Van Calster et al. as a verdict, calibration per subgroup (``groups``)
-    and what recalibration would gain, cross-fitted.  Every quantity honours
+    and what recalibration would gain, cross-fitted; the Kolmogorov-Smirnov
+    and Kuiper tests of the cumulative differences; and the uncertainty of
+    it all: an interval on every headline number (``report.intervals``:
+    exact or asymptotic where a good method exists, bootstrap elsewhere),
+    consistency and confidence bands on the CORP curve and the CORP
+    miscalibration test.  Every quantity honours
     ``sample_weight``, treated as frequency weights: integer weights give the
     report of the data with rows repeated, zero weights that of the data
     without those rows (point estimates do not depend on the scale of the
@@ -103,11 +109,19 @@ def calibration_report(
         ``report.subgroups`` then holds one row of calibration statistics and
         a hierarchy verdict per group.  A group too small for a statistic gets
         NaN and a note, never an error.
+    n_resamples : int, default=200
+        Resamples of the bootstrap intervals in ``report.intervals``, of the
+        bands ``report.consistency_band`` and ``report.confidence_band`` and
+        of ``report.corp_test``.  0 turns resampling off: the bootstrap rows
+        get NaN bounds, the consistency band its asymptotic version, the
+        confidence band None and the test a NaN p-value; the exact intervals
+        stay.
     random_state : int, RandomState instance or None, default=None
-        Seeds the assignment of samples to the 5 folds of the cross-fitting of
-        ``report.recalibration_gain``, the only random part of the report.
-        None uses a fixed seed (0), so that two reports of the same data are
-        equal; an int or a RandomState draws other folds.
+        Seeds the random parts of the report: the resamples and the
+        assignment of samples to the 5 folds of the cross-fitting of
+        ``report.recalibration_gain``.  None uses a fixed seed (0), so that
+        two reports of the same data are equal; the same int gives the same
+        report, another int other draws.
 
     Returns
     -------
@@ -120,7 +134,8 @@ def calibration_report(
     ValueError
         For probabilities outside [0, 1] or NaN, a single class, invalid
         ``n_bins``, ``strategy``, ``confidence_level`` or ``baseline``, or
-        ``groups`` of the wrong length or with missing labels.
+        ``groups`` of the wrong length or with missing labels, or
+        ``n_resamples`` not an integer >= 0.
 
     Warns
     -----
@@ -145,6 +160,19 @@ def calibration_report(
     on the same data; on independent data ``groups`` degrees of freedom are
     arguably right (``report.hosmer_lemeshow.dof`` lets you redo it).
 
+    Intervals (``report.intervals``, at ``confidence_level``): Student t on
+    the mean of the per-sample losses for the log loss and the Brier score,
+    DeLong for the ROC AUC, log-normal for the observed/expected ratio; the
+    basic bootstrap for the calibration errors, Eavg/E50/E90/Emax and the
+    decomposition terms.  Resamples are Poisson bootstraps drawn on cells of
+    the sorted data: one cell per distinct prediction when there are at
+    most 2048 (exact), else 2048 runs of equal weight
+    (:mod:`skbce._calibration.resampling`), so that their cost does not grow
+    with the number of samples.  The consistency band follows R's
+    ``reliabilitydiag``: resampling up to ``max(1000, min(5000, 50 G))``
+    samples (``G`` distinct predictions), asymptotic beyond
+    (:mod:`skbce._calibration.corp_bands`).
+
     References
     ----------
     .. [1] T. Dimitriadis, T. Gneiting and A. I. Jordan (2021). Stable reliability
@@ -157,6 +185,9 @@ def calibration_report(
        management and clinical trials. Statistics in Medicine 5(5).
     .. [5] D. R. Cox (1958). Two further applications of a model for binary
        regression. Biometrika 45(3/4).
+    .. [6] E. R. DeLong, D. M. DeLong and D. L. Clarke-Pearson (1988). Comparing
+       the areas under two or more correlated receiver operating
+       characteristic curves: a nonparametric approach. Biometrics 44(3).
 
     Examples
     --------
@@ -173,9 +204,14 @@ def calibration_report(
     True
     >>> report.reliability.count[:3]
     array([210, 209, 185])
+    >>> row = dict(zip(report.intervals.columns, next(iter(report.intervals))))
+    >>> row["statistic"], row["method"]
+    ('log_loss', 't (mean of per-sample losses)')
+    >>> report.corp_test.pvalue > 0.05
+    True
     """
     options = Settings(
-        n_bins, strategy, confidence_level, baseline, per_class, groups, random_state
+        n_bins, strategy, confidence_level, baseline, per_class, groups, random_state, n_resamples
     )
     given = {"pos_label": pos_label, "from_logits": from_logits}
     return build_report(CalibrationReport, y_true, y_proba, sample_weight, options, **given)

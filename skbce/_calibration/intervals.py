@@ -1,0 +1,177 @@
+"""Exact and asymptotic intervals of the report's headline numbers.
+
+Weights count as frequencies: the masses of
+:func:`~skbce._calibration.lowess.frequency_masses` (integer weights as they
+are, so they give the intervals of the data with rows repeated; other weights
+rescaled to sum to the number of samples).
+
+* Log loss and Brier score: the mean of per-sample losses, with the
+  t interval ``mean +- t_{M-1} s / sqrt(M)``, ``s`` the weighted standard
+  deviation of the losses (denominator ``M - 1``) and ``M`` the total mass.
+* ROC AUC: DeLong et al. (1988), the variance ``S10 / M1 + S01 / M0`` of the
+  placement values (ties counted half; as ``pROC::ci.auc(method = "delong")``),
+  the interval ``AUC +- z sqrt(var)`` clipped to [0, 1].
+* Observed/expected ratio: ``O/E * exp(+-z sqrt((1 - P) / O))``, the binomial
+  standard error of ``log O`` (:func:`~skbce._calibration.subgroups.observed_expected`).
+
+References
+----------
+.. [1] DeLong, E. R., DeLong, D. M. & Clarke-Pearson, D. L. (1988). Comparing the
+   areas under two or more correlated receiver operating characteristic
+   curves: a nonparametric approach. Biometrics 44, 837-845.
+.. [2] Sun, X. & Xu, W. (2014). Fast implementation of DeLong's algorithm for
+   comparing the areas under correlated receiver operating characteristic
+   curves. IEEE Signal Processing Letters 21, 1389-1393.
+"""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from skbce._calibration.blocks import block_slices
+from skbce._calibration.lowess import frequency_masses
+from skbce._calibration.subgroups import observed_expected
+
+__all__ = [
+    "INTERVAL_COLUMNS",
+    "Interval",
+    "auc_interval",
+    "exact_intervals",
+    "masses_of",
+    "mean_loss_intervals",
+]
+
+
+class Interval(NamedTuple):
+    """One row of ``report.intervals``: a statistic, its estimate and interval, the method."""
+
+    statistic: str
+    estimate: float
+    low: float
+    high: float
+    method: str
+
+
+#: Columns of ``report.intervals``.
+INTERVAL_COLUMNS = Interval._fields
+
+
+def masses_of(w_s, n):
+    """Frequency masses of the sorted weights (None: every sample counts once)."""
+    return None if w_s is None else frequency_masses(w_s)
+
+
+def _weighted(values, m):
+    return float(np.add.reduce(values)) if m is None else float(values @ m)
+
+
+def _loss_blocks(p_s, y_s):
+    """Per-sample log losses (clipped as the report's) and squared errors, block by block."""
+    eps = np.finfo(np.float64).eps
+    for start, stop in block_slices(p_s.shape[0]):
+        p = np.clip(p_s[start:stop], eps, 1.0 - eps)
+        y = y_s[start:stop]
+        log_loss = -np.log(np.where(y, p, 1.0 - p))
+        brier = p_s[start:stop] - y
+        yield start, stop, log_loss, brier * brier
+
+
+def _t_interval(mean, sum_sq, total, confidence_level, upper):
+    """``mean +- t s / sqrt(M)`` clipped to ``[0, upper]`` (NaN when ``M <= 1``)."""
+    from scipy.stats import t as student
+
+    if not total > 1:
+        return math.nan, math.nan
+    se = math.sqrt(max(sum_sq, 0.0) / (total - 1.0) / total)
+    half = float(student.ppf(0.5 + confidence_level / 2, total - 1.0)) * se
+    return max(mean - half, 0.0), min(mean + half, upper)
+
+
+def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level):
+    """Student t intervals of the mean log loss and Brier score (module docstring).
+
+    ``m`` holds the frequency masses (None: one per sample); ``log_loss`` and
+    ``brier`` the report's estimates, the centres of the squared deviations.
+    """
+    sq_ll = sq_bs = 0.0
+    for start, stop, ll, bs in _loss_blocks(p_s, y_s):
+        mb = None if m is None else m[start:stop]
+        ll -= log_loss
+        bs -= brier
+        sq_ll += _weighted(ll * ll, mb)
+        sq_bs += _weighted(bs * bs, mb)
+    total = float(p_s.shape[0]) if m is None else float(np.add.reduce(m))
+    ll_low, ll_high = _t_interval(log_loss, sq_ll, total, confidence_level, math.inf)
+    bs_low, bs_high = _t_interval(brier, sq_bs, total, confidence_level, 1.0)
+    method = "t (mean of per-sample losses)"
+    return (
+        Interval("log_loss", log_loss, ll_low, ll_high, method),
+        Interval("brier_score", brier, bs_low, bs_high, method),
+    )
+
+
+def _group_masses(p_s, y_s, m):
+    """Positive and negative masses of each group of tied predictions."""
+    starts = np.flatnonzero(np.concatenate(([True], p_s[1:] != p_s[:-1])))
+    ones = y_s.astype(np.float64) if m is None else np.where(y_s, m, 0.0)
+    pos = np.add.reduceat(ones, starts)
+    del ones
+    if m is None:
+        size = np.diff(np.append(starts, p_s.shape[0])).astype(np.float64)
+    else:
+        size = np.add.reduceat(m, starts)
+    return pos, size - pos
+
+
+def auc_interval(p_s, y_s, m, auc, confidence_level):
+    """DeLong's interval of the ROC AUC of sorted data (module docstring).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.intervals import auc_interval
+    >>> p = np.array([0.1, 0.3, 0.35, 0.4, 0.6, 0.8])
+    >>> y = np.array([False, False, True, False, True, True])
+    >>> r = auc_interval(p, y, None, 8 / 9, 0.95)
+    >>> round(r.low, 4), round(r.high, 4)  # pROC: ci.auc(y, p, method = "delong")
+    (0.5809, 1.0)
+    """
+    from scipy.special import ndtri
+
+    method = "DeLong"
+    pos, neg = _group_masses(p_s, y_s, m)
+    m1, m0 = float(pos.sum()), float(neg.sum())
+    if not (m1 > 1 and m0 > 1) or math.isnan(auc):
+        return Interval("roc_auc", auc, math.nan, math.nan, method)
+    neg_below = np.cumsum(neg) - neg
+    pos_above = m1 - np.cumsum(pos)
+    v10 = (neg_below + 0.5 * neg) / m0  # for each positive of the group
+    v01 = (pos_above + 0.5 * pos) / m1  # for each negative of the group
+    s10 = float(pos @ ((v10 - auc) ** 2)) / (m1 - 1.0)
+    s01 = float(neg @ ((v01 - auc) ** 2)) / (m0 - 1.0)
+    half = float(ndtri(0.5 + confidence_level / 2)) * math.sqrt(s10 / m1 + s01 / m0)
+    return Interval("roc_auc", auc, max(auc - half, 0.0), min(auc + half, 1.0), method)
+
+
+def exact_intervals(p_s, y_s, w_s, stats, confidence_level):
+    """The rows of the statistics with exact or asymptotic intervals.
+
+    Log loss and Brier score (t), ROC AUC (DeLong), observed/expected ratio
+    (log-normal); ``stats`` is :func:`~skbce._calibration.statistics.binary_statistics`'s.
+    """
+    m = masses_of(w_s, p_s.shape[0])
+    rows = list(
+        mean_loss_intervals(p_s, y_s, m, stats["log_loss"], stats["brier_score"], confidence_level)
+    )
+    rows.append(auc_interval(p_s, y_s, m, stats["roc_auc"], confidence_level))
+    total = float(p_s.shape[0]) if m is None else float(np.add.reduce(m))
+    o_e = observed_expected(
+        stats["base_rate"] * total,
+        stats["mean_prediction"] * total,
+        total,
+        confidence_level=confidence_level,
+    )
+    ratio = stats["observed_expected_ratio"]
+    rows.append(Interval("observed_expected_ratio", ratio, o_e.low, o_e.high, "log-normal (O/E)"))
+    return rows
