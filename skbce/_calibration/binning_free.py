@@ -268,12 +268,10 @@ def debiased_rmsce(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS):
 
     Parameters
     ----------
-    p_s : ndarray of float64 of shape (n_samples,)
-        Predicted probabilities of the positive class, sorted ascending.
-    y_s : ndarray of bool of shape (n_samples,)
-        Outcomes in the same order.
-    w_s : ndarray of float64 of shape (n_samples,) or None
-        Positive sample weights in the same order.
+    p_s, y_s, w_s : ndarray of shape (n_samples,)
+        Predicted probabilities of the positive class sorted ascending
+        (float64), the outcomes (bool) and positive weights (float64, or
+        None for unit weights) in the same order.
     n_bins : int, default=15
         Equal-mass bins (ties never split): 15 as ``num_bins`` of
         ``lower_bound_scaling_ce`` in Kumar et al.'s ``calibration`` library.
@@ -418,12 +416,8 @@ def ece_sweep(p_s, y_s, w_s):
 
     Parameters
     ----------
-    p_s : ndarray of float64 of shape (n_samples,)
-        Predicted probabilities of the positive class, sorted ascending.
-    y_s : ndarray of bool of shape (n_samples,)
-        Outcomes in the same order.
-    w_s : ndarray of float64 of shape (n_samples,) or None
-        Positive sample weights in the same order.
+    p_s, y_s, w_s : ndarray of shape (n_samples,)
+        As for :func:`debiased_rmsce`.
 
     Returns
     -------

@@ -59,11 +59,12 @@ def brownian_sup_abs_sf(x):
     Parameters
     ----------
     x : float or array-like
-        Points; values ``<= 0`` give 1.
+        Values of ``max |B|``; those ``<= 0`` give 1.
 
     Returns
     -------
     sf : float or ndarray
+        ``P(max |B| > x)``, the p-value of :func:`ks_calibration`.
 
     Examples
     --------
@@ -73,18 +74,15 @@ def brownian_sup_abs_sf(x):
     """
     from scipy.special import ndtr
 
-    x = np.asarray(x, dtype=np.float64)
-    k = np.arange(_TERMS).reshape((-1,) + (1,) * x.ndim)
-    odd = 2 * k + 1
-    sign = np.where(k % 2 == 0, 1.0, -1.0)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        small = 1.0 - (4.0 / math.pi) * np.sum(
-            sign / odd * np.exp(-((odd * math.pi) ** 2) / (8.0 * x * x)), axis=0
-        )
-        large = 4.0 * np.sum(sign * ndtr(-odd * x), axis=0)
-    out = np.where(x < 1.0, small, large)
-    out = np.where(x > 0, np.clip(out, 0.0, 1.0), 1.0)
-    return out[()]
+    def theta(x, k):
+        odd = 2 * k + 1
+        terms = np.exp(-((odd * math.pi) ** 2) / (8.0 * x * x)) / np.where(k % 2, -odd, odd)
+        return 1.0 - (4.0 / math.pi) * np.sum(terms, axis=0)
+
+    def images(x, k):
+        return 4.0 * np.sum(np.where(k % 2, -1.0, 1.0) * ndtr(-(2 * k + 1) * x), axis=0)
+
+    return _survival(x, 1.0, theta, images)
 
 
 def brownian_range_sf(x):
@@ -100,31 +98,44 @@ def brownian_range_sf(x):
     Parameters
     ----------
     x : float or array-like
-        Points; values ``<= 0`` give 1.
+        Values of the range; those ``<= 0`` give 1.
 
     Returns
     -------
     sf : float or ndarray
+        ``P(max B - min B > x)``, the p-value of :func:`kuiper_calibration`.
 
     Examples
     --------
     >>> from skbce._calibration.cumulative import brownian_range_sf
-    >>> round(float(brownian_range_sf(2.0)), 4)
-    0.1815
+    >>> brownian_range_sf([1.0, 3.0]).round(4)
+    array([0.9366, 0.0108])
     """
     from scipy.special import ndtr
 
-    x = np.asarray(x, dtype=np.float64)
-    shape = (-1,) + (1,) * x.ndim
-    k = np.arange(1, _TERMS + 1).reshape(shape)
-    jpi = (2 * np.arange(_TERMS) + 1).reshape(shape) * math.pi
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+    def theta(x, k):
+        jpi = (2 * k + 1) * math.pi
         x2 = x * x
-        cdf = 8.0 * np.sum((1.0 / x2 + 1.0 / jpi**2) * np.exp(-(jpi**2) / (2.0 * x2)), axis=0)
-        large = 8.0 * np.sum(np.where(k % 2 == 1, k, -k) * ndtr(-k * x), axis=0)
-    out = np.where(x < 1.5, 1.0 - cdf, large)
-    out = np.where(x > 0, np.clip(out, 0.0, 1.0), 1.0)
-    return out[()]
+        return 1.0 - 8.0 * np.sum(
+            (1.0 / x2 + 1.0 / jpi**2) * np.exp(-(jpi**2) / (2.0 * x2)), axis=0
+        )
+
+    def feller(x, k):
+        return 8.0 * np.sum(np.where(k % 2, -k - 1, k + 1) * ndtr(-(k + 1) * x), axis=0)
+
+    return _survival(x, 1.5, theta, feller)
+
+
+def _survival(x, switch, below, above):
+    """``below(x, k)`` for ``0 < x < switch``, ``above(x, k)`` beyond, 1 for ``x <= 0``.
+
+    ``k`` holds the term indices ``0 .. _TERMS - 1`` along a leading axis.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    k = np.arange(_TERMS).reshape((-1,) + (1,) * x.ndim)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        out = np.where(x < switch, below(x, k), above(x, k))
+    return np.where(x > 0, np.clip(out, 0.0, 1.0), 1.0)[()]
 
 
 def _pooled_path(p_s, y_s, w):
@@ -223,17 +234,15 @@ def ks_calibration(p_s, y_s, w_s):
 
     Parameters
     ----------
-    p_s : ndarray of float64 of shape (n_samples,)
-        Predicted probabilities of the positive class, sorted ascending.
-    y_s : ndarray of bool of shape (n_samples,)
-        Outcomes in the same order.
-    w_s : ndarray of float64 of shape (n_samples,) or None
-        Positive sample weights in the same order.
+    p_s, y_s, w_s : ndarray of shape (n_samples,)
+        The data as the report sorts it: predictions of the positive class
+        in ascending order (float64), outcomes (bool) and positive weights
+        (float64), or None for unit weights.
 
     Returns
     -------
     result : CumulativeTest
-        ``statistic`` and ``pvalue``.
+        ``statistic`` (``max |C|``) and its asymptotic ``pvalue``.
 
     References
     ----------
@@ -270,17 +279,13 @@ def kuiper_calibration(p_s, y_s, w_s):
 
     Parameters
     ----------
-    p_s : ndarray of float64 of shape (n_samples,)
-        Predicted probabilities of the positive class, sorted ascending.
-    y_s : ndarray of bool of shape (n_samples,)
-        Outcomes in the same order.
-    w_s : ndarray of float64 of shape (n_samples,) or None
-        Positive sample weights in the same order.
+    p_s, y_s, w_s : ndarray of shape (n_samples,)
+        As for :func:`ks_calibration`.
 
     Returns
     -------
     result : CumulativeTest
-        ``statistic`` and ``pvalue``.
+        ``statistic`` (``max C - min C``) and its asymptotic ``pvalue``.
 
     References
     ----------
@@ -293,12 +298,14 @@ def kuiper_calibration(p_s, y_s, w_s):
 
     Examples
     --------
+    The path dips to -0.08 and climbs to 0.1: Kuiper adds both excursions,
+    Kolmogorov-Smirnov keeps the larger.
+
     >>> import numpy as np
-    >>> from skbce._calibration.cumulative import kuiper_calibration
-    >>> p = np.array([0.2, 0.2, 0.4, 0.6, 0.8])
-    >>> y = np.array([True, False, False, True, True])
-    >>> result = kuiper_calibration(p, y, None)
-    >>> round(result.statistic, 3), round(result.pvalue, 3)
-    (0.16, 0.992)
+    >>> from skbce._calibration.cumulative import ks_calibration, kuiper_calibration
+    >>> p = np.linspace(0.1, 0.9, 5)
+    >>> kuiper = kuiper_calibration(p, p > 0.4, None)
+    >>> round(kuiper.statistic, 3), round(ks_calibration(p, p > 0.4, None).statistic, 3)
+    (0.18, 0.1)
     """
     return cumulative_tests(p_s, y_s, w_s)[1]
