@@ -170,17 +170,26 @@ def _pointwise(curves, confidence_level):
     return low, high
 
 
-def _resample(cells, x, probability, rng, n_resamples, test):
-    """Curves (and Brier MCBs) of resamples with outcomes drawn from ``probability``."""
+def _resample(cells, x, cep, rng, n_resamples):
+    """Curves of both bands and Brier MCBs of resamples of the rows.
+
+    Each resample bootstraps the rows once (Poisson masses per cell) and
+    draws their outcomes twice: from the predictions (consistency, and the
+    test) and from the isotonic curve ``cep`` (confidence).
+    """
     mass = cells.m1 + cells.m0
-    curves = np.empty((n_resamples, x.shape[0]))
+    consistency = np.empty((n_resamples, x.shape[0]))
+    confidence = np.empty((n_resamples, x.shape[0]))
     mcb = np.empty(n_resamples)
     for i in range(n_resamples):
-        c = rng.poisson(mass).astype(np.float64)
-        s = rng.binomial(c.astype(np.int64), probability).astype(np.float64)
-        curves[i], fit, used = _resampled_curve(cells, c, s, x)
-        mcb[i] = _brier_mcb(cells, c, s, fit, used) if test else math.nan
-    return curves, mcb
+        counts = rng.poisson(mass)
+        c = counts.astype(np.float64)
+        s = rng.binomial(counts, cells.x).astype(np.float64)
+        consistency[i], fit, used = _resampled_curve(cells, c, s, x)
+        mcb[i] = _brier_mcb(cells, c, s, fit, used)
+        s = rng.binomial(counts, cep).astype(np.float64)
+        confidence[i] = _resampled_curve(cells, c, s, x)[0]
+    return consistency, confidence, mcb
 
 
 def corp_bands(p_s, m, cells, recalibration, statistic, *, n_resamples, rng, confidence_level):
@@ -198,19 +207,18 @@ def corp_bands(p_s, m, cells, recalibration, statistic, *, n_resamples, rng, con
     if n_resamples == 0:
         band = _asymptotic_band(x, p_s, m, cells, total, confidence_level)
         return band, None, CorpTest(statistic, math.nan, "none (n_resamples=0)")
-    curves, mcb = _resample(cells, x, cells.x, rng, n_resamples, True)
+    mass = cells.m1 + cells.m0
+    _, fit, used = _resampled_curve(cells, mass, cells.m1, x)
+    on_cells = _brier_mcb(cells, mass, cells.m1, fit, used)
+    cep = np.zeros_like(mass)
+    cep[used] = np.clip(fit, 0.0, 1.0)
+    curves, confidence_curves, mcb = _resample(cells, x, cep, rng, n_resamples)
     if resampling:
         low, high = _pointwise(curves, confidence_level)
         consistency = CurveBand(x, low, high, f"resampling ({n_resamples} resamples)")
     else:
         consistency = _asymptotic_band(x, p_s, m, cells, total, confidence_level)
-    mass = cells.m1 + cells.m0
-    _, fit, used = _resampled_curve(cells, mass, cells.m1, x)
-    on_cells = _brier_mcb(cells, mass, cells.m1, fit, used)
-    cep = np.zeros_like(mass)
-    cep[used] = fit
-    curves, _ = _resample(cells, x, np.clip(cep, 0.0, 1.0), rng, n_resamples, False)
-    low, high = _pointwise(curves, confidence_level)
+    low, high = _pointwise(confidence_curves, confidence_level)
     confidence = CurveBand(x, low, high, f"resampling ({n_resamples} resamples)")
     pvalue = (1.0 + float(np.count_nonzero(mcb >= on_cells - 1e-12 * abs(on_cells)))) / (
         1.0 + n_resamples

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Largest number of cells of the resamples.
-MAX_CELLS = 2048
+MAX_CELLS = 1024
 
 
 class Cells(NamedTuple):

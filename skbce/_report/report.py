@@ -166,7 +166,7 @@ def calibration_report(
     basic bootstrap for the calibration errors, Eavg/E50/E90/Emax and the
     decomposition terms.  Resamples are Poisson bootstraps drawn on cells of
     the sorted data: one cell per distinct prediction when there are at
-    most 2048 (exact), else 2048 runs of equal weight
+    most 1024 (exact), else 1024 runs of equal weight
     (:mod:`skbce._calibration.resampling`), so that their cost does not grow
     with the number of samples.  The consistency band follows R's
     ``reliabilitydiag``: resampling up to ``max(1000, min(5000, 50 G))``
