@@ -204,7 +204,7 @@ def calibration_report(
     True
     >>> report.reliability.count[:3]
     array([210, 209, 185])
-    >>> row = dict(zip(report.intervals.columns, next(iter(report.intervals))))
+    >>> row = next(iter(report.intervals))  # rows as dicts
     >>> row["statistic"], row["method"]
     ('log_loss', 't (mean of per-sample losses)')
     >>> report.corp_test.pvalue > 0.05
