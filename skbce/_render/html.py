@@ -11,6 +11,7 @@ subgroups, then the details.
 
 import html
 import os
+import re
 from importlib.metadata import PackageNotFoundError, version
 
 from skbce._render.definitions import COMPARISON
@@ -49,7 +50,9 @@ th, td { border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; 
 th { background: #f3f3f3; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.help { color: #555; min-width: 12em; max-width: 26em; }
-table.comparison td.help { max-width: 18em; font-size: 0.92em; }
+table.comparison { font-size: 0.85em; }
+table.comparison td, table.comparison th { padding: 0.2em 0.4em; }
+table.comparison td.help { min-width: 10em; max-width: 14em; }
 p.footnote { color: #555; font-size: 0.85em; margin-top: -0.6em; }
 figure { margin: 0.5em 0; }
 figcaption { color: #555; font-size: 0.9em; max-width: 760px; }
@@ -62,6 +65,10 @@ footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 def _e(value):
     """Escape any value for HTML text or a quoted attribute."""
     return html.escape(str(value), quote=True)
+
+
+#: "0.5 [0.4, 0.6]": the interval goes under the estimate in a cell of a table.
+_ESTIMATE_WITH_INTERVAL = re.compile(r"^(\S+) (\[[^\]]*\])$")
 
 
 def table(header, rows, *, help_column=None, caption=None):
@@ -81,7 +88,7 @@ def table(header, rows, *, help_column=None, caption=None):
     for i, row in enumerate(rows):
         cells = []
         for j, cell in enumerate(row):
-            text = str(cell)
+            text = _ESTIMATE_WITH_INTERVAL.sub(r"\1\n\2", str(cell))
             number = all(is_number_text(line) for line in text.split("\n"))
             cls = ' class="num"' if j > 0 and number else ""
             tag = "th" if j == 0 and header is None else "td"

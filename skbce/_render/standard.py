@@ -121,19 +121,19 @@ subgroup_header = [
     "weight",
     "base rate",
     "mean prediction",
-    "O/E",
-    "O/E CI",
-    "calibration-in-the-large",
-    "slope",
-    "slope CI",
+    "O/E [interval]",
+    "calibration-in-the-large [interval]",
+    "slope [interval]",
     "log loss",
     "ECE",
     "mean / weak / moderate",
 ]
 
 
-def _estimate(est, key):
-    return [fmt(est.estimate), _interval(est.low, est.high, key)]
+def _estimate(est, key=None):
+    """``"estimate [low, high]"``, or the estimate alone without an interval."""
+    interval = _interval(est.low, est.high, key)
+    return fmt(est.estimate) if interval == "-" else f"{fmt(est.estimate)} {interval}"
 
 
 def subgroup_rows(report):
@@ -141,7 +141,6 @@ def subgroup_rows(report):
     rows = []
     for g in report.subgroups:
         levels = " / ".join(holds_text(lv.holds) for lv in g.hierarchy.levels[:3])
-        citl = g.calibration_in_the_large
         rows.append(
             [
                 str(g.group),
@@ -149,9 +148,9 @@ def subgroup_rows(report):
                 fmt_weight(g.weight),
                 fmt(g.base_rate),
                 fmt(g.mean_prediction),
-                *_estimate(g.observed_expected, "observed_expected"),
-                f"{fmt(citl.estimate)} {_interval(citl.low, citl.high)}",
-                *_estimate(g.calibration_slope, "calibration_slope"),
+                _estimate(g.observed_expected, "observed_expected"),
+                _estimate(g.calibration_in_the_large),
+                _estimate(g.calibration_slope),
                 fmt(g.log_loss),
                 fmt(g.ece),
                 levels,
