@@ -445,6 +445,50 @@ def test_sweep_shortcut_when_the_finest_bins_are_monotone():
     assert result.n_bins == 2999
 
 
+def prefix_sweep(p, y):
+    """The sweep on tie-free unweighted data, each b from prefix sums (b = 2, 3, ...)."""
+    n = p.shape[0]
+    cum_y = np.concatenate(([0], np.cumsum(y)))
+    cum_p = np.concatenate(([0.0], np.cumsum(p)))
+
+    def bins(b):
+        bounds = -((-np.arange(b + 1) * n) // b)  # ceil(k n / b)
+        count = np.diff(bounds)
+        keep = count > 0
+        return count[keep], np.diff(cum_y[bounds])[keep], np.diff(cum_p[bounds])[keep]
+
+    chosen = n - 1
+    for b in range(2, n):
+        count, pos, _ = bins(b)
+        if np.any(np.diff(pos / count) < 0):
+            chosen = b - 1
+            break
+    count, pos, pred = bins(max(chosen, 1))
+    return np.sum(np.abs(pred - pos)) / n, max(chosen, 1)
+
+
+@pytest.mark.parametrize("noise", [0, 3, 30], ids=["swapped-pair", "band-3", "band-30"])
+def test_sweep_on_nearly_separated_data(noise):
+    # All negatives then all positives but for a short band in the middle:
+    # the sweep goes past a thousand bins (where it reads the band through a
+    # window of prefix sums) before the bins are small enough to drop.
+    rng = np.random.default_rng(noise)
+    n = 4000
+    p = np.linspace(0.01, 0.99, n)
+    y = p > 0.5
+    middle = n // 2
+    y[middle - 1], y[middle] = True, False
+    if noise:
+        y[middle - noise : middle + noise] = rng.random(2 * noise) < 0.5
+    ece, n_bins = prefix_sweep(p, y)
+    result = ece_sweep(p, y, None)
+    assert n_bins > 1024 or noise
+    assert result.n_bins == n_bins
+    assert result.statistic == pytest.approx(ece, rel=1e-12)
+    weighted = ece_sweep(p, y, np.full(n, 2.0))  # every row twice: the cap doubles
+    assert weighted.n_bins == (n_bins if n_bins < n - 1 else 2 * n - 1)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_sweep_matches_caltrain_on_tie_free_data(seed):
     rng = np.random.default_rng(seed)
