@@ -138,11 +138,17 @@ def test_every_diagram_is_wide(layout):
     assert len(subgroups) == len(MODELS)
 
 
-def test_every_legend_entry_is_present(layout):
+def test_every_legend_entry_is_present(comparison, layout):
     overlay, *singles = [d for d in layout["diagrams"] if d["cls"] == "reliability"]
     assert overlay["legend"] == [*MODELS, "perfectly calibrated"]
-    for diagram in singles:
-        assert diagram["legend"] == LEGEND
+    for diagram, report in zip(singles, comparison.reports.values(), strict=True):
+        expected = [
+            entry
+            for entry in LEGEND
+            if not ("consistency" in entry and getattr(report, "consistency_band", None) is None)
+            and not ("confidence" in entry and getattr(report, "confidence_band", None) is None)
+        ]
+        assert diagram["legend"] == expected
 
 
 def test_no_text_overflows(layout):
