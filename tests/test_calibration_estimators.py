@@ -295,6 +295,33 @@ def test_one_sample(p, y):
     assert ks.pvalue == pytest.approx(expected)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 0.3, 0.5, 1.0]), st.booleans()), min_size=1, max_size=3
+    )
+)
+def test_tiny_samples(rows):
+    # 1 to 3 samples, certain predictions included: finite results, no warning
+    # (warnings are errors here), and the definitions by loop.
+    p, y, _ = sorted_rows([8 * q for q, _ in rows], [t for _, t in rows], [1] * len(rows))
+    path, sigma = naive_path(p, y, None)
+    ks, kuiper = cumulative_tests(p, y, None)
+    assert ks.statistic == pytest.approx(np.abs(path).max(), abs=1e-15)
+    assert kuiper.statistic == pytest.approx(path.max() - path.min(), abs=1e-15)
+    assert 0.0 <= ks.pvalue <= 1.0 and 0.0 <= kuiper.pvalue <= 1.0
+    if sigma == 0:
+        assert ks.pvalue == (1.0 if ks.statistic == 0 else 0.0)
+    ece, n_bins = naive_sweep(p, y, None)
+    assert ece_sweep(p, y, None) == (pytest.approx(ece, abs=1e-15), n_bins)
+    n_bins = min(DEBIASED_N_BINS, p.shape[0])
+    mass, mean_p, obs = bin_means(p, y, None, bins_by_definition(p, None, n_bins))
+    enough = mass >= 2
+    terms = (mean_p - obs) ** 2 - obs * (1 - obs) / np.where(enough, mass - 1, 1)
+    expected = math.sqrt(max(0.0, np.sum(np.where(enough, mass * terms, 0.0)) / mass.sum()))
+    assert debiased_rmsce(p, y, None) == pytest.approx(expected, abs=1e-15)
+
+
 def test_empty_input_is_refused():
     empty = np.array([])
     for func in (ks_calibration, kuiper_calibration, debiased_rmsce, ece_sweep):

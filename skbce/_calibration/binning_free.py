@@ -180,7 +180,7 @@ def _grid_count(c, b, total):
 
 
 def _many_bin_edges(p_s, cum_w, b):
-    """Edges of ``b > n_samples`` weighted equal-mass bins, without ``b`` temporaries.
+    """Edges of ``b > n_samples`` equal-mass bins, without ``b`` temporaries.
 
     A run of ties ends a bin when a grid point ``k W / b`` falls in its share
     of the cumulative weight: the bins of
@@ -204,8 +204,8 @@ def _equal_mass_sums(sums, b):
         return sums.bin_sums(b)
     p_s, w = sums.p_s, sums.w
     cum_w = None if w is None else np.cumsum(w)
-    if b > sums.n:  # only with weights: more bins than rows
-        edges = _many_bin_edges(p_s, cum_w, b)
+    if b > sums.n:  # more bins than rows
+        edges = _many_bin_edges(p_s, np.arange(1.0, sums.n + 1) if w is None else cum_w, b)
     else:
         edges = equal_mass_edges(p_s, w, b, cum_w)
     return _filled_bins(p_s, sums.y_s, w, edges)
