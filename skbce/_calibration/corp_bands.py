@@ -143,11 +143,10 @@ def _asymptotic_band(x, p_s, m, cells, total, confidence_level):
 
 
 def _resampled_curve(cells, c, s, x):
-    """The isotonic curve of resampled cells at ``x`` (NaN outside their range)."""
+    """The isotonic curve of resampled cells at ``x`` (constant beyond their range)."""
     used = c > 0
     fit = isotonic_fit(s[used] / c[used], c[used])
-    cx = cells.x[used]
-    return np.interp(x, cx, fit, left=np.nan, right=np.nan), fit, used
+    return np.interp(x, cells.x[used], fit), fit, used
 
 
 def _brier_mcb(cells, c, s, fit, used):

@@ -9,6 +9,9 @@ confidence bands of the CORP curve and the CORP miscalibration test
 cells (:mod:`~skbce._calibration.resampling`) and one random generator.
 """
 
+import math
+import warnings
+
 import numpy as np
 
 from skbce._calibration.bootstrap import bootstrap_intervals
@@ -95,7 +98,26 @@ def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_l
             rng=rng,
             confidence_level=confidence_level,
         )
+    _warn_missing(rows)
     return _fields(rows, consistency, confidence, test)
+
+
+def _warn_missing(rows):
+    """A RuntimeWarning naming the statistics whose interval the data cannot give."""
+    missing = [
+        r.statistic
+        for r in rows
+        if not r.method.startswith("none")
+        and math.isfinite(r.estimate)
+        and not (math.isfinite(r.low) and math.isfinite(r.high))
+    ]
+    if missing:
+        warnings.warn(
+            f"No interval for {', '.join(missing)}: too few samples of a class, or too "
+            "few resamples with both classes.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def _fields(rows, consistency, confidence, test):

@@ -1,0 +1,129 @@
+"""Exact and asymptotic intervals of the report: t for mean losses, DeLong for AUC, O/E.
+
+Coverage is checked on simulated data whose truth is known in closed form; DeLong against
+R's pROC; integer weights against repeated rows.
+"""
+
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import integrate
+from sklearn.metrics import roc_auc_score
+
+from skbce._calibration.intervals import auc_interval, exact_intervals, mean_loss_intervals
+from skbce._calibration.sorting import sort_by_prediction
+from skbce._calibration.statistics import binary_statistics
+
+sys.path.insert(0, str(Path(__file__).parent))
+from r_oracle import run_r  # noqa: E402
+
+LOW, HIGH = 0.05, 0.95
+
+
+def _calibrated(rng, n):
+    p = rng.uniform(LOW, HIGH, n)
+    return p, (rng.uniform(size=n) < p).astype(float)
+
+
+def _true_mean(f):
+    """E[f(p)] for p uniform on [LOW, HIGH], by quadrature."""
+    return integrate.quad(f, LOW, HIGH)[0] / (HIGH - LOW)
+
+
+def test_t_intervals_cover_the_expected_log_loss_and_brier_score():
+    true_ll = _true_mean(lambda p: -(p * np.log(p) + (1 - p) * np.log(1 - p)))
+    true_bs = _true_mean(lambda p: p * (1 - p))
+    rng = np.random.default_rng(0)
+    hits = np.zeros(2)
+    sims = 500
+    for _ in range(sims):
+        p_s, y_s, _ = sort_by_prediction(*_calibrated(rng, 150)[::-1])
+        eps = np.finfo(float).eps
+        q = np.clip(p_s, eps, 1 - eps)
+        ll = float(np.mean(-np.log(np.where(y_s, q, 1 - q))))
+        bs = float(np.mean((p_s - y_s) ** 2))
+        rows = mean_loss_intervals(p_s, y_s, None, ll, bs, 0.95)
+        hits += [r.low <= t <= r.high for r, t in zip(rows, (true_ll, true_bs), strict=True)]
+    coverage = hits / sims
+    assert np.all((coverage >= 0.92) & (coverage <= 0.98)), coverage
+
+
+def test_delong_interval_covers_the_true_auc():
+    # p uniform on [0, 1], y ~ Bernoulli(p): the scores of positives have density 2p, of
+    # negatives 2(1 - p), so AUC = 4 * integral a * (a - a**2 / 2) da = 5/6
+    rng = np.random.default_rng(1)
+    hits, sims = 0, 500
+    for _ in range(sims):
+        p = rng.uniform(size=120)
+        y = rng.uniform(size=120) < p
+        p_s, y_s, _ = sort_by_prediction(y.astype(float), p)
+        r = auc_interval(p_s, y_s, None, roc_auc_score(y, p), 0.95)
+        hits += r.low <= 5 / 6 <= r.high
+    assert 0.92 <= hits / sims <= 0.98
+
+
+_PROC = r"""
+r <- roc(d$y, d$p, quiet = TRUE, direction = "<")
+ci <- ci.auc(r, method = "delong", conf.level = 0.9)
+result <- list(auc = as.numeric(auc(r)), low = ci[1], high = ci[3])
+"""
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["continuous", "ties"])
+def test_delong_matches_proc(ties):
+    rng = np.random.default_rng(2)
+    p = rng.uniform(size=300)
+    if ties:
+        p = np.round(p, 1)
+    y = (rng.uniform(size=300) < p).astype(float)
+    out = run_r(_PROC, packages=("pROC",), p=p, y=y)
+    p_s, y_s, _ = sort_by_prediction(y, p)
+    r = auc_interval(p_s, y_s, None, out["auc"], 0.9)
+    np.testing.assert_allclose([r.low, r.high], [out["low"], out["high"]], rtol=1e-9)
+
+
+def _rows(t, p, w):
+    p_s, y_s, w_s = sort_by_prediction(t, p, w)
+    with warnings.catch_warnings():  # separable data: the calibration slope is NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        stats = binary_statistics(p_s, y_s, w_s, n_bins=2)
+    return {r.statistic: r for r in exact_intervals(p_s, y_s, w_s, stats, 0.95)}
+
+
+def test_integer_weights_give_the_intervals_of_repeated_rows():
+    rng = np.random.default_rng(3)
+    p = np.round(rng.uniform(0.01, 0.99, size=80), 2)
+    t = (rng.uniform(size=80) < p).astype(float)
+    w = rng.integers(0, 4, 80).astype(float)
+    weighted = _rows(t, p, w)
+    repeated = _rows(np.repeat(t, w.astype(int)), np.repeat(p, w.astype(int)), None)
+    assert set(weighted) == {"log_loss", "brier_score", "roc_auc", "observed_expected_ratio"}
+    for key, row in weighted.items():
+        other = repeated[key]
+        np.testing.assert_allclose(
+            [row.estimate, row.low, row.high], [other.estimate, other.low, other.high], rtol=1e-9
+        )
+        assert row.method == other.method
+
+
+def test_bounds_are_clipped_to_the_range_of_the_statistic():
+    # one confident miss among confident hits: mean - t se of both losses is below 0
+    p = np.r_[np.full(10, 0.001), np.full(10, 0.999)]
+    t = np.r_[1.0, np.zeros(9), np.ones(10)]
+    rows = _rows(t, p, None)
+    assert rows["log_loss"].low == 0.0 and rows["brier_score"].low == 0.0
+    # a perfect ranking: DeLong's variance is 0, the interval [1, 1] (as pROC's)
+    perfect = _rows(np.r_[0.0, 0.0, 1.0, 1.0], np.array([0.1, 0.2, 0.8, 0.9]), None)
+    assert (perfect["roc_auc"].low, perfect["roc_auc"].high) == (1.0, 1.0)
+    for row in [*rows.values(), *perfect.values()]:
+        assert row.low <= row.estimate <= row.high
+
+
+def test_one_sample_of_a_class_gives_no_auc_interval():
+    p = np.array([0.1, 0.2, 0.3, 0.9])
+    t = np.array([0.0, 0.0, 0.0, 1.0])
+    row = _rows(t, p, None)["roc_auc"]
+    assert row.estimate == 1.0 and np.isnan(row.low) and np.isnan(row.high)
