@@ -15,16 +15,24 @@ clipped ``p``, the floor a user would write by hand; ``logaddexp`` for logits;
 and, for the logits row, skbce's own probability path (the ratio shows how much
 slower logits are).
 
-The second table (issue #15) times skbce on every thread it may use (the
-default ``n_threads=None``) against the same kernels on one thread
-(``skbce.config_context(n_threads=1)``, which must return the same float), against
-the floor of reading both arrays once (``p.sum(); y.sum()``), and against
-scikit-learn, with the target ratio of each row.
+The second table (issue #15) times, in turn within each round (so that all see
+the same load; best of many rounds): ``floor``, reading the arrays once
+(``p.sum(); y.sum()``); ``floor*``, the same reads in blocks on every thread
+skbce may use (equal to ``floor`` when one core saturates the memory bus);
+skbce on one thread (``skbce.config_context(n_threads=1)``, which must return
+the same float, checked) and on every thread (the default ``n_threads=None``).
+Then ``speedup`` (one thread / every thread) with its target, ``/floor``
+(every thread / floor; the target for binary 1e7 is at most 2x), scikit-learn
+(two runs) and how many times faster skbce is, and the peak memory skbce
+allocates beyond its inputs with every thread.  The title line gives the load
+average and the free cores measured just before (``np.log`` on two threads
+against one: 2.0 on an idle 2-core machine).
 """
 
 import argparse
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -32,7 +40,9 @@ from _measure import best_time, peak_memory
 from sklearn import metrics as sk
 
 import skbce
+from skbce._losses.parallel import map_blocks
 from skbce._utils.config import effective_n_threads
+from skbce._utils.numeric import BLOCK
 
 
 def numpy_one_liner(y, p):
@@ -60,9 +70,39 @@ def one_thread(func):
         return func()
 
 
-def read_floor(y, p):
-    """Reading both arrays once: no kernel can be faster on one core."""
-    return p.sum(), y.sum()
+def read_floor(*arrays):
+    """Reading the arrays once, on one thread: ``p.sum(); y.sum()``."""
+    return [a.sum() for a in arrays]
+
+
+def threaded_read_floor(*arrays):
+    """Reading the arrays once in blocks, on every thread skbce may use."""
+
+    def block(b):
+        return [np.add.reduce(a[b], axis=None) for a in arrays]
+
+    step = max(1, 8 * BLOCK // max(1, arrays[-1][0].size))
+    return map_blocks(block, arrays[0].shape[0], step)
+
+
+def parallel_capacity():
+    """How many cores are free now: ``np.log`` of an L2-resident array on 2 threads against 1.
+
+    Both threads release the GIL in ``np.log``: on an idle 2-core machine this
+    gives about 2.0; 1.0 means another process holds the second core.
+    """
+    x = np.random.default_rng(0).random(1 << 14)
+
+    def work(_):
+        for _ in range(40):
+            np.log(x)
+
+    with ThreadPoolExecutor(2) as pool:
+
+        def two():
+            list(pool.map(work, range(2)))
+
+        return 2 * best_time(partial(work, 0), 9) / best_time(two, 9)
 
 
 def rows(quick):
@@ -146,24 +186,59 @@ def rows(quick):
 
 
 def thread_rows(quick):
-    """Yield ``(case, n, reference name, reference, skbce, target)`` for issue #15."""
+    """Yield ``(case, n, arrays, skbce, sklearn or None, target)`` for issue #15."""
     rng = np.random.default_rng(0)
     big, mid = (2**21, 2**20 + 1) if quick else (10**7, 10**6)
-    y, p = rng.integers(0, 2, big), rng.random(big)
-    ours = partial(skbce.log_loss, y, p)
-    yield "log_loss binary", big, "read floor", partial(read_floor, y, p), ours, 0.5
-    yield "log_loss binary", big, "1 thread", partial(one_thread, ours), ours, 1.7
-    yield "log_loss binary", big, "sklearn", partial(sk.log_loss, y, p), ours, None
-    w = rng.random(big)
+    y, p, w = rng.integers(0, 2, big), rng.random(big), rng.random(big)
+    yield "log_loss binary", big, (y, p), partial(skbce.log_loss, y, p), sk.log_loss, 1.7
     for n in (mid, big):
-        ours = partial(skbce.log_loss, y[:n], p[:n], sample_weight=w[:n])
-        yield "log_loss weighted", n, "1 thread", partial(one_thread, ours), ours, 1.6
+        arrays = (y[:n], p[:n], w[:n])
+        ours = partial(skbce.log_loss, *arrays[:2], sample_weight=arrays[2])
+        yield "log_loss weighted", n, arrays, ours, None, 1.6
     for k in (10, 100):
         yk, P = rng.integers(0, k, mid), rng.dirichlet(np.ones(k), mid)
-        ours = partial(skbce.log_loss, yk, P)
-        yield f"log_loss multiclass K={k}", mid, "1 thread", partial(one_thread, ours), ours, 1.6
-    ours = partial(skbce.log_loss, y[: 10**4], p[: 10**4])
-    yield "log_loss binary", 10**4, "1 thread", partial(one_thread, ours), ours, 0.9
+        yield f"log_loss multiclass K={k}", mid, (yk, P), partial(skbce.log_loss, yk, P), None, 1.6
+    small = (y[: 10**4], p[: 10**4])
+    yield "log_loss binary", 10**4, small, partial(skbce.log_loss, *small), sk.log_loss, None
+
+
+def print_thread_table(rows):
+    """Time each row, 1 thread and every thread in turn, and print the table."""
+    header = (
+        f"{'case':<26} {'N':>7} {'floor':>7} {'floor*':>7} {'1 thread':>9} {'threads':>8} "
+        f"{'speedup':>8} {'target':>7} {'/floor':>7} {'sklearn':>8} {'x faster':>8} {'MiB':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for case, n, arrays, ours, sklearn, target in rows:
+        assert ours() == one_thread(ours), "n_threads changed the result"
+        repeat = 15 if n >= 10**7 else 41
+        floor, floor_all, one, every = interleaved(
+            [
+                partial(read_floor, *arrays),
+                partial(threaded_read_floor, *arrays),
+                partial(one_thread, ours),
+                ours,
+            ],
+            repeat,
+        )
+        sk_ms = best_time(partial(sklearn, *arrays), 2) if sklearn else float("nan")
+        mib = peak_memory(ours) / 2**20
+        wanted = f">={target:.1f}x" if target else ""
+        print(
+            f"{case:<26} {n:>7.0e} {floor:>7.1f} {floor_all:>7.1f} {one:>9.2f} {every:>8.2f} "
+            f"{one / every:>7.2f}x {wanted:>7} {every / floor:>6.2f}x {sk_ms:>8.1f} "
+            f"{sk_ms / every:>7.1f}x {mib:>6.2f}"
+        )
+
+
+def interleaved(funcs, repeat):
+    """Best times (ms) of each of ``funcs``, called in turn ``repeat`` times (the same load)."""
+    best = [float("inf")] * len(funcs)
+    for _ in range(repeat):
+        for i, func in enumerate(funcs):
+            best[i] = min(best[i], best_time(func, 1))
+    return best
 
 
 def best_times(reference, ours, repeat):
@@ -175,31 +250,23 @@ def best_times(reference, ours, repeat):
     return ref_ms, our_ms
 
 
-def print_table(rows, targets):
-    """Time each row and print it; ``targets`` adds the target ratio column."""
+def print_table(rows):
+    """Time each row against its reference and print it."""
     header = (
         f"{'case':<26} {'N':>7} {'reference':<18} {'ref ms':>8} {'skbce ms':>9} "
-        f"{'ratio':>7} {'ref MiB':>8} {'skbce MiB':>10}" + (f" {'target':>7}" if targets else "")
+        f"{'ratio':>7} {'ref MiB':>8} {'skbce MiB':>10}"
     )
     print(header)
     print("-" * len(header))
-    for case, n, ref_name, reference, ours, *target in rows:
-        repeat = 3 if n >= 10**7 else 7
-        if ref_name == "1 thread":
-            assert ours() == reference(), (ours(), reference())
-        elif ref_name in ("sklearn", "numpy one-liner"):
+    for case, n, ref_name, reference, ours in rows:
+        if ref_name in ("sklearn", "numpy one-liner"):
             assert np.isclose(ours(), reference(), rtol=1e-9), (ours(), reference())
-        if targets:
-            repeat = 2 if ref_name == "sklearn" else 2 * repeat
-        ref_ms, our_ms = best_times(reference, ours, repeat)
+        ref_ms, our_ms = best_times(reference, ours, 3 if n >= 10**7 else 7)
         ref_mib, our_mib = peak_memory(reference) / 2**20, peak_memory(ours) / 2**20
-        line = (
+        print(
             f"{case:<26} {n:>7.0e} {ref_name:<18} {ref_ms:>8.1f} {our_ms:>9.2f} "
-            f"{ref_ms / our_ms:>6.{2 if targets else 1}f}x {ref_mib:>8.1f} {our_mib:>10.2f}"
+            f"{ref_ms / our_ms:>6.1f}x {ref_mib:>8.1f} {our_mib:>10.2f}"
         )
-        if targets:
-            line += f" {'>=' + format(target[0], '.1f') + 'x' if target[0] else '':>7}"
-        print(line)
 
 
 def main(argv=None):
@@ -210,15 +277,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     if not args.threads:
-        print_table(rows(args.quick), targets=False)
+        print_table(rows(args.quick))
         print()
-    threads = effective_n_threads()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"skbce on {threads} threads against one thread ({time.strftime('%H:%M %Z')}, "
-        f"{os.cpu_count()} CPUs, load average {load})"
+        f"skbce on {effective_n_threads()} threads against one thread "
+        f"({time.strftime('%H:%M %Z')}, {os.cpu_count()} CPUs, load average {load}, "
+        f"free cores measured {parallel_capacity():.2f})"
     )
-    print_table(thread_rows(args.quick), targets=True)
+    print_thread_table(thread_rows(args.quick))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """map_blocks on worker threads: the same floats whatever the number of threads, and a safe pool."""
 
+import math
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,8 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import skbce
 from skbce._losses import parallel
@@ -216,3 +219,151 @@ def test_no_thread_at_import_and_a_fresh_pool_after_fork():
         """
     )
     assert out.splitlines() == ["1", "1", "2 2"]
+
+
+# --- the checks inside the blocks ------------------------------------------------------------
+
+BIG = 2**21 + 3  # above the parallel threshold, with a ragged last block
+
+
+def _binary(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 2, n), rng.random(n), rng.random(n)
+
+
+@pytest.mark.parametrize("n", [300, BIG], ids=["small", "large"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_labels_checked_in_the_blocks_give_the_validated_float(n, weighted):
+    """Codes 0/1 checked by the kernel's blocks and labels found first: the same float."""
+    y, p, w = _binary(n)
+    w = w if weighted else None
+    with skbce.config_context(n_threads=2):
+        assert skbce.log_loss(y, p, sample_weight=w) == skbce.log_loss(
+            y, p, sample_weight=w, labels=[0, 1]
+        )
+        yk = np.random.default_rng(1).integers(0, 7, n)
+        P = np.random.default_rng(2).dirichlet(np.ones(7), n)
+        assert skbce.log_loss(yk, P, sample_weight=w) == skbce.log_loss(
+            yk, P, sample_weight=w, labels=range(7)
+        )
+
+
+@pytest.mark.parametrize("n", [300, BIG], ids=["small", "large"])
+@pytest.mark.parametrize(
+    "dtype", [np.int64, np.uint64, np.int32, np.uint8, bool], ids=lambda d: np.dtype(d).name
+)
+def test_every_integer_label_dtype_agrees_with_scikit_learn(n, dtype):
+    from sklearn.metrics import log_loss
+
+    y, p, w = _binary(n)
+    p[:6] = [0.0, 1.0, 1e-300, 1 - 1e-17, 2**-52, 1 - 2**-52]  # clipped at both ends
+    y = y.astype(dtype)
+    assert skbce.log_loss(y, p) == pytest.approx(log_loss(y, p), rel=1e-12)
+    assert skbce.log_loss(y, p, sample_weight=w) == pytest.approx(
+        log_loss(y, p, sample_weight=w), rel=1e-12
+    )
+
+
+def _bad(n, what):
+    y, p, w = _binary(n)
+    P = np.random.default_rng(3).dirichlet(np.ones(3), n)
+    yk = np.arange(n) % 3
+    last = n - 1  # in the last block: every block before it passes
+    cases = {
+        "p NaN": lambda: (y, _set(p, last, np.nan), None),
+        "p > 1": lambda: (y, _set(p, last, 1.5), None),
+        "p -inf": lambda: (y, _set(p, last, -np.inf), None),
+        "w NaN": lambda: (y, p, _set(w, last, np.nan)),
+        "w inf": lambda: (y, p, _set(w, last, np.inf)),
+        "w inf and -inf": lambda: (y, p, _set(_set(w, 0, -np.inf), last, np.inf)),
+        "w zeros": lambda: (y, p, np.zeros(n)),
+        "one class": lambda: (np.zeros(n, int), p, None),
+        "three classes": lambda: (_set(y, last, 2), p, None),
+        "negative label": lambda: (_set(y, last, -1), p, None),
+        "w NaN and one class": lambda: (np.ones(n, int), _set(p, 0, np.nan), _set(w, 1, np.nan)),
+        "p NaN and one class": lambda: (np.ones(n, int), _set(p, last, np.nan), None),
+        "P > 1": lambda: (yk, _set(P, (last, 1), 1.5), None),
+        "P NaN and w NaN": lambda: (yk, _set(P, (last, 1), np.nan), _set(w, last, np.nan)),
+        "code >= K": lambda: (_set(yk, last, 3), P, None),
+        "class missing": lambda: (np.minimum(yk, 1), P, None),
+    }
+    return cases[what]()
+
+
+def _set(a, index, value):
+    a = a.copy()
+    a[index] = value
+    return a
+
+
+BAD = {
+    "p NaN": "y_proba contains NaN",
+    "p > 1": r"y_proba must be probabilities within \[0, 1\], but it contains values greater",
+    "p -inf": r"y_proba must be probabilities within \[0, 1\], but it contains -infinity",
+    "w NaN": "sample_weight contains NaN",
+    "w inf": "sample_weight contains infinite values",
+    "w inf and -inf": "sample_weight contains infinite values",
+    "w zeros": "sample_weight must contain at least one non-zero weight",
+    "one class": "y_true contains only one class",
+    "three classes": "y_proba has 2 columns but y_true has 3 classes",
+    "negative label": r"y_proba has 2 columns but y_true has 3 classes: \[-1, 0, 1\]",
+    "w NaN and one class": "sample_weight contains NaN",
+    "p NaN and one class": "y_true contains only one class",
+    "P > 1": r"y_proba must be probabilities within \[0, 1\], but it contains values greater",
+    "P NaN and w NaN": "sample_weight contains NaN",
+    "code >= K": "y_proba has 3 columns but y_true has 4 classes",
+    "class missing": "y_proba has 3 columns but y_true has 2 classes",
+}
+
+
+@pytest.mark.parametrize("n", [300, BIG], ids=["small", "large"])
+@pytest.mark.parametrize("what", list(BAD))
+def test_checks_in_the_blocks_raise_what_validation_first_raises(n, what):
+    """Whatever the number of blocks, the first error in the order of validation, no warning.
+
+    Labels given as a list are found (and checked) before the kernel runs.
+    """
+    y, p, w = _bad(n, what)
+    with skbce.config_context(n_threads=2), pytest.raises(ValueError, match=BAD[what]):
+        skbce.log_loss(y, p, sample_weight=w)
+    with pytest.raises(ValueError, match=BAD[what]):
+        skbce.log_loss(y.tolist(), p, sample_weight=w)
+
+
+def test_codes_out_of_range_stop_the_blocks_early(monkeypatch):
+    """Labels other than 0/1 (here -1/1) cost a block or two before labels are found first."""
+    from skbce._losses import log_loss_blocks
+
+    calls = []
+    check = log_loss_blocks._check_codes
+
+    def spy(t, n_classes):
+        calls.append(1)
+        return check(t, n_classes)
+
+    monkeypatch.setattr(log_loss_blocks, "_check_codes", spy)
+    y, p, _ = _binary(BIG)
+    with skbce.config_context(n_threads=2):
+        skbce.log_loss(2 * y - 1, p)
+    assert 1 <= len(calls) <= MAX_IN_FLIGHT + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(2.0**-52, 1.0),
+            st.floats(-1.0, -(2.0**-52)),
+            st.sampled_from([2.0**-52, 1.0, 1 - 2.0**-52, -(2.0**-52), -1.0]),
+        ),
+        min_size=1,
+        max_size=1000,
+    )
+)
+def test_one_log_per_16_samples_is_as_accurate_as_one_per_sample(values):
+    """``sum(log|q|)`` from products of 16 values, against the exact sum of libm's logs."""
+    from skbce._losses.log_loss_blocks import sum_of_logs
+
+    exact = math.fsum(math.log(abs(v)) for v in values)
+    got = sum_of_logs(np.array(values))
+    assert abs(got - exact) <= 4e-16 * len(values) + 1e-15 * abs(exact)

@@ -187,11 +187,16 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
 
 
 def add_parts(parts, size=4):
-    """Column sums of per-block tuples, in block order."""
+    """Column sums of per-block tuples, in block order.
+
+    Weights of inf and -inf (refused by the caller, after the blocks) give NaN
+    without a warning.
+    """
     totals = [0.0] * size
-    for part in parts:
-        for i in range(size):
-            totals[i] = totals[i] + part[i]
+    with np.errstate(invalid="ignore"):
+        for part in parts:
+            for i in range(size):
+                totals[i] = totals[i] + part[i]
     return totals
 
 
@@ -238,8 +243,10 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
             _check_codes(codes, k) if check_codes else None,
             np.bincount(codes, minlength=k) if check_codes else None,
         )
-        if not 0 <= p_ext[0] <= p_ext[1] <= 1:  # the caller raises: no sums needed
-            return (0.0, 0.0, 0.0, 0.0, False), facts
+        if not 0 <= p_ext[0] <= p_ext[1] <= 1:  # the caller raises: only the checks' sums
+            with np.errstate(invalid="ignore"):
+                weight = 0.0 if w is None else total_weight(w[b])
+            return (0.0, weight, 0.0, 0.0, False), facts
         rows_off = bool(np.any(np.abs(np.einsum("ij->i", Pb) - 1) > tolerance))
         q = np.take(flat, np.arange(codes.shape[0]) * k + codes)
         np.clip(q, lo, hi, out=q)
