@@ -115,6 +115,7 @@ def subgroup_svg(report):
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="subgroups" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        'style="max-width: 100%; height: auto" '
         'aria-label="Calibration by subgroup">'
     ]
     for i, g in enumerate(rows):

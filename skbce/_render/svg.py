@@ -102,6 +102,7 @@ def _frame(xlabel, ylabel, histogram):
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="reliability" width="{_G.width}" '
         f'height="{height}" viewBox="0 0 {_G.width} {height}" role="img" '
+        'style="max-width: 100%; height: auto" '
         f'aria-label="Reliability diagram: {_e(ylabel)} against {_e(xlabel)}">',
         f'<rect x="{_G.left}" y="{_G.top}" width="{_G.plot}" height="{_G.plot}" '
         'fill="#fff" stroke="#888"/>',
