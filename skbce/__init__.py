@@ -3,15 +3,11 @@
 The public names are imported when first used (a module ``__getattr__``), so
 ``import skbce`` and ``skbce --version`` do not load scikit-learn, SciPy,
 pandas or matplotlib; ``from skbce import log_loss`` works as usual.
+``__version__`` is read from the installed package's metadata, also on first
+use.
 """
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("skbce")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
 
 #: The module defining each public name.
 _WHERE = {
@@ -42,8 +38,20 @@ _WHERE = {
 __all__ = sorted([*_WHERE, "__version__"])
 
 
+def _version():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("skbce")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
 def __getattr__(name):
     """Import a public name from its module on first use, then keep it here."""
+    if name == "__version__":
+        globals()[name] = _version()
+        return globals()[name]
     module = _WHERE.get(name)
     if module is None:
         msg = f"module 'skbce' has no attribute {name!r}"

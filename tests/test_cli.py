@@ -181,7 +181,7 @@ def test_score_parquet(tmp_path, capsys, data):
     assert got["positive_class"] == "yes"
     assert_scores(got, expected_scores(labels, p, w, pos_label="yes"))
     result = run("score", path, *args, hide=["pyarrow"], check=2)
-    assert 'pip install "skbce[parquet]"' in result.stderr
+    assert 'pip install "skbce[cli]"' in result.stderr
 
 
 CSV = "y,p,w\n0,0.1,1\n1,0.8,2\n1,0.6,1\n"

@@ -1,6 +1,9 @@
-"""Some consecutive rows of a file, as the readers hand them over."""
+"""Some consecutive rows of a file, as the readers hand them over, read ahead in a thread."""
 
-__all__ = ["Chunk"]
+import queue
+import threading
+
+__all__ = ["Chunk", "ReadAhead"]
 
 
 class Chunk:
@@ -24,3 +27,59 @@ class Chunk:
         self.n_rows = n_rows
         self.labels = labels
         self.columns = columns
+
+
+class ReadAhead:
+    """Iterate over ``items`` in a background thread, at most ``depth`` items ahead.
+
+    The thread starts at once, so reading and parsing (pyarrow releases the
+    GIL) overlap what the caller does meanwhile: importing the library, then
+    the sums of the previous chunk.  An exception of the thread is raised
+    by the iteration, where the caller would have met it.
+    """
+
+    def __init__(self, items, depth=2):
+        self._queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(items,), daemon=True)
+        self._thread.start()
+
+    def _put(self, entry):
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, items):
+        try:
+            for item in items:
+                if not self._put((True, item)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+            self._put((False, exc))
+            return
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+        self._put((False, None))
+
+    def __iter__(self):
+        try:
+            while True:
+                ok, item = self._queue.get()
+                if ok:
+                    yield item
+                elif item is None:
+                    return
+                else:
+                    raise item
+        finally:
+            self.close()
+
+    def close(self):
+        """Stop the thread (it ends after its current item)."""
+        self._stop.set()

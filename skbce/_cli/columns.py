@@ -163,9 +163,14 @@ def _not_a_number(values):
 
 
 def to_float(values, column, first_row):
-    """A raw column as float64, and its first mistake as ``(row, message)`` or None."""
+    """A raw column as float64, and its first mistake as ``(row, message)`` or None.
+
+    With a mistake the values are those read before it (NaN for a missing
+    cell), so that a range check can still find an earlier mistake.
+    """
     if values.dtype.kind in "iub":
         return values.astype(np.float64), None
+    problem = None
     if values.dtype.kind != "f":
         missing = _is_missing(values)
         filled = np.where(missing, "nan", values)
@@ -173,18 +178,17 @@ def to_float(values, column, first_row):
             values = filled.astype(np.float64)
         except (ValueError, TypeError, OverflowError):
             i = _not_a_number(filled)
-            if missing[:i].any():
-                return None, _missing(column, first_row, missing)
             msg = (
                 f"column {column!r} must hold numbers, but row {first_row + i} "
                 f"has {shown(filled[i])}"
             )
-            return None, (first_row + i, msg)
+            problem = (first_row + i, msg)
+            values = filled[:i].astype(np.float64)
     values = values.astype(np.float64, copy=False)
     missing = np.isnan(values)
     if missing.any():
-        return None, _missing(column, first_row, missing)
-    return values, None
+        problem = _missing(column, first_row, missing)
+    return values, problem
 
 
 def text_column(values, column, first_row):
@@ -223,7 +227,7 @@ def check_values(x, column, first_row, *, what):
         # percentages: every value of the chunk within [0, 100]
         hint = (
             "percentages? divide them by 100"
-            if 0 <= x.min() and x.max() <= 100
+            if 0 <= np.fmin.reduce(x) and np.fmax.reduce(x) <= 100
             else "pass --from-logits for logits or decision values"
         )
         msg = (

@@ -23,7 +23,7 @@ from skbce._cli.errors import UsageError, one_line, shown
 __all__ = ["BLOCK_BYTES", "csv_chunks", "import_pyarrow_csv"]
 
 #: Bytes parsed at a time (the peak memory grows with it, and with the threads).
-BLOCK_BYTES = 1 << 24
+BLOCK_BYTES = 1 << 22
 
 #: A quote left open is reported once this many bytes past it hold no closing quote.
 MAX_CARRY = 1 << 26
@@ -51,11 +51,12 @@ def _line_ends(data):
     return int(ends[-1]) + 1 if ends.size else 0
 
 
-def _blocks(f, name):
+def _blocks(f, source):
     """Blocks of whole lines of the binary file ``f`` (after its header line)."""
     carry = b""
     while True:
         block = f.read(BLOCK_BYTES)
+        source.note_position()
         if not block:
             if carry.strip():
                 yield carry
@@ -63,11 +64,11 @@ def _blocks(f, name):
         data = carry + block
         cut = _line_ends(data)
         if cut == 0 and len(data) > MAX_CARRY:
-            msg = f"cannot read {name}: a quote is not closed within {MAX_CARRY >> 20} MiB"
+            msg = f"cannot read {source.name}: a quote is not closed within {MAX_CARRY >> 20} MiB"
             raise UsageError(msg)
         carry = data[cut:]
         if cut:
-            yield memoryview(data)[:cut]
+            yield data if cut == len(data) else data[:cut]
 
 
 class _Parser:
@@ -118,21 +119,20 @@ class _Parser:
     def _offset(data, text):
         """Where the line ``text`` starts in ``data``."""
         line = text.encode()
-        data = bytes(data)
         at = 0 if data.startswith(line) else data.find(b"\n" + line) + 1
         return at if at >= 0 else len(data)
 
     def _refuse_row(self, data, parse, offset):
         """A row of ``data`` starting at ``offset`` has the wrong number of fields."""
         before = self.csv.read_csv(
-            self.pa.py_buffer(bytes(data)[:offset]),
+            self.pa.py_buffer(data[:offset]),
             read_options=self.read_options,
             parse_options=self.csv.ParseOptions(
                 delimiter=parse.delimiter, newlines_in_values=parse.newlines_in_values
             ),
             convert_options=self.csv.ConvertOptions(include_columns=[]),
         ).num_rows
-        text = bytes(data)[offset:].split(b"\n", 1)[0].decode(errors="replace").rstrip("\r")
+        text = data[offset:].split(b"\n", 1)[0].decode(errors="replace").rstrip("\r")
         fields = len(text.split(self.source.sep))
         width = len(self.read_options.column_names)
         msg = (
@@ -212,7 +212,7 @@ def csv_chunks(source, available, names, chunk_rows, text=()):
     first = 1
     with source.open_binary() as f:
         f.readline()  # the header, read by the source
-        for block in _blocks(f, source.name):
+        for block in _blocks(f, source):
             try:
                 (categories, codes), columns, n = parser.parse(block, first)
             except parser.pa.ArrowException as exc:

@@ -72,6 +72,7 @@ class Source:
         self.sep = sep
         self._raw = None
         self.rows_read = 0
+        self.bytes_read = 0
         magic = self._check_file()
         self.kind = "parquet" if magic == b"PAR1" else "csv"
         self.gzip = magic[:2] == b"\x1f\x8b"
@@ -104,9 +105,11 @@ class Source:
         """Fraction of the file read so far, in ``[0, 1]``."""
         if self.kind == "parquet":
             return self.rows_read / max(self.n_rows or 1, 1)
-        if self._raw is None or self._raw.closed:
-            return 0.0
-        return min(self._raw.tell() / max(self.size, 1), 1.0)
+        return min(self.bytes_read / max(self.size, 1), 1.0)
+
+    def note_position(self):
+        """Record how far the reader got in the file (for :meth:`progress`)."""
+        self.bytes_read = self._raw.tell()
 
     @contextlib.contextmanager
     def open_binary(self):

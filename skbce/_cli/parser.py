@@ -19,9 +19,11 @@ examples:
 
 FILE is a CSV file with a header line (optionally gzip-compressed; the
 delimiter , ; tab or | is found from the header, or given by --sep) or a
-Parquet file (needs pyarrow: pip install "skbce[parquet]").  It is read in
-chunks, so memory stays bounded whatever its size.  Rows are numbered from 1
-after the header.  Exit status 2 on a mistake in the arguments or the data.
+Parquet file, read with pyarrow (pip install "skbce[cli]").  It is read once,
+in chunks, so memory stays bounded whatever its size; several --y-proba
+columns are scored side by side, each named by its column.  Rows are
+numbered from 1 after the header.  Exit status 2 on a mistake in the
+arguments or the data.
 """
 
 _REPORT_EXAMPLE = """\
@@ -30,9 +32,13 @@ examples:
   skbce report predictions.csv --y-true label --y-proba p --format html -o report.html
   skbce report scores.parquet --y-true y --y-proba logit --from-logits --bins 20 \\
       --strategy quantile --format markdown
+  skbce report predictions.csv --y-true label --y-proba lr gbm --group site \\
+      --format html -o comparison.html
 
-FILE is read as for 'skbce score' (CSV, CSV.gz or Parquet).  Exit status 2
-on a mistake in the arguments or the data.
+FILE is read once, as for 'skbce score' (CSV, CSV.gz or Parquet).  Several
+--y-proba columns give a comparison of the models, each named by its column;
+--group adds a subgroup table to each report.  Exit status 2 on a mistake in
+the arguments or the data.
 """
 
 _MAIN_EXAMPLE = """\
@@ -248,21 +254,28 @@ def _add_report(commands):
     )
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, read only when asked for."""
+
+    def __init__(self, option_strings, dest, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import skbce
+
+        print(f"skbce {skbce.__version__}")
+        parser.exit()
+
+
 def build_parser():
     """The argument parser of the ``skbce`` command."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        release = version("skbce")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        release = "0+unknown"
     parser = _Parser(
         prog="skbce",
         description="Binary cross-entropy metrics and calibration reports.",
         epilog=_MAIN_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"skbce {release}")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_demo(commands)
     _add_score(commands)

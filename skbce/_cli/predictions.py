@@ -2,7 +2,15 @@
 
 import warnings
 
-from skbce._cli.columns import LabelColumn, check_values, raise_first, text_column, to_float
+from skbce._cli.chunk import ReadAhead
+from skbce._cli.columns import (
+    LabelColumn,
+    check_values,
+    label_value,
+    raise_first,
+    text_column,
+    to_float,
+)
 from skbce._cli.errors import UsageError
 from skbce._cli.files import Source
 from skbce._cli.output import Progress
@@ -35,40 +43,47 @@ class Predictions:
         self.labels = LabelColumn(args.y_true)
         self.n_rows = 0
         self.within_unit = dict.fromkeys(self.models, True)
+        self._chunks = None
 
-    def _scores(self, chunk):
-        """The checked score columns of a chunk and their first mistake."""
-        what = "logits" if self.args.from_logits else "probabilities"
-        scores, problems = {}, []
-        for name in self.models:
-            s, bad = to_float(chunk.columns[name], name, chunk.first_row)
-            if s is not None:
-                bad = check_values(s, name, chunk.first_row, what=what)
-                if self.within_unit[name] and s.size:
-                    self.within_unit[name] = bool(s.min() >= 0 and s.max() <= 1)
-            scores[name] = s
-            problems.append(bad)
-        return scores, problems
+    def start(self):
+        """Start reading the file in a background thread (before the library is imported)."""
+        if self._chunks is None:
+            text = [] if self.group is None else [self.group]
+            self._chunks = ReadAhead(self.source.chunks(self.names, self.args.chunk_rows, text))
+        return self
+
+    @staticmethod
+    def _numbers(chunk, name, what):
+        """A checked column of numbers and its mistakes (``(row, message)`` or None)."""
+        x, bad = to_float(chunk.columns[name], name, chunk.first_row)
+        return x, [bad, check_values(x, name, chunk.first_row, what=what)]
 
     def _check(self, chunk):
         args, first = self.args, chunk.first_row
         y, bad_y = self.labels.convert(*chunk.labels, first)
-        scores, problems = self._scores(chunk)
-        w = bad_w = g = bad_g = None
+        problems = [bad_y]
+        what = "logits" if args.from_logits else "probabilities"
+        scores = {}
+        for name in self.models:
+            scores[name], bad = self._numbers(chunk, name, what)
+            problems += bad
+        w = g = None
         if args.weight is not None:
-            w, bad_w = to_float(chunk.columns[args.weight], args.weight, first)
-            if w is not None:
-                bad_w = check_values(w, args.weight, first, what="weights")
+            w, bad = self._numbers(chunk, args.weight, "weights")
+            problems += bad
         if self.group is not None:
-            g, bad_g = text_column(chunk.columns[self.group], self.group, first)
-        raise_first(bad_y, *problems, bad_w, bad_g)
+            g, bad = text_column(chunk.columns[self.group], self.group, first)
+            problems.append(bad)
+        raise_first(*problems)
+        for name, s in scores.items():
+            if self.within_unit[name]:
+                self.within_unit[name] = bool(s.min() >= 0 and s.max() <= 1)
         return y, scores, w, g
 
     def __iter__(self):
         progress = Progress(f"skbce {self.args.command}")
-        text = [] if self.group is None else [self.group]
         try:
-            for chunk in self.source.chunks(self.names, self.args.chunk_rows, text):
+            for chunk in self.start()._chunks:
                 if chunk.n_rows:
                     yield self._check(chunk)
                 self.n_rows += chunk.n_rows
@@ -119,7 +134,5 @@ class Predictions:
 
     def pos_label(self):
         """``--pos-label`` as a label (read as the cells of the column are)."""
-        from skbce._cli.columns import label_value
-
         text = self.args.pos_label
         return None if text is None else label_value(text)

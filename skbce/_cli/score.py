@@ -65,7 +65,7 @@ def compute_scores(args):
     """
     from skbce._utils.validation import binary_target
 
-    predictions = Predictions(args)
+    predictions = Predictions(args).start()  # read while the library is imported
     pos_label = predictions.pos_label()
     models = {}
     for name in predictions.models:

@@ -7,7 +7,7 @@ __all__ = ["import_optional"]
 _EXTRAS = {
     "matplotlib": "plot",
     "pandas": "pandas",
-    "pyarrow": "parquet",
+    "pyarrow": "cli",
     "dask": "dask",
     "distributed": "dask",
     "array_api_compat": "array-api",
