@@ -12,6 +12,7 @@ from scipy.special import xlogy
 
 from skbce._losses.log_loss_blocks import add_parts as _add
 from skbce._losses.log_loss_blocks import binary_blocks, gather_blocks, row_sum_tolerance
+from skbce._losses.log_loss_blocks import weighted_sums as _weighted
 from skbce._losses.parallel import map_blocks
 from skbce._losses.sums import LossSums
 from skbce._utils.numeric import (
@@ -20,7 +21,6 @@ from skbce._utils.numeric import (
     clip_bounds,
     safe_sum,
     safe_weighted_sum,
-    total_weight,
 )
 from skbce._utils.validation import Target, check_probability_range
 
@@ -37,14 +37,6 @@ __all__ = [
     "squared_error_sum",
     "squared_error_sums",
 ]
-
-
-def _weighted(values, w, block, acc):
-    """``(sum of w * values, sum of w)`` over ``block`` (``w`` None: unit weights)."""
-    if w is None:
-        return safe_sum(values, acc), values.shape[0]
-    wb = w[block]
-    return safe_weighted_sum(values, wb), total_weight(wb)
 
 
 def binary_sums(target, p, w, *, class_totals=False):

@@ -42,6 +42,7 @@ __all__ = [
     "in_unit_interval",
     "row_sum_tolerance",
     "sum_of_logs",
+    "weighted_sums",
 ]
 
 #: Samples per product in :func:`sum_of_logs`: ``(2 ** -52) ** 16 = 2 ** -832`` is normal.
@@ -130,17 +131,22 @@ def _check_codes(t, n_classes):
     return low, high
 
 
+def weighted_sums(values, w, block, acc):
+    """``(sum of w * values, sum of w)`` over ``block`` (``w`` None: unit weights)."""
+    if w is None:
+        return safe_sum(values, acc), values.shape[0]
+    wb = w[block]
+    with np.errstate(invalid="ignore"):  # inf and -inf weights: refused by the caller
+        return safe_weighted_sum(values, wb), total_weight(wb)
+
+
 def _weighted_log_sum(q, w, b, acc):
-    """``(sum of w log q, sum of w)`` of the block, ``q`` in place; ``w`` None: unit weights."""
+    """``(sum of w log|q|, sum of w)`` of the block, ``q`` overwritten."""
     if w is None and q.dtype == np.float64:
         return sum_of_logs(q), q.shape[0]
     np.abs(q, out=q)
     np.log(q, out=q)
-    if w is None:
-        return safe_sum(q, acc), q.shape[0]
-    wb = w[b]
-    with np.errstate(invalid="ignore"):  # inf and -inf weights: refused after the blocks
-        return safe_weighted_sum(q, wb), total_weight(wb)
+    return weighted_sums(q, w, b, acc)
 
 
 def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
