@@ -71,17 +71,20 @@ class Cells(NamedTuple):
 
 
 def random_generator(random_state):
-    """A numpy Generator from ``random_state`` (None: seed 0, so reports are reproducible).
+    """A numpy Generator from ``random_state``: None is seed 0, so reports are reproducible.
 
-    An int seeds it; a :class:`numpy.random.RandomState` gives the seed
-    (one draw from it); a Generator is used as it is.
+    An int seeds it (None and 0 give the same draws); a
+    :class:`numpy.random.RandomState` gives the seed (one draw from it); a
+    Generator is used as it is.
     """
+    import numbers
+
     if random_state is None:
         return np.random.default_rng(0)
     if isinstance(random_state, np.random.Generator):
         return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(int(random_state.randint(2**31 - 1)))
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return np.random.default_rng(int(random_state))
     from sklearn.utils import check_random_state
 
     return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
