@@ -236,21 +236,9 @@ def _write(text, path):
 def report_page(report, path=None, *, title=None, subtitle=None):
     """The calibration report as one self-contained HTML page.
 
-    Parameters
-    ----------
-    report : CalibrationReport
-        The report to render.
-    path : str or path-like, default=None
-        Where to write the page (UTF-8); None only returns it.
-    title : str, default=None
-        Title of the page.
-    subtitle : str, default=None
-        A line of text under the title (e.g. where the data come from).
-
-    Returns
-    -------
-    html : str
-        The page.
+    The verdict, then :func:`report_section` (scores with intervals,
+    diagram, advice, subgroups, details).  ``path``, ``title`` (default
+    "Calibration report") and ``subtitle`` are as in :func:`comparison_page`.
 
     Examples
     --------

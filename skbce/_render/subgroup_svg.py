@@ -100,11 +100,10 @@ def subgroup_svg(report):
     >>> import numpy as np
     >>> from skbce import calibration_report
     >>> from skbce._render.subgroup_svg import subgroup_svg
-    >>> rng = np.random.default_rng(0)
-    >>> p = rng.uniform(size=600)
-    >>> report = calibration_report(rng.uniform(size=600) < p, p, groups=rng.integers(0, 3, 600))
-    >>> svg = subgroup_svg(report)
-    >>> svg.count('class="group-estimate"')
+    >>> p = np.linspace(0.02, 0.98, 600)
+    >>> outcome = np.random.default_rng(0).uniform(size=600) < p
+    >>> report = calibration_report(outcome, p, groups=np.arange(600) % 3)
+    >>> subgroup_svg(report).count('class="group-estimate"')  # 3 groups, 3 panels
     9
     """
     rows = getattr(report, "subgroups", None)

@@ -200,9 +200,14 @@ def _numeric_columns(rows):
     return [j for j in range(1, len(rows[0])) if any(is_number_text(r[j]) for r in rows[1:])]
 
 
+def _title(reports):
+    n = len(reports)
+    return f"Calibration comparison of {n} model{'' if n == 1 else 's'}"
+
+
 def comparison_text(reports, *, width=88):
     """The comparison as plain text: each model's verdict, then the table."""
-    lines = [f"Calibration comparison of {len(reports)} models", "", "Verdicts"]
+    lines = [_title(reports), "", "Verdicts"]
     for name, text in comparison_verdicts(reports):
         lines += textwrap.wrap(
             f"{name}: {text}", width, initial_indent="  ", subsequent_indent="    "
@@ -215,7 +220,7 @@ def comparison_text(reports, *, width=88):
 
 def comparison_markdown(reports):
     """The comparison in Markdown: the verdicts as a list, then the table."""
-    parts = [f"**Calibration comparison of {len(reports)} models**", ""]
+    parts = [f"**{_title(reports)}**", ""]
     parts += [f"- **{name}**: {text}" for name, text in comparison_verdicts(reports)]
     parts += ["", md_table(["statistic", *map(str, reports)], comparison_rows(reports))]
     return "\n".join(parts)

@@ -64,15 +64,12 @@ class CalibrationComparison:
 
         Examples
         --------
-        >>> import numpy as np
         >>> from skbce import calibration_report, compare_calibration
-        >>> rng = np.random.default_rng(0)
-        >>> p = rng.uniform(size=500)
-        >>> y = rng.uniform(size=500) < p
-        >>> cmp = compare_calibration({"a": calibration_report(y, p),
-        ...                            "b": calibration_report(y, p ** 2)})
-        >>> print(cmp.to_markdown().splitlines()[0])
-        **Calibration comparison of 2 models**
+        >>> y = [0, 1, 1, 0, 1, 0, 0, 1] * 50
+        >>> report = calibration_report(y, [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 50)
+        >>> markdown = compare_calibration({"model": report}).to_markdown()
+        >>> print(markdown.splitlines()[0])
+        **Calibration comparison of 1 model**
         """
         return _text.comparison_markdown(self.reports)
 
