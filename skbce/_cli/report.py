@@ -4,7 +4,6 @@ Several ``--y-proba`` columns give a comparison (one report per column,
 named by it), from one reading of the file.
 """
 
-import html
 import sys
 import warnings
 
@@ -42,26 +41,20 @@ def _subtitle(args):
     return f"{args.file}: {labels}, {what} in column{plural} {columns}{extra}"
 
 
-def _html(reports, args):
-    from skbce._render.html import comparison_page, report_page
-
-    if len(reports) == 1:
-        (report,) = reports.values()
-        return report_page(report, title="Calibration report", subtitle=_subtitle(args))
-    intro = f"<p>{html.escape(_subtitle(args))}</p>"
-    return comparison_page(reports, title="Calibration reports", intro=intro)
-
-
 def render(reports, args):
     """The report (one column) or the comparison (several) in the format asked for."""
-    if args.format == "html":
-        return _html(reports, args)
     if len(reports) == 1:
         (shown,) = reports.values()
     else:
         from skbce._report.comparison import compare_calibration
 
         shown = compare_calibration(reports)
+    if args.format == "html":
+        if len(reports) > 1:
+            return shown.to_html(title="Calibration comparison", subtitle=_subtitle(args))
+        from skbce._render.html import report_page
+
+        return report_page(shown, title="Calibration report", subtitle=_subtitle(args))
     if args.format == "markdown":
         return shown.to_markdown() + "\n"
     if args.format == "json":
