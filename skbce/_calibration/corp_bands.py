@@ -4,9 +4,12 @@ As R's ``reliabilitydiag`` (Dimitriadis, Gneiting & Jordan 2021), on the x
 grid of the curve (the ends of its PAV blocks):
 
 * consistency band: where the curve would lie if the predictions were
-  calibrated.  Resampling: the rows are bootstrapped and their outcomes
-  drawn as Bernoulli(p) at their predictions, the isotonic curve recomputed;
-  pointwise quantiles.  With ``N`` the total mass and ``G`` the number of
+  calibrated.  Resampling: outcomes drawn as Bernoulli(p) at the observed
+  predictions, the isotonic curve recomputed; pointwise quantiles.
+  (``reliabilitydiag`` also bootstraps the predictions; that makes the
+  resampled curves smoother than the observed one, and the test below
+  reject too often: 68% of its p-values fell below 0.52 in 200 calibrated
+  simulations.)  With ``N`` the total mass and ``G`` the number of
   distinct predictions, skbce switches exactly where ``reliabilitydiag``
   does: resampling when ``N <= max(1000, min(5000, 50 G))``; above,
   the discrete asymptotics when ``N >= 8 G**2`` (``x +- z sqrt(x (1 - x) /
@@ -22,7 +25,8 @@ grid of the curve (the ends of its PAV blocks):
 * test: the statistic is the CORP miscalibration term of the Brier score
   (``reliabilitydiag``'s default score); its p-value is ``(1 + #{T* >= T}) /
   (1 + B)`` over ``B`` resamples under calibration (the consistency
-  resamples).
+  resamples): a Monte Carlo test given the predictions, exact with exact
+  cells and integer weights.
 
 Resamples run on the cells of :mod:`skbce._calibration.resampling` (exact
 when the data hold at most ``MAX_CELLS`` distinct predictions); the test
@@ -113,8 +117,9 @@ def _density(cells, mass, n_total):
     frac = u - j
     grid = np.bincount(j, weights=w * (1 - frac), minlength=_DENSITY_GRID)
     grid += np.bincount(j + 1, weights=w * frac, minlength=_DENSITY_GRID)
-    smoothed = Smoother(grid).smooth(bandwidth) * m1 / float(w.sum())
-    return np.linspace(0.0, 1.0, _DENSITY_GRID), np.maximum(smoothed, 0.0)
+    smoothed = np.maximum(Smoother(grid).smooth(bandwidth), 0.0)
+    area = (smoothed.sum() - 0.5 * (smoothed[0] + smoothed[-1])) / m1  # trapezoid rule
+    return np.linspace(0.0, 1.0, _DENSITY_GRID), smoothed / area
 
 
 def _asymptotic_band(x, p_s, m, cells, total, confidence_level):
@@ -169,25 +174,36 @@ def _pointwise(curves, confidence_level):
     return low, high
 
 
-def _resample(cells, x, cep, rng, n_resamples):
-    """Curves of both bands and Brier MCBs of resamples of the rows.
+def _outcomes(rng, mass, probability):
+    """Positive mass of cells whose rows draw Bernoulli outcomes.
 
-    Each resample bootstraps the rows once (Poisson masses per cell) and
-    draws their outcomes twice: from the predictions (consistency, and the
-    test) and from the isotonic curve ``cep`` (confidence).
+    A cell of integer mass ``c`` (rows, or integer weights counted as rows)
+    gets Binomial(``c``, ``probability``); a non-integer mass counts as
+    ``max(1, round(c))`` rows of equal weight.
+    """
+    rows = np.maximum(np.rint(mass), 1.0)
+    return rng.binomial(rows.astype(np.int64), probability) * (mass / rows)
+
+
+def _resample(cells, x, cep, rng, n_resamples):
+    """Curves of both bands and Brier MCBs of the resamples.
+
+    Consistency (and the test): outcomes drawn as Bernoulli(p) at the
+    observed predictions.  Confidence: the rows bootstrapped (Poisson
+    masses per cell) and their outcomes drawn from the isotonic curve
+    ``cep``, as ``reliabilitydiag`` does.
     """
     mass = cells.m1 + cells.m0
     consistency = np.empty((n_resamples, x.shape[0]))
     confidence = np.empty((n_resamples, x.shape[0]))
     mcb = np.empty(n_resamples)
     for i in range(n_resamples):
+        s = _outcomes(rng, mass, cells.x)
+        consistency[i], fit, used = _resampled_curve(cells, mass, s, x)
+        mcb[i] = _brier_mcb(cells, mass, s, fit, used)
         counts = rng.poisson(mass)
-        c = counts.astype(np.float64)
-        s = rng.binomial(counts, cells.x).astype(np.float64)
-        consistency[i], fit, used = _resampled_curve(cells, c, s, x)
-        mcb[i] = _brier_mcb(cells, c, s, fit, used)
         s = rng.binomial(counts, cep).astype(np.float64)
-        confidence[i] = _resampled_curve(cells, c, s, x)[0]
+        confidence[i] = _resampled_curve(cells, counts.astype(np.float64), s, x)[0]
     return consistency, confidence, mcb
 
 
