@@ -261,9 +261,13 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        import skbce
+        from importlib.metadata import PackageNotFoundError, version
 
-        print(f"skbce {skbce.__version__}")
+        try:
+            release = version("skbce")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            release = "0+unknown"
+        print(f"skbce {release}")
         parser.exit()
 
 

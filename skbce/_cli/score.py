@@ -63,9 +63,9 @@ def compute_scores(args):
     Returns the scores of the single ``--y-proba`` column, or for several
     columns the shared figures and ``models``: the scores by column.
     """
+    predictions = Predictions(args).start()  # read while the library is imported
     from skbce._utils.validation import binary_target
 
-    predictions = Predictions(args).start()  # read while the library is imported
     pos_label = predictions.pos_label()
     models = {}
     for name in predictions.models:
