@@ -445,6 +445,10 @@ def test_from_estimator_predict_proba_and_decision_function(classification):
         ({"confidence_level": 0}, "confidence_level"),
         ({"baseline": 1.0}, "baseline"),
         ({"sample_weight": [1.0, -1.0, 1.0, 1.0]}, "sample_weight"),
+        ({"n_resamples": -1}, "n_resamples"),
+        ({"n_resamples": 2.5}, "n_resamples"),
+        ({"n_resamples": True}, "n_resamples"),
+        ({"n_resamples": "10"}, "n_resamples"),
     ],
     ids=lambda v: str(v)[:30],
 )
@@ -559,3 +563,101 @@ def test_to_html_path_of_the_wrong_type(report):
 def test_ragged_probabilities_name_y_proba():
     with pytest.raises(ValueError, match="y_proba must be a rectangular array-like"):
         calibration_report([0, 1], [[0.2], [0.1, 0.3]])
+
+
+# --- uncertainty (issue #13) ----------------------------------------------------------------
+
+HEADLINE = (
+    "log_loss",
+    "brier_score",
+    "roc_auc",
+    "observed_expected_ratio",
+    "ece",
+    "rmsce",
+    "adaptive_ece",
+    "smooth_ece",
+    "eavg",
+    "e50",
+    "e90",
+    "emax",
+    "log_loss_miscalibration",
+    "log_loss_discrimination",
+    "brier_score_miscalibration",
+    "brier_score_discrimination",
+)
+
+
+def test_intervals_bands_and_corp_test(report):
+    table = report.intervals
+    assert table.columns == ("statistic", "estimate", "low", "high", "method")
+    assert list(table.statistic) == list(HEADLINE)
+    methods = dict(zip(table.statistic, table.method, strict=True))
+    assert methods["roc_auc"] == "DeLong" and methods["log_loss"].startswith("t ")
+    assert methods["ece"].startswith("bootstrap basic (200 Poisson resamples")
+    for row in table:
+        assert row["low"] <= row["estimate"] <= row["high"], row
+        key = row["statistic"]
+        parts = key.rsplit("_", 1)
+        if parts[-1] in ("miscalibration", "discrimination"):
+            want = getattr(report.decomposition[parts[0]], parts[1])
+        else:
+            want = getattr(report, key)
+        assert row["estimate"] == want
+    for band in (report.consistency_band, report.confidence_band):
+        assert band._fields == ("x", "low", "high", "method")
+        assert np.all(band.low <= band.high) and band.x.shape == band.low.shape
+    x = report.consistency_band.x
+    assert np.all(np.isin(report.recalibration.lower, x))
+    test = report.corp_test
+    assert test.statistic == report.decomposition["brier_score"].miscalibration
+    assert 1 / 201 <= test.pvalue <= 1 and test.pvalue * 201 == pytest.approx(
+        round(test.pvalue * 201)
+    )
+
+
+def test_same_random_state_same_report_and_none_is_seed_zero():
+    y, p = binary_data(400)
+    a = calibration_report(y, p, random_state=3, n_resamples=30).to_dict()
+    assert a == calibration_report(y, p, random_state=3, n_resamples=30).to_dict()
+    b = calibration_report(y, p, n_resamples=30).to_dict()
+    assert b == calibration_report(y, p, random_state=0, n_resamples=30).to_dict()
+    assert a["intervals"]["low"][4:] != b["intervals"]["low"][4:]
+
+
+def test_no_resamples_keeps_the_exact_intervals():
+    y, p = binary_data(400)
+    r = calibration_report(y, p, n_resamples=0)
+    rows = {row["statistic"]: row for row in r.intervals}
+    assert np.isfinite(rows["roc_auc"]["low"]) and math.isnan(rows["ece"]["low"])
+    assert rows["ece"]["method"] == "none (n_resamples=0)"
+    assert r.confidence_band is None and math.isnan(r.corp_test.pvalue)
+    assert r.consistency_band is not None and not r.notes
+    d = r.to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["confidence_band"] is None and d["settings"]["n_resamples"] == 0
+    frame = r.to_frame()
+    assert frame.loc["model", "roc_auc_low"] == rows["roc_auc"]["low"]
+    assert math.isnan(frame.loc["model", "ece_high"])
+
+
+def test_new_statistics_in_every_rendering(report):
+    d = report.to_dict()
+    assert set(d["binning_free"]) == {"debiased_rmsce", "ece_sweep", "ece_sweep_n_bins"}
+    assert set(d["cumulative_tests"]) == {"ks_calibration", "kuiper_calibration"}
+    assert d["corp_test"]["pvalue"] == report.corp_test.pvalue
+    assert len(d["consistency_band"]["x"]) == report.consistency_band.x.shape[0]
+    frame = report.to_frame()
+    for column in ("debiased_rmsce", "ece_sweep", "ks_calibration_pvalue", "corp_test_pvalue"):
+        assert column in frame.columns, column
+    assert frame.loc["model", "log_loss_high"] == report.intervals.high[0]
+
+
+def test_estimator_and_cross_validation_take_n_resamples(classification):
+    X, y = classification
+    clf = LogisticRegression().fit(X, y)
+    r = CalibrationReport.from_estimator(clf, X, y, n_resamples=0)
+    assert r.n_resamples == 0 and r.confidence_band is None
+    cv = cross_val_calibration_report(LogisticRegression(), X, y, cv=3, n_resamples=10)
+    assert cv.n_resamples == 10 and "10 Poisson resamples" in cv.intervals.method[4]
+    with pytest.raises(ValueError, match="n_resamples"):
+        cross_val_calibration_report(LogisticRegression(), X, y, n_resamples=-2)

@@ -150,6 +150,8 @@ def _asymptotic_band(x, p_s, m, cells, total, confidence_level):
 def _resampled_curve(cells, c, s, x):
     """The isotonic curve of resampled cells at ``x`` (constant beyond their range)."""
     used = c > 0
+    if not np.any(used):  # a bootstrap that drew no row (tiny data): no curve
+        return np.full(x.shape, np.nan), np.empty(0), used
     fit = isotonic_fit(s[used] / c[used], c[used])
     return np.interp(x, cells.x[used], fit), fit, used
 
