@@ -278,15 +278,24 @@ def _comparison_table(reports, *, help_column=True):
     return text.replace("<table>", '<table class="comparison">', 1)
 
 
-def _overlay(reports):
+def _overlay(reports, where="in its section below"):
     return (
         '<figure class="overlay">'
         + reliability_svg(reports, histogram=False)
         + "<figcaption>The binned reliability curves of all models (bands off, so that "
         "they stay readable): the closer to the dashed diagonal, the better calibrated. "
-        "Each model's own diagram, with its bands and counts, is in its section "
-        "below.</figcaption></figure>"
+        f"Each model's own diagram, with its bands and counts, is {where}.</figcaption>"
+        "</figure>"
     )
+
+
+#: The few rules a fragment carries into a notebook or a docs page (scoped to it).
+_FRAGMENT_CSS = (
+    ".skbce-comparison table { font-size: 0.72em; }"
+    ".skbce-comparison td, .skbce-comparison th { padding: 0.15em 0.3em; }"
+    ".skbce-comparison td.num { white-space: nowrap; text-align: right; }"
+    ".skbce-comparison td:first-child, .skbce-comparison th { text-align: left; }"
+)
 
 
 def comparison_fragment(reports):
@@ -303,10 +312,11 @@ def comparison_fragment(reports):
     """
     reports = dict(reports)
     return (
-        '<div class="skbce-comparison"><p><strong>Verdicts</strong></p>'
+        f'<div class="skbce-comparison"><style>{_FRAGMENT_CSS}</style>'
+        "<p><strong>Verdicts</strong></p>"
         + _verdict_list(reports)
         + _comparison_table(reports, help_column=False)
-        + _overlay(reports)
+        + _overlay(reports, "on the page of to_html()")
         + "</div>"
     )
 
