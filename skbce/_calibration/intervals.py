@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import block_slices
+from skbce._calibration.blocks import BLOCK, block_slices
 from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.subgroups import observed_expected
 
@@ -111,17 +111,43 @@ def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level):
     )
 
 
-def _group_masses(p_s, y_s, m):
-    """Positive and negative masses of each group of tied predictions."""
-    starts = np.flatnonzero(np.concatenate(([True], p_s[1:] != p_s[:-1])))
-    ones = y_s.astype(np.float64) if m is None else np.where(y_s, m, 0.0)
-    pos = np.add.reduceat(ones, starts)
-    del ones
+def _tie_blocks(p_s):
+    """``(start, stop)`` of blocks of about :data:`BLOCK` rows that never split a tie."""
+    n, start = p_s.shape[0], 0
+    while start < n:
+        stop = min(start + BLOCK, n)
+        if stop < n:
+            stop = int(np.searchsorted(p_s, p_s[stop - 1], side="right"))
+        yield start, stop
+        start = stop
+
+
+def _group_masses(p, y, m):
+    """Positive and negative masses of each group of tied predictions of a block."""
+    starts = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
+    pos = np.add.reduceat(y.astype(np.float64) if m is None else np.where(y, m, 0.0), starts)
     if m is None:
-        size = np.diff(np.append(starts, p_s.shape[0])).astype(np.float64)
+        size = np.diff(np.append(starts, p.shape[0])).astype(np.float64)
     else:
         size = np.add.reduceat(m, starts)
     return pos, size - pos
+
+
+def _placement_sums(p_s, y_s, m, auc, m1, m0):
+    """DeLong's ``sum pos (V10 - AUC)**2`` and ``sum neg (V01 - AUC)**2``, block by block."""
+    s10 = s01 = neg_before = pos_before = 0.0
+    for start, stop in _tie_blocks(p_s):
+        mb = None if m is None else m[start:stop]
+        pos, neg = _group_masses(p_s[start:stop], y_s[start:stop], mb)
+        neg_below = neg_before + np.cumsum(neg) - neg
+        pos_above = m1 - pos_before - np.cumsum(pos)
+        v10 = (neg_below + 0.5 * neg) / m0 - auc  # for each positive of the group
+        v01 = (pos_above + 0.5 * pos) / m1 - auc  # for each negative of the group
+        s10 += float(pos @ (v10 * v10))
+        s01 += float(neg @ (v01 * v01))
+        neg_before += float(neg.sum())
+        pos_before += float(pos.sum())
+    return s10, s01
 
 
 def auc_interval(p_s, y_s, m, auc, confidence_level):
@@ -140,17 +166,13 @@ def auc_interval(p_s, y_s, m, auc, confidence_level):
     from scipy.special import ndtri
 
     method = "DeLong"
-    pos, neg = _group_masses(p_s, y_s, m)
-    m1, m0 = float(pos.sum()), float(neg.sum())
+    m1 = float(np.count_nonzero(y_s)) if m is None else float(m @ y_s)
+    m0 = (float(p_s.shape[0]) if m is None else float(np.add.reduce(m))) - m1
     if not (m1 > 1 and m0 > 1) or math.isnan(auc):
         return Interval("roc_auc", auc, math.nan, math.nan, method)
-    neg_below = np.cumsum(neg) - neg
-    pos_above = m1 - np.cumsum(pos)
-    v10 = (neg_below + 0.5 * neg) / m0  # for each positive of the group
-    v01 = (pos_above + 0.5 * pos) / m1  # for each negative of the group
-    s10 = float(pos @ ((v10 - auc) ** 2)) / (m1 - 1.0)
-    s01 = float(neg @ ((v01 - auc) ** 2)) / (m0 - 1.0)
-    half = float(ndtri(0.5 + confidence_level / 2)) * math.sqrt(s10 / m1 + s01 / m0)
+    s10, s01 = _placement_sums(p_s, y_s, m, auc, m1, m0)
+    variance = s10 / (m1 - 1.0) / m1 + s01 / (m0 - 1.0) / m0
+    half = float(ndtri(0.5 + confidence_level / 2)) * math.sqrt(variance)
     return Interval("roc_auc", auc, max(auc - half, 0.0), min(auc + half, 1.0), method)
 
 

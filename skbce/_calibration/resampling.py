@@ -37,6 +37,7 @@ __all__ = [
     "MAX_CELLS",
     "Cells",
     "cell_bins",
+    "distinct_count",
     "isotonic_fit",
     "make_cells",
     "basic_interval",
@@ -90,13 +91,20 @@ def random_generator(random_state):
     return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
 
 
+def distinct_count(p_s):
+    """Number of distinct values of sorted ``p_s``, one block at a time."""
+    count = int(p_s.shape[0] > 0)
+    for start, stop in block_slices(p_s.shape[0]):
+        lo = max(start, 1)
+        count += int(np.count_nonzero(p_s[lo:stop] != p_s[lo - 1 : stop - 1]))
+    return count
+
+
 def _cell_starts(p_s, m, bounds):
     """First rows of the cells: distinct predictions, or equal-mass runs cut at ``bounds``."""
     n = p_s.shape[0]
-    change = np.flatnonzero(p_s[1:] != p_s[:-1])
-    if change.shape[0] + 1 <= MAX_CELLS:
-        return np.concatenate(([0], change + 1)), True
-    del change
+    if distinct_count(p_s) <= MAX_CELLS:
+        return np.concatenate(([0], np.flatnonzero(p_s[1:] != p_s[:-1]) + 1)), True
     if m is None:
         idx = (np.arange(1, MAX_CELLS) * n) // MAX_CELLS
     else:
