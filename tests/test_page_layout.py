@@ -104,12 +104,9 @@ def comparison():
     return compare_calibration(reports)
 
 
-@pytest.fixture(scope="module")
-def layout(comparison, tmp_path_factory):
+def _measure(page, tmp):
+    """Open ``page`` with the measuring script in headless Chromium; its measures."""
     browser = _browser()
-    tmp = tmp_path_factory.mktemp("layout")
-    page = comparison.to_html()
-    assert "<script" not in page
     measured = tmp / "page.html"
     measured.write_text(page.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
     command = [
@@ -128,6 +125,13 @@ def layout(comparison, tmp_path_factory):
     found = re.search(r'<pre id="layout">(.*?)</pre>', dom, re.S)
     assert found, result.stderr.decode(errors="replace")[-2000:]
     return json.loads(found.group(1).replace("&amp;", "&").replace("&lt;", "<"))
+
+
+@pytest.fixture(scope="module")
+def layout(comparison, tmp_path_factory):
+    page = comparison.to_html()
+    assert "<script" not in page
+    return _measure(page, tmp_path_factory.mktemp("layout"))
 
 
 def test_every_diagram_is_wide(layout):
@@ -157,3 +161,18 @@ def test_no_text_overflows(layout):
     width, viewport = layout["page"]
     assert width <= viewport
     assert max(layout["tables"]) <= layout["body"] + 0.5  # tables and figures fit the column
+
+
+def test_four_models_fit_a_docs_column(comparison, tmp_path):
+    """The notebook/docs fragment of 4 models in a 610-pixel column (the docs' width)."""
+    four = compare_calibration(dict(list(comparison.reports.items())[:4]))
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin: 0">'
+        f'<div style="width: 610px">{four._repr_html_()}</div></body></html>'
+    )
+    layout = _measure(page, tmp_path)
+    assert layout["overflowing"] == []
+    assert max(layout["tables"]) <= 610.5
+    (overlay,) = layout["diagrams"]
+    assert 500 <= overlay["width"] <= 610  # scaled down to the column, inside the figure
+    assert overlay["outside"] == []
