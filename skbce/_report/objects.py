@@ -278,12 +278,12 @@ class CalibrationReport:
         response_method="auto",
         groups=None,
         random_state=None,
+        n_resamples=200,
         n_bins=10,
         strategy="uniform",
         confidence_level=0.95,
         baseline=None,
         per_class=False,
-        n_resamples=200,
     ):
         """Report on the predictions of a fitted classifier.
 

@@ -236,10 +236,8 @@ def check_response_method(response_method):
 
 def check_n_resamples(n_resamples):
     """Return ``n_resamples`` as an int ``>= 0`` (0 turns resampling off), else raise naming it."""
-    if not isinstance(n_resamples, numbers.Integral) or isinstance(n_resamples, bool | np.bool_):
-        msg = f"n_resamples must be an integer >= 0, got {n_resamples!r}."
-        raise ValueError(msg)
-    if n_resamples < 0:
-        msg = f"n_resamples must be an integer >= 0, got {n_resamples}."
+    integral = isinstance(n_resamples, numbers.Integral)
+    if not integral or isinstance(n_resamples, bool | np.bool_) or n_resamples < 0:
+        msg = f"n_resamples must be an integer >= 0 (0: no resampling), got {n_resamples!r}."
         raise ValueError(msg)
     return int(n_resamples)
