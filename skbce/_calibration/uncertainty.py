@@ -63,6 +63,13 @@ def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_l
     >>> 0 < found["corp_test"].pvalue <= 1
     True
     """
+    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+
+    with threadpool_limits(1, user_api="blas"):  # threads only slow products this small
+        return _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level)
+
+
+def _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level):
     estimates = _estimates(stats)
     m = masses_of(w_s, p_s.shape[0])
     rows = exact_intervals(p_s, y_s, w_s, stats, confidence_level)
@@ -77,27 +84,19 @@ def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_l
     bounds = [np.searchsorted(p_s, e[1:-1], side="right") for e in edges]
     cells = make_cells(p_s, y_s, m, bounds)
     rng = random_generator(random_state)
-    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
-
-    with threadpool_limits(1, user_api="blas"):  # threads only slow products this small
-        rows += bootstrap_intervals(
-            cells,
-            p_s,
-            estimates,
-            n_resamples=n_resamples,
-            rng=rng,
-            confidence_level=confidence_level,
-        )
-        consistency, confidence, test = corp_bands(
-            p_s,
-            m,
-            cells,
-            stats["recalibration"],
-            estimates["brier_score_miscalibration"],
-            n_resamples=n_resamples,
-            rng=rng,
-            confidence_level=confidence_level,
-        )
+    rows += bootstrap_intervals(
+        cells, p_s, estimates, n_resamples=n_resamples, rng=rng, confidence_level=confidence_level
+    )
+    consistency, confidence, test = corp_bands(
+        p_s,
+        m,
+        cells,
+        stats["recalibration"],
+        estimates["brier_score_miscalibration"],
+        n_resamples=n_resamples,
+        rng=rng,
+        confidence_level=confidence_level,
+    )
     _warn_missing(rows)
     return _fields(rows, consistency, confidence, test)
 
