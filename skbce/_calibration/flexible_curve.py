@@ -35,6 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.lowess import frequency_masses, lowess
+from skbce._calibration.run_quantiles import SAMPLE, run_quantiles
 
 __all__ = [
     "CurveErrors",
@@ -134,23 +135,61 @@ def weighted_quantile(values, w, q, *, presorted=False):
     return at_lo + (h - lo) * (at_hi - at_lo)
 
 
-def _distance_to_curve(fit, p_s):
-    """``|p - curve(p)|`` for sorted ``p``: one linear piece of the curve per slice."""
-    cuts = np.searchsorted(p_s, fit.x[1:-1], side="left")
-    bounds = np.concatenate(([0], cuts, [p_s.shape[0]]))
-    out = np.empty_like(p_s)
+def _pieces(fit, p_s):
+    """``(lo, hi, a, c)`` per linear piece: ``p - curve(p) = a p - c`` on ``p_s[lo:hi]``."""
     if fit.x.shape[0] == 1:
-        np.subtract(p_s, fit.y[0], out=out)
-    for j in range(bounds.shape[0] - 1):
-        lo, hi = bounds[j], bounds[j + 1]
-        if lo == hi or fit.x.shape[0] == 1:
-            continue
+        return [(0, p_s.shape[0], 1.0, float(fit.y[0]))]
+    cuts = np.searchsorted(p_s, fit.x[1:-1], side="left")
+    bounds = np.concatenate(([0], cuts, [p_s.shape[0]])).tolist()
+    out = []
+    for j in range(len(bounds) - 1):
         x0, x1, y0, y1 = fit.x[j], fit.x[j + 1], fit.y[j], fit.y[j + 1]
         slope = (y1 - y0) / (x1 - x0)
-        piece = out[lo:hi]
-        np.multiply(p_s[lo:hi], 1.0 - slope, out=piece)  # p - (y0 + slope (p - x0))
-        piece -= y0 - slope * x0
-    return np.abs(out, out=out)
+        out.append((bounds[j], bounds[j + 1], float(1.0 - slope), float(y0 - slope * x0)))
+    return out
+
+
+def _falling(p, a, c):
+    """How many of the first values of ``|a p - c|`` (``p`` sorted) fall, by bisection.
+
+    ``a p - c`` rounds monotonically in ``p``: its absolute value falls
+    while it keeps the sign it starts with, then rises.
+    """
+    if a == 0.0:
+        return 0
+    lo, hi = 0, p.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        v = float(p[mid]) * a - c
+        if (v < 0.0) if a > 0 else (v > 0.0):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _distance_runs(fit, p_s, w_s=None):
+    """``|p - curve(p)|`` for sorted ``p``, as ascending runs: ``(distances, weights, runs)``.
+
+    Each linear piece of the curve gives a falling then a rising run of
+    distances; the falling one is written reversed (its weights likewise),
+    so that every run ascends.
+    """
+    err = np.empty_like(p_s)
+    weights = None if w_s is None else np.empty_like(w_s)
+    runs = []
+    for lo, hi, a, c in _pieces(fit, p_s):
+        k = lo + _falling(p_s[lo:hi], a, c)
+        for start, stop, p in ((lo, k, p_s[lo:k][::-1]), (k, hi, p_s[k:hi])):
+            if stop > start:
+                piece = np.multiply(p, a, out=err[start:stop])
+                piece -= c
+                np.abs(piece, out=piece)
+                runs.append((start, stop))
+        if weights is not None:
+            weights[lo:k] = w_s[lo:k][::-1]
+            weights[k:hi] = w_s[k:hi]
+    return err, weights, runs
 
 
 def curve_errors(fit, p_s, w_s=None):
@@ -181,15 +220,16 @@ def curve_errors(fit, p_s, w_s=None):
     >>> round(e.eavg, 4), round(e.emax, 4)  # R: val.prob(p, y)["Eavg"], ["Emax"]
     (0.2233, 0.5198)
     """
-    err = _distance_to_curve(fit, p_s)
-    if w_s is None:
-        eavg = float(np.mean(err))
-        e50, e90 = weighted_quantile(err, None, [0.5, 0.9])
-    else:
+    if w_s is not None and not np.all(w_s > 0):
         keep = w_s > 0
-        err, w = err[keep], w_s[keep]
-        eavg = float(np.einsum("i,i->", w, err)) / math.fsum(w)
+        p_s, w_s = p_s[keep], w_s[keep]
+    err, w, runs = _distance_runs(fit, p_s, w_s)
+    eavg = float(np.mean(err)) if w is None else float(np.einsum("i,i->", w, err)) / math.fsum(w)
+    if err.shape[0] < SAMPLE:
         e50, e90 = weighted_quantile(err, w, [0.5, 0.9])
+    else:  # exact too, without sorting
+        masses = None if w is None else frequency_masses(w)
+        e50, e90 = run_quantiles(err, masses, runs, [0.5, 0.9])
     return CurveErrors(eavg, float(e50), float(e90), float(np.max(err)))
 
 

@@ -108,8 +108,8 @@ def isotonic_recalibration(p_s, runs):
 
     PAV pools each pre-block (a run of ones then a run of zeros) anyway, so it
     runs on one element per ``0 -> 1`` transition.  Returns ``(ones, zeros,
-    fitted, curve)``: the weights of ones and zeros of each pre-block of
-    non-zero weight, its fitted value, and the step function.
+    fitted, curve)``: the weights of ones and zeros of each PAV block, its
+    fitted value, and the step function.
     """
     n = p_s.shape[0]
     ones, zeros, first = _pre_blocks(runs)
@@ -126,14 +126,15 @@ def isotonic_recalibration(p_s, runs):
         value=fitted[lo],
         weight=np.add.reduceat(total, lo),
     )
-    return ones, zeros, fitted, curve
+    return np.add.reduceat(ones, lo), np.add.reduceat(zeros, lo), curve.value, curve
 
 
 def corp_decomposition(ones, zeros, fitted, total, scores):
     """CORP decompositions of the log loss and the Brier score.
 
     ``ones``, ``zeros`` and ``fitted`` come from :func:`isotonic_recalibration`
-    (the recalibrated scores are exact: no clipping needed); ``scores`` holds
+    (one entry per PAV block; the recalibrated scores are exact: no clipping
+    needed); ``scores`` holds
     ``log_loss``, ``brier_score``, ``base_rate`` and ``entropy`` (the
     uncertainty of the log loss).
     """

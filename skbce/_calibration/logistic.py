@@ -3,8 +3,10 @@
 Cox (1958): ``logit P(y) = a + b logit(p)`` gives the calibration intercept
 ``a`` and slope ``b``; the offset model ``logit P(y) = c + logit(p)`` gives the
 calibration-in-the-large ``c`` (R: ``glm(y ~ offset(qlogis(p)), binomial)``).
-Both are fitted by Newton's method on blocked sums; their Wald intervals use
-the observed information at the final estimate.
+Both are fitted by Newton's method, to full precision, on the sorted logits
+compressed into narrow segments (:mod:`skbce._calibration.logit_segments`:
+one pass over the data, then a few operations per segment and step); their
+Wald intervals use the observed information at the final estimate.
 
 Predictions of exactly 0 or 1 have infinite logits: they are left out of both
 fits (as R's ``rms::val.prob`` does), with a warning that counts them; every
@@ -18,8 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK, block_slices
-from skbce._utils.numeric import weighted_sum
+from skbce._calibration.logit_segments import REACH, logit_segments, model_sums
 
 __all__ = ["Estimate", "logistic_recalibration"]
 
@@ -35,268 +36,93 @@ class Estimate(NamedTuple):
 _NAN = Estimate(math.nan, math.nan, math.nan)
 
 
-def _logits(p, out, buf):
-    """``log(p / (1 - p))`` into ``out``, for ``0 < p < 1`` (exact: ``1 - p`` is)."""
-    np.subtract(1.0, p, out=buf)
-    np.divide(p, buf, out=out)
-    np.log(out, out=out)
+class _Fit(NamedTuple):
+    """Where Newton's method stopped: parameters, information there, and whether it converged."""
+
+    x: np.ndarray
+    information: np.ndarray
+    converged: bool
 
 
-class _Buffers:
-    """Scratch arrays of one block; the seventh only for the derivative sums."""
-
-    def __init__(self, n, third):
-        size = min(n, BLOCK)
-        self.arrays = [np.empty(size) for _ in range(7 if third else 6)]
-
-    def views(self, k):
-        views = [a[:k] for a in self.arrays]
-        return views if len(views) == 7 else [*views, None]
+#: Newton steps at most.
+_MAX_ITER = 100
 
 
-def _add_model(out, eta, x, yf, w, bufs, *, slope, third):
-    """Add one block's log-likelihood, score, information (and its derivative) to ``out``.
+def _newton(seg, start, *, slope):
+    """Maximum likelihood on the segments by Newton's method with step halving.
 
-    ``out`` holds ``ll, score, information`` (entries for ``(1, x)`` when
-    ``slope``) and, when ``third``, ``T_k = sum w mu (1 - mu) (1 - 2 mu) x**k``
-    for ``k`` up to 3 (1 without slope): the derivative of the information.
+    ``slope`` False fits the offset model (slope fixed at 1).  It stops once
+    a step is below ``1e-12`` relative to ``1 + |x|`` (the information is
+    then the one at the final estimate), or when no step along the Newton
+    direction raises the likelihood and the step is already below ``1e-8``
+    (rounding); otherwise it fails.
     """
-    e, mu, s, t = bufs
-    np.clip(eta, -700.0, 700.0, out=eta)
-    np.negative(eta, out=e)
-    np.exp(e, out=e)
-    np.log1p(e, out=s)
-    if w is None:  # ll = sum y eta - eta - log1p(exp(-eta))
-        out[0] += weighted_sum(yf, eta) - float(np.add.reduce(eta)) - float(np.add.reduce(s))
-    else:
-        out[0] += weighted_sum(yf, eta) - weighted_sum(w, eta) - weighted_sum(w, s)
-    np.add(e, 1.0, out=mu)
-    np.reciprocal(mu, out=mu)  # expit(eta)
-    np.multiply(mu, mu, out=e)
-    np.subtract(mu, e, out=e)  # mu (1 - mu)
-    if w is None:
-        np.subtract(yf, mu, out=s)
-    else:
-        np.multiply(mu, w, out=s)
-        np.subtract(yf, s, out=s)
-        e *= w
-    if third:
-        np.multiply(mu, -2.0, out=t)
-        t += 1.0
-        t *= e
-    sums = [s, e, t] if third else [s, e]
-    powers = (2, 3, 4) if slope else (1, 1, 1)
-    base = 1
-    for values, count in zip(sums, powers, strict=False):
-        out[base] += float(np.add.reduce(values))
-        for k in range(1, count):
-            out[base + k] += weighted_sum(values, x)
-            if k + 1 < count:
-                values *= x
-        base += count
+    size = 2 if slope else 1
 
+    def sums(theta):
+        ll, score, info = model_sums(seg, theta[0], theta[1] if slope else 1.0)
+        return ll, score[:size], info[:size, :size]
 
-def _sums(p, y, w, cox, citl, *, third):
-    """Log-likelihood, score, information (and its derivative) of both models.
-
-    ``cox = (a, b)`` and ``citl = c`` are the parameters (either may be None).
-    Returns two arrays laid out as in :func:`_add_model`.
-    """
-    n = p.shape[0]
-    out_cox = np.zeros(10 if third else 6)
-    out_citl = np.zeros(4 if third else 3)
-    buffers = _Buffers(n, third)
-    for start, stop in block_slices(n):
-        x, yf, eta, *bufs = buffers.views(stop - start)
-        _logits(p[start:stop], x, bufs[0])
-        np.copyto(yf, y[start:stop])
-        wb = None if w is None else w[start:stop]
-        if wb is not None:
-            yf *= wb
-        if cox is not None:
-            np.multiply(x, cox[1], out=eta)
-            eta += cox[0]
-            _add_model(out_cox, eta, x, yf, wb, bufs, slope=True, third=third)
-        if citl is not None:
-            np.add(x, citl, out=eta)
-            _add_model(out_citl, eta, x, yf, wb, bufs, slope=False, third=third)
-    return out_cox, out_citl
-
-
-def _cox_parts(out):
-    """``(ll, score, information, derivative)`` of the Cox model's sums."""
-    info = np.array([[out[3], out[4]], [out[4], out[5]]])
-    if out.shape[0] == 6:
-        return out[0], out[1:3], info, None
-    t = out[6:10]
-
-    def derivative(step):
-        return np.array([[t[0], t[1]], [t[1], t[2]]]) * step[0] + (
-            np.array([[t[1], t[2]], [t[2], t[3]]]) * step[1]
-        )
-
-    return out[0], out[1:3], info, derivative
-
-
-def _citl_parts(out):
-    """``(ll, score, information, derivative)`` of the offset model's sums."""
-    derivative = None if out.shape[0] == 3 else (lambda step: out[3:4].reshape(1, 1) * step[0])
-    return out[0], out[1:2], out[2:3].reshape(1, 1), derivative
-
-
-class _Newton:
-    """Newton's method with step halving for a concave log-likelihood.
-
-    Newton's method converges quadratically: the step after ``d_k`` is about
-    ``d_k**2 / d_{k-1}**2`` times ``d_k``.  It stops when that predicted next
-    step (relative to ``1 + |x|``) is below ``error`` and the step itself
-    below ``tol``, and takes the last step; the information matrix is moved
-    to the final estimate with its derivative (first order, so its error is
-    of the order of that predicted step too).  Without the derivative it
-    stops only on a negligible step (it takes one more pass, which brings
-    the derivative), unless ``exact_information`` is False (a warm start
-    needs neither the information nor the last digits).
-
-    ``borrowed = (derivative, information)`` is the derivative found on a
-    subsample, with the information there: scaled by the ratio of the
-    informations it serves the full data, whose last step is so small that
-    the subsample's error in the derivative does not show.  ``lent`` holds
-    the last derivative of its own sums, to lend.
-    """
-
-    #: Passes at most; the largest last step; the largest predicted error.
-    max_iter = 100
-    tol = 1e-4
-    error = 1e-8
-
-    def __init__(self, start, *, exact_information=True, borrowed=None):
-        self.x = np.atleast_1d(np.asarray(start, dtype=np.float64))
-        self.candidate = self.x.copy()
-        self.ll, self.step, self.information = -np.inf, None, None
-        self.status = "active"  # then "converged" or "failed"
-        self.iterations = 0
-        self.previous = math.inf  # the last relative step
-        self.exact_information = exact_information
-        self.borrowed, self.lent = borrowed, None
-
-    def _derivative(self, derivative, information):
-        """Its own derivative (kept to lend), else the borrowed one, scaled."""
-        if derivative is not None:
-            self.lent = (derivative, information)
-            return derivative
-        if self.borrowed is None:
-            return None
-        borrowed, reference = self.borrowed
-        ratio = information[0, 0] / reference[0, 0]
-        return lambda step: ratio * borrowed(step)
-
-    def _done(self, relative, derivative):
-        """Whether the step of relative size ``relative`` is the last one."""
-        if not self.exact_information:
-            return relative < self.tol
-        if relative < 1e-10:
-            return True
-        if derivative is None or not relative < self.tol:
-            return False
-        # previous >= 1e-10 (else the previous step was the last one)
-        ratio = relative / self.previous if self.previous < math.inf else 1.0
-        return relative * ratio * ratio < self.error
-
-    @property
-    def active(self):
-        return self.status == "active"
-
-    @property
-    def converged(self):
-        return self.status == "converged"
-
-    def update(self, ll, score, information, derivative):
-        """Take the sums at ``candidate``; set the next candidate."""
-        self.iterations += 1
-        if self.iterations > self.max_iter:
-            self.status = "failed"
-            return
-        if not np.isfinite(ll) or ll < self.ll - 1e-12 * abs(self.ll):
-            if self.step is None or np.max(np.abs(self.step)) < 1e-14:
-                self.status = "failed"
-                return
-            self.step = self.step / 2  # back off towards the last accepted point
-            self.candidate = self.x + self.step
-            return
-        self.x, self.ll, self.information = self.candidate, ll, information
-        derivative = self._derivative(derivative, information)
+    theta = np.array(start, dtype=np.float64)
+    ll, score, info = sums(theta)
+    for _ in range(_MAX_ITER):
+        if not np.isfinite(ll):
+            break
         try:
-            step = np.linalg.solve(information, score)
+            step = np.linalg.solve(info, score)
         except np.linalg.LinAlgError:
-            self.status = "failed"
-            return
+            break
         if not np.all(np.isfinite(step)):
-            self.status = "failed"
-            return
-        relative = float(np.max(np.abs(step) / (1.0 + np.abs(self.x))))
-        if self._done(relative, derivative):
-            self.x = self.x + step
-            if derivative is not None:
-                self.information = information + derivative(step)
-            self.status = "converged"
-            return
-        self.previous = relative
-        self.step = step
-        self.candidate = self.x + step
+            break
+        relative = float(np.max(np.abs(step) / (1.0 + np.abs(theta))))
+        for _ in range(60):  # halve until the likelihood does not drop
+            new = sums(theta + step)
+            if np.isfinite(new[0]) and new[0] >= ll - 1e-12 * abs(ll):
+                break
+            step = step / 2
+        else:
+            return _Fit(theta, info, relative < 1e-8)
+        theta = theta + step
+        ll, score, info = new
+        if relative < 1e-12:
+            return _Fit(theta, info, True)
+    return _Fit(theta, info, False)
 
 
-#: Relative step after which the next pass may be the last.
-_NEAR = 0.03
+#: Slopes up to this size are served by the first segmentation.
+_SLOPE = 4.0
 
 
 def _fit(p, y, w, *, fit_cox, fit_citl):
     """Fit the Cox (intercept, slope) and calibration-in-the-large models.
 
-    A deterministic subsample warm-starts Newton's method, so the full data
-    usually needs two passes (see :class:`_Newton` for when it stops).  The
-    derivative of the information (more sums) is gathered once the last step
-    is below :data:`_NEAR` (so that this pass may be the last one), on the
-    subsample when there is one (it lends it to the full data).
+    One pass builds the segments (:mod:`skbce._calibration.logit_segments`)
+    for slopes up to :data:`_SLOPE`; a steeper fitted slope gets narrower
+    segments (another pass) and the fit continues from where it was.
     """
-    n = p.shape[0]
-    start_cox, start_citl = np.array([0.0, 1.0]), np.array([0.0])
-    step = max(n >> 16, 4) if n >= 1 << 16 else 1  # a subsample of 16k to 128k rows
-    stages = [slice(None, None, step)] if step > 1 else []
-    stages.append(slice(None))
-    cox = citl = None
-    for sel in stages:
-        final = sel == slice(None)
-        lent_cox, lent_citl = (None if m is None else m.lent for m in (cox, citl))
-        cox = _Newton(start_cox, exact_information=final, borrowed=lent_cox) if fit_cox else None
-        citl = (
-            _Newton(start_citl, exact_information=final, borrowed=lent_citl) if fit_citl else None
-        )
-        ps, ys, ws = p[sel], y[sel], None if w is None else w[sel]
-        while (cox is not None and cox.active) or (citl is not None and citl.active):
-            c_args = cox.candidate if cox is not None and cox.active else None
-            i_args = citl.candidate[0] if citl is not None and citl.active else None
-            active = [m for m in (cox, citl) if m is not None and m.active]
-            near = max(m.previous for m in active) < _NEAR
-            third = near and any(m.borrowed is None for m in active)
-            sc, si = _sums(ps, ys, ws, c_args, i_args, third=third)
-            if c_args is not None:
-                cox.update(*_cox_parts(sc))
-            if i_args is not None:
-                citl.update(*_citl_parts(si))
-        if cox is not None and cox.converged:
-            start_cox = cox.x
-        if citl is not None and citl.converged:
-            start_citl = citl.x
+    if not (fit_cox or fit_citl):
+        return None, None
+    seg = logit_segments(p, y, w, REACH / _SLOPE)
+    citl = _newton(seg, [0.0], slope=False) if fit_citl else None
+    cox = None
+    start = [0.0, 1.0]
+    for _ in range(3 if fit_cox else 0):
+        cox = _newton(seg, start, slope=True)
+        steep = abs(float(cox.x[1]))
+        if not cox.converged or steep * seg.radius <= REACH:
+            break
+        start = cox.x
+        seg = logit_segments(p, y, w, REACH / (1.25 * steep))
     return cox, citl
 
 
-def _estimate(newton, index, z, scale):
+def _estimate(fit, index, z, scale):
     """Estimate and Wald interval; the information is of weights divided by ``scale``."""
-    if newton is None or not newton.converged:
+    if fit is None or not fit.converged:
         return _NAN
-    est = float(newton.x[index])
+    est = float(fit.x[index])
     try:
-        cov = np.linalg.inv(newton.information)
+        cov = np.linalg.inv(fit.information)
     except np.linalg.LinAlgError:
         return Estimate(est, math.nan, math.nan)
     se = math.sqrt(max(cov[index, index], 0.0)) / math.sqrt(scale)

@@ -60,9 +60,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import power_of_two_scale
+from skbce._calibration.blocks import BLOCK, power_of_two_scale
 
-__all__ = ["EXACT_MAX", "SPAN", "LowessFit", "bin_starts", "frequency_masses", "lowess"]
+__all__ = [
+    "EXACT_MAX",
+    "SPAN",
+    "LowessFit",
+    "bin_starts",
+    "frequency_masses",
+    "frequency_scale",
+    "lowess",
+]
 
 #: The smoother is exact at or below this many samples, binned above.
 EXACT_MAX = 100_000
@@ -106,6 +114,26 @@ class _Points(NamedTuple):
     sample_cum: np.ndarray  # their cumulative mass (None: each has mass 1)
 
 
+def _integers(w):
+    return bool(np.all(np.round(w) == w))
+
+
+def frequency_scale(w):
+    """``(divisor, factor)`` of :func:`frequency_masses`: ``w / divisor * factor``.
+
+    ``factor`` is None for counts (integer weights up to ``2**53``, kept as
+    they are).  Blocked: no temporary of the size of ``w``.
+    """
+    w = np.asarray(w, dtype=np.float64)
+    largest = float(np.max(w)) if w.shape[0] else 0.0
+    blocks = range(0, w.shape[0], BLOCK)
+    if largest <= 2.0**53 and all(_integers(w[i : i + BLOCK]) for i in blocks):
+        return 1.0, None
+    divisor = power_of_two_scale(largest)  # exact; the sum below cannot overflow
+    total = math.fsum(float(np.add.reduce(w[i : i + BLOCK] / divisor)) for i in blocks)
+    return divisor, w.shape[0] / total
+
+
 def frequency_masses(w):
     """Weights as frequencies: counts as they are, others rescaled to sum to ``n``.
 
@@ -120,11 +148,12 @@ def frequency_masses(w):
     (array([1., 3.]), array([0.5, 1.5]))
     """
     w = np.asarray(w, dtype=np.float64)
-    largest = float(np.max(w)) if w.shape[0] else 0.0
-    if largest <= 2.0**53 and np.all(w == np.round(w)):  # counts
+    divisor, factor = frequency_scale(w)
+    if factor is None:
         return w
-    w = w / power_of_two_scale(largest)  # exact; the sum below cannot overflow
-    return w * (w.shape[0] / float(np.add.reduce(w)))
+    masses = w / divisor
+    masses *= factor
+    return masses
 
 
 def bin_starts(x_s, m=None, n_bins=None):

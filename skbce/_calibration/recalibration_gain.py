@@ -50,7 +50,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.lowess import bin_starts, frequency_masses
+from skbce._calibration.lowess import bin_starts, frequency_scale
 
 __all__ = ["MethodGain", "RecalibrationGain", "recalibration_gain"]
 
@@ -104,16 +104,48 @@ def _fold_of(index, offsets, k):
     return (index + offsets[index // k]) % k
 
 
+#: Samples per block of the weighted cell sums.
+_STEP = 1 << 16
+
+
+def _weighted_cells(p_s, y_s, w_s, starts, offsets, k):
+    """Weight and weighted positives per (fold, bin), and each bin's mean prediction.
+
+    Block by block (weights as frequencies, :func:`frequency_scale`): no
+    temporary of the size of the data.
+    """
+    n, n_bins = p_s.shape[0], starts.shape[0]
+    divisor, factor = frequency_scale(w_s)
+    weight, positives = np.zeros(k * n_bins), np.zeros(k * n_bins)
+    sum_w, sum_wp = np.zeros(n_bins), np.zeros(n_bins)
+    for start in range(0, n, _STEP):
+        stop = min(start + _STEP, n)
+        m = w_s[start:stop] if factor is None else w_s[start:stop] / divisor * factor
+        first = int(np.searchsorted(starts, start, side="right")) - 1
+        last = int(np.searchsorted(starts, stop, side="left"))
+        local = np.clip(starts[first:last], start, stop) - start  # local[0] == 0
+        bins = np.arange(first, last)
+        cell = np.repeat(bins, np.diff(np.append(local, stop - start)))
+        cell += _fold_of(np.arange(start, stop), offsets, k) * n_bins
+        weight += np.bincount(cell, weights=m, minlength=k * n_bins)
+        y = y_s[start:stop]
+        positives += np.bincount(cell[y], weights=m[y], minlength=k * n_bins)
+        sum_w[bins] += np.add.reduceat(m, local)
+        sum_wp[bins] += np.add.reduceat(m * p_s[start:stop], local)
+    return weight, positives, sum_wp / sum_w
+
+
 def _cells(p_s, y_s, w_s, n_splits, rng):
     n, k = p_s.shape[0], n_splits
     distinct = 1 + int(np.count_nonzero(p_s[1:] != p_s[:-1]))
     starts = bin_starts(p_s, w_s, MAX_POINTS // 10 if distinct > MAX_POINTS else None)
     n_bins = starts.shape[0]
     offsets = rng.randint(k, size=-(-n // k))
-    ones = np.flatnonzero(y_s)
-    pos_cell = _fold_of(ones, offsets, k) * n_bins + np.searchsorted(starts, ones, "right") - 1
-    size = k * n_bins
     if w_s is None:
+        ones = np.flatnonzero(y_s)
+        per_bin = np.diff(np.append(np.searchsorted(ones, starts), ones.shape[0]))
+        pos_cell = np.repeat(np.arange(n_bins), per_bin)  # the bin of each positive
+        pos_cell += _fold_of(ones, offsets, k) * n_bins
         # fold f holds, among the samples before s, s // k plus one of the partial run
         edges = np.append(starts, n)
         run, rest = edges // k, edges % k
@@ -121,17 +153,10 @@ def _cells(p_s, y_s, w_s, n_splits, rng):
         folds = np.arange(k)[:, None]
         before = run[None, :] + ((folds - rotation[None, :]) % k < rest[None, :])
         weight = np.diff(before, axis=1).astype(np.float64)
-        positives = np.bincount(pos_cell, minlength=size).astype(np.float64)
+        positives = np.bincount(pos_cell, minlength=k * n_bins).astype(np.float64)
         p = np.add.reduceat(p_s, starts) / np.diff(edges)
     else:
-        w_s = frequency_masses(w_s)
-        cell = np.zeros(n, dtype=np.intp)
-        cell[starts[1:]] = 1
-        np.cumsum(cell, out=cell)  # the bin of each sample
-        cell += _fold_of(np.arange(n), offsets, k) * n_bins
-        weight = np.bincount(cell, weights=w_s, minlength=size)
-        positives = np.bincount(pos_cell, weights=w_s[ones], minlength=size)
-        p = np.add.reduceat(p_s * w_s, starts) / np.add.reduceat(w_s, starts)
+        weight, positives, p = _weighted_cells(p_s, y_s, w_s, starts, offsets, k)
     shape = (k, n_bins)
     return _Cells(weight.reshape(shape), positives.reshape(shape), np.clip(p, 0.0, 1.0))
 

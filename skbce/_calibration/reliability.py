@@ -82,7 +82,7 @@ def _bin_bounds(p_s, edges):
 
 
 class Binning:
-    """Per-bin sums of weight, ``w * p`` and ``w * y``, filled block by block."""
+    """Per-bin sums of weight, ``w * p`` and ``w * y``, filled block by block or at once."""
 
     def __init__(self, edges, p_s):
         self.edges = edges
@@ -110,6 +110,20 @@ class Binning:
             np.multiply(w, p, out=buf)
             self.sum_p[sel] += np.add.reduceat(buf, idx)
             self.sum_y[sel] += np.add.reduceat(wy, idx)
+
+    def fill(self, p_s, y_s, w_s):
+        """Add every sample at once, bin by bin (sorted data: a bin is a slice)."""
+        b = self.bounds
+        for i in np.flatnonzero(b[1:] > b[:-1]).tolist():
+            p, y = p_s[b[i] : b[i + 1]], y_s[b[i] : b[i + 1]]
+            if w_s is None:
+                self.sum_p[i] += float(np.add.reduce(p))
+                self.sum_y[i] += float(np.count_nonzero(y))
+            else:
+                w = w_s[b[i] : b[i + 1]]
+                self.weight[i] += float(np.add.reduce(w))
+                self.sum_p[i] += weighted_sum(w, p)
+                self.sum_y[i] += float(np.add.reduce(w, where=y.astype(bool, copy=False)))
 
     def finish(self, weighted):
         """Counts, and the mean prediction and observed frequency of each bin."""

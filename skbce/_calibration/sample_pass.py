@@ -1,54 +1,71 @@
 """The one blocked pass over the sorted samples.
 
 It gathers the Brier score, the sums of Spiegelhalter's test, the mean
-prediction, the per-bin sums of the reliability tables and the grid masses of
-the smooth ECE; every temporary lives in a buffer allocated once.
+prediction and the grid masses of the smooth ECE, block by block (on worker
+threads for large inputs, the blocks' sums added in block order, so the
+result does not depend on the threads); the per-bin sums of the reliability
+tables come from whole bins (:meth:`~skbce._calibration.reliability.Binning.fill`).
+The data are sorted, so the grid cells of a block are runs of consecutive
+samples: their sums are segment sums, not scattered additions.
 """
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK, block_slices
-from skbce._utils.numeric import weighted_sum
+from skbce._calibration.blocks import BLOCK
+from skbce._losses.parallel import map_blocks
 
 __all__ = ["sample_sums"]
 
 
-class _Buffers:
-    """Scratch arrays of one block, allocated once."""
-
-    def __init__(self, n, weighted):
-        size = min(n, BLOCK)
-        self.d, self.a, self.v, self.u, self.s = (np.empty(size) for _ in range(5))
-        self.wd = np.empty(size) if weighted else None
-        self.wy = np.empty(size) if weighted else None
-        self.j = np.empty(size, dtype=np.intp)
-
-    def views(self, k):
-        return (self.d[:k], self.a[:k], self.v[:k], self.u[:k], self.s[:k], self.j[:k])
+def _dot(a, b, buf):
+    """``sum(a * b)`` through the scratch array ``buf`` (no BLAS)."""
+    return float(np.add.reduce(np.multiply(a, b, out=buf)))
 
 
-def _add_to_grid(p, w, wd, u, s, j, resid, mass):
-    """Linear binning of ``w * (p - y)`` and ``w`` onto the grid (``p`` sorted, so ``j`` is)."""
-    m1 = resid.shape[0] - 1
-    np.multiply(p, m1, out=u)
-    np.copyto(j, u, casting="unsafe")  # floor, as u >= 0
+def _grid_block(p, w, wd, m1, buf):
+    """Linear binning of ``w * (p - y)`` and ``w`` onto the grid: ``(cells, four sums)``.
+
+    A sample at ``u = p * m1`` between grid points ``j`` and ``j + 1`` gives
+    ``1 - (u - j)`` of its mass to ``j`` and ``u - j`` to ``j + 1``; the
+    cells of sorted samples are runs, summed at once.
+    """
+    u = np.multiply(p, m1, out=buf[0])
+    j = np.floor(u, out=buf[1])
     np.minimum(j, m1 - 1, out=j)
     u -= j  # fraction towards the next grid point
-    j0, j1 = int(j[0]), int(j[-1]) + 1
-    j -= j0
-    span = j1 - j0
-    np.multiply(wd, u, out=s)
-    resid[j0 + 1 : j1 + 1] += np.bincount(j, weights=s, minlength=span)
-    np.subtract(wd, s, out=s)
-    resid[j0:j1] += np.bincount(j, weights=s, minlength=span)
+    starts = np.flatnonzero(j[1:] != j[:-1])
+    starts += 1
+    starts = np.concatenate(([0], starts))
+    s = np.multiply(wd, u, out=buf[2])
+    resid_hi = np.add.reduceat(s, starts)
+    resid_lo = np.add.reduceat(np.subtract(wd, s, out=s), starts)
     if w is not None:
         u *= w
-    mass[j0 + 1 : j1 + 1] += np.bincount(j, weights=u, minlength=span)
+    mass_hi = np.add.reduceat(u, starts)
+    mass_lo = np.add.reduceat(np.subtract(1.0 if w is None else w, u, out=u), starts)
+    return j[starts].astype(np.intp), resid_lo, resid_hi, mass_lo, mass_hi
+
+
+def _block_sums(p, y, w, m1):
+    """Brier, Spiegelhalter and mean-prediction sums of one block, and its grid sums."""
+    buf = [np.empty(p.shape[0]) for _ in range(3)]
+    d = np.subtract(p, y)  # residual, prediction minus outcome
     if w is None:
-        np.subtract(1.0, u, out=s)
+        wd = d
+        sum_p = float(np.add.reduce(p))
     else:
-        np.subtract(w, u, out=s)
-    mass[j0:j1] += np.bincount(j, weights=s, minlength=span)
+        wd = np.multiply(d, w)
+        sum_p = _dot(w, p, buf[0])
+    brier = _dot(wd, d, buf[0])
+    a = np.multiply(p, -2.0, out=d if w is not None else buf[1])
+    a += 1.0
+    sp_num = -_dot(wd, a, buf[0])
+    v = np.multiply(a, a, out=a)
+    v *= p
+    v *= np.subtract(1.0, p, out=buf[0])
+    sp_var = float(np.add.reduce(v)) if w is None else _dot(v, w, buf[0])
+    grid = _grid_block(p, w, wd, m1, buf)
+    return np.array([brier, sp_num, sp_var, sum_p]), grid
 
 
 def sample_sums(p_s, y_s, w_s, binnings, grid):
@@ -59,37 +76,25 @@ def sample_sums(p_s, y_s, w_s, binnings, grid):
     carry the linearly binned masses of ``w * (p - y)`` and ``w`` for the
     smooth ECE.
     """
+    for binning in binnings:
+        binning.fill(p_s, y_s, w_s)
+    m1 = grid - 1
+
+    def block(sel):
+        return _block_sums(p_s[sel], y_s[sel], None if w_s is None else w_s[sel], m1)
+
     resid = np.zeros(grid)
     mass = np.zeros(grid)
-    brier = sp_num = sp_var = sum_p = 0.0
-    buffers = _Buffers(p_s.shape[0], w_s is not None)
-    for start, stop in block_slices(p_s.shape[0]):
-        p = p_s[start:stop]
-        y = y_s[start:stop]
-        d, a, v, u, s, j = buffers.views(stop - start)
-        np.subtract(p, y, out=d)  # residual, prediction minus outcome
-        if w_s is None:
-            w = wy = None
-            wd = d
-            sum_p += float(np.add.reduce(p))
-        else:
-            w = w_s[start:stop]
-            wd, wy = buffers.wd[: stop - start], buffers.wy[: stop - start]
-            np.multiply(d, w, out=wd)
-            np.multiply(w, y, out=wy)
-            sum_p += weighted_sum(w, p)
-        brier += weighted_sum(wd, d)
-        np.multiply(p, -2.0, out=a)
-        a += 1.0
-        sp_num -= weighted_sum(wd, a)
-        np.multiply(a, a, out=v)
-        v *= p
-        np.subtract(1.0, p, out=s)
-        v *= s
-        sp_var += float(np.add.reduce(v)) if w is None else weighted_sum(v, w)
-        for binning in binnings:
-            binning.add_block(start, stop, p, y, w, wy, s)
-        _add_to_grid(p, w, wd, u, s, j, resid, mass)
+    totals = np.zeros(4)
+    for sums, (cells, resid_lo, resid_hi, mass_lo, mass_hi) in map_blocks(
+        block, p_s.shape[0], BLOCK
+    ):
+        totals += sums
+        resid[cells] += resid_lo
+        resid[cells + 1] += resid_hi
+        mass[cells] += mass_lo
+        mass[cells + 1] += mass_hi
+    brier, sp_num, sp_var, sum_p = totals.tolist()
     return {
         "brier": brier,
         "sp_num": sp_num,
