@@ -81,9 +81,9 @@ def chernoff_quantile(q):
     """
     from scipy.special import airy
 
-    u = np.linspace(0.0, 16.0, 2001)
+    u = np.linspace(0.0, 16.0, 401)
     ghat = 2.0 ** (1.0 / 3.0) / airy(1j * 2.0 ** (-1.0 / 3.0) * u)[0]
-    z = np.linspace(0.0, 3.0, 601)
+    z = np.linspace(0.0, 3.0, 301)
 
     step = np.full(u.shape, u[1])  # trapezoid rule over u >= 0 (g is real)
     step[[0, -1]] *= 0.5
