@@ -38,7 +38,7 @@ from skbce._calibration.smooth_ece import Smoother, trapezoid_abs
 __all__ = ["BOOTSTRAPPED", "bootstrap_intervals"]
 
 #: Grid points of the smooth ECE of the replicates.
-SMOOTH_GRID = (1 << 12) + 1
+SMOOTH_GRID = (1 << 11) + 1
 #: Points where the proxy of the flexible curve is evaluated.
 CURVE_POINTS = 51
 _SPAN = 2.0 / 3.0
