@@ -93,9 +93,12 @@ class LabelColumn:
             row = first_row + _first(missing)
             problem = (row, f"column {self.column!r} has a missing value at row {row}")
             codes = np.where(missing, len(values), codes)
-        present = np.flatnonzero(np.bincount(codes, minlength=len(values))[: len(values)])
         # only labels not seen in earlier chunks can be a mistake
-        present = [k for k in present.tolist() if k not in gone and values[k] not in self.labels]
+        new = {k for k, v in enumerate(values) if v is not None and v not in self.labels}
+        present = []
+        if new:
+            counts = np.bincount(codes, minlength=len(values))[: len(values)]
+            present = [k for k in np.flatnonzero(counts).tolist() if k in new]
         firsts = sorted((first_row + int(np.argmax(codes == k)), k) for k in present)
         for row, k in firsts:
             if problem is not None and problem[0] < row:

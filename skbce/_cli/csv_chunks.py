@@ -22,8 +22,12 @@ from skbce._cli.errors import UsageError, one_line, shown
 
 __all__ = ["BLOCK_BYTES", "csv_chunks", "import_pyarrow_csv"]
 
-#: Bytes parsed at a time (the peak memory grows with it, and with the threads).
-BLOCK_BYTES = 1 << 22
+#: Bytes read at a time (the peak memory grows with it).
+BLOCK_BYTES = 1 << 23
+
+#: Bytes of a block parsed as one piece: pyarrow's threads parse the pieces in parallel,
+#: and each piece's columns become numpy arrays without a copy.
+PARSE_BYTES = 1 << 20
 
 #: A quote left open is reported once this many bytes past it hold no closing quote.
 MAX_CARRY = 1 << 26
@@ -82,7 +86,7 @@ class _Parser:
         self.label_type = self.pa.int64()
         self.text_labels = self.pa.dictionary(self.pa.int32(), self.pa.string())
         self.read_options = self.csv.ReadOptions(
-            column_names=available, block_size=max(BLOCK_BYTES // 2, 1 << 16)
+            column_names=available, block_size=PARSE_BYTES
         )
         self.bad_rows = []
 
@@ -154,7 +158,7 @@ class _Parser:
         return attempts
 
     def parse(self, data, first_row):
-        """The columns of a block: ``((categories, codes), columns, n_rows)``."""
+        """The record batches of a block, each as ``((categories, codes), columns, n_rows)``."""
         self.first_row = first_row
         attempts = self._attempts()
         for k, types in enumerate(attempts, start=1):
@@ -165,30 +169,36 @@ class _Parser:
                 if "conversion error" not in str(exc) or k == len(attempts):
                     raise
                 self.label_type = self.text_labels  # the labels are not all integers
-        columns = {n: table.column(n).to_numpy(zero_copy_only=False) for n in self.names[1:]}
-        return self._labels(table.column(self.names[0])), columns, table.num_rows
+        for batch in table.to_batches():
+            # each batch's arrays become numpy arrays without a copy (no nulls)
+            columns = {n: _numpy(batch.column(n)) for n in self.names[1:]}
+            yield self._labels(batch.column(self.names[0])), columns, batch.num_rows
 
     def _labels(self, column):
         """A label column as (distinct values, code per row; ``-1`` missing)."""
         if self.pa.types.is_dictionary(column.type):
-            column = column.unify_dictionaries().combine_chunks()
-            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            return column.dictionary.to_numpy(zero_copy_only=False).astype(object), codes
+            codes = _numpy(column.indices.fill_null(-1))
+            return _numpy(column.dictionary).astype(object), codes
         if not column.null_count:
-            return _integer_codes(column.to_numpy())
-        missing = column.is_null().to_numpy(zero_copy_only=False)
+            return _integer_codes(_numpy(column))
+        missing = _numpy(column.is_null())
         present = column.drop_null()
-        values = column.fill_null(present[0] if len(present) else 0).to_numpy()
+        values = _numpy(column.fill_null(present[0] if len(present) else 0))
         categories, codes = _integer_codes(values)
         return categories, np.where(missing, -1, codes)
 
 
+def _numpy(array):
+    """A pyarrow array as a numpy array (nulls as NaN or None)."""
+    return array.to_numpy(zero_copy_only=False)
+
+
 def _integer_codes(values):
-    """Integer labels as (distinct values, code per row), cheaply for two classes."""
+    """Integer labels as (distinct values, code per row), in three passes for two classes."""
     lo, hi = values.min(), values.max()
-    if ((values != lo) & (values != hi)).any():
+    if hi - lo > 1 and ((values != lo) & (values != hi)).any():
         categories, codes = np.unique(values, return_inverse=True)
-    else:
+    else:  # every value is lo or hi
         categories = np.array([lo] if lo == hi else [lo, hi])
         codes = (values == hi).view(np.int8) if lo != hi else np.zeros(values.shape, np.int8)
     return categories.astype(object), codes
@@ -214,11 +224,12 @@ def csv_chunks(source, available, names, chunk_rows, text=()):
         f.readline()  # the header, read by the source
         for block in _blocks(f, source):
             try:
-                (categories, codes), columns, n = parser.parse(block, first)
+                batches = list(parser.parse(block, first))
             except parser.pa.ArrowException as exc:
                 raise UsageError(_arrow_error(source.name, exc)) from None
-            for start in range(0, n, chunk_rows):
-                part = slice(start, start + chunk_rows)
-                cut = {k: v[part] for k, v in columns.items()}
-                yield Chunk(first + start, len(codes[part]), (categories, codes[part]), cut)
-            first += n
+            for (categories, codes), columns, n in batches:
+                for start in range(0, n, chunk_rows):
+                    part = slice(start, start + chunk_rows)
+                    cut = {k: v[part] for k, v in columns.items()}
+                    yield Chunk(first + start, len(codes[part]), (categories, codes[part]), cut)
+                first += n
