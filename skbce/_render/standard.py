@@ -7,7 +7,7 @@ statistic definitions; computes nothing.  :func:`skbce._render.sections.sections
 places them among the other sections.
 """
 
-from skbce._render.definitions import CURVE_ERRORS, LIKELIHOOD_RATIO, VALPROB, label
+from skbce._render.definitions import CURVE_ERRORS, DEFINITIONS, LIKELIHOOD_RATIO, VALPROB, label
 from skbce._render.numbers import fmt, fmt_interval, fmt_p, fmt_weight
 
 __all__ = [
@@ -73,7 +73,7 @@ def hierarchy_rows(report):
     return [
         [
             lv.level,
-            lv.statistic.replace("_", " "),
+            label(lv.statistic) if lv.statistic in DEFINITIONS else lv.statistic.replace("_", " "),
             fmt(lv.estimate),
             _interval(lv.low, lv.high, lv.statistic),
             holds_text(lv.holds),

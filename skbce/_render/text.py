@@ -11,8 +11,17 @@ import textwrap
 from skbce._render.data import frame_row
 from skbce._render.definitions import COMPARISON, ESTIMATES
 from skbce._render.numbers import fmt_interval, is_number_text
-from skbce._render.sections import cell, header, interval_of, name_of, sections, table_rows
+from skbce._render.sections import (
+    cell,
+    header,
+    headline_sections,
+    interval_of,
+    name_of,
+    sections,
+    table_rows,
+)
 from skbce._render.standard import verdict
+from skbce._render.svg import reliability_svg
 
 __all__ = [
     "align",
@@ -107,12 +116,15 @@ def report_markdown(report):
 
 
 def report_html(report):
-    """The report as an HTML fragment (for notebooks), the verdict first."""
+    """The report as an HTML fragment (for notebooks): the verdict, the numbers, the diagram."""
     title, sub = header(report)
     e = html.escape
     parts = [f"<div><p><strong>Verdict:</strong> {e(verdict(report))}</p>"]
     parts.append(f"<h4>{e(title)}</h4><p>{e(sub)}</p>")
-    for section in sections(report):
+    headline = len(headline_sections(report))
+    for i, section in enumerate(sections(report)):
+        if i == headline:  # the diagram after the headline numbers
+            parts.append(reliability_svg({"model": report}))
         parts.append(f"<h5>{e(section.title)}</h5>")
         if section.header is None:
             parts.append("<ul>" + "".join(f"<li>{e(r[0][2:])}</li>" for r in section.rows))
