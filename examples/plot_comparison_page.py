@@ -53,15 +53,15 @@ groups = np.where(X_test[:, 0] > 0, "x0 > 0", "x0 <= 0")
 models = {
     "logistic": LogisticRegression(),
     "naive Bayes": GaussianNB(),
-    "forest": RandomForestClassifier(n_estimators=50, random_state=0),
+    "forest": RandomForestClassifier(random_state=0),
     "boosting": HistGradientBoostingClassifier(random_state=0),
 }
 reports = {}
 for name, model in models.items():
     model.fit(X_train, y_train)
-    # the forest predicts exact 0s and 1s: the report warns that their
-    # infinite logits are left out of the calibration slope, and keeps
-    # the message in report.notes
+    # the forest predicts exact 0s and 1s: the report warns that
+    # their infinite logits are left out of the calibration slope
+    # (the message is kept in report.notes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         reports[name] = CalibrationReport.from_estimator(
