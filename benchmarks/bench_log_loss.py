@@ -24,13 +24,16 @@ the same float, checked) and on every thread (the default ``n_threads=None``).
 Then ``speedup`` (one thread / every thread) with its target, ``/floor``
 (every thread / floor; the target for binary 1e7 is at most 2x), scikit-learn
 (two runs) and how many times faster skbce is, and the peak memory skbce
-allocates beyond its inputs with every thread.  The title line gives the load
+allocates beyond its inputs with every thread (after a first call; the line
+under the table gives that of a first call in a fresh process).  The title line gives the load
 average and the free cores measured just before (``np.log`` on two threads
 against one: 2.0 on an idle 2-core machine).
 """
 
 import argparse
 import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -232,6 +235,32 @@ def print_thread_table(rows):
         )
 
 
+FIRST_CALL = """
+import tracemalloc
+import numpy as np
+import skbce
+
+rng = np.random.default_rng(0)
+y, p = rng.integers(0, 2, {n}), rng.random({n})
+skbce.log_loss(y[:100], p[:100])  # imports done, no thread, tiny scratch buffers
+tracemalloc.start()
+skbce.log_loss(y, p)
+print(tracemalloc.get_traced_memory()[1] / 2**20)
+"""
+
+
+def first_call_peak(n):
+    """Peak memory (MiB) of a first ``log_loss`` call on ``n`` binary samples, in a fresh process.
+
+    After a call on 100 samples (which imports what the first call imports),
+    so that it includes what the table's later calls do not see: starting the
+    threads and allocating their scratch buffers (kept for the next calls).
+    """
+    code = FIRST_CALL.format(n=n)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
 def interleaved(funcs, repeat):
     """Best times (ms) of each of ``funcs``, called in turn ``repeat`` times (the same load)."""
     best = [float("inf")] * len(funcs)
@@ -286,6 +315,11 @@ def main(argv=None):
         f"free cores measured {parallel_capacity():.2f})"
     )
     print_thread_table(thread_rows(args.quick))
+    n = 2**21 if args.quick else 10**7
+    print(
+        f"Peak memory of a first call on {n:.0e} binary samples in a fresh process "
+        f"(threads started, scratch buffers allocated): {first_call_peak(n):.2f} MiB"
+    )
 
 
 if __name__ == "__main__":

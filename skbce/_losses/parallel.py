@@ -17,7 +17,7 @@ several cores.  The rules:
   child forgets the parent's threads (they do not exist there) and starts its
   own when it needs them.
 - At most :data:`MAX_IN_FLIGHT` blocks are computed at once: each allocates
-  its own temporaries (up to about 1.6 MiB for the kernels of skbce).  The
+  its own temporaries (up to about 2 MiB for the kernels of skbce).  The
   log-loss kernels keep their largest temporary in :func:`scratch`, a buffer of
   each thread that its next blocks reuse (no allocation, no page faults).
 - A kernel that calls :func:`map_blocks` from inside a block gets its blocks

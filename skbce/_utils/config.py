@@ -98,7 +98,8 @@ def set_config(*, n_threads=_UNCHANGED):
         the workers of ``joblib`` (so that a ``GridSearchCV(n_jobs=...)`` does
         not start more threads than cores).  ``1`` computes in the calling
         thread only.  At most four blocks are computed at once, whatever the
-        value (each needs about a megabyte of temporaries).  Results are
+        value (each needs up to about two megabytes of temporaries, of which
+        each thread keeps 1.5 MB for its next blocks).  Results are
         identical, to the bit, whatever the number of threads.  When omitted,
         the current value is kept.
 
