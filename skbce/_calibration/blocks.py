@@ -14,6 +14,21 @@ import numpy as np
 BLOCK = 1 << 14
 
 
+def block_step(n):
+    """Samples per block of a pass over ``n`` samples: :data:`BLOCK`, up to 4 times that.
+
+    Blocks of ``n / 64`` samples or more (at most ``4 * BLOCK``) call numpy
+    fewer times; their temporaries stay a small part of the data.
+
+    Examples
+    --------
+    >>> from skbce._calibration.blocks import BLOCK, block_step
+    >>> block_step(10**5) == BLOCK, block_step(10**7) == 4 * BLOCK
+    (True, True)
+    """
+    return min(4 * BLOCK, max(BLOCK, n >> 6))
+
+
 def block_slices(n):
     """``(start, stop)`` of each block of ``n`` samples."""
     for start in range(0, n, BLOCK):

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK
+from skbce._calibration.blocks import block_step
 from skbce._losses.parallel import map_blocks
 
 __all__ = ["MIN_PER_SEGMENT", "ORDER", "REACH", "Segments", "logit_segments", "model_sums"]
@@ -143,7 +143,7 @@ def logit_segments(p, y, w, radius):
     def block(sel):
         return _segment_block(p[sel], y[sel], None if w is None else w[sel], origin, width)
 
-    return _merge(map_blocks(block, n, BLOCK), origin, width)
+    return _merge(map_blocks(block, n, block_step(n)), origin, width)
 
 
 def _sigma_series(eta, order):

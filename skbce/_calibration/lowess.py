@@ -70,6 +70,7 @@ __all__ = [
     "frequency_masses",
     "frequency_scale",
     "lowess",
+    "outcome_sums",
 ]
 
 #: The smoother is exact at or below this many samples, binned above.
@@ -187,16 +188,27 @@ def bin_starts(x_s, m=None, n_bins=None):
     return starts
 
 
+def outcome_sums(y_s, m, starts):
+    """``sum m y`` over the bins of sorted samples that begin at ``starts``.
+
+    Unweighted labels (bool) are counted from the positions of the positives,
+    without a float copy of the labels.
+    """
+    if m is None and y_s.dtype == np.bool_:
+        ends = np.searchsorted(np.flatnonzero(y_s), np.append(starts, y_s.shape[0]))
+        return np.diff(ends).astype(np.float64)
+    return np.add.reduceat(y_s.astype(np.float64) if m is None else m * y_s, starts)
+
+
 def _points(x_s, y_s, m, n_bins):
     """Pool sorted samples into points: one per distinct ``x``, or one per bin."""
     n = x_s.shape[0]
     starts = bin_starts(x_s, m, n_bins)
-    yf = y_s.astype(np.float64) if m is None else m * y_s
     if m is None:
         mass = np.diff(np.append(starts, n)).astype(np.float64)
     else:
         mass = np.add.reduceat(m, starts)
-    sum_y = np.add.reduceat(yf, starts)
+    sum_y = outcome_sums(y_s, m, starts)
     if n_bins is None:
         x = x_s[starts]
     else:

@@ -135,10 +135,24 @@ def _weighted_cells(p_s, y_s, w_s, starts, offsets, k):
     return weight, positives, sum_wp / sum_w
 
 
+def _many_distinct(p_s):
+    """Whether sorted ``p_s`` holds more than ``MAX_POINTS`` distinct values.
+
+    Strictly increasing values at ``MAX_POINTS + 1`` evenly spaced positions
+    settle it without a pass over the data.
+    """
+    n = p_s.shape[0]
+    if n <= MAX_POINTS:
+        return False
+    probe = p_s[np.linspace(0, n - 1, MAX_POINTS + 1).astype(np.intp)]
+    if np.all(probe[1:] > probe[:-1]):
+        return True
+    return 1 + int(np.count_nonzero(p_s[1:] != p_s[:-1])) > MAX_POINTS
+
+
 def _cells(p_s, y_s, w_s, n_splits, rng):
     n, k = p_s.shape[0], n_splits
-    distinct = 1 + int(np.count_nonzero(p_s[1:] != p_s[:-1]))
-    starts = bin_starts(p_s, w_s, MAX_POINTS // 10 if distinct > MAX_POINTS else None)
+    starts = bin_starts(p_s, w_s, MAX_POINTS // 10 if _many_distinct(p_s) else None)
     n_bins = starts.shape[0]
     offsets = rng.randint(k, size=-(-n // k))
     if w_s is None:

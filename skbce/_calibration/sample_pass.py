@@ -11,7 +11,7 @@ samples: their sums are segment sums, not scattered additions.
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK
+from skbce._calibration.blocks import block_step
 from skbce._losses.parallel import map_blocks
 
 __all__ = ["sample_sums"]
@@ -87,7 +87,7 @@ def sample_sums(p_s, y_s, w_s, binnings, grid):
     mass = np.zeros(grid)
     totals = np.zeros(4)
     for sums, (cells, resid_lo, resid_hi, mass_lo, mass_hi) in map_blocks(
-        block, p_s.shape[0], BLOCK
+        block, p_s.shape[0], block_step(p_s.shape[0])
     ):
         totals += sums
         resid[cells] += resid_lo

@@ -55,7 +55,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.flexible_curve import FlexibleCurve, flexible_curve
-from skbce._calibration.lowess import BINS, EXACT_MAX, bin_starts, frequency_masses
+from skbce._calibration.lowess import BINS, EXACT_MAX, bin_starts, frequency_masses, outcome_sums
 
 __all__ = [
     "LikelihoodRatioIndex",
@@ -136,11 +136,11 @@ def _pooled(p_s, y_s, m):
     starts = bin_starts(p_s, m, BINS)
     if m is None:
         mass = np.diff(np.append(starts, p_s.shape[0])).astype(np.float64)
-        sum_p, sum_y = np.add.reduceat(p_s, starts), np.add.reduceat(y_s, starts, dtype=float)
+        sum_p = np.add.reduceat(p_s, starts)
     else:
         mass = np.add.reduceat(m, starts)
-        sum_p, sum_y = np.add.reduceat(p_s * m, starts), np.add.reduceat(y_s * m, starts)
-    return sum_p / mass, sum_y / mass, mass
+        sum_p = np.add.reduceat(p_s * m, starts)
+    return sum_p / mass, outcome_sums(y_s, m, starts) / mass, mass
 
 
 def _upper_tail(dof, statistic):
