@@ -9,12 +9,12 @@ the DOM, which ``chromium --dump-dom`` prints.  Skipped without chromium.
 
 import json
 import re
-import shutil
 import subprocess
 
 import numpy as np
 import pytest
 from scipy.special import expit, logit
+from test_html import _browser
 
 from skbce._report.report import calibration_report, compare_calibration
 
@@ -69,14 +69,6 @@ MODELS = (
     "too low (quantile bins)",
     "noisy",
 )
-
-
-def _browser():
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium browser installed")
 
 
 @pytest.fixture(scope="module")

@@ -97,13 +97,12 @@ def subgroup_svg(report):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from skbce import calibration_report
     >>> from skbce._render.subgroup_svg import subgroup_svg
-    >>> p = np.linspace(0.02, 0.98, 600)
-    >>> outcome = np.random.default_rng(0).uniform(size=600) < p
-    >>> report = calibration_report(outcome, p, groups=np.arange(600) % 3)
-    >>> subgroup_svg(report).count('class="group-estimate"')  # 3 groups, 3 panels
+    >>> y = [0, 1, 1, 0, 1, 0, 0, 1] * 60
+    >>> p = [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 60
+    >>> svg = subgroup_svg(calibration_report(y, p, groups=[i % 3 for i in range(480)]))
+    >>> svg.count('class="group-estimate"')  # 3 groups, 3 panels
     9
     """
     rows = getattr(report, "subgroups", None)

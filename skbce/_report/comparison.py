@@ -99,19 +99,17 @@ class CalibrationComparison:
 
         Returns
         -------
-        html : str
-            The page, also written to ``path`` when given.
+        page : str
+            The whole document (written to ``path`` too when one is given).
 
         Examples
         --------
-        >>> import numpy as np
         >>> from skbce import calibration_report, compare_calibration
-        >>> rng = np.random.default_rng(0)
-        >>> p = rng.uniform(size=500)
-        >>> y = rng.uniform(size=500) < p
-        >>> cmp = compare_calibration({"a": calibration_report(y, p),
-        ...                            "b": calibration_report(y, p ** 2)})
-        >>> page = cmp.to_html()
+        >>> y = [0, 1, 1, 0, 1, 0, 0, 1] * 50
+        >>> p = [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 50
+        >>> squeezed = [0.5 + (q - 0.5) / 2 for q in p]
+        >>> page = compare_calibration({"p": calibration_report(y, p),
+        ...                             "squeezed": calibration_report(y, squeezed)}).to_html()
         >>> page.startswith("<!DOCTYPE html>"), page.count("<svg") >= 3
         (True, True)
         """
