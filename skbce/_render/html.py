@@ -14,9 +14,9 @@ import os
 import re
 from importlib.metadata import PackageNotFoundError, version
 
-from skbce._render.definitions import COMPARISON
+from skbce._render.definitions import COMPARISON, explain
 from skbce._render.numbers import is_number_text
-from skbce._render.sections import detail_sections, headline_sections, help_of, name_of
+from skbce._render.sections import detail_sections, headline_sections, name_of
 from skbce._render.sections import header as report_header
 from skbce._render.standard import gain_title, verdict
 from skbce._render.subgroup_svg import subgroup_svg
@@ -127,7 +127,7 @@ def _section_html(section, level=3):
         return parts
     helps = None
     if any(section.keys):
-        helps = [help_of(key) for key in section.keys]
+        helps = [explain(key) for key in section.keys]
     parts.append(table(section.header, section.rows, help_column=helps))
     if section.footnotes:
         notes = "<br>".join(_e(note) for note in section.footnotes)
@@ -273,7 +273,7 @@ def _comparison_table(reports, *, help_column=True):
         if intervals is not None:
             values = [f"{v}\n{i}" for v, i in zip(values, intervals, strict=True)]
         rows.append([name_of(key), *values])
-    helps = [help_of(key) for key in COMPARISON] if help_column else None
+    helps = [explain(key) for key in COMPARISON] if help_column else None
     text = table(["statistic", *map(str, reports)], rows, help_column=helps)
     return text.replace("<table>", '<table class="comparison">', 1)
 

@@ -21,7 +21,6 @@ from skbce._render.definitions import (
     SCORES,
     TERMS,
     VALPROB,
-    explain,
     label,
     value_of,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "Section",
     "cell",
     "header",
-    "help_of",
     "interval_of",
     "name_of",
     "sections",
@@ -83,41 +81,9 @@ class _Methods:
         )
 
 
-#: Labels of the newer statistics, used until the table of definitions has their rows.
-_NEW_LABELS = {
-    "corp_test": "CORP miscalibration test",
-    "ks_calibration": "Kolmogorov-Smirnov (cumulative)",
-    "kuiper_calibration": "Kuiper (cumulative)",
-    "debiased_rmsce": "debiased RMSCE",
-    "ece_sweep": "ECE sweep",
-}
-
-
-#: Explanations of the newer statistics, used until the table of definitions has their rows.
-_NEW_HELP = {
-    "corp_test": "Is the CORP miscalibration term larger than calibrated predictions would "
-    "give? A small p-value signals miscalibration.",
-    "ks_calibration": "Largest gap of the cumulative sum of (y - p) over predictions sorted "
-    "ascending: 0 is calibrated; a small p-value signals miscalibration.",
-    "kuiper_calibration": "Range of that cumulative sum: sensitive to miscalibration "
-    "anywhere; a small p-value signals miscalibration.",
-    "debiased_rmsce": "Root mean square calibration error with the binning's upward bias "
-    "removed: 0 is calibrated. Lower is better.",
-    "ece_sweep": "ECE on the most equal-mass bins that keep the binned curve monotone. "
-    "Lower is better.",
-}
-
-
-def help_of(key):
-    """The one-line explanation of statistic ``key`` ('' if unknown)."""
-    return explain(key) if key in DEFINITIONS else _NEW_HELP.get(key, "")
-
-
 def name_of(key):
     """The human label of statistic ``key``; an unknown key in words."""
-    if key in DEFINITIONS:
-        return label(key)
-    return _NEW_LABELS.get(key, key.replace("_", " "))
+    return label(key) if key in DEFINITIONS else key.replace("_", " ")
 
 
 def cell(key, value):
