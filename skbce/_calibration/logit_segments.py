@@ -12,7 +12,7 @@ whole data keeps ``sum w y`` and ``sum w y x``.  A sum such as
 converges for ``|b t| < pi`` (its poles are at ``+-i pi``); cut after the
 power :data:`ORDER` with ``|b t| <= REACH`` its error is about
 ``(REACH / pi)**(ORDER + 1)``, below ``1e-14`` of the sum (checked against
-``math.fsum`` of the samples in ``tests/test_calibration.py``).  So a Newton
+``math.fsum`` of the samples in ``tests/test_calibration_fast_paths.py``).  So a Newton
 step costs a few operations per segment instead of a pass over the data,
 and the fit iterates to full precision.
 
