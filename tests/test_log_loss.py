@@ -4,6 +4,7 @@ The systematic cross-check against scikit-learn on a catalogue of inputs lives
 in test_sklearn_parity.py; here are the properties and independent oracles.
 """
 
+import math
 import warnings
 
 import mpmath
@@ -68,6 +69,20 @@ def test_extreme_probabilities_are_finite_and_match_sklearn(p):
 
 def test_perfect_prediction_costs_machine_epsilon():
     assert log_loss([0, 1], [0.0, 1.0]) == pytest.approx(np.finfo(float).eps)
+
+
+@pytest.mark.parametrize("n", [300, 70_000, 2_000_000])
+@pytest.mark.parametrize("gap", [1e-13, 1e-10, 1e-7, 3e-5, 1e-3])
+def test_nearly_perfect_predictions_keep_their_relative_precision(n, gap):
+    # a loss near 0: each term is about ``gap``, so a rounding of ``1e-16`` per
+    # sample would already move the mean by ``1e-16 / gap`` relative
+    rng = np.random.default_rng(int(n * gap * 1e13) % 2**32)
+    y = rng.integers(0, 2, n)
+    e = rng.uniform(0, gap, n)
+    p = np.where(y == 1, 1 - e, e)
+    expected = -math.fsum(np.log(np.where(y == 1, p, 1 - p)).tolist()) / n
+    assert log_loss(y, p) == pytest.approx(expected, rel=1e-10)
+    assert log_loss(y, p) == pytest.approx(sk.log_loss(y, p), rel=1e-9)
 
 
 def test_result_is_python_float(binary_data):

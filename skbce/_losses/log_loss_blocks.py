@@ -46,6 +46,12 @@ __all__ = [
     "weighted_sums",
 ]
 
+#: Mean ``-log|q|`` below which :func:`sum_of_logs` takes a log per value: the
+#: products round by about ``2e-16`` per value in absolute terms, which stays
+#: below ``1e-10`` of the sum only when the values' mean log is at least ``1e-5``
+#: in size (nearly perfect predictions: a loss near 0).
+EXACT_BELOW = 1e-5
+
 #: Samples per product in :func:`sum_of_logs`: ``(2 ** -52) ** 16 = 2 ** -832`` is normal.
 GROUP = 16
 #: The bits of 1.0: ``(t - 1) & ONE_BITS`` are those of the float ``1.0 - t``, ``t`` in {0, 1}.
@@ -135,7 +141,10 @@ def sum_of_logs(q):
     second = np.multiply.reduce(first.reshape(GROUP, m // GROUP), axis=0)
     exponent += _split(second)
     np.log(second, out=second)
-    return float(np.add.reduce(second)) + exponent * LN2
+    total = float(np.add.reduce(second)) + exponent * LN2
+    if -total < n * EXACT_BELOW:  # the rounding of the products would show: a log per value
+        return float(np.add.reduce(np.log(np.abs(q[:n]))))
+    return total
 
 
 def _one_minus(t, dtype):
