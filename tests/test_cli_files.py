@@ -375,7 +375,7 @@ def test_cells_follow_one_rule(rows, weighted, chunk):
     w = np.array([float(r[2]) for r in rows]) if weighted else None
     classes = set(y[w > 0].tolist()) if weighted else set(y.tolist())
     if status == 2:
-        assert "single class" in err or "weights" in err, err
+        assert "single class" in err or "weight" in err, err
         assert len(classes) < 2 or w.sum() == 0
         return
     got = strict_json(out)

@@ -382,7 +382,7 @@ def test_comparison_table_and_plot(pyplot):
     assert isinstance(cmp, CalibrationComparison)
     i = list(cmp.table.statistic).index("ece")
     assert cmp.table["raw"][i] == a.ece and cmp.table["stretched"][i] == b.ece
-    assert "stretched" in str(cmp) and "| ece |" in cmp.to_markdown()
+    assert "stretched" in str(cmp) and "| ECE |" in cmp.to_markdown()
     json.dumps(cmp.to_dict())
     fig, ax = pyplot.subplots()
     display = cmp.plot(ax=ax, histogram=True)
