@@ -177,19 +177,33 @@ class _Parser:
     def _labels(self, column):
         """A label column as (distinct values, code per row; ``-1`` missing)."""
         if self.pa.types.is_dictionary(column.type):
-            codes = _numpy(column.indices.fill_null(-1))
+            indices = column.indices
+            codes = _numpy(indices.fill_null(-1) if indices.null_count else indices)
             return _numpy(column.dictionary).astype(object), codes
         if not column.null_count:
             return _integer_codes(_numpy(column))
-        missing = _numpy(column.is_null())
+        missing = _numpy(column.is_null().cast(self.pa.int8())).astype(bool)
         present = column.drop_null()
         values = _numpy(column.fill_null(present[0] if len(present) else 0))
         categories, codes = _integer_codes(values)
         return categories, np.where(missing, -1, codes)
 
 
+#: numpy dtype of the pyarrow number types viewed in place by :func:`_numpy`.
+_VIEWED = {"double": "f8", "float": "f4", "int64": "i8", "int32": "i4", "int8": "i1"}
+
+
 def _numpy(array):
-    """A pyarrow array as a numpy array (nulls as NaN or None)."""
+    """A pyarrow array as a numpy array (nulls as NaN or None).
+
+    Numbers without nulls are viewed in place and text dictionaries listed,
+    without pyarrow's conversion, which imports pandas when it is installed.
+    """
+    dtype = _VIEWED.get(str(array.type))
+    if dtype is not None and not array.null_count:
+        return np.frombuffer(array.buffers()[1], dtype, len(array), array.offset * int(dtype[1]))
+    if str(array.type) == "string" and len(array) <= 1 << 16:  # a dictionary's values
+        return np.array(array.to_pylist(), dtype=object)
     return array.to_numpy(zero_copy_only=False)
 
 

@@ -8,7 +8,6 @@ results are added in block order.  Inputs are validated arrays (see
 """
 
 import numpy as np
-from scipy.special import xlogy
 
 from skbce._losses.log_loss_blocks import add_parts as _add
 from skbce._losses.log_loss_blocks import binary_blocks, gather_blocks, row_sum_tolerance
@@ -100,6 +99,8 @@ def softplus_parts(z, xp=None):
 def _xlogy(x, y, xp):
     """``x * log(y)``, zero where ``x`` is zero (:func:`scipy.special.xlogy`)."""
     if xp is None:
+        from scipy.special import xlogy
+
         return xlogy(x, y)
     return xp.where(x == 0, xp.zeros_like(y), x * xp.log(y))
 
@@ -290,6 +291,8 @@ def prior_log_loss_sum(sums):
 
 def binary_entropy(rate):
     """Entropy in nats of a Bernoulli distribution with mean ``rate``."""
+    from scipy.special import xlogy
+
     return -float(xlogy(rate, rate) + xlogy(1 - rate, 1 - rate))
 
 

@@ -17,7 +17,6 @@ all the data.
 """
 
 import numpy as np
-from scipy.special import expit
 
 from skbce._losses.kernels import bce_sums, binary_sums, gather_sums
 from skbce._utils import validation as checks
@@ -284,8 +283,11 @@ def chunk_state(spec, y_true, y_score, sample_weight=None):
         s = checks.match_score_shape(s, np.shape(y_true), name)
         state.width = 2 if s.ndim == 1 else s.shape[1:]
     w = checks.check_sample_weight(sample_weight, n, allow_all_zero=True, non_negative=calibration)
+    if calibration and spec.from_logits:
+        from scipy.special import expit
+
+        s = expit(s)
     if calibration:
-        s = expit(s) if spec.from_logits else s
         w = None if w is None else w.astype(np.float64, copy=False)
     state.n_samples = n
     state.dtype = s.dtype if w is None else np.result_type(s.dtype, w.dtype)

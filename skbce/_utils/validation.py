@@ -8,8 +8,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.utils import check_array as _sklearn_check_array
-from sklearn.utils import multiclass as _multiclass
 
 from skbce._utils.options import InvalidParameterError, check_bool
 
@@ -27,19 +25,31 @@ __all__ = [
 #: Probability dtypes kept as they are; anything else becomes float64.
 FLOAT_DTYPES = (np.float64, np.float32, np.float16)
 
-#: Largest number of distinct labels found by repeated comparison before
-#: falling back to a sort.
+#: Most distinct labels found by repeated comparison before falling back to a sort.
 _PEEL_LIMIT = 8
 
 
 def check_array(array, *, input_name, **kwargs):
     """:func:`sklearn.utils.check_array`, with errors that name the argument.
 
-    scikit-learn's own messages ("Complex data not supported", "Found array
-    with dim 3") do not always say which input is wrong; this prefixes the
-    argument's name and keeps the exception type.
+    An array it would return unchanged is returned without importing it (scoring
+    a file does not load scikit-learn; the helpers below import it on use).
     """
-    return _naming(input_name, _sklearn_check_array, array, input_name=input_name, **kwargs)
+    if _accepted_as_is(array, kwargs):
+        return array
+    from sklearn.utils import check_array as sklearn_check_array
+
+    return _naming(input_name, sklearn_check_array, array, input_name=input_name, **kwargs)
+
+
+def _accepted_as_is(array, kwargs):
+    """A non-empty 1-D or 2-D ndarray of an accepted dtype, with nothing else to check."""
+    dtype = kwargs.get("dtype")
+    plain = type(array) is np.ndarray and 1 <= array.ndim <= 2 and 0 not in array.shape
+    if not plain or kwargs != {"ensure_2d": False, "dtype": dtype, "ensure_all_finite": False}:
+        return False
+    numeric = dtype == "numeric" and array.dtype.kind in "biuf"
+    return numeric or (isinstance(dtype, list) and array.dtype.type in dtype)
 
 
 def _naming(name, func, *args, **kwargs):
@@ -54,12 +64,16 @@ def _naming(name, func, *args, **kwargs):
 
 def type_of_target(y, name):
     """:func:`sklearn.utils.multiclass.type_of_target`, errors naming ``name``."""
-    return _naming(name, _multiclass.type_of_target, y, input_name=name)
+    from sklearn.utils.multiclass import type_of_target as sklearn_type_of_target
+
+    return _naming(name, sklearn_type_of_target, y, input_name=name)
 
 
 def unique_labels(y, name):
     """:func:`sklearn.utils.multiclass.unique_labels`, errors naming ``name``."""
-    return _naming(name, _multiclass.unique_labels, y)
+    from sklearn.utils.multiclass import unique_labels as sklearn_unique_labels
+
+    return _naming(name, sklearn_unique_labels, y)
 
 
 def _check_array_like(value, name, *, allow_none=False):
