@@ -336,3 +336,21 @@ def test_score_imports_only_what_it_uses(tmp_path):
         m.startswith(("skbce._report", "skbce._render", "skbce._scorer")) for m in loaded
     )
     assert "skbce._metrics.streaming" in loaded
+
+
+@pytest.mark.parametrize(
+    ("text", "extra"),
+    [
+        ("y,p\n0,0.1\n1,0.8\n1,0.6\n", []),
+        ("y,p,q,w\nyes,0.1,0.2,1\nno,0.8,0.7,0.5\nyes,0.6,0.9,2\n", ["q", "--weight", "w"]),
+    ],
+    ids=["numbers", "text-labels-weights-two-models"],
+)
+def test_score_reads_and_scores_without_sklearn_scipy_or_pandas(tmp_path, text, extra):
+    path = tmp_path / "pred.csv"
+    path.write_text(text)
+    command = ["score", str(path), "--y-true", "y", "--y-proba", "p", *extra]
+    if "yes" in text:
+        command += ["--pos-label", "yes"]
+    code = f"from skbce._cli.main import main\nmain({command!r})"
+    assert _imported(code, ("sklearn", "scipy", "pandas")) == set()

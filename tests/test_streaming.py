@@ -429,3 +429,80 @@ def test_streaming_calibration_equals_calibration_report_on_every_field(zero_eve
 def test_options_are_refused_at_construction_naming_them(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+def _sklearn_brier(y, P, w, pos_label=None):
+    """scikit-learn's Brier score, the oracle (halved for two classes)."""
+    from sklearn.metrics import brier_score_loss
+
+    if P.ndim == 2:
+        return brier_score_loss(y, P, sample_weight=w, labels=np.unique(y))
+    return brier_score_loss(y, P, sample_weight=w, pos_label=pos_label)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(3, 80),
+    multiclass=st.booleans(),
+    weighted=st.booleans(),
+    mode=st.sampled_from(MODES),
+    cuts=st.lists(st.integers(0, 10_000), max_size=8),
+    order=st.lists(st.integers(0, 10_000), max_size=12),
+)
+def test_brier_score_any_chunking_equals_sklearn(seed, n, multiclass, weighted, mode, cuts, order):
+    binary = not multiclass or mode in ("pos_label", "logits")
+    y, P, w = _data(seed, n, 2 if binary else 3, weighted, strings=False)
+    p = P[:, 1]
+    score, make, expected = (p if binary else P), StreamingLogLoss, None
+    if mode == "labels":
+        make = lambda: StreamingLogLoss(labels=np.unique(y))  # noqa: E731
+    elif mode == "pos_label":  # the smaller label as the positive class
+        score, make = 1 - p, lambda: StreamingLogLoss(pos_label=0)  # noqa: E731
+        expected = _sklearn_brier(y, score, w, pos_label=0)
+    elif mode == "logits":
+        score = np.log(p) - np.log1p(-p)
+        make = lambda: StreamingLogLoss(from_logits=True)  # noqa: E731
+    if expected is None:
+        expected = _sklearn_brier(y, p if binary else P, w)
+    states = []
+    for block in _chunks(n, cuts):
+        states.append(make().update(y[block], score[block], None if w is None else w[block]))
+    merged = _merge_in_order(states, order)
+    assert merged.brier_score_loss() == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    if binary:
+        assert merged.brier_score_loss(scale_by_half=False) == pytest.approx(2 * expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_brier_score_of_huge_and_tiny_weights_and_dtypes(dtype):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 500)
+    p = rng.random(500).astype(dtype)
+    w = 10.0 ** rng.uniform(-300, 300, 500)
+    state = StreamingLogLoss().update(y[:200], p[:200], w[:200]).update(y[200:], p[200:], w[200:])
+    expected = _sklearn_brier(y, p.astype(np.float64), w)
+    assert state.brier_score_loss() == pytest.approx(
+        expected, rel=1e-5 if dtype == np.float32 else 1e-12
+    )
+
+
+def test_brier_score_refuses_soft_targets_and_bad_scale():
+    state = StreamingLogLoss(from_logits=True).update(
+        np.array([0.2, 1.0, 0.0]), np.array([-1.0, 2.0, 0.5])
+    )
+    with pytest.raises(ValueError, match="Brier score needs class labels"):
+        state.brier_score_loss()
+    state = StreamingLogLoss().update([0, 1], [0.3, 0.6])
+    with pytest.raises(ValueError, match="scale_by_half must be a bool or 'auto', got 'yes'"):
+        state.brier_score_loss(scale_by_half="yes")
+    with pytest.raises(ValueError, match="No samples seen"):
+        StreamingLogLoss().brier_score_loss()
+
+
+def test_brier_score_survives_pickling_and_rows_off_still_warn():
+    state = StreamingLogLoss(labels=[0, 1, 2]).update([0, 2], [[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
+    again = pickle.loads(pickle.dumps(state))
+    assert again.brier_score_loss() == state.brier_score_loss()
+    with pytest.warns(UserWarning):
+        state.update([1], [[0.2, 0.2, 0.2]])

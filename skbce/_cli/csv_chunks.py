@@ -85,9 +85,7 @@ class _Parser:
         self.text = list(text)
         self.label_type = self.pa.int64()
         self.text_labels = self.pa.dictionary(self.pa.int32(), self.pa.string())
-        self.read_options = self.csv.ReadOptions(
-            column_names=available, block_size=PARSE_BYTES
-        )
+        self.read_options = self.csv.ReadOptions(column_names=available, block_size=PARSE_BYTES)
         self.bad_rows = []
 
     def _bad_row(self, row):

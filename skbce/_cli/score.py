@@ -28,32 +28,48 @@ SCORES = {
 
 
 class _Model:
-    """The streaming states of one score column."""
+    """The streaming state of one score column."""
 
     def __init__(self, pos_label, from_logits):
-        from skbce._calibration.streaming import StreamingCalibration
         from skbce._metrics.streaming import StreamingLogLoss
 
-        # one bin: the state's sums give log loss, Brier score and base rate
-        self.calibration = StreamingCalibration(
-            n_bins=1, pos_label=pos_label, from_logits=from_logits
-        )
-        # from logits: the exact binary cross-entropy, not clipped
-        self.logits = (
-            StreamingLogLoss(pos_label=pos_label, from_logits=True) if from_logits else None
-        )
+        # its sums give log loss, Brier score and base rate; from logits the
+        # exact binary cross-entropy, not clipped
+        self.state = StreamingLogLoss(pos_label=pos_label, from_logits=from_logits)
+        # from logits, the log loss of the probabilities (clipped), as the report gives it
+        self.calibration = None
+        if from_logits:
+            from skbce._calibration.streaming import StreamingCalibration
+
+            self.calibration = StreamingCalibration(
+                n_bins=1, pos_label=pos_label, from_logits=from_logits
+            )
 
     def update(self, y, s, w):
-        self.calibration.update(y, s, w)
-        if self.logits is not None:
-            self.logits.update(y, s, w)
+        self.state.update(y, s, w)
+        if self.calibration is not None:
+            self.calibration.update(y, s, w)
 
     def result(self):
-        summary = self.calibration.result()
-        if self.logits is not None:
-            summary["binary_cross_entropy"] = self.logits.result()
-            summary["normalized_cross_entropy"] = self.logits.normalized_cross_entropy()
-        summary.setdefault("binary_cross_entropy", summary["log_loss"])
+        state = self.state
+        total, positive = state.weight_sum, float(state.class_weight[1])
+        if not 0 < positive < total:
+            msg = (
+                "y_true holds a single class (among the samples of non-zero weight); "
+                "calibration needs both classes."
+            )
+            raise ValueError(msg)
+        loss = state.result()
+        summary = {
+            "total_weight": total,
+            "log_loss": loss,
+            "binary_cross_entropy": loss,
+            "normalized_cross_entropy": state.normalized_cross_entropy(),
+            "brier_score": state.brier_score_loss(),
+            "base_rate": positive / total,
+        }
+        if self.calibration is not None:
+            summary["log_loss"] = self.calibration.result()["log_loss"]
         return summary
 
 

@@ -7,6 +7,8 @@ results are added in block order.  Inputs are validated arrays (see
 :mod:`skbce._utils.validation`): the kernels trust them.
 """
 
+import math
+
 import numpy as np
 
 from skbce._losses.log_loss_blocks import add_parts as _add
@@ -290,10 +292,12 @@ def prior_log_loss_sum(sums):
 
 
 def binary_entropy(rate):
-    """Entropy in nats of a Bernoulli distribution with mean ``rate``."""
-    from scipy.special import xlogy
+    """Entropy in nats of a Bernoulli distribution with mean ``rate``.
 
-    return -float(xlogy(rate, rate) + xlogy(1 - rate, 1 - rate))
+    :func:`scipy.special.xlogy` terms (``0 log 0 = 0``) without importing SciPy.
+    """
+    rate = float(rate)
+    return -float(sum(q * math.log(q) for q in (rate, 1 - rate) if q != 0))
 
 
 def squared_error_sum(target, P, w):

@@ -10,17 +10,21 @@ cannot be accepted raises and leaves the state as it was.
 """
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
 from skbce._backends.dask import reduce_states
 from skbce._backends.dispatch import array_backend, is_dask_array
 from skbce._losses.finish import base_rate, finish
-from skbce._losses.kernels import binary_entropy, prior_log_loss_sum
+from skbce._losses.kernels import binary_entropy, prior_log_loss_sum, squared_error_sums
 from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.options import loss_options
 from skbce._losses.states import State, chunk_state, sorted_labels
+from skbce._losses.states import _value as loss_sums_of_part
+from skbce._losses.sums import LossSums
 from skbce._utils.options import check_baseline
+from skbce._utils.validation import InvalidParameterError, Target
 
 __all__ = ["StreamingLogLoss"]
 
@@ -38,7 +42,7 @@ class _Streaming:
         else:
             part = chunk_state(self._spec, y_true, y_score, sample_weight)
         merged = self._state.merge(part)  # a new state: raises before anything changes
-        if part.rows_off:
+        if part.rows_off or any(getattr(v, "rows_off", False) for v in part.parts.values()):
             warn_rows(stacklevel=4)
         self._state = merged
         return self
@@ -76,6 +80,54 @@ class _Streaming:
     def n_samples(self):
         """Number of samples seen."""
         return self._state.n_samples
+
+
+class _PartSums(NamedTuple):
+    """The value of a :class:`StreamingLogLoss` state for a part of the data.
+
+    The log-loss sums and, for hard labels, the squared-error sums of the
+    same samples (both columns of binary data, as
+    :func:`~skbce._losses.kernels.squared_error_sums`); ``rows_off`` when
+    some rows of a probability matrix do not sum to one.  ``scale`` is set
+    by the state on the sums of a chunk (see ``LossSums.scale``).
+    """
+
+    loss: LossSums
+    squares: LossSums | None
+    rows_off: bool = False
+    scale: int = 0
+
+    def scaled(self):
+        """``(loss, squares)`` with ``scale`` applied."""
+        if not self.scale:
+            return self.loss, self.squares
+        squares = None if self.squares is None else self.squares._replace(scale=self.scale)
+        return self.loss._replace(scale=self.scale), squares
+
+    def merge(self, other):
+        """Return the sums over the union of both parts."""
+        (loss, squares), (other_loss, other_squares) = self.scaled(), other.scaled()
+        both = None if squares is None or other_squares is None else squares.merge(other_squares)
+        return _PartSums(loss.merge(other_loss), both, self.rows_off or other.rows_off)
+
+
+def _part_sums(spec, target, s, w):
+    """The ``chunk_sums`` of a :class:`StreamingLogLoss`: loss and squared-error sums.
+
+    Squared errors need hard labels and probabilities of one class per
+    column (1-D, or 2-D for ``log_loss``); logits are turned into
+    probabilities first.
+    """
+    loss, rows_off = loss_sums_of_part(replace(spec, chunk_sums=None), target, s, w)
+    squares = None
+    hard = isinstance(target, Target) and target.y.ndim == 1
+    if hard and (s.ndim == 1 or spec.kind == "log_loss"):
+        if spec.from_logits:
+            from scipy.special import expit
+
+            s = expit(s)
+        squares = squared_error_sums(target, s, w)
+    return _PartSums(loss, squares, bool(rows_off))
 
 
 def _check_labels_option(labels, pos_label):
@@ -151,7 +203,7 @@ class StreamingLogLoss(_Streaming):
         self.labels = labels
         self.pos_label = pos_label
         self.from_logits = from_logits
-        self._spec = replace(options, labels=labels)
+        self._spec = replace(options, labels=labels, chunk_sums=_part_sums)
         self._state = State(self._spec)
 
     def __repr__(self):
@@ -181,7 +233,8 @@ class StreamingLogLoss(_Streaming):
         return self._update(y_true, y_score, sample_weight)
 
     def _sums(self):
-        return self._state.finish()
+        total, classes = self._state.finish()
+        return total.scaled()[0], classes
 
     @property
     def loss_sum(self):
@@ -216,6 +269,49 @@ class StreamingLogLoss(_Streaming):
         """
         sums, _ = self._sums()
         return finish(sums, self._state.dtype)
+
+    def brier_score_loss(self, scale_by_half="auto"):
+        """The Brier score over all the data seen.
+
+        Equal to :func:`skbce.brier_score_loss` on the concatenated chunks
+        (of the probabilities, ``expit`` of the logits when ``from_logits``):
+        the mean squared error of the probabilities, halved by default for
+        binary data.  Lower is better, minimum zero.
+
+        Parameters
+        ----------
+        scale_by_half : bool or "auto", default="auto"
+            Halve the score; ``"auto"`` halves it for two classes only.
+
+        Returns
+        -------
+        score : float
+
+        Raises
+        ------
+        ValueError
+            For soft or multilabel targets, whose Brier score is not defined
+            here.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss, brier_score_loss
+        >>> y, p = [0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]
+        >>> state = StreamingLogLoss().update(y[:2], p[:2]).update(y[2:], p[2:])
+        >>> state.brier_score_loss(), brier_score_loss(y, p)
+        (0.0375, 0.0375)
+        """
+        if not (isinstance(scale_by_half, bool | np.bool_) or scale_by_half == "auto"):
+            msg = f"scale_by_half must be a bool or 'auto', got {scale_by_half!r}."
+            raise InvalidParameterError(msg)
+        total, classes = self._state.finish()
+        squares = total.scaled()[1]
+        if squares is None:
+            msg = "The Brier score needs class labels; y_true held soft or multilabel targets."
+            raise ValueError(msg)
+        score = finish(squares, self._state.dtype)
+        halve = len(classes) < 3 if scale_by_half == "auto" else scale_by_half
+        return score / 2 if halve else score
 
     def normalized_cross_entropy(self, baseline=None):
         """The loss divided by that of a constant prediction.
