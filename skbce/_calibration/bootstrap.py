@@ -71,7 +71,7 @@ class _Problem:
         self.group_bin = cell_bins(cells, p_s, group_edges)
         self.n_groups = group_edges.shape[0] - 1
         self.grid_j, self.grid_u = _linear_binning(np.concatenate((cells.p1, cells.p0)))
-        self.curve = _CurveProxy(cells.x, cells.m1 + cells.m0)
+        self.curve = _CurveProxy(cells.x, cells.mass)
 
 
 def _linear_binning(x):

@@ -139,7 +139,7 @@ def _asymptotic_band(x, p_s, m, cells, total, confidence_level):
         half = float(ndtri(0.5 + confidence_level / 2)) * np.sqrt(var / n_x)
         method = "discrete asymptotics (normal at each distinct prediction)"
     else:
-        grid, dens = _density(cells, cells.m1 + cells.m0, total)
+        grid, dens = _density(cells, cells.mass, total)
         f = np.interp(x, grid, dens)
         with np.errstate(divide="ignore"):
             half = chernoff_quantile(0.5 + confidence_level / 2) * np.cbrt(4.0 * var / (total * f))
@@ -195,7 +195,7 @@ def _resample(cells, x, cep, rng, n_resamples):
     masses per cell) and their outcomes drawn from the isotonic curve
     ``cep``, as ``reliabilitydiag`` does.
     """
-    mass = cells.m1 + cells.m0
+    mass = cells.mass
     consistency = np.empty((n_resamples, x.shape[0]))
     confidence = np.empty((n_resamples, x.shape[0]))
     mcb = np.empty(n_resamples)
@@ -213,7 +213,9 @@ def corp_bands(p_s, m, cells, recalibration, statistic, *, n_resamples, rng, con
     """``(consistency_band, confidence_band, corp_test)`` of sorted data (module docstring).
 
     ``m`` are the frequency masses (None: one per row), ``cells`` the
-    :class:`~skbce._calibration.resampling.Cells` of the data,
+    :class:`~skbce._calibration.resampling.Cells` of the data (with
+    ``n_resamples=0``, their :class:`~skbce._calibration.resampling.CellMeans`
+    suffice),
     ``recalibration`` the report's CORP curve and ``statistic`` its Brier
     miscalibration term.
     """
@@ -224,7 +226,7 @@ def corp_bands(p_s, m, cells, recalibration, statistic, *, n_resamples, rng, con
     if n_resamples == 0:
         band = _asymptotic_band(x, p_s, m, cells, total, confidence_level)
         return band, None, CorpTest(statistic, math.nan, "none (n_resamples=0)")
-    mass = cells.m1 + cells.m0
+    mass = cells.mass
     _, fit, used = _resampled_curve(cells, mass, cells.m1, x)
     on_cells = _brier_mcb(cells, mass, cells.m1, fit, used)
     cep = np.zeros_like(mass)

@@ -29,7 +29,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK, block_slices
+from skbce._calibration.blocks import block_slices
+from skbce._calibration.label_runs import _segment_sums, _tie_breaks, label_runs
 from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.subgroups import observed_expected
 
@@ -111,42 +112,44 @@ def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level):
     )
 
 
-def _tie_blocks(p_s):
-    """``(start, stop)`` of blocks of about :data:`BLOCK` rows that never split a tie."""
-    n, start = p_s.shape[0], 0
-    while start < n:
-        stop = min(start + BLOCK, n)
-        if stop < n:
-            stop = int(np.searchsorted(p_s, p_s[stop - 1], side="right"))
-        yield start, stop
-        start = stop
+def _tie_masses(p_s, m, runs, lead):
+    """Ties across the end of a run of positives: ``(k, j, tied_pos, tied_neg)``.
 
-
-def _group_masses(p, y, m):
-    """Positive and negative masses of each group of tied predictions of a block."""
-    starts = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
-    pos = np.add.reduceat(y.astype(np.float64) if m is None else np.where(y, m, 0.0), starts)
+    ``k`` indexes the run of positives, ``j`` the run of negatives after it,
+    ``tied_pos`` and ``tied_neg`` the masses of the rows tied at the boundary.
+    """
+    b = _tie_breaks(p_s, runs.starts[(1 if runs.first_label else 2) :: 2])
+    value = p_s[b]
+    left = np.searchsorted(p_s, value, side="left")
+    right = np.searchsorted(p_s, value, side="right")
     if m is None:
-        size = np.diff(np.append(starts, p.shape[0])).astype(np.float64)
+        tied_pos, tied_neg = (b - left).astype(np.float64), (right - b).astype(np.float64)
     else:
-        size = np.add.reduceat(m, starts)
-    return pos, size - pos
+        tied_pos, tied_neg = _segment_sums(m, left, b), _segment_sums(m, b, right)
+    r = np.searchsorted(runs.starts, b)  # the run of negatives starting at b
+    return (r - 1 - lead) // 2, (r - 1 + lead) // 2, tied_pos, tied_neg
 
 
 def _placement_sums(p_s, y_s, m, auc, m1, m0):
-    """DeLong's ``sum pos (V10 - AUC)**2`` and ``sum neg (V01 - AUC)**2``, block by block."""
-    s10 = s01 = neg_before = pos_before = 0.0
-    for start, stop in _tie_blocks(p_s):
-        mb = None if m is None else m[start:stop]
-        pos, neg = _group_masses(p_s[start:stop], y_s[start:stop], mb)
-        neg_below = neg_before + np.cumsum(neg) - neg
-        pos_above = m1 - pos_before - np.cumsum(pos)
-        v10 = (neg_below + 0.5 * neg) / m0 - auc  # for each positive of the group
-        v01 = (pos_above + 0.5 * pos) / m1 - auc  # for each negative of the group
-        s10 += float(pos @ (v10 * v10))
-        s01 += float(neg @ (v01 * v01))
-        neg_before += float(neg.sum())
-        pos_before += float(pos.sum())
+    """DeLong's ``sum pos (V10 - AUC)**2`` and ``sum neg (V01 - AUC)**2``, from the label runs.
+
+    In the sorted order (positives first within ties) the negatives below the
+    positives of a run are those of the runs before it, and the positives
+    above the negatives of a run those of the runs after it; a tie across the
+    end of a run of positives adds half the tied mass of the other class to
+    the tied rows only.
+    """
+    runs = label_runs(y_s, m)
+    lead = int(not runs.first_label)  # index of the first run of positives
+    ones, zeros = runs.weight[lead::2], runs.weight[1 - lead :: 2]
+    neg_before = np.concatenate(([0.0], np.cumsum(zeros)))[lead : lead + ones.shape[0]]
+    pos_before = np.concatenate(([0.0], np.cumsum(ones)))[1 - lead : 1 - lead + zeros.shape[0]]
+    v10 = neg_before / m0 - auc  # each positive of a run, ties aside
+    v01 = (m1 - pos_before) / m1 - auc  # each negative of a run, ties aside
+    k, j, tied_pos, tied_neg = _tie_masses(p_s, m, runs, lead)
+    h10, h01 = 0.5 * tied_neg / m0, 0.5 * tied_pos / m1
+    s10 = float(ones @ (v10 * v10)) + float(tied_pos @ (h10 * (2.0 * v10[k] + h10)))
+    s01 = float(zeros @ (v01 * v01)) + float(tied_neg @ (h01 * (2.0 * v01[j] + h01)))
     return s10, s01
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from skbce._calibration.bootstrap import bootstrap_intervals
 from skbce._calibration.corp_bands import CorpTest, corp_bands
 from skbce._calibration.intervals import INTERVAL_COLUMNS, exact_intervals, masses_of
-from skbce._calibration.resampling import make_cells, random_generator
+from skbce._calibration.resampling import cell_means, make_cells, random_generator
 
 __all__ = ["uncertainty"]
 
@@ -82,7 +82,8 @@ def _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_lev
         return _fields(rows, None, None, test)
     edges = (estimates["table_edges"], stats["adaptive_edges"])
     bounds = [np.searchsorted(p_s, e[1:-1], side="right") for e in edges]
-    cells = make_cells(p_s, y_s, m, bounds)
+    # without resamples only the asymptotic band reads the cells: their masses and means
+    cells = make_cells(p_s, y_s, m, bounds) if n_resamples else cell_means(p_s, m, bounds)
     rng = random_generator(random_state)
     rows += bootstrap_intervals(
         cells, p_s, estimates, n_resamples=n_resamples, rng=rng, confidence_level=confidence_level

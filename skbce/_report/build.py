@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.binning_free import binning_free_errors
-from skbce._calibration.cumulative import ks_calibration, kuiper_calibration
+from skbce._calibration.cumulative import cumulative_tests
 from skbce._calibration.multiclass import multiclass_scores, top_label
 from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
@@ -59,10 +59,12 @@ def _check_both_classes(t, w, one_class):
     if one_class:
         return
     # positive and negative weights apart: a sum of both would lose a small one
+    # (t holds 0.0 and 1.0: counts and masked sums need no full-size float temporaries)
     if w is None:
-        positive, negative = float(np.sum(t)), float(np.sum(1.0 - t))
+        positive = np.count_nonzero(t)
+        negative = t.shape[0] - positive
     else:
-        positive, negative = weighted_sum(t, w), weighted_sum(1.0 - t, w)
+        positive, negative = weighted_sum(t, w), weighted_sum(t == 0, w)
     if not (positive > 0 and negative > 0):
         msg = (
             "y_true holds a single class (among the samples of non-zero weight); "
@@ -77,6 +79,7 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
     seed = 0 if random_state is None else random_state  # a report is reproducible
     gain = recalibration_gain(p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level)
     debiased, sweep = binning_free_errors(p_s, y_s, w_s)
+    ks, kuiper = cumulative_tests(p_s, y_s, w_s)  # one pooled path for both
     fields = (
         found.indices._asdict()
         | found.errors._asdict()
@@ -86,8 +89,8 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
             "recalibration_gain": gain,
             "debiased_rmsce": debiased,
             "ece_sweep": sweep,
-            "ks_calibration": ks_calibration(p_s, y_s, w_s),
-            "kuiper_calibration": kuiper_calibration(p_s, y_s, w_s),
+            "ks_calibration": ks,
+            "kuiper_calibration": kuiper,
         }
     )
     found = uncertainty(
