@@ -167,8 +167,10 @@ def _pooled_path(p_s, y_s, w):
         np.not_equal(p[:-1], p[1:], out=ends[:-1])
         if stop < n:
             ends[-1] = p[-1] != p_s[stop]
-        top = max(top, float(np.max(d, where=ends, initial=0.0)))
-        bottom = min(bottom, float(np.min(d, where=ends, initial=0.0)))
+        if not np.all(ends):  # ties: the path is read at the ends of their runs only
+            d = d[ends]
+        top = max(top, float(np.max(d, initial=0.0)))
+        bottom = min(bottom, float(np.min(d, initial=0.0)))
     return top, bottom, total, variance
 
 

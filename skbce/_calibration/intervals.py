@@ -63,19 +63,34 @@ def masses_of(w_s, n):
     return None if w_s is None else frequency_masses(w_s)
 
 
-def _weighted(values, m):
-    return float(np.add.reduce(values)) if m is None else float(values @ m)
+def _sum_sq(values, m):
+    """``sum m values**2`` (``m`` None: unit masses), without a temporary."""
+    if m is None:
+        return float(np.einsum("i,i->", values, values))
+    return float(np.einsum("i,i,i->", values, values, m))
 
 
-def _loss_blocks(p_s, y_s):
-    """Per-sample log losses (clipped as the report's) and squared errors, block by block."""
+def _squared_deviations(p_s, y_s, m, log_loss, brier):
+    """``sum m (l - log_loss)**2`` and ``sum m (b - brier)**2`` of the per-sample losses.
+
+    ``l`` the log losses (clipped as the report's), ``b`` the squared errors;
+    block by block, in place.
+    """
     eps = np.finfo(np.float64).eps
+    sq_ll = sq_bs = 0.0
     for start, stop in block_slices(p_s.shape[0]):
-        p = np.clip(p_s[start:stop], eps, 1.0 - eps)
         y = y_s[start:stop]
-        log_loss = -np.log(np.where(y, p, 1.0 - p))
-        brier = p_s[start:stop] - y
-        yield start, stop, log_loss, brier * brier
+        mb = None if m is None else m[start:stop]
+        p = np.clip(p_s[start:stop], eps, 1.0 - eps)
+        q = np.where(y, p, 1.0 - p)  # the probability of the outcome
+        np.log(q, out=q)
+        q += log_loss  # -(l - log_loss)
+        sq_ll += _sum_sq(q, mb)
+        b = np.subtract(p_s[start:stop], y)
+        b *= b
+        b -= brier
+        sq_bs += _sum_sq(b, mb)
+    return sq_ll, sq_bs
 
 
 def _t_interval(mean, sum_sq, total, confidence_level, upper):
@@ -95,13 +110,7 @@ def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level):
     ``m`` holds the frequency masses (None: one per sample); ``log_loss`` and
     ``brier`` the report's estimates, the centres of the squared deviations.
     """
-    sq_ll = sq_bs = 0.0
-    for start, stop, ll, bs in _loss_blocks(p_s, y_s):
-        mb = None if m is None else m[start:stop]
-        ll -= log_loss
-        bs -= brier
-        sq_ll += _weighted(ll * ll, mb)
-        sq_bs += _weighted(bs * bs, mb)
+    sq_ll, sq_bs = _squared_deviations(p_s, y_s, m, log_loss, brier)
     total = float(p_s.shape[0]) if m is None else float(np.add.reduce(m))
     ll_low, ll_high = _t_interval(log_loss, sq_ll, total, confidence_level, math.inf)
     bs_low, bs_high = _t_interval(brier, sq_bs, total, confidence_level, 1.0)
