@@ -140,8 +140,9 @@ def _check_labels_option(labels, pos_label):
 class StreamingLogLoss(_Streaming):
     """Exact log loss (binary cross-entropy) over data seen in chunks.
 
-    Holds only sufficient statistics: the sums of ``w * loss``, of ``w`` and
-    of ``w`` per class.  :meth:`result` equals the one-shot function on all
+    Holds only sufficient statistics: the sums of ``w * loss``, of ``w``, of
+    ``w`` per class and of ``w`` times the squared error (for
+    :meth:`brier_score_loss`).  :meth:`result` equals the one-shot function on all
     the data (to floating-point rounding) for any chunking and any order of
     :meth:`merge`; states pickle, so they travel between processes.
     :meth:`update` also takes :mod:`dask.array` inputs, summed chunk by chunk
