@@ -24,7 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import block_slices, scaled_weights
+from skbce._calibration.blocks import BLOCK, scaled_weights
+from skbce._losses.parallel import map_blocks
 
 __all__ = [
     "CumulativeTest",
@@ -143,34 +144,41 @@ def _pooled_path(p_s, y_s, w):
 
     ``C`` sums ``w (y - p)`` and is read at the last sample of each run of
     tied predictions (and at 0); ``W`` is the total weight and
-    ``V = sum w p (1 - p)``.
+    ``V = sum w p (1 - p)``.  The blocks (on the threads of
+    :func:`~skbce._losses.parallel.map_blocks`) give their own path's sum,
+    max and min; adding the sums of the blocks before gives the same floats
+    as one running sum (adding a number keeps the order of floats).
     """
     n = p_s.shape[0]
-    top = bottom = carry = variance = 0.0
-    total = float(n) if w is None else 0.0
-    for start, stop in block_slices(n):
-        p = p_s[start:stop]
-        d = np.subtract(y_s[start:stop], p)
+
+    def block(sel):
+        p = p_s[sel]
+        d = np.subtract(y_s[sel], p)
         v = np.subtract(1.0, p)
         v *= p
         if w is None:
-            variance += float(np.add.reduce(v))
+            variance, total = float(np.add.reduce(v)), float(p.shape[0])
         else:
-            wb = w[start:stop]
+            wb = w[sel]
             d *= wb
-            variance += float(np.einsum("i,i->", v, wb))
-            total += float(np.add.reduce(wb))
+            variance, total = float(np.einsum("i,i->", v, wb)), float(np.add.reduce(wb))
         np.cumsum(d, out=d)
-        d += carry
-        carry = float(d[-1])
-        ends = np.ones(stop - start, dtype=np.bool_)  # last sample of a tie run
+        ends = np.ones(p.shape[0], dtype=np.bool_)  # last sample of a tie run
         np.not_equal(p[:-1], p[1:], out=ends[:-1])
-        if stop < n:
-            ends[-1] = p[-1] != p_s[stop]
-        if not np.all(ends):  # ties: the path is read at the ends of their runs only
-            d = d[ends]
-        top = max(top, float(np.max(d, initial=0.0)))
-        bottom = min(bottom, float(np.min(d, initial=0.0)))
+        if sel.stop < n:
+            ends[-1] = p[-1] != p_s[sel.stop]
+        path = d if np.all(ends) else d[ends]  # ties: read at the ends of their runs only
+        top = float(np.max(path, initial=-np.inf))
+        return float(d[-1]), top, float(np.min(path, initial=np.inf)), variance, total
+
+    top = bottom = carry = variance = total = 0.0
+    # blocks of BLOCK samples: the same partial sums, to the bit, as one pass in order
+    for last, block_top, block_bottom, block_variance, block_total in map_blocks(block, n, BLOCK):
+        top = max(top, carry + block_top)
+        bottom = min(bottom, carry + block_bottom)
+        carry += last
+        variance += block_variance
+        total += block_total
     return top, bottom, total, variance
 
 

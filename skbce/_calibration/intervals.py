@@ -29,10 +29,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import block_slices
+from skbce._calibration.blocks import block_step
 from skbce._calibration.label_runs import _segment_sums, _tie_breaks, label_runs
 from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.subgroups import observed_expected
+from skbce._losses.parallel import map_blocks
 
 __all__ = [
     "INTERVAL_COLUMNS",
@@ -74,23 +75,26 @@ def _squared_deviations(p_s, y_s, m, log_loss, brier):
     """``sum m (l - log_loss)**2`` and ``sum m (b - brier)**2`` of the per-sample losses.
 
     ``l`` the log losses (clipped as the report's), ``b`` the squared errors;
-    block by block, in place.
+    block by block (on the threads of :func:`~skbce._losses.parallel.map_blocks`),
+    in place.
     """
     eps = np.finfo(np.float64).eps
-    sq_ll = sq_bs = 0.0
-    for start, stop in block_slices(p_s.shape[0]):
-        y = y_s[start:stop]
-        mb = None if m is None else m[start:stop]
-        p = np.clip(p_s[start:stop], eps, 1.0 - eps)
+
+    def block(sel):
+        y = y_s[sel]
+        mb = None if m is None else m[sel]
+        p = np.clip(p_s[sel], eps, 1.0 - eps)
         q = np.where(y, p, 1.0 - p)  # the probability of the outcome
         np.log(q, out=q)
         q += log_loss  # -(l - log_loss)
-        sq_ll += _sum_sq(q, mb)
-        b = np.subtract(p_s[start:stop], y)
+        b = np.subtract(p_s[sel], y)
         b *= b
         b -= brier
-        sq_bs += _sum_sq(b, mb)
-    return sq_ll, sq_bs
+        return _sum_sq(q, mb), _sum_sq(b, mb)
+
+    n = p_s.shape[0]
+    sums = map_blocks(block, n, block_step(n))
+    return math.fsum(s[0] for s in sums), math.fsum(s[1] for s in sums)
 
 
 def _t_interval(mean, sum_sq, total, confidence_level, upper):
