@@ -125,6 +125,17 @@ def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level):
     )
 
 
+def _shifted_cumsum(values, lead, size):
+    """``out[i] = sum(values[: i + lead])`` for ``i < size`` (``lead`` is 0 or 1)."""
+    out = np.empty(size)
+    if lead:
+        np.cumsum(values[:size], out=out)
+    elif size:
+        out[0] = 0.0
+        np.cumsum(values[: size - 1], out=out[1:])
+    return out
+
+
 def _tie_masses(p_s, m, runs, lead):
     """Ties across the end of a run of positives: ``(k, j, tied_pos, tied_neg)``.
 
@@ -155,14 +166,17 @@ def _placement_sums(p_s, y_s, m, auc, m1, m0):
     runs = label_runs(y_s, m)
     lead = int(not runs.first_label)  # index of the first run of positives
     ones, zeros = runs.weight[lead::2], runs.weight[1 - lead :: 2]
-    neg_before = np.concatenate(([0.0], np.cumsum(zeros)))[lead : lead + ones.shape[0]]
-    pos_before = np.concatenate(([0.0], np.cumsum(ones)))[1 - lead : 1 - lead + zeros.shape[0]]
-    v10 = neg_before / m0 - auc  # each positive of a run, ties aside
-    v01 = (m1 - pos_before) / m1 - auc  # each negative of a run, ties aside
+    v10 = _shifted_cumsum(zeros, lead, ones.shape[0])  # negatives before each run of positives
+    v10 /= m0
+    v10 -= auc  # each positive of a run, ties aside
+    v01 = _shifted_cumsum(ones, 1 - lead, zeros.shape[0])  # positives before each run of negatives
+    v01 -= m1
+    v01 /= -m1
+    v01 -= auc  # each negative of a run, ties aside
     k, j, tied_pos, tied_neg = _tie_masses(p_s, m, runs, lead)
     h10, h01 = 0.5 * tied_neg / m0, 0.5 * tied_pos / m1
-    s10 = float(ones @ (v10 * v10)) + float(tied_pos @ (h10 * (2.0 * v10[k] + h10)))
-    s01 = float(zeros @ (v01 * v01)) + float(tied_neg @ (h01 * (2.0 * v01[j] + h01)))
+    s10 = _sum_sq(v10, ones) + float(tied_pos @ (h10 * (2.0 * v10[k] + h10)))
+    s01 = _sum_sq(v01, zeros) + float(tied_neg @ (h01 * (2.0 * v01[j] + h01)))
     return s10, s01
 
 
