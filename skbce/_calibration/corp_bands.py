@@ -40,7 +40,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.flexible_curve import weighted_quantile
-from skbce._calibration.resampling import distinct_count, isotonic_fit
+from skbce._calibration.resampling import isotonic_fit
 from skbce._calibration.smooth_ece import Smoother
 
 __all__ = ["CorpTest", "CurveBand", "chernoff_quantile", "corp_bands"]
@@ -126,9 +126,8 @@ def _asymptotic_band(x, p_s, m, cells, total, confidence_level):
     """The discrete or continuous asymptotic consistency band (module docstring)."""
     from scipy.special import ndtri
 
-    distinct = distinct_count(p_s)
     var = x * (1.0 - x)
-    if total >= 8.0 * distinct**2:
+    if total >= 8.0 * cells.distinct**2:
         left = np.searchsorted(p_s, x, side="left")
         right = np.searchsorted(p_s, x, side="right")
         if m is None:
@@ -221,8 +220,7 @@ def corp_bands(p_s, m, cells, recalibration, statistic, *, n_resamples, rng, con
     """
     x = _band_x(recalibration)
     total = float(p_s.shape[0]) if m is None else float(np.add.reduce(m))
-    distinct = distinct_count(p_s)
-    resampling = total <= max(1000, min(5000, 50 * distinct))
+    resampling = total <= max(1000, min(5000, 50 * cells.distinct))
     if n_resamples == 0:
         band = _asymptotic_band(x, p_s, m, cells, total, confidence_level)
         return band, None, CorpTest(statistic, math.nan, "none (n_resamples=0)")

@@ -57,7 +57,8 @@ class Cells(NamedTuple):
     the positives and negatives; ``p1``, ``p0`` their mean predictions;
     ``ll1``, ``ll0`` their mean log losses; ``bs1``, ``bs0`` their mean squared
     errors; ``x`` the mean prediction of the cell; ``exact`` whether each
-    cell is one distinct prediction.
+    cell is one distinct prediction; ``distinct`` the number of distinct
+    predictions of the data.
     """
 
     starts: np.ndarray
@@ -71,6 +72,7 @@ class Cells(NamedTuple):
     bs0: np.ndarray
     x: np.ndarray
     exact: bool
+    distinct: int
 
     @property
     def mass(self):
@@ -108,10 +110,14 @@ def distinct_count(p_s):
 
 
 def _cell_starts(p_s, m, bounds):
-    """First rows of the cells: distinct predictions, or equal-mass runs cut at ``bounds``."""
+    """First rows of the cells (distinct predictions, or equal-mass runs cut at ``bounds``).
+
+    Returns ``(starts, exact, distinct)``, ``distinct`` the number of distinct predictions.
+    """
     n = p_s.shape[0]
-    if distinct_count(p_s) <= MAX_CELLS:
-        return np.concatenate(([0], np.flatnonzero(p_s[1:] != p_s[:-1]) + 1)), True
+    distinct = distinct_count(p_s)
+    if distinct <= MAX_CELLS:
+        return np.concatenate(([0], np.flatnonzero(p_s[1:] != p_s[:-1]) + 1)), True, distinct
     if m is None:
         idx = (np.arange(1, MAX_CELLS) * n) // MAX_CELLS
     else:
@@ -120,7 +126,7 @@ def _cell_starts(p_s, m, bounds):
         del cum
     idx = np.searchsorted(p_s, p_s[np.minimum(idx, n - 1)], side="left")  # ties never split
     starts = np.unique(np.concatenate(([0], idx, *bounds)))
-    return starts[starts < n], False
+    return starts[starts < n], False, distinct
 
 
 def _reduce_cells(p_s, starts, n_rows, rows_of):
@@ -178,7 +184,7 @@ def make_cells(p_s, y_s, m, bounds=()):
     >>> cells.m1.tolist(), cells.m0.tolist(), cells.x.tolist(), cells.exact
     ([1.0, 1.0], [1.0, 0.0], [0.2, 0.7], True)
     """
-    starts, exact = _cell_starts(p_s, m, bounds)
+    starts, exact, distinct = _cell_starts(p_s, m, bounds)
     s = _cell_sums(p_s, y_s, m, starts)
     m1, m0 = s[0], s[1]
     return Cells(
@@ -193,15 +199,20 @@ def make_cells(p_s, y_s, m, bounds=()):
         bs0=_ratio(s[7], m0),
         x=_ratio(s[2] + s[3], m1 + m0),
         exact=exact,
+        distinct=distinct,
     )
 
 
 class CellMeans(NamedTuple):
-    """The cells' first rows, masses and mean predictions (no per-label sums)."""
+    """The cells' first rows, masses and mean predictions (no per-label sums).
+
+    ``distinct`` is the number of distinct predictions of the data.
+    """
 
     starts: np.ndarray
     mass: np.ndarray
     x: np.ndarray
+    distinct: int
 
 
 def cell_means(p_s, m, bounds=()):
@@ -218,7 +229,7 @@ def cell_means(p_s, m, bounds=()):
     >>> cells.mass.tolist(), cells.x.tolist()
     ([2.0, 1.0], [0.2, 0.7])
     """
-    starts, _ = _cell_starts(p_s, m, bounds)
+    starts, _, distinct = _cell_starts(p_s, m, bounds)
     if m is None:
         mass = np.diff(np.append(starts, p_s.shape[0])).astype(np.float64)
         sums = np.add.reduceat(p_s, starts)
@@ -226,7 +237,7 @@ def cell_means(p_s, m, bounds=()):
         mass, sums = _reduce_cells(
             p_s, starts, 2, lambda a, b: np.stack((m[a:b], m[a:b] * p_s[a:b]))
         )
-    return CellMeans(starts, mass, _ratio(sums, mass))
+    return CellMeans(starts, mass, _ratio(sums, mass), distinct)
 
 
 def cell_bins(cells, p_s, edges):
