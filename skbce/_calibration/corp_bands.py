@@ -40,6 +40,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.flexible_curve import weighted_quantile
+from skbce._calibration.label_runs import _segment_sums
 from skbce._calibration.resampling import isotonic_fit
 from skbce._calibration.smooth_ece import Smoother
 
@@ -130,11 +131,7 @@ def _asymptotic_band(x, p_s, m, cells, total, confidence_level):
     if total >= 8.0 * cells.distinct**2:
         left = np.searchsorted(p_s, x, side="left")
         right = np.searchsorted(p_s, x, side="right")
-        if m is None:
-            n_x = (right - left).astype(np.float64)
-        else:
-            cum = np.concatenate(([0.0], np.cumsum(m)))
-            n_x = cum[right] - cum[left]
+        n_x = (right - left).astype(np.float64) if m is None else _segment_sums(m, left, right)
         half = float(ndtri(0.5 + confidence_level / 2)) * np.sqrt(var / n_x)
         method = "discrete asymptotics (normal at each distinct prediction)"
     else:

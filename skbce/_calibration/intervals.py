@@ -34,6 +34,7 @@ from skbce._calibration.label_runs import _segment_sums, _tie_breaks, label_runs
 from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.subgroups import observed_expected
 from skbce._losses.parallel import map_blocks
+from skbce._utils.numeric import weighted_sum
 
 __all__ = [
     "INTERVAL_COLUMNS",
@@ -154,6 +155,17 @@ def _tie_masses(p_s, m, runs, lead):
     return (r - 1 - lead) // 2, (r - 1 + lead) // 2, tied_pos, tied_neg
 
 
+def _tie_blocks(p_s, step):
+    """``(start, stop)`` of blocks of about ``step`` rows that never split a tie."""
+    n, start = p_s.shape[0], 0
+    while start < n:
+        stop = min(start + step, n)
+        if stop < n:
+            stop = int(np.searchsorted(p_s, p_s[stop - 1], side="right"))
+        yield start, stop
+        start = stop
+
+
 def _placement_sums(p_s, y_s, m, auc, m1, m0):
     """DeLong's ``sum pos (V10 - AUC)**2`` and ``sum neg (V01 - AUC)**2``, from the label runs.
 
@@ -161,22 +173,30 @@ def _placement_sums(p_s, y_s, m, auc, m1, m0):
     positives of a run are those of the runs before it, and the positives
     above the negatives of a run those of the runs after it; a tie across the
     end of a run of positives adds half the tied mass of the other class to
-    the tied rows only.
+    the tied rows only.  Block by block (blocks never split a tie), so that
+    the runs take little memory.
     """
-    runs = label_runs(y_s, m)
-    lead = int(not runs.first_label)  # index of the first run of positives
-    ones, zeros = runs.weight[lead::2], runs.weight[1 - lead :: 2]
-    v10 = _shifted_cumsum(zeros, lead, ones.shape[0])  # negatives before each run of positives
-    v10 /= m0
-    v10 -= auc  # each positive of a run, ties aside
-    v01 = _shifted_cumsum(ones, 1 - lead, zeros.shape[0])  # positives before each run of negatives
-    v01 -= m1
-    v01 /= -m1
-    v01 -= auc  # each negative of a run, ties aside
-    k, j, tied_pos, tied_neg = _tie_masses(p_s, m, runs, lead)
-    h10, h01 = 0.5 * tied_neg / m0, 0.5 * tied_pos / m1
-    s10 = _sum_sq(v10, ones) + float(tied_pos @ (h10 * (2.0 * v10[k] + h10)))
-    s01 = _sum_sq(v01, zeros) + float(tied_neg @ (h01 * (2.0 * v01[j] + h01)))
+    s10 = s01 = neg_before = pos_before = 0.0
+    for start, stop in _tie_blocks(p_s, block_step(p_s.shape[0])):
+        mb = None if m is None else m[start:stop]
+        runs = label_runs(y_s[start:stop], mb)
+        lead = int(not runs.first_label)  # index of the first run of positives
+        ones, zeros = runs.weight[lead::2], runs.weight[1 - lead :: 2]
+        # negatives before each run of positives, positives before each run of negatives
+        v10 = _shifted_cumsum(zeros, lead, ones.shape[0])
+        v10 += neg_before
+        v10 /= m0
+        v10 -= auc  # each positive of a run, ties aside
+        v01 = _shifted_cumsum(ones, 1 - lead, zeros.shape[0])
+        v01 += pos_before - m1
+        v01 /= -m1
+        v01 -= auc  # each negative of a run, ties aside
+        k, j, tied_pos, tied_neg = _tie_masses(p_s[start:stop], mb, runs, lead)
+        h10, h01 = 0.5 * tied_neg / m0, 0.5 * tied_pos / m1
+        s10 += _sum_sq(v10, ones) + float(tied_pos @ (h10 * (2.0 * v10[k] + h10)))
+        s01 += _sum_sq(v01, zeros) + float(tied_neg @ (h01 * (2.0 * v01[j] + h01)))
+        neg_before += float(np.add.reduce(zeros))
+        pos_before += float(np.add.reduce(ones))
     return s10, s01
 
 
@@ -196,7 +216,7 @@ def auc_interval(p_s, y_s, m, auc, confidence_level):
     from scipy.special import ndtri
 
     method = "DeLong"
-    m1 = float(np.count_nonzero(y_s)) if m is None else float(m @ y_s)
+    m1 = float(np.count_nonzero(y_s)) if m is None else weighted_sum(y_s, m)
     m0 = (float(p_s.shape[0]) if m is None else float(np.add.reduce(m))) - m1
     if not (m1 > 1 and m0 > 1) or math.isnan(auc):
         return Interval("roc_auc", auc, math.nan, math.nan, method)

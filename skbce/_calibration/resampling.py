@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import block_slices
+from skbce._calibration.blocks import BLOCK, block_slices
 from skbce._calibration.isotonic import pav
 
 __all__ = [
@@ -109,6 +109,35 @@ def distinct_count(p_s):
     return count
 
 
+def _running_sums(m, start, stop, carry):
+    """``np.cumsum(m)[start:stop]`` to the bit, ``carry`` the running sum before ``start``."""
+    block = m[start:stop].copy()
+    block[0] += carry
+    return np.cumsum(block, out=block)
+
+
+def _equal_mass_rows(m, k):
+    """``searchsorted(cumsum(m), linspace(0, sum, k + 1)[1:-1], "right")``, block by block.
+
+    The running sums are those of one ``cumsum`` (to the bit), without its
+    full-size array.
+    """
+    n = m.shape[0]
+    ends, carry = [], 0.0  # the running sum at the end of each block
+    for start, stop in block_slices(n):
+        carry = float(_running_sums(m, start, stop, carry)[-1])
+        ends.append(carry)
+    targets = np.linspace(0.0, carry, k + 1)[1:-1]
+    block_of = np.searchsorted(np.array(ends), targets, side="right")
+    rows = np.full(targets.shape[0], n, dtype=np.intp)  # past the last block: every row
+    for b in np.unique(block_of[block_of < len(ends)]).tolist():
+        start = b * BLOCK
+        cum = _running_sums(m, start, min(start + BLOCK, n), ends[b - 1] if b else 0.0)
+        here = block_of == b
+        rows[here] = start + np.searchsorted(cum, targets[here], side="right")
+    return rows
+
+
 def _cell_starts(p_s, m, bounds):
     """First rows of the cells (distinct predictions, or equal-mass runs cut at ``bounds``).
 
@@ -121,9 +150,7 @@ def _cell_starts(p_s, m, bounds):
     if m is None:
         idx = (np.arange(1, MAX_CELLS) * n) // MAX_CELLS
     else:
-        cum = np.cumsum(m)
-        idx = np.searchsorted(cum, np.linspace(0.0, cum[-1], MAX_CELLS + 1)[1:-1], side="right")
-        del cum
+        idx = _equal_mass_rows(m, MAX_CELLS)
     idx = np.searchsorted(p_s, p_s[np.minimum(idx, n - 1)], side="left")  # ties never split
     starts = np.unique(np.concatenate(([0], idx, *bounds)))
     return starts[starts < n], False, distinct

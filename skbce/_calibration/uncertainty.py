@@ -71,8 +71,8 @@ def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_l
 
 def _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level):
     estimates = _estimates(stats)
-    m = masses_of(w_s, p_s.shape[0])
     rows = exact_intervals(p_s, y_s, w_s, stats, confidence_level)
+    m = masses_of(w_s, p_s.shape[0])  # after: one copy of the masses at a time
     if not 0 < stats["base_rate"] < 1:  # one class: nothing to resample
         rows += bootstrap_intervals(
             None, p_s, estimates, n_resamples=0, rng=None, confidence_level=confidence_level
