@@ -145,3 +145,39 @@ def test_pooled_cells_above_max_cells_distinct_predictions():
 def test_basic_interval(replicates, estimate, centre, expected):
     low, high = basic_interval(np.array(replicates), estimate, centre, 1 - 1e-12, (0.0, 1.0))
     np.testing.assert_allclose((low, high), expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cell_means_are_the_masses_and_means_of_the_cells(weighted):
+    from skbce._calibration.resampling import cell_means
+
+    rng = np.random.default_rng(3)
+    n = 60_000  # above MAX_CELLS distinct predictions and several blocks
+    p = np.round(rng.beta(2, 5, n), 4)
+    t = (rng.uniform(size=n) < p).astype(float)
+    w = rng.uniform(0.1, 3.0, n) if weighted else None
+    p_s, y_s, w_s = sort_by_prediction(t, p, w)
+    bounds = [np.array([n // 3, n // 2])]
+    cells = make_cells(p_s, y_s, w_s, bounds)
+    means = cell_means(p_s, w_s, bounds)
+    np.testing.assert_array_equal(means.starts, cells.starts)
+    np.testing.assert_allclose(means.mass, cells.m1 + cells.m0, rtol=1e-12)
+    np.testing.assert_allclose(means.x, cells.x, rtol=1e-12)
+    assert means.distinct == cells.distinct == np.unique(p).shape[0]
+    # equal-mass cells: each holds about 1 / MAX_CELLS of the mass (ties never split)
+    assert means.mass.max() <= means.mass.sum() / MAX_CELLS * 1.5
+
+
+def test_equal_mass_rows_are_those_of_one_cumulative_sum():
+    from skbce._calibration.resampling import _equal_mass_rows
+
+    rng = np.random.default_rng(4)
+    for m in (
+        rng.uniform(size=50_001),
+        np.where(rng.uniform(size=70_000) < 0.99, 0.0, 1e6 * rng.uniform(size=70_000)),
+        rng.integers(0, 3, 40_000).astype(float),
+    ):
+        cum = np.cumsum(m)
+        for k in (2, 7, MAX_CELLS):
+            expected = np.searchsorted(cum, np.linspace(0.0, cum[-1], k + 1)[1:-1], side="right")
+            np.testing.assert_array_equal(_equal_mass_rows(m, k), expected)

@@ -127,3 +127,34 @@ def test_one_sample_of_a_class_gives_no_auc_interval():
     t = np.array([0.0, 0.0, 0.0, 1.0])
     row = _rows(t, p, None)["roc_auc"]
     assert row.estimate == 1.0 and np.isnan(row.low) and np.isnan(row.high)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_delong_over_blocks_with_ties_matches_placements_counted_directly(weighted):
+    # 200k rows on 300 distinct predictions: ties span the blocks of the runs;
+    # the placement values are counted with searchsorted, as DeLong defines them
+    rng = np.random.default_rng(0)
+    n = 200_000
+    p = rng.integers(0, 300, n) / 299
+    t = (rng.uniform(size=n) < p).astype(float)
+    w = rng.integers(1, 4, n).astype(float) if weighted else None
+    p_s, y_s, w_s = sort_by_prediction(t, p, w)
+    m = np.ones(n) if w_s is None else w_s
+    pos, neg = np.sort(p_s[y_s]), np.sort(p_s[~y_s])
+    m1, m0 = m[y_s], m[~y_s]
+    cum0 = np.concatenate(([0.0], np.cumsum(m0)))
+    cum1 = np.concatenate(([0.0], np.cumsum(m1)))
+    below = cum0[np.searchsorted(neg, pos, side="left")]
+    tied0 = cum0[np.searchsorted(neg, pos, side="right")] - below
+    v10 = (below + 0.5 * tied0) / m0.sum()
+    above = cum1[-1] - cum1[np.searchsorted(pos, neg, side="right")]
+    tied1 = cum1[np.searchsorted(pos, neg, side="right")] - cum1[np.searchsorted(pos, neg)]
+    v01 = (above + 0.5 * tied1) / m1.sum()
+    auc = float(m1 @ v10) / m1.sum()
+    var = m1 @ (v10 - auc) ** 2 / (m1.sum() - 1) / m1.sum()
+    var += m0 @ (v01 - auc) ** 2 / (m0.sum() - 1) / m0.sum()
+    assert auc == pytest.approx(roc_auc_score(t, p, sample_weight=w), rel=1e-12)
+    found = auc_interval(p_s, y_s, w_s, auc, 0.95)
+    half = 1.959963984540054 * np.sqrt(var)
+    assert found.low == pytest.approx(auc - half, rel=1e-12)
+    assert found.high == pytest.approx(auc + half, rel=1e-12)
