@@ -299,3 +299,17 @@ def test_report_without_subgroups_has_no_subgroup_section(data):
     page = calibration_report(y, p).to_html()
     assert "Subgroups" not in page and 'class="subgroups"' not in page
     assert "Recalibration advice" in page
+
+
+@pytest.mark.parametrize("power", [0.5, 1.0, 2.0], ids=["too modest", "calibrated", "too extreme"])
+def test_verdict_and_hierarchy_notes_print_numbers_under_the_one_rule(power):
+    # the verdict is written by the calibration layer: its numbers obey the same rule
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.02, 0.98, 3000)
+    y = rng.uniform(size=3000) < p**power
+    report = calibration_report(y, p, n_resamples=0)
+    texts = [report.hierarchy.summary] + [level.note for level in report.hierarchy.levels]
+    numbers = [n for t in texts for n in re.findall(r"(?<![\w.])-?\d+\.\d+(?:e[+-]\d+)?", t)]
+    assert numbers or power == 1.0
+    for number in numbers:
+        assert fmt(float(number)) == number, (number, texts)

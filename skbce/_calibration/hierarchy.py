@@ -36,6 +36,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skbce._utils.number_text import fmt, p_equals
+
 __all__ = ["CalibrationHierarchy", "HierarchyLevel", "calibration_hierarchy"]
 
 
@@ -71,8 +73,8 @@ def _covers(low, high, value):
 
 def _fmt(estimate, low, high):
     if math.isnan(low) or math.isnan(high):
-        return f"{estimate:.2f}"
-    return f"{estimate:.2f} [{low:.2f}, {high:.2f}]"
+        return fmt(estimate)
+    return f"{fmt(estimate)} [{fmt(low)}, {fmt(high)}]"
 
 
 def _as_estimate(value):
@@ -112,7 +114,7 @@ def _weak_level(slope, unreliability_pvalue, alpha):
         elif not holds:
             note = (
                 f"slope {_fmt(b, b_lo, b_hi)} is fine but intercept and slope together are "
-                f"off (unreliability test p = {unreliability_pvalue:.2g})"
+                f"off (unreliability test {p_equals(unreliability_pvalue)})"
             )
         else:
             note = f"slope {_fmt(b, b_lo, b_hi)}: neither too extreme nor too modest"
@@ -136,7 +138,8 @@ def _moderate_level(curve):
     if holds:
         note = "the flexible curve's band contains the diagonal for the central 95% of predictions"
     else:
-        note = f"at prediction {x[j]:.2f} the observed frequency is {_fmt(obs[j], low[j], high[j])}"
+        observed = _fmt(obs[j], low[j], high[j])
+        note = f"at prediction {fmt(x[j])} the observed frequency is {observed}"
     return HierarchyLevel(
         "moderate", "flexible_curve", float(obs[j]), float(low[j]), float(high[j]), holds, note
     )
