@@ -432,11 +432,17 @@ def test_options_are_refused_at_construction_naming_them(make, match):
 
 
 def _sklearn_brier(y, P, w, pos_label=None):
-    """scikit-learn's Brier score, the oracle (halved for two classes)."""
+    """The Brier score: scikit-learn's for 1-D probabilities; for a matrix, its
+    definition written out (scikit-learn < 1.7 has no multiclass Brier score):
+    squared errors against the one-hot labels summed over the classes, halved
+    for two classes, weighted mean over the samples."""
     from sklearn.metrics import brier_score_loss
 
     if P.ndim == 2:
-        return brier_score_loss(y, P, sample_weight=w, labels=np.unique(y))
+        classes = np.unique(y)
+        onehot = (np.asarray(y)[:, None] == classes[None, :]).astype(np.float64)
+        per_sample = ((onehot - P) ** 2).sum(axis=1)
+        return float(np.average(per_sample, weights=w)) / (2.0 if P.shape[1] == 2 else 1.0)
     return brier_score_loss(y, P, sample_weight=w, pos_label=pos_label)
 
 
