@@ -23,7 +23,7 @@ from skbce._utils import validation as checks
 from skbce._utils.numeric import scaled_weights
 from skbce._utils.options import clip_bounds_of, pos_weight_of
 
-__all__ = ["State", "chunk_state", "merge_states", "sorted_labels"]
+__all__ = ["State", "chunk_state", "merge_states", "part_sums", "sorted_labels"]
 
 
 def _label_array(values):
@@ -42,7 +42,7 @@ def sorted_labels(labels):
     return tuple(classes.tolist())
 
 
-def _value(spec, target, s, w):
+def part_sums(spec, target, s, w):
     """Sums of one chunk (or part of it) for given class codes: ``(value, rows_off)``."""
     if spec.chunk_sums is not None:
         return spec.chunk_sums(spec, target, s, w), False
@@ -300,7 +300,7 @@ def chunk_state(spec, y_true, y_score, sample_weight=None):
         if sb.shape[0] == 0:
             continue
         wb = w if w is None or rows is None else w[rows]
-        value, rows_off = _value(spec, target, sb, wb)
+        value, rows_off = part_sums(spec, target, sb, wb)
         if not calibration and scale:
             value = value._replace(scale=scale)
         state.rows_off |= bool(rows_off)

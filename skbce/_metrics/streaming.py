@@ -20,8 +20,7 @@ from skbce._losses.finish import base_rate, finish
 from skbce._losses.kernels import binary_entropy, prior_log_loss_sum, squared_error_sums
 from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.options import loss_options
-from skbce._losses.states import State, chunk_state, sorted_labels
-from skbce._losses.states import _value as loss_sums_of_part
+from skbce._losses.states import State, chunk_state, part_sums, sorted_labels
 from skbce._losses.sums import LossSums
 from skbce._utils.options import check_baseline
 from skbce._utils.validation import InvalidParameterError, Target
@@ -118,7 +117,7 @@ def _part_sums(spec, target, s, w):
     column (1-D, or 2-D for ``log_loss``); logits are turned into
     probabilities first.
     """
-    loss, rows_off = loss_sums_of_part(replace(spec, chunk_sums=None), target, s, w)
+    loss, rows_off = part_sums(replace(spec, chunk_sums=None), target, s, w)
     squares = None
     hard = isinstance(target, Target) and target.y.ndim == 1
     if hard and (s.ndim == 1 or spec.kind == "log_loss"):
