@@ -3,7 +3,12 @@
 import queue
 import threading
 
-__all__ = ["Chunk", "ReadAhead"]
+__all__ = ["Chunk", "ReadAhead", "close_all"]
+
+#: The read-ahead threads still running: a command that stops early (a
+#: mistake in the data) stops them before the interpreter exits, so that no
+#: thread is still parsing while Python shuts down.
+_RUNNING = set()
 
 
 class Chunk:
@@ -42,6 +47,7 @@ class ReadAhead:
         self._queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(items,), daemon=True)
+        _RUNNING.add(self)
         self._thread.start()
 
     def _put(self, entry):
@@ -81,5 +87,14 @@ class ReadAhead:
             self.close()
 
     def close(self):
-        """Stop the thread (it ends after its current item)."""
+        """Stop the thread and wait for it (it ends after its current item)."""
         self._stop.set()
+        _RUNNING.discard(self)
+        if self._thread is not threading.current_thread():
+            self._thread.join()
+
+
+def close_all():
+    """Stop every read-ahead thread still running and wait for them."""
+    for reader in list(_RUNNING):
+        reader.close()

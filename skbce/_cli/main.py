@@ -12,6 +12,7 @@ import os
 import sys
 import warnings
 
+from skbce._cli.chunk import close_all
 from skbce._cli.errors import USAGE_ERROR, UsageError, one_line
 from skbce._cli.parser import build_parser
 
@@ -26,7 +27,10 @@ def _run(args):
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        status = args.handler(args)
+        try:
+            status = args.handler(args)
+        finally:  # a mistake in the data stops the reading early
+            close_all()
     shown = set()
     for warning in caught:
         text = one_line(warning.message)
