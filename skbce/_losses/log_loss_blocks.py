@@ -60,6 +60,9 @@ ONE_BITS = np.array(1.0).view(np.int64)[()]
 #: tenth of its time in Python between numpy calls, holding the GIL, and two
 #: threads then wait for each other on a busy machine (measured: blocks of 192k
 #: and 256k samples were 1.2-1.6x faster on 2 threads than blocks of 64k).
+#: Fewer than :data:`MIN_PARALLEL_BLOCKS` such blocks are cut into blocks of
+#: ``BLOCK`` instead, so that the threads share them evenly (6 blocks of 192k
+#: at N = 1e6 left one thread three and the other two and a bit).
 BINARY_STEP = 3 * BLOCK
 
 
@@ -225,7 +228,8 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
         return (-loss, weight, positive, count), (p_ext, w_ext, codes, None)
 
     n = p.shape[0]
-    parts = map_blocks(block, n, BINARY_STEP, MIN_PARALLEL_BLOCKS * BLOCK // BINARY_STEP)
+    step = BINARY_STEP if n >= MIN_PARALLEL_BLOCKS * BINARY_STEP else BLOCK
+    parts = map_blocks(block, n, step, MIN_PARALLEL_BLOCKS * BLOCK // step)
     loss, weight, positive, count = add_parts(part[0] for part in parts)
     sums = LossSums(loss, weight)
     if class_totals:
