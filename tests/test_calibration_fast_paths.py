@@ -106,7 +106,11 @@ def test_run_quantiles_are_type_7_of_repeated_rows(seed):
     counts = rng.integers(0, 4, values.shape[0]).astype(np.float64)
     counts[0] = 1.0
     expected = np.quantile(np.repeat(values, counts.astype(int)), q)
-    np.testing.assert_allclose(run_quantiles(values, counts, runs, q), expected, rtol=1e-15)
+    per_run = [counts[a:b] for a, b in runs]
+    np.testing.assert_allclose(run_quantiles(values, per_run, runs, q), expected, rtol=1e-15)
+    halves = [c / 2 for c in per_run]  # masses given at half their size
+    got = run_quantiles(values, halves, runs, q, mass_scale=2.0)
+    np.testing.assert_allclose(got, expected, rtol=1e-15)
 
 
 @pytest.mark.parametrize("ties", [False, True], ids=["continuous", "ties"])

@@ -35,6 +35,58 @@ def block_slices(n):
         yield start, min(start + BLOCK, n)
 
 
+def segment_sums(values_of, starts, n):
+    """Sums over the segments ``[starts[i], starts[i + 1])`` (the last to ``n``).
+
+    ``values_of(block)`` gives the values of a ``slice`` of the samples, so
+    that a product such as ``m * y`` is never made at the size of the data;
+    ``starts`` is increasing and begins with 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.blocks import segment_sums
+    >>> x = np.arange(6.0)
+    >>> segment_sums(lambda b: x[b] * 2, np.array([0, 1, 4]), 6).tolist()
+    [0.0, 12.0, 18.0]
+    """
+    out = np.zeros(starts.shape[0])
+    step = 4 * BLOCK
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        first = int(np.searchsorted(starts, start, side="right")) - 1  # holds ``start``
+        end = int(np.searchsorted(starts, stop, side="left"))
+        local = np.concatenate(([0], starts[first + 1 : end] - start))
+        out[first:end] += np.add.reduceat(values_of(slice(start, stop)), local)
+    return out
+
+
+def mass_positions(m, targets):
+    """``np.searchsorted(np.cumsum(m), targets, side="right")`` without the cumulative array.
+
+    The cumulative masses are taken block by block, only in the blocks that
+    hold a target.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.blocks import mass_positions
+    >>> mass_positions(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.5, 6.0])).tolist()
+    [0, 1, 1, 3]
+    """
+    n, step = m.shape[0], 4 * BLOCK
+    totals = np.array([np.add.reduce(m[i : i + step]) for i in range(0, n, step)])
+    before = np.concatenate(([0.0], np.cumsum(totals)))
+    block = np.searchsorted(before[1:], targets, side="right")
+    out = np.full(targets.shape[0], n, dtype=np.intp)
+    for b in np.unique(block[block < totals.shape[0]]).tolist():
+        mine = block == b
+        local = np.cumsum(m[b * step : (b + 1) * step])
+        local += before[b]
+        out[mine] = b * step + np.searchsorted(local, targets[mine], side="right")
+    return out
+
+
 def power_of_two_scale(largest):
     """The power of two nearest above ``largest > 0`` (1.0 for 0, inf or NaN).
 

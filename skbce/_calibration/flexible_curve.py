@@ -34,7 +34,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.lowess import frequency_masses, lowess
+from skbce._calibration.blocks import mass_positions
+from skbce._calibration.lowess import frequency_scale, lowess
 from skbce._calibration.run_quantiles import SAMPLE, run_quantiles
 
 __all__ = [
@@ -126,13 +127,14 @@ def weighted_quantile(values, w, q, *, presorted=False):
     if not presorted:
         order = np.argsort(values, kind="stable")
         values, w = values[order], w[order]
-    cum = np.cumsum(frequency_masses(w))
-    h = (cum[-1] - 1.0) * q
+    divisor, factor = frequency_scale(w)
+    scale = 1.0 if factor is None else factor / divisor  # frequency masses: scale * w
+    h = (float(np.add.reduce(w)) * scale - 1.0) * np.ravel(q)
     lo = np.floor(h)
     last = values.shape[0] - 1
-    at_lo = values[np.minimum(np.searchsorted(cum, lo, side="right"), last)]
-    at_hi = values[np.minimum(np.searchsorted(cum, lo + 1.0, side="right"), last)]
-    return at_lo + (h - lo) * (at_hi - at_lo)
+    at_lo = values[np.minimum(mass_positions(w, lo / scale), last)]
+    at_hi = values[np.minimum(mass_positions(w, (lo + 1.0) / scale), last)]
+    return (at_lo + (h - lo) * (at_hi - at_lo)).reshape(q.shape)
 
 
 def _pieces(fit, p_s):
@@ -169,27 +171,24 @@ def _falling(p, a, c):
 
 
 def _distance_runs(fit, p_s, w_s=None):
-    """``|p - curve(p)|`` for sorted ``p``, as ascending runs: ``(distances, weights, runs)``.
+    """``|p - curve(p)|`` for sorted ``p``, as ascending runs: ``(distances, runs)``.
 
     Each linear piece of the curve gives a falling then a rising run of
-    distances; the falling one is written reversed (its weights likewise),
-    so that every run ascends.
+    distances; the falling one is written reversed, so that every run
+    ascends.  ``runs`` holds ``(start, stop, weights)``, the weights a view
+    of ``w_s`` in the order of the run (None without weights).
     """
     err = np.empty_like(p_s)
-    weights = None if w_s is None else np.empty_like(w_s)
     runs = []
     for lo, hi, a, c in _pieces(fit, p_s):
         k = lo + _falling(p_s[lo:hi], a, c)
-        for start, stop, p in ((lo, k, p_s[lo:k][::-1]), (k, hi, p_s[k:hi])):
+        for start, stop, order in ((lo, k, slice(None, None, -1)), (k, hi, slice(None))):
             if stop > start:
-                piece = np.multiply(p, a, out=err[start:stop])
+                piece = np.multiply(p_s[start:stop][order], a, out=err[start:stop])
                 piece -= c
                 np.abs(piece, out=piece)
-                runs.append((start, stop))
-        if weights is not None:
-            weights[lo:k] = w_s[lo:k][::-1]
-            weights[k:hi] = w_s[k:hi]
-    return err, weights, runs
+                runs.append((start, stop, None if w_s is None else w_s[start:stop][order]))
+    return err, runs
 
 
 def curve_errors(fit, p_s, w_s=None):
@@ -223,16 +222,21 @@ def curve_errors(fit, p_s, w_s=None):
     if w_s is not None and not np.all(w_s > 0):
         keep = w_s > 0
         p_s, w_s = p_s[keep], w_s[keep]
-    err, w, runs = _distance_runs(fit, p_s, w_s)
-    if w is None:
+    err, runs = _distance_runs(fit, p_s, w_s)
+    weights = None if w_s is None else [run[2] for run in runs]
+    spans = [run[:2] for run in runs]
+    if w_s is None:
         eavg = float(np.mean(err))
     else:  # pairwise sums: math.fsum over 1e7 numpy floats takes a second
-        eavg = float(np.einsum("i,i->", w, err)) / float(np.add.reduce(w))
+        dots = [np.einsum("i,i->", w, err[a:b]) for (a, b), w in zip(spans, weights, strict=True)]
+        eavg = math.fsum(dots) / float(np.add.reduce(w_s))
     if err.shape[0] < SAMPLE:
+        w = None if w_s is None else np.concatenate(weights)
         e50, e90 = weighted_quantile(err, w, [0.5, 0.9])
     else:  # exact too, without sorting
-        masses = None if w is None else frequency_masses(w)
-        e50, e90 = run_quantiles(err, masses, runs, [0.5, 0.9])
+        divisor, factor = (1.0, None) if w_s is None else frequency_scale(w_s)
+        scale = 1.0 if factor is None else factor / divisor
+        e50, e90 = run_quantiles(err, weights, spans, [0.5, 0.9], mass_scale=scale)
     return CurveErrors(eavg, float(e50), float(e90), float(np.max(err)))
 
 

@@ -13,7 +13,14 @@ import numpy as np
 
 from skbce._utils.numeric import weighted_sum
 
-__all__ = ["Decomposition", "Recalibration", "corp_decomposition", "isotonic_recalibration", "pav"]
+__all__ = [
+    "Decomposition",
+    "Recalibration",
+    "corp_decomposition",
+    "isotonic_recalibration",
+    "pav",
+    "pre_blocks",
+]
 
 
 class Decomposition(NamedTuple):
@@ -38,11 +45,12 @@ class Recalibration(NamedTuple):
     weight: np.ndarray
 
 
-def _pre_blocks(runs):
+def pre_blocks(runs):
     """PAV pre-blocks: a run of ones and the run of zeros after it.
 
-    Returns ``(ones, zeros, first)``: their weights and first sample.  A
-    leading run of zeros forms a pre-block of its own.
+    Returns ``[ones, zeros, first]``: their weights and first sample (a list,
+    which :func:`isotonic_recalibration` empties).  A leading run of zeros
+    forms a pre-block of its own.
     """
     weight = runs.weight
     lead0 = int(not runs.first_label)
@@ -55,7 +63,7 @@ def _pre_blocks(runs):
     zeros[:n_neg] = weight[1 - lead0 :: 2]
     first = np.zeros(size, dtype=np.intp)
     first[lead0:] = runs.starts[lead0::2]
-    return ones, zeros, first
+    return [ones, zeros, first]
 
 
 def _isotonic(y, w):
@@ -103,16 +111,20 @@ def pav(y, w):
     return fitted, blocks
 
 
-def isotonic_recalibration(p_s, runs):
-    """Isotonic (PAV) recalibration of the sorted data, from its label runs.
+def isotonic_recalibration(p_s, blocks):
+    """Isotonic (PAV) recalibration of the sorted data, from its :func:`pre_blocks`.
 
     PAV pools each pre-block (a run of ones then a run of zeros) anyway, so it
-    runs on one element per ``0 -> 1`` transition.  Returns ``(ones, zeros,
-    fitted, curve)``: the weights of ones and zeros of each PAV block, its
-    fitted value, and the step function.
+    runs on one element per ``0 -> 1`` transition.  ``blocks`` is emptied
+    (the caller may drop its label runs before: the fit then needs no more
+    memory than the pre-blocks).  Returns ``(ones, zeros, fitted, curve)``:
+    the weights of ones and zeros of each PAV block, its fitted value, and
+    the step function.
     """
     n = p_s.shape[0]
-    ones, zeros, first = _pre_blocks(runs)
+    first = blocks.pop()
+    zeros = blocks.pop()
+    ones = blocks.pop()
     total = ones + zeros
     if not np.all(total > 0):
         keep = total > 0

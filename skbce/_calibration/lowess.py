@@ -60,7 +60,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK, power_of_two_scale
+from skbce._calibration.blocks import BLOCK, mass_positions, power_of_two_scale, segment_sums
 
 __all__ = [
     "EXACT_MAX",
@@ -69,6 +69,8 @@ __all__ = [
     "bin_starts",
     "frequency_masses",
     "frequency_scale",
+    "frequency_total",
+    "mass_sums",
     "lowess",
     "outcome_sums",
 ]
@@ -119,6 +121,11 @@ def _integers(w):
     return bool(np.all(np.round(w) == w))
 
 
+def _all_ones(m):
+    """Whether every mass is 1 (blocked: no boolean array of the size of ``m``)."""
+    return all(bool(np.all(m[i : i + BLOCK] == 1.0)) for i in range(0, m.shape[0], BLOCK))
+
+
 def frequency_scale(w):
     """``(divisor, factor)`` of :func:`frequency_masses`: ``w / divisor * factor``.
 
@@ -133,6 +140,28 @@ def frequency_scale(w):
     divisor = power_of_two_scale(largest)  # exact; the sum below cannot overflow
     total = math.fsum(float(np.add.reduce(w[i : i + BLOCK] / divisor)) for i in blocks)
     return divisor, w.shape[0] / total
+
+
+def frequency_total(w):
+    """The sum of :func:`frequency_masses` of ``w``, without making them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.lowess import frequency_total
+    >>> frequency_total(np.array([1.0, 3.0])), frequency_total(np.array([0.5, 1.5]))
+    (4.0, 2.0)
+    """
+    w = np.asarray(w, dtype=np.float64)
+    divisor, factor = frequency_scale(w)
+    if factor is None:
+        return float(np.add.reduce(w))
+    return (
+        math.fsum(
+            float(np.add.reduce(w[i : i + BLOCK] / divisor)) for i in range(0, w.shape[0], BLOCK)
+        )
+        * factor
+    )
 
 
 def frequency_masses(w):
@@ -178,9 +207,8 @@ def bin_starts(x_s, m=None, n_bins=None):
     if m is None:
         by_mass = x_s[np.arange(0, n, max(1, n // n_bins))]
     else:
-        cum = np.cumsum(m)
-        targets = np.linspace(0.0, cum[-1], n_bins + 1)[:-1]
-        by_mass = x_s[np.searchsorted(cum, targets, side="right").clip(0, n - 1)]
+        targets = np.linspace(0.0, float(np.add.reduce(m)), n_bins + 1)[:-1]
+        by_mass = x_s[mass_positions(m, targets).clip(0, n - 1)]
     by_width = lo + (hi - lo) * (np.arange(n_bins) / n_bins)
     starts = np.unique(np.searchsorted(x_s, np.concatenate((by_mass, by_width)), side="left"))
     starts = starts[starts < n]
@@ -197,11 +225,22 @@ def outcome_sums(y_s, m, starts):
     if m is None and y_s.dtype == np.bool_:
         ends = np.searchsorted(np.flatnonzero(y_s), np.append(starts, y_s.shape[0]))
         return np.diff(ends).astype(np.float64)
-    return np.add.reduceat(y_s.astype(np.float64) if m is None else m * y_s, starts)
+    if m is None:
+        return segment_sums(lambda b: y_s[b].astype(np.float64), starts, y_s.shape[0])
+    return segment_sums(lambda b: m[b] * y_s[b], starts, y_s.shape[0])
 
 
-def _points(x_s, y_s, m, n_bins):
-    """Pool sorted samples into points: one per distinct ``x``, or one per bin."""
+def mass_sums(x_s, m, starts):
+    """``sum m x`` over the bins of sorted samples that begin at ``starts``."""
+    return segment_sums(lambda b: x_s[b] * m[b], starts, x_s.shape[0])
+
+
+def _points(x_s, y_s, m, n_bins, *, own_masses=False):
+    """Pool sorted samples into points: one per distinct ``x``, or one per bin.
+
+    ``own_masses``: ``m`` is a private copy, overwritten with its cumulative
+    sums (no second array of the size of the data).
+    """
     n = x_s.shape[0]
     starts = bin_starts(x_s, m, n_bins)
     if m is None:
@@ -212,11 +251,12 @@ def _points(x_s, y_s, m, n_bins):
     if n_bins is None:
         x = x_s[starts]
     else:
-        x = np.add.reduceat(x_s if m is None else x_s * m, starts) / mass
+        x = (np.add.reduceat(x_s, starts) if m is None else mass_sums(x_s, m, starts)) / mass
     cum = np.cumsum(mass)
     if n_bins is None:
         return _Points(x, mass, sum_y, cum, x, cum)
-    return _Points(x, mass, sum_y, cum, x_s, None if m is None else np.cumsum(m))
+    sample_cum = None if m is None else np.cumsum(m, out=m if own_masses else None)
+    return _Points(x, mass, sum_y, cum, x_s, sample_cum)
 
 
 def _dot(a, b):
@@ -387,12 +427,12 @@ def lowess(x_s, y_s, w_s=None, *, span=SPAN, delta=None, exact_max=EXACT_MAX, se
         if not np.all(keep):
             x_s, y_s, w_s = x_s[keep], y_s[keep], w_s[keep]
         m = frequency_masses(w_s)
-        if np.all(m == 1.0):
+        if _all_ones(m):
             m = None
     xrange = float(x_s[-1]) - float(x_s[0])
     delta = 0.01 * xrange if delta is None else float(delta)
     binned = x_s.shape[0] > exact_max
-    pts = _points(x_s, y_s, m, BINS if binned else None)
+    pts = _points(x_s, y_s, m, BINS if binned else None, own_masses=m is not None and m is not w_s)
     curve_x, windows = _fit_points(pts, span, delta)
     curve_y = np.array([win.value for win in windows])
     errors = np.full(curve_x.shape, np.nan)

@@ -42,7 +42,7 @@ def _bucket_masses(masses, positions, length):
     return out
 
 
-def _smallest_above(values, masses, runs, positions, cum, threshold):
+def _smallest_above(values, masses, runs, positions, cum, threshold, scale):
     """The smallest value whose cumulative mass exceeds ``threshold`` (the largest if none)."""
     j = int(np.searchsorted(cum, threshold, side="right"))
     j = min(j, cum.shape[0] - 1)
@@ -50,37 +50,43 @@ def _smallest_above(values, masses, runs, positions, cum, threshold):
         j -= 1
     below = float(cum[j - 1]) if j else 0.0
     pool, pool_mass = [], []
-    for (start, stop), pos in zip(runs, positions, strict=True):
-        lo = start + (int(pos[j - 1]) if j else 0)
-        hi = start + (int(pos[j]) if j < pos.shape[0] else stop - start)
-        pool.append(values[lo:hi])
+    for i, ((start, stop), pos) in enumerate(zip(runs, positions, strict=True)):
+        lo = int(pos[j - 1]) if j else 0
+        hi = int(pos[j]) if j < pos.shape[0] else stop - start
+        pool.append(values[start + lo : start + hi])
         if masses is not None:
-            pool_mass.append(masses[lo:hi])
+            pool_mass.append(masses[i][lo:hi])
     pool = np.concatenate(pool)
     order = np.argsort(pool, kind="stable")
     pool = pool[order]
     if masses is None:
         cumulative = below + np.arange(1.0, pool.shape[0] + 1.0)
     else:
-        cumulative = below + np.cumsum(np.concatenate(pool_mass)[order])
+        cumulative = np.cumsum(np.concatenate(pool_mass)[order])
+        cumulative *= scale
+        cumulative += below
     k = int(np.searchsorted(cumulative, threshold, side="right"))
     return float(pool[min(k, pool.shape[0] - 1)])
 
 
-def run_quantiles(values, masses, runs, q):
+def run_quantiles(values, masses, runs, q, *, mass_scale=1.0):
     """Type 7 quantiles of ``values``, each ``values[start:stop]`` of ``runs`` ascending.
 
     Parameters
     ----------
     values : ndarray of float64
         Covered by the runs, each one non-decreasing.
-    masses : ndarray of float64 or None
-        Frequency masses of the values
+    masses : list of ndarray of float64, or None
+        One array per run: the masses of its values, in their order (a view
+        such as ``w[a:b][::-1]`` serves: no copy of the weights), which
+        times ``mass_scale`` are the frequency masses
         (:func:`~skbce._calibration.lowess.frequency_masses`); None: one each.
     runs : list of (int, int)
         ``(start, stop)`` of the runs, non-empty, covering ``values``.
     q : array-like of float
         Probabilities in ``[0, 1]``.
+    mass_scale : float, default=1.0
+        The factor from ``masses`` to frequency masses.
 
     Returns
     -------
@@ -100,19 +106,21 @@ def run_quantiles(values, masses, runs, q):
     cuts = _cuts(values)
     cum = np.zeros(cuts.shape[0] + 1)
     positions = []
-    for start, stop in runs:
+    for i, (start, stop) in enumerate(runs):
         pos = np.searchsorted(values[start:stop], cuts, side="right")
         positions.append(pos)
         if masses is None:
             cum += np.diff(np.concatenate(([0], pos, [stop - start])))
         else:
-            cum += _bucket_masses(masses[start:stop], pos, stop - start)
+            cum += _bucket_masses(masses[i], pos, stop - start)
+    if masses is not None:
+        cum *= mass_scale
     np.cumsum(cum, out=cum)  # mass up to each cut, then the total
     h = (float(cum[-1]) - 1.0) * q.ravel()
     out = np.empty(h.shape)
     for i, hi in enumerate(h.tolist()):
         lo = math.floor(hi)
-        at_lo = _smallest_above(values, masses, runs, positions, cum, lo)
-        at_hi = _smallest_above(values, masses, runs, positions, cum, lo + 1.0)
+        at_lo = _smallest_above(values, masses, runs, positions, cum, lo, mass_scale)
+        at_hi = _smallest_above(values, masses, runs, positions, cum, lo + 1.0, mass_scale)
         out[i] = at_lo + (hi - lo) * (at_hi - at_lo)
     return out.reshape(q.shape)

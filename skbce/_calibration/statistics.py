@@ -43,6 +43,7 @@ from skbce._calibration.isotonic import (
     Recalibration,
     corp_decomposition,
     isotonic_recalibration,
+    pre_blocks,
 )
 from skbce._calibration.label_runs import label_runs, roc_auc_of_runs
 from skbce._calibration.logistic import Estimate, logistic_recalibration
@@ -220,18 +221,20 @@ def binary_statistics(
     runs = label_runs(y_s, w)
     scores = _scores(p_s, y_s, w, sums, runs, baseline)
     roc_auc = _roc_auc_or_nan(p_s, w, runs)
-    ones, zeros, fitted, recal = isotonic_recalibration(p_s, runs)
-    decomposition = corp_decomposition(ones, zeros, fitted, runs.total, scores)
+    blocks, total = pre_blocks(runs), runs.total
+    del runs  # the fit then needs no more memory than the pre-blocks
+    ones, zeros, fitted, recal = isotonic_recalibration(p_s, blocks)
+    decomposition = corp_decomposition(ones, zeros, fitted, total, scores)
     del ones, zeros, fitted
     slope, intercept, citl = logistic_recalibration(p_s, y_s, w, confidence_level, scale)
     del scores["entropy"]
     return {
         "n_samples": p_s.shape[0],
-        "total_weight": runs.total * scale,
+        "total_weight": total * scale,
         **scores,
         "roc_auc": roc_auc,
         "reliability": _reliability(table, scale, confidence_level),
-        **_errors_and_tests(table, groups, sums, runs.total, scale),
+        **_errors_and_tests(table, groups, sums, total, scale),
         "calibration_slope": slope,
         "calibration_intercept": intercept,
         "calibration_in_the_large": citl,

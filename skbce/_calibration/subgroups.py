@@ -28,9 +28,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skbce._calibration.blocks import block_slices
 from skbce._calibration.flexible_curve import flexible_curve
 from skbce._calibration.hierarchy import CalibrationHierarchy, calibration_hierarchy
-from skbce._calibration.lowess import frequency_masses
+from skbce._calibration.lowess import frequency_total
 from skbce._calibration.statistics import Estimate, binary_statistics, sort_by_prediction
 from skbce._calibration.valprob import indices_of_statistics
 
@@ -168,7 +169,7 @@ def validation_statistics(p_s, y_s, w_s, stats, *, confidence_level=0.95):
     indices = indices_of_statistics(p_s, y_s, w_s, stats)
     curve, errors = flexible_curve(p_s, y_s, w_s, confidence_level=confidence_level)
     # the weighted means of the statistics, scaled to the weight counted as frequencies
-    total = float(p_s.shape[0] if w_s is None else np.sum(frequency_masses(w_s)))
+    total = float(p_s.shape[0]) if w_s is None else frequency_total(w_s)
     observed, expected = stats["base_rate"] * total, stats["mean_prediction"] * total
     o_e = observed_expected(observed, expected, total, confidence_level=confidence_level)
     verdict = calibration_hierarchy(
@@ -232,6 +233,20 @@ def _too_small_row(label, t, p, w, note):
     )
 
 
+def _group_codes(labels):
+    """``(uniques, codes)``: the sorted distinct labels and each sample's index among them.
+
+    The codes take the smallest unsigned integer type that holds them and
+    are found block by block (``np.unique(..., return_inverse=True)`` would
+    hold several arrays of the size of the data at once).
+    """
+    uniques = np.unique(labels)
+    codes = np.empty(labels.shape[0], dtype=np.min_scalar_type(uniques.shape[0]))
+    for start, stop in block_slices(labels.shape[0]):
+        codes[start:stop] = np.searchsorted(uniques, labels[start:stop])
+    return uniques, codes
+
+
 def subgroup_table(t, p, w, groups, *, n_bins=10, confidence_level=0.95):
     """Calibration statistics and the hierarchy verdict of every group.
 
@@ -268,11 +283,10 @@ def subgroup_table(t, p, w, groups, *, n_bins=10, confidence_level=0.95):
     >>> [(r.group, r.n_samples, round(r.observed_expected.estimate, 2)) for r in rows]
     [('a', 1000, 0.95), ('b', 2000, 1.02)]
     """
-    labels = check_groups(groups, t.shape[0])
-    uniques, inverse = np.unique(labels, return_inverse=True)
+    uniques, codes = _group_codes(check_groups(groups, t.shape[0]))
     rows = []
     for j, label in enumerate(uniques.tolist()):
-        mask = inverse == j
+        mask = codes == j
         tg, pg, wg = t[mask], p[mask], None if w is None else w[mask]
         positive = int(np.count_nonzero(mask if wg is None else wg > 0))
         if positive < 3:

@@ -55,7 +55,14 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.flexible_curve import FlexibleCurve, flexible_curve
-from skbce._calibration.lowess import BINS, EXACT_MAX, bin_starts, frequency_masses, outcome_sums
+from skbce._calibration.lowess import (
+    BINS,
+    EXACT_MAX,
+    bin_starts,
+    frequency_masses,
+    mass_sums,
+    outcome_sums,
+)
 
 __all__ = [
     "LikelihoodRatioIndex",
@@ -139,7 +146,7 @@ def _pooled(p_s, y_s, m):
         sum_p = np.add.reduceat(p_s, starts)
     else:
         mass = np.add.reduceat(m, starts)
-        sum_p = np.add.reduceat(p_s * m, starts)
+        sum_p = mass_sums(p_s, m, starts)
     return sum_p / mass, outcome_sums(y_s, m, starts) / mass, mass
 
 
