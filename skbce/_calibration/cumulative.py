@@ -29,11 +29,14 @@ from skbce._losses.parallel import map_blocks
 
 __all__ = [
     "CumulativeTest",
+    "block_path",
     "brownian_range_sf",
     "brownian_sup_abs_sf",
     "cumulative_tests",
     "ks_calibration",
     "kuiper_calibration",
+    "path_extremes",
+    "path_tests",
 ]
 
 #: Terms of each series: the neglected terms are below 1e-300 where each is used.
@@ -139,21 +142,48 @@ def _survival(x, switch, below, above):
     return np.where(x > 0, np.clip(out, 0.0, 1.0), 1.0)[()]
 
 
+def block_path(s, p, following):
+    """``(last, top, bottom)`` of one block's part of the path ``C = -S``.
+
+    ``s`` holds the running sums ``S`` of ``w (p - y)`` within the block
+    (``C`` sums ``w (y - p)``), ``p`` the block's sorted predictions and
+    ``following`` the prediction after the block (None at the end): the path
+    is read at the last sample of each run of tied predictions.
+    """
+    ends = np.ones(p.shape[0], dtype=np.bool_)  # last sample of a tie run
+    np.not_equal(p[:-1], p[1:], out=ends[:-1])
+    if following is not None:
+        ends[-1] = p[-1] != following
+    path = s if np.all(ends) else s[ends]  # ties: read at the ends of their runs only
+    top = -float(np.min(path, initial=np.inf))
+    return -float(s[-1]), top, -float(np.max(path, initial=-np.inf))
+
+
+def path_extremes(parts):
+    """``(max C, min C)`` of the whole path (``C_0 = 0`` included) from :func:`block_path`'s.
+
+    Adding the sums of the blocks before gives the same floats as one running
+    sum (adding a number keeps the order of floats).
+    """
+    top = bottom = carry = 0.0
+    for last, block_top, block_bottom in parts:
+        top = max(top, carry + block_top)
+        bottom = min(bottom, carry + block_bottom)
+        carry += last
+    return top, bottom
+
+
 def _pooled_path(p_s, y_s, w):
     """``(max C, min C, W, V)`` of the unnormalised pooled path, blockwise.
 
-    ``C`` sums ``w (y - p)`` and is read at the last sample of each run of
-    tied predictions (and at 0); ``W`` is the total weight and
-    ``V = sum w p (1 - p)``.  The blocks (on the threads of
-    :func:`~skbce._losses.parallel.map_blocks`) give their own path's sum,
-    max and min; adding the sums of the blocks before gives the same floats
-    as one running sum (adding a number keeps the order of floats).
+    ``W`` is the total weight and ``V = sum w p (1 - p)``; the blocks run on
+    the threads of :func:`~skbce._losses.parallel.map_blocks`.
     """
     n = p_s.shape[0]
 
     def block(sel):
         p = p_s[sel]
-        d = np.subtract(y_s[sel], p)
+        d = np.subtract(p, y_s[sel])
         v = np.subtract(1.0, p)
         v *= p
         if w is None:
@@ -162,24 +192,12 @@ def _pooled_path(p_s, y_s, w):
             wb = w[sel]
             d *= wb
             variance, total = float(np.einsum("i,i->", v, wb)), float(np.add.reduce(wb))
-        np.cumsum(d, out=d)
-        ends = np.ones(p.shape[0], dtype=np.bool_)  # last sample of a tie run
-        np.not_equal(p[:-1], p[1:], out=ends[:-1])
-        if sel.stop < n:
-            ends[-1] = p[-1] != p_s[sel.stop]
-        path = d if np.all(ends) else d[ends]  # ties: read at the ends of their runs only
-        top = float(np.max(path, initial=-np.inf))
-        return float(d[-1]), top, float(np.min(path, initial=np.inf)), variance, total
+        following = p_s[sel.stop] if sel.stop < n else None
+        return block_path(np.cumsum(d, out=d), p, following), variance, total
 
-    top = bottom = carry = variance = total = 0.0
-    # blocks of BLOCK samples: the same partial sums, to the bit, as one pass in order
-    for last, block_top, block_bottom, block_variance, block_total in map_blocks(block, n, BLOCK):
-        top = max(top, carry + block_top)
-        bottom = min(bottom, carry + block_bottom)
-        carry += last
-        variance += block_variance
-        total += block_total
-    return top, bottom, total, variance
+    parts = map_blocks(block, n, BLOCK)
+    top, bottom = path_extremes(part[0] for part in parts)
+    return top, bottom, sum(part[2] for part in parts), sum(part[1] for part in parts)
 
 
 def _pvalue(z, statistic, sf):
@@ -209,7 +227,16 @@ def cumulative_tests(p_s, y_s, w_s):
         msg = f"p_s must hold at least one sample, got shape {p_s.shape}."
         raise ValueError(msg)
     w, scale = scaled_weights(w_s)
-    top, bottom, total, variance = _pooled_path(p_s, y_s, w)
+    return path_tests(*_pooled_path(p_s, y_s, w), scale)
+
+
+def path_tests(top, bottom, total, variance, scale=1.0):
+    """``(ks, kuiper)`` from the extremes of the unnormalised path, ``W`` and ``V``.
+
+    ``top`` and ``bottom`` are ``max C`` and ``min C`` before dividing by the
+    total weight ``total``; ``variance`` is ``sum w p (1 - p)``; the weights
+    were divided by ``scale`` (:func:`~skbce._calibration.blocks.scaled_weights`).
+    """
     ks = max(top, -bottom) / total
     kuiper = (top - bottom) / total
     sigma = math.sqrt(variance / scale) / total

@@ -1,7 +1,8 @@
 """The one blocked pass over the sorted samples.
 
 It gathers the Brier score, the sums of Spiegelhalter's test, the mean
-prediction and the grid masses of the smooth ECE, block by block (on worker
+prediction, the grid masses of the smooth ECE and the path of the
+cumulative differences (Kolmogorov-Smirnov and Kuiper tests), block by block (on worker
 threads for large inputs, the blocks' sums added in block order, so the
 result does not depend on the threads); the per-bin sums of the reliability
 tables come from whole bins (:meth:`~skbce._calibration.reliability.Binning.fill`).
@@ -12,6 +13,7 @@ samples: their sums are segment sums, not scattered additions.
 import numpy as np
 
 from skbce._calibration.blocks import block_step
+from skbce._calibration.cumulative import block_path, path_extremes
 from skbce._losses.parallel import map_blocks
 
 __all__ = ["sample_sums"]
@@ -46,8 +48,13 @@ def _grid_block(p, w, wd, m1, buf):
     return j[starts].astype(np.intp), resid_lo, resid_hi, mass_lo, mass_hi
 
 
-def _block_sums(p, y, w, m1):
-    """Brier, Spiegelhalter and mean-prediction sums of one block, and its grid sums."""
+def _block_sums(p, y, w, m1, following):
+    """Sums of one block (Brier, Spiegelhalter, mean prediction, variance), its grid sums, its path.
+
+    The path is the block's part of the cumulative differences
+    (:func:`~skbce._calibration.cumulative.block_path`); ``following`` is the
+    prediction after the block (None at the end).
+    """
     buf = [np.empty(p.shape[0]) for _ in range(3)]
     d = np.subtract(p, y)  # residual, prediction minus outcome
     if w is None:
@@ -57,22 +64,27 @@ def _block_sums(p, y, w, m1):
         wd = np.multiply(d, w)
         sum_p = _dot(w, p, buf[0])
     brier = _dot(wd, d, buf[0])
+    path = block_path(np.cumsum(wd, out=buf[0]), p, following)
     a = np.multiply(p, -2.0, out=d if w is not None else buf[1])
     a += 1.0
     sp_num = -_dot(wd, a, buf[0])
+    u = np.subtract(1.0, p, out=buf[0])
+    u *= p  # p (1 - p): the variance of an outcome
+    p_var = float(np.add.reduce(u)) if w is None else _dot(u, w, buf[2])
     v = np.multiply(a, a, out=a)
-    v *= p
-    v *= np.subtract(1.0, p, out=buf[0])
+    v *= u
     sp_var = float(np.add.reduce(v)) if w is None else _dot(v, w, buf[0])
     grid = _grid_block(p, w, wd, m1, buf)
-    return np.array([brier, sp_num, sp_var, sum_p]), grid
+    return np.array([brier, sp_num, sp_var, sum_p, p_var]), grid, path
 
 
 def sample_sums(p_s, y_s, w_s, binnings, grid):
     """One blocked pass: Brier, Spiegelhalter sums, bin sums, smoothing grids.
 
     Returns a dict of sums (``brier``, ``sp_num``, ``sp_var``, ``sum_p``,
-    ``resid_grid``, ``mass_grid``) and fills the binnings.  ``grid`` points
+    ``p_var`` the sum of ``w p (1 - p)``, ``resid_grid``, ``mass_grid``, and
+    ``path``, the ``(max C, min C)`` of the cumulative differences of
+    :mod:`~skbce._calibration.cumulative`) and fills the binnings.  ``grid`` points
     carry the linearly binned masses of ``w * (p - y)`` and ``w`` for the
     smooth ECE.
     """
@@ -80,26 +92,30 @@ def sample_sums(p_s, y_s, w_s, binnings, grid):
         binning.fill(p_s, y_s, w_s)
     m1 = grid - 1
 
+    n = p_s.shape[0]
+
     def block(sel):
-        return _block_sums(p_s[sel], y_s[sel], None if w_s is None else w_s[sel], m1)
+        following = p_s[sel.stop] if sel.stop < n else None
+        return _block_sums(p_s[sel], y_s[sel], None if w_s is None else w_s[sel], m1, following)
 
     resid = np.zeros(grid)
     mass = np.zeros(grid)
-    totals = np.zeros(4)
-    for sums, (cells, resid_lo, resid_hi, mass_lo, mass_hi) in map_blocks(
-        block, p_s.shape[0], block_step(p_s.shape[0])
-    ):
+    totals = np.zeros(5)
+    parts = map_blocks(block, n, block_step(n))
+    for sums, (cells, resid_lo, resid_hi, mass_lo, mass_hi), _ in parts:
         totals += sums
         resid[cells] += resid_lo
         resid[cells + 1] += resid_hi
         mass[cells] += mass_lo
         mass[cells + 1] += mass_hi
-    brier, sp_num, sp_var, sum_p = totals.tolist()
+    brier, sp_num, sp_var, sum_p, p_var = totals.tolist()
     return {
         "brier": brier,
         "sp_num": sp_num,
         "sp_var": sp_var,
         "sum_p": sum_p,
+        "p_var": p_var,
+        "path": path_extremes(part[2] for part in parts),
         "resid_grid": resid,
         "mass_grid": mass,
     }

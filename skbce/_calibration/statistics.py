@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 
 from skbce._calibration.blocks import scaled_weights
+from skbce._calibration.cumulative import path_tests
 from skbce._calibration.goodness_of_fit import (
     HosmerLemeshowResult,
     SpiegelhalterResult,
@@ -228,6 +229,7 @@ def binary_statistics(
     del ones, zeros, fitted
     slope, intercept, citl = logistic_recalibration(p_s, y_s, w, confidence_level, scale)
     del scores["entropy"]
+    cumulative = path_tests(*sums["path"], total, sums["p_var"], scale)
     return {
         "n_samples": p_s.shape[0],
         "total_weight": total * scale,
@@ -235,6 +237,7 @@ def binary_statistics(
         "roc_auc": roc_auc,
         "reliability": _reliability(table, scale, confidence_level),
         **_errors_and_tests(table, groups, sums, total, scale),
+        **dict(zip(("ks_calibration", "kuiper_calibration"), cumulative, strict=True)),
         "calibration_slope": slope,
         "calibration_intercept": intercept,
         "calibration_in_the_large": citl,

@@ -11,7 +11,6 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.binning_free import binning_free_errors
-from skbce._calibration.cumulative import cumulative_tests
 from skbce._calibration.multiclass import multiclass_scores, top_label
 from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
@@ -74,12 +73,11 @@ def _check_both_classes(t, w, one_class):
 
 
 def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_resamples):
-    """The validation standard (val.prob, hierarchy, gain), cumulative tests, uncertainty."""
+    """The validation standard (val.prob, hierarchy, gain), binning-free errors, uncertainty."""
     found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
     seed = 0 if random_state is None else random_state  # a report is reproducible
     gain = recalibration_gain(p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level)
     debiased, sweep = binning_free_errors(p_s, y_s, w_s)
-    ks, kuiper = cumulative_tests(p_s, y_s, w_s)  # one pooled path for both
     fields = (
         found.indices._asdict()
         | found.errors._asdict()
@@ -89,8 +87,6 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
             "recalibration_gain": gain,
             "debiased_rmsce": debiased,
             "ece_sweep": sweep,
-            "ks_calibration": ks,
-            "kuiper_calibration": kuiper,
         }
     )
     found = uncertainty(
