@@ -1,0 +1,85 @@
+"""Memory of the calibration report at the issue's scale, and the blocked helpers it rests on.
+
+Peak memory is measured with :mod:`tracemalloc` (numpy's allocations are
+traced), beyond the inputs, after a report of a small sample (which imports
+what the report needs: modules count in tracemalloc too); the target is
+at most 4x the probability array (issue #13), with weights and with
+subgroups too.  Memory, unlike wall-clock time, does not depend on the load
+of the machine.
+"""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import skbce
+from skbce._calibration.blocks import BLOCK, mass_positions, segment_sums
+
+N = 10**6
+
+
+def _peak(func):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        func()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("case", ["plain", "weighted", "integer weights", "groups"])
+def test_report_peak_memory_is_at_most_four_probability_arrays(case):
+    rng = np.random.default_rng(0)
+    p = rng.beta(2, 5, N)
+    y = (rng.random(N) < p**1.2).astype(np.int64)
+    kwargs = {
+        "plain": {},
+        "weighted": {"sample_weight": rng.random(N)},
+        "integer weights": {"sample_weight": rng.integers(1, 4, N).astype(np.float64)},
+        "groups": {"groups": np.arange(N) % 10},
+    }[case]
+    small = {k: v[:1000] for k, v in kwargs.items()}
+    skbce.calibration_report(y[:1000], p[:1000], n_resamples=0, **small)
+    peak = _peak(lambda: skbce.calibration_report(y, p, n_resamples=0, **kwargs))
+    assert peak <= 4 * p.nbytes, f"peak {peak / p.nbytes:.2f}x the probability array"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 3 * 4 * BLOCK),
+    n_starts=st.integers(1, 50),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_segment_sums_equal_reduceat_of_the_whole_product(n, n_starts, seed):
+    rng = np.random.default_rng(seed)
+    x, m = rng.random(n), rng.random(n)
+    starts = np.unique(np.concatenate(([0], rng.integers(0, n, n_starts))))
+    got = segment_sums(lambda b: x[b] * m[b], starts, n)
+    np.testing.assert_allclose(got, np.add.reduceat(x * m, starts), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 3 * 4 * BLOCK),
+    seed=st.integers(0, 2**32 - 1),
+    integers=st.booleans(),
+)
+def test_mass_positions_equal_searchsorted_of_the_cumulative_masses(n, seed, integers):
+    """Exact for integer masses (their sums are exact); within one position otherwise."""
+    rng = np.random.default_rng(seed)
+    m = rng.integers(0, 4, n).astype(np.float64) if integers else rng.random(n)
+    cum = np.cumsum(m)
+    targets = np.sort(rng.uniform(-1.0, cum[-1] + 1.0, 40))
+    if integers:
+        targets = np.concatenate((targets, np.arange(0.0, cum[-1] + 1.0, max(1.0, cum[-1] / 30))))
+        targets.sort()
+    got = mass_positions(m, targets)
+    want = np.searchsorted(cum, targets, side="right")
+    if integers:
+        assert np.array_equal(got, want)
+    else:
+        assert np.all(np.abs(got - want) <= 1)
