@@ -264,6 +264,23 @@ def test_every_integer_label_dtype_agrees_with_scikit_learn(n, dtype):
     )
 
 
+@pytest.mark.parametrize("n", [300, BIG], ids=["small", "large"])
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int64", "uint64"])
+def test_two_probability_columns_with_integer_codes_agree_with_scikit_learn(n, dtype):
+    """Codes of two classes given a probability matrix: counted, not only bounded."""
+    from sklearn.metrics import log_loss
+
+    y, p, w = _binary(n)
+    y = y.astype(dtype)
+    P = np.column_stack([1 - p, p])
+    assert skbce.log_loss(y, P) == pytest.approx(log_loss(y, P), rel=1e-12)
+    assert skbce.log_loss(y, P, sample_weight=w) == pytest.approx(
+        log_loss(y, P, sample_weight=w), rel=1e-12
+    )
+    with pytest.raises(ValueError, match="label"):  # one class present: as scikit-learn
+        skbce.log_loss(np.ones(n, dtype=dtype), P)
+
+
 def _bad(n, what):
     y, p, w = _binary(n)
     P = np.random.default_rng(3).dirichlet(np.ones(3), n)

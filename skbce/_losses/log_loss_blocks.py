@@ -144,27 +144,27 @@ def _one_minus(t, dtype):
     return np.subtract(1, t, dtype=dtype, out=out)
 
 
-def _check_codes(t, n_classes):
-    """The class codes' counts (or, binary, their maximum) of a block.
+def _check_codes(t, n_classes, *, counts=False):
+    """The maximum of a block's binary codes, or with ``counts`` the counts of its class codes.
 
     Raises :class:`CodesOutside` for a code outside ``[0, n_classes)``.
     Binary codes take one integer ``max`` of the codes read as unsigned
-    (negative ones read larger than any class); more classes one
+    (negative ones read larger than any class); counts one
     :func:`numpy.bincount`, which refuses negative codes and grows beyond
     ``n_classes`` for larger ones.
     """
-    if n_classes == 2:
+    if not counts:
         high = int(np.maximum.reduce(t.view(f"u{t.dtype.itemsize}")))
-        if high > 1:
+        if high >= n_classes:
             raise CodesOutside
         return high
     try:
-        counts = np.bincount(t, minlength=n_classes)
+        found = np.bincount(t, minlength=n_classes)
     except ValueError:  # a negative code
         raise CodesOutside from None
-    if counts.shape[0] > n_classes:
+    if found.shape[0] > n_classes:
         raise CodesOutside
-    return counts
+    return found
 
 
 def _smallest_binary_code(t):
@@ -297,13 +297,15 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
         flat = Pb.reshape(-1)
         p_ext = (0.0, 1.0) if in_unit_interval(flat) else _low_high(flat)
         codes = np.asarray(target.codes(b), dtype=np.intp)
-        code_counts = _check_codes(codes, k) if check_codes else None
+        code_counts = _check_codes(codes, k, counts=True) if check_codes else None
         facts = (p_ext, None if w is None else _low_high(w[b]), None, code_counts)
         if not 0 <= p_ext[0] <= p_ext[1] <= 1:  # the caller raises: only the checks' sums
             with np.errstate(invalid="ignore"):
                 weight = 0.0 if w is None else total_weight(w[b])
             return (0.0, weight, 0.0, 0.0, False), facts
-        rows_off = bool(np.any(np.abs(np.einsum("ij->i", Pb) - 1) > tolerance))
+        sums = np.einsum("ij->i", Pb)  # rows within [0, k]: ``s - 1`` is exact near 1
+        rows_off = float(np.maximum.reduce(sums)) - 1.0 > tolerance
+        rows_off = rows_off or 1.0 - float(np.minimum.reduce(sums)) > tolerance
         rows = codes.shape[0]
         index = np.add(offsets[:rows], codes, out=scratch(rows, np.intp, "index"))
         q = np.take(flat, index, out=scratch(rows, P.dtype, "q"), mode="clip")  # codes checked
