@@ -35,6 +35,8 @@ INFERENCE = {
     "hosmer_lemeshow.pvalue",
     "spiegelhalter.statistic",
     "spiegelhalter.pvalue",
+    "ks_calibration.pvalue",
+    "kuiper_calibration.pvalue",
 }
 WALD = ("calibration_slope", "calibration_intercept", "calibration_in_the_large")
 
@@ -83,8 +85,18 @@ def _wilson_mpmath(k, n, level):
         return float(max(center - half, 0)), float(min(center + half, 1))
 
 
-def _check_inference(a, b, c):
+def _check_inference(a, b, c, p, w):
     """``b`` (weights times ``c``) against ``a`` by the laws of frequency weights."""
+    from skbce._calibration.cumulative import brownian_range_sf, brownian_sup_abs_sf
+
+    # the cumulative tests: z = statistic / (sqrt(sum w p (1 - p)) / sum w) grows as sqrt(c)
+    sigma = math.sqrt(math.fsum(w * p * (1 - p))) / math.fsum(w)
+    for key, sf in (
+        ("ks_calibration", brownian_sup_abs_sf),
+        ("kuiper_calibration", brownian_range_sf),
+    ):
+        z = a[key].statistic / sigma * math.sqrt(c)
+        assert b[key].pvalue == pytest.approx(float(sf(z)), rel=1e-6, abs=1e-300), key
     rel_a, rel_b = a["reliability"], b["reliability"]
     for i in np.flatnonzero(rel_a["weight"] > 0):
         k = rel_a["observed"][i] * rel_a["weight"][i] * mpmath.mpf(c)
@@ -124,7 +136,7 @@ def test_scaling_the_weights_changes_only_totals_and_frequency_precision(c, seed
             continue
         expected = np.asarray(va, dtype=float) * (c if key in EXTENSIVE else 1.0)
         np.testing.assert_allclose(fb[key], expected, rtol=1e-9, atol=1e-12, err_msg=key)
-    _check_inference(a, b, c)
+    _check_inference(a, b, c, p, w)
 
 
 @settings(max_examples=25, deadline=None)
