@@ -336,14 +336,23 @@ def _local_fit(pts, xs, k, ns, xrange):
 
 
 def _tricube(x, xs, h):
-    """R's tricube weights of the points ``x`` for a fit at ``xs`` of half-width ``h``."""
-    r = np.abs(x - xs)
+    """R's tricube weights of the points ``x`` for a fit at ``xs`` of half-width ``h``.
+
+    In place in two arrays of the size of the window (the same floats as
+    ``u = r / h; (1 - u * u * u) ** 3`` written out).
+    """
+    r = np.subtract(x, xs)
+    np.abs(r, out=r)
+    near, far = r <= 0.001 * h, r > 0.999 * h
     with np.errstate(divide="ignore", invalid="ignore"):
-        u = r / h
-        u = 1.0 - u * u * u
-    tri = u * u * u
-    tri[r <= 0.001 * h] = 1.0
-    tri[r > 0.999 * h] = 0.0
+        r /= h
+        cube = np.multiply(r, r)
+        cube *= r
+        np.subtract(1.0, cube, out=cube)
+    tri = np.multiply(cube, cube, out=r)
+    tri *= cube
+    tri[near] = 1.0
+    tri[far] = 0.0
     return tri
 
 
@@ -371,18 +380,30 @@ def _fit_points(pts, span, delta):
 
 
 def _standard_errors(pts, windows, curve_x, curve_y):
-    """Binomial standard errors of the fits, with the outcome variance at the curve."""
+    """Binomial standard errors of the fits, with the outcome variance at the curve.
+
+    In place: the variances, then two arrays of the size of a window at a time.
+    """
     floor = 0.5 / float(pts.cum[-1])  # a curve at 0 or 1 still has some variance
-    v = np.clip(np.interp(pts.x, curve_x, curve_y), floor, 1.0 - floor)
-    v = v * (1.0 - v)
+    v = np.interp(pts.x, curve_x, curve_y)
+    np.clip(v, floor, 1.0 - floor, out=v)
+    for start in range(0, v.shape[0], BLOCK):
+        part = v[start : start + BLOCK]
+        part *= 1.0 - part
     se = np.empty(len(windows))
     for j, win in enumerate(windows):
         x = pts.x[win.start : win.stop]
+        lever = np.subtract(x, win.a)
+        lever *= win.b
+        lever += 1.0
         tri = _tricube(x, win.xs, win.h)
-        weight = tri * pts.mass[win.start : win.stop]
+        lever *= tri
+        lever /= win.total
+        lever *= lever
+        lever *= v[win.start : win.stop]
+        weight = np.multiply(tri, pts.mass[win.start : win.stop], out=tri)
         weight[0] *= win.share
-        lever = tri * (1.0 + win.b * (x - win.a)) / win.total
-        se[j] = math.sqrt(max(_dot(weight, lever * lever * v[win.start : win.stop]), 0.0))
+        se[j] = math.sqrt(max(_dot(weight, lever), 0.0))
     return se
 
 
