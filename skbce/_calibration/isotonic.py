@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skbce._calibration.blocks import BLOCK
 from skbce._utils.numeric import weighted_sum
 
 __all__ = [
@@ -96,16 +97,20 @@ def pav(y, w):
     ([0.0, 0.5, 0.5, 1.0], [0, 1, 3, 4])
     """
     values, weights, firsts = [], [], []
-    for i, (yi, wi) in enumerate(zip(y.tolist(), w.tolist(), strict=True)):
-        values.append(yi)
-        weights.append(wi)
-        firsts.append(i)
-        while len(values) > 1 and values[-2] >= values[-1]:
-            v, u = values.pop(), weights.pop()
-            firsts.pop()
-            total = weights[-1] + u
-            values[-1] = (weights[-1] * values[-1] + u * v) / total
-            weights[-1] = total
+    i = 0
+    for start in range(0, y.shape[0], BLOCK):  # Python floats of one block at a time
+        stop = start + BLOCK
+        for yi, wi in zip(y[start:stop].tolist(), w[start:stop].tolist(), strict=True):
+            values.append(yi)
+            weights.append(wi)
+            firsts.append(i)
+            i += 1
+            while len(values) > 1 and values[-2] >= values[-1]:
+                v, u = values.pop(), weights.pop()
+                firsts.pop()
+                total = weights[-1] + u
+                values[-1] = (weights[-1] * values[-1] + u * v) / total
+                weights[-1] = total
     blocks = np.array([*firsts, len(y)], dtype=np.intp)
     fitted = np.repeat(np.array(values, dtype=np.float64), np.diff(blocks))
     return fitted, blocks
