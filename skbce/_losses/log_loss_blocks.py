@@ -75,15 +75,13 @@ class Extremes(NamedTuple):
 
     ``p`` is ``(min, max)`` of the probabilities (NaN if any is NaN, as
     :func:`numpy.minimum` propagates it); ``w`` that of the weights, or
-    None without weights; ``codes`` ``(min, max)`` of the class codes, or
-    None when they were not examined; ``counts`` the number of samples of each
-    class code (multiclass, when examined), else None.
+    None without weights; ``every_class`` whether every class code occurs
+    (None when the codes were not examined).
     """
 
     p: tuple
     w: tuple | None = None
-    codes: tuple | None = None
-    counts: np.ndarray | None = None
+    every_class: bool | None = None
 
 
 def _low_high(values):
@@ -103,9 +101,7 @@ def _extremes(parts, index, n):
     facts = [part[index] for part in parts]
     p = _merge(f[0] for f in facts)
     w = None if facts[0][1] is None else _merge(f[1] for f in facts)
-    codes = None if facts[0][2] is None else _merge(f[2] for f in facts)
-    counts = None if facts[0][3] is None else sum(f[3] for f in facts)
-    return Extremes(p=p, w=w, codes=codes, counts=counts)
+    return Extremes(p=p, w=w)
 
 
 def sum_of_logs(q):
@@ -144,37 +140,32 @@ def _one_minus(t, dtype):
     return np.subtract(1, t, dtype=dtype, out=out)
 
 
-def _check_codes(t, n_classes, *, counts=False):
-    """The maximum of a block's binary codes, or with ``counts`` the counts of its class codes.
+def _check_codes(t, n_classes):
+    """Raise :class:`CodesOutside` if a class code of the block is outside ``[0, n_classes)``.
 
-    Raises :class:`CodesOutside` for a code outside ``[0, n_classes)``.
-    Binary codes take one integer ``max`` of the codes read as unsigned
-    (negative ones read larger than any class); counts one
-    :func:`numpy.bincount`, which refuses negative codes and grows beyond
-    ``n_classes`` for larger ones.
+    One integer ``max`` of the codes read as unsigned: negative ones read
+    larger than any class (:func:`numpy.bincount` would hold the GIL).
     """
-    if not counts:
-        high = int(np.maximum.reduce(t.view(f"u{t.dtype.itemsize}")))
-        if high >= n_classes:
-            raise CodesOutside
-        return high
-    try:
-        found = np.bincount(t, minlength=n_classes)
-    except ValueError:  # a negative code
-        raise CodesOutside from None
-    if found.shape[0] > n_classes:
+    if int(np.maximum.reduce(t.view(f"u{t.dtype.itemsize}"))) >= n_classes:
         raise CodesOutside
-    return found
 
 
-def _smallest_binary_code(t):
-    """0 if a code of ``t`` (all 0 or 1) is 0, else 1; searched in growing prefixes."""
+def _every_code_present(target, n_classes):
+    """Whether each of the codes ``0 .. n_classes - 1`` occurs in ``target`` (all in range).
+
+    Searched in growing prefixes: the classes of most data all occur among
+    the first few samples.
+    """
+    t = target.codes()
     start, size = 0, 1024
+    seen = np.zeros(n_classes, dtype=np.int64)
     while start < t.shape[0]:
-        if not np.all(t[start : start + size]):
-            return 0
+        part = np.asarray(t[start : start + size], dtype=np.intp)
+        seen += np.bincount(part, minlength=n_classes)
+        if np.all(seen):
+            return True
         start, size = start + size, 4 * size
-    return 1
+    return False
 
 
 def weighted_sums(values, w, block, acc):
@@ -211,7 +202,8 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
     def block(b):
         t, pb = target.codes(b), p[b]
         p_ext = _low_high(pb)
-        codes = (0, _check_codes(t, 2)) if check_codes else None
+        if check_codes:
+            _check_codes(t, 2)
         w_ext = None if w is None else _low_high(w[b])
         q = _one_minus(t, p.dtype)
         np.subtract(q, pb, out=q)
@@ -225,7 +217,7 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
         elif class_totals:
             positive = safe_weighted_sum(t, w[b], np.float64)
             count = np.count_nonzero(t & (w[b] != 0))
-        return (-loss, weight, positive, count), (p_ext, w_ext, codes, None)
+        return (-loss, weight, positive, count), (p_ext, w_ext)
 
     n = p.shape[0]
     step = BINARY_STEP if n >= MIN_PARALLEL_BLOCKS * BINARY_STEP else BLOCK
@@ -239,8 +231,8 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
             class_count=np.array([n_nonzero - count, count], dtype=np.float64),
         )
     found = _extremes(parts, 1, n)
-    if check_codes and n:  # the blocks' lows are 0: the smallest code is found here
-        found = found._replace(codes=(_smallest_binary_code(target.codes()), found.codes[1]))
+    if check_codes:
+        found = found._replace(every_class=_every_code_present(target, 2))
     return sums, found
 
 
@@ -282,8 +274,8 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
     sums (for the warning scikit-learn gives when rows are not distributions)
     and the gather of each sample's probability of its true class.  With
     ``check_codes`` the class codes are examined: a block with a code outside
-    ``[0, n_classes)`` raises :class:`CodesOutside`, and the extremes count
-    the samples of each code.
+    ``[0, n_classes)`` raises :class:`CodesOutside`, and the extremes say
+    whether every code occurs.
     """
     n, k = P.shape
     lo, hi = clip_bounds(P.dtype)
@@ -297,8 +289,9 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
         flat = Pb.reshape(-1)
         p_ext = (0.0, 1.0) if in_unit_interval(flat) else _low_high(flat)
         codes = np.asarray(target.codes(b), dtype=np.intp)
-        code_counts = _check_codes(codes, k, counts=True) if check_codes else None
-        facts = (p_ext, None if w is None else _low_high(w[b]), None, code_counts)
+        if check_codes:
+            _check_codes(codes, k)
+        facts = (p_ext, None if w is None else _low_high(w[b]))
         if not 0 <= p_ext[0] <= p_ext[1] <= 1:  # the caller raises: only the checks' sums
             with np.errstate(invalid="ignore"):
                 weight = 0.0 if w is None else total_weight(w[b])
@@ -313,9 +306,7 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
         loss, weight = _weighted_log_sum(q, w, b, acc)
         counts = weights = 0.0
         if class_totals and w is None:
-            counts = weights = (
-                code_counts if check_codes else np.bincount(codes, minlength=k)
-            ).astype(np.float64)
+            counts = weights = np.bincount(codes, minlength=k).astype(np.float64)
         elif class_totals:
             wb = w[b]
             counts = np.bincount(codes[wb != 0], minlength=k).astype(np.float64)
@@ -328,4 +319,7 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
     sums = LossSums(loss, weight)
     if class_totals:
         sums = LossSums(loss, weight, weights, class_count=counts)
-    return sums, rows_off, _extremes(parts, 1, n)
+    found = _extremes(parts, 1, n)
+    if check_codes:
+        found = found._replace(every_class=_every_code_present(target, k))
+    return sums, rows_off, found

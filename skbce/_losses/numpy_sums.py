@@ -99,19 +99,17 @@ def _code_sums(options, y_true, P, w):
     try:
         if P.ndim == 1:
             sums, found = binary_blocks(target, P, w, class_totals=totals, check_codes=True)
-            every_class = tuple(found.codes) == (0, 1)
         else:
             sums, rows_off, found = gather_blocks(
                 target, P, w, class_totals=totals, check_codes=True
             )
-            every_class = bool(np.all(found.counts))
     except CodesOutside:
         return None
     if w is not None:
         check_weight_extremes(*found.w, sums.weight)
         if scaled_weights(np.array(found.w))[1] != 0:
             return None
-    if not every_class:
+    if not found.every_class:
         return None
     check_probability_range(*found.p, "y_proba")
     if P.ndim == 2 and rows_off:
