@@ -16,7 +16,8 @@ subnormal.  Each sample adds one rounding of a product, an error of about
 ``1e-16`` per sample in the sum of logs, as small as that of one ``log`` per
 sample.  A block makes few numpy calls on purpose: each call releases the GIL
 and takes it back, and on two threads every taking back may wait for the other
-thread (measured: blocks of 16 calls less ran 1.2x faster on two threads).
+thread (measured at N = 1e7 on two threads: 16.3 ms against 18.8 ms, best of 25,
+with 12 calls less per block).
 """
 
 from typing import NamedTuple
