@@ -37,6 +37,7 @@ import numpy as np
 from skbce._calibration.blocks import mass_positions
 from skbce._calibration.lowess import frequency_scale, lowess
 from skbce._calibration.run_quantiles import SAMPLE, run_quantiles
+from skbce._losses.parallel import map_blocks
 
 __all__ = [
     "CurveErrors",
@@ -45,6 +46,9 @@ __all__ = [
     "flexible_curve",
     "weighted_quantile",
 ]
+
+#: Samples from which the distances to the curve are computed on threads.
+PARALLEL_SAMPLES = 1 << 20
 
 #: Points of the curve's grid.
 N_GRID = 101
@@ -176,19 +180,28 @@ def _distance_runs(fit, p_s, w_s=None):
     Each linear piece of the curve gives a falling then a rising run of
     distances; the falling one is written reversed, so that every run
     ascends.  ``runs`` holds ``(start, stop, weights)``, the weights a view
-    of ``w_s`` in the order of the run (None without weights).
+    of ``w_s`` in the order of the run (None without weights).  The pieces
+    of large inputs are computed on the threads of
+    :func:`~skbce._losses.parallel.map_blocks` (each writes its own part).
     """
     err = np.empty_like(p_s)
-    runs = []
-    for lo, hi, a, c in _pieces(fit, p_s):
-        k = lo + _falling(p_s[lo:hi], a, c)
-        for start, stop, order in ((lo, k, slice(None, None, -1)), (k, hi, slice(None))):
-            if stop > start:
-                piece = np.multiply(p_s[start:stop][order], a, out=err[start:stop])
-                piece -= c
-                np.abs(piece, out=piece)
-                runs.append((start, stop, None if w_s is None else w_s[start:stop][order]))
-    return err, runs
+    pieces = _pieces(fit, p_s)
+
+    def piece_runs(sel):
+        runs = []
+        for lo, hi, a, c in pieces[sel]:
+            k = lo + _falling(p_s[lo:hi], a, c)
+            for start, stop, order in ((lo, k, slice(None, None, -1)), (k, hi, slice(None))):
+                if stop > start:
+                    piece = np.multiply(p_s[start:stop][order], a, out=err[start:stop])
+                    piece -= c
+                    np.abs(piece, out=piece)
+                    runs.append((start, stop, None if w_s is None else w_s[start:stop][order]))
+        return runs
+
+    serial = p_s.shape[0] < PARALLEL_SAMPLES  # small inputs never pay for threads
+    parts = map_blocks(piece_runs, len(pieces), 1, len(pieces) + 1 if serial else 2)
+    return err, [run for part in parts for run in part]
 
 
 def curve_errors(fit, p_s, w_s=None):

@@ -54,8 +54,9 @@ def sort_keys_of(t, p, w=None):
     if w is not None and not np.all(w):
         keep = w != 0
         t, p, w = t[keep], p[keep], w[keep]
-    bits = np.add(p, 0.0).view(np.int64)  # a copy, with -0.0 turned into +0.0
-    bits <<= 1  # p <= 1.0 has its bits below 2**62: no overflow
+    # one pass makes the copy: p <= 1.0 has its bits below 2**62 (no overflow), and
+    # the shift drops the sign bit of -0.0, whose key is then that of +0.0
+    bits = np.left_shift(p.view(np.int64), 1)
     np.bitwise_or(bits, t == 0, out=bits)  # negatives after positives in ties
     return [bits, w]
 
