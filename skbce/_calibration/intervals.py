@@ -77,23 +77,26 @@ def _squared_deviations(p_s, y_s, m, log_loss, brier):
 
     ``l`` the log losses (clipped as the report's), ``b`` the squared errors;
     block by block (on the threads of :func:`~skbce._losses.parallel.map_blocks`),
-    in place.
+    in two buffers per block.  The sorted predictions need clipping only when
+    the first or the last does.
     """
     eps = np.finfo(np.float64).eps
+    n = p_s.shape[0]
+    clip = n > 0 and not eps <= p_s[0] <= p_s[-1] <= 1.0 - eps
 
     def block(sel):
         y = y_s[sel]
         mb = None if m is None else m[sel]
-        p = np.clip(p_s[sel], eps, 1.0 - eps)
-        q = np.where(y, p, 1.0 - p)  # the probability of the outcome
+        p = np.clip(p_s[sel], eps, 1.0 - eps) if clip else p_s[sel]
+        q = np.subtract(1.0, p)
+        np.copyto(q, p, where=y)  # the probability of the outcome
         np.log(q, out=q)
         q += log_loss  # -(l - log_loss)
-        b = np.subtract(p_s[sel], y)
+        b = np.subtract(p_s[sel], y, out=p if clip else None)
         b *= b
         b -= brier
         return _sum_sq(q, mb), _sum_sq(b, mb)
 
-    n = p_s.shape[0]
     sums = map_blocks(block, n, block_step(n))
     return math.fsum(s[0] for s in sums), math.fsum(s[1] for s in sums)
 
