@@ -158,3 +158,43 @@ def test_delong_over_blocks_with_ties_matches_placements_counted_directly(weight
     half = 1.959963984540054 * np.sqrt(var)
     assert found.low == pytest.approx(auc - half, rel=1e-12)
     assert found.high == pytest.approx(auc + half, rel=1e-12)
+
+
+@pytest.mark.parametrize("clipped", [False, True], ids=["inside", "clipped"])
+def test_loss_moments_in_any_order_equal_two_passes_about_the_mean(clipped):
+    """The blocked, combined moments against numpy's two-pass mean and squared deviations."""
+    from skbce._calibration.intervals import loss_moments
+
+    rng = np.random.default_rng(3)
+    p, t = _calibrated(rng, 300_001)
+    if clipped:
+        p[:4] = [0.0, 1.0, 1e-300, 1 - 1e-17]
+    eps = np.finfo(np.float64).eps
+    pc = np.clip(p, eps, 1 - eps)
+    losses = -np.log(np.where(t == 1, pc, 1 - pc))
+    squares = (p - t) ** 2
+    got = loss_moments(p, t)
+    assert got.n == p.shape[0]
+    assert got.log_loss == pytest.approx(losses.mean(), rel=1e-12)
+    assert got.log_loss_m2 == pytest.approx(((losses - losses.mean()) ** 2).sum(), rel=1e-10)
+    assert got.brier == pytest.approx(squares.mean(), rel=1e-12)
+    assert got.brier_m2 == pytest.approx(((squares - squares.mean()) ** 2).sum(), rel=1e-10)
+
+
+def test_intervals_from_moments_while_sorting_equal_their_own_pass(monkeypatch):
+    """Large unweighted reports take the losses' moments while they sort: the same intervals."""
+    import skbce
+    from skbce._report import build
+
+    rng = np.random.default_rng(4)
+    p, t = _calibrated(rng, 50_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        monkeypatch.setattr(build, "OVERLAP_SAMPLES", 10**9)
+        own = skbce.calibration_report(t, p, n_resamples=0).intervals
+        monkeypatch.setattr(build, "OVERLAP_SAMPLES", 1000)
+        with skbce.config_context(n_threads=2):
+            overlapped = skbce.calibration_report(t, p, n_resamples=0).intervals
+    for column in ("estimate", "low", "high"):
+        np.testing.assert_allclose(overlapped[column], own[column], rtol=1e-12, atol=1e-15)
+    assert list(overlapped["method"]) == list(own["method"])

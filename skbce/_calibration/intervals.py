@@ -39,8 +39,10 @@ from skbce._utils.numeric import weighted_sum
 __all__ = [
     "INTERVAL_COLUMNS",
     "Interval",
+    "LossMoments",
     "auc_interval",
     "exact_intervals",
+    "loss_moments",
     "masses_of",
     "mean_loss_intervals",
 ]
@@ -101,6 +103,66 @@ def _squared_deviations(p_s, y_s, m, log_loss, brier):
     return math.fsum(s[0] for s in sums), math.fsum(s[1] for s in sums)
 
 
+class LossMoments(NamedTuple):
+    """Count, means and sums of squared deviations (about the means) of the per-sample losses."""
+
+    n: int
+    log_loss: float
+    log_loss_m2: float
+    brier: float
+    brier_m2: float
+
+
+def loss_moments(p, y):
+    """The :class:`LossMoments` of unweighted data in any order (losses clipped as the report's).
+
+    Block by block, each block's mean and squared deviations about it, then
+    combined (Chan, Golub & LeVeque 1983), so that no centre is needed
+    first: the report computes this on the data as given, while it sorts
+    them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.intervals import loss_moments
+    >>> m = loss_moments(np.array([0.8, 0.4]), np.array([1.0, 0.0]))
+    >>> round(m.log_loss, 6), round(m.brier, 2), round(m.brier_m2, 4)
+    (0.366985, 0.1, 0.0072)
+    """
+    eps = np.finfo(np.float64).eps
+
+    def block(sel):
+        pb = np.clip(p[sel], eps, 1.0 - eps)
+        q = np.subtract(1.0, pb)
+        np.copyto(q, pb, where=y[sel] != 0)  # the probability of the outcome
+        np.log(q, out=q)
+        b = np.subtract(p[sel], y[sel], out=pb)
+        b *= b
+        return _moments(q, -1.0), _moments(b, 1.0)
+
+    n = p.shape[0]
+    parts = map_blocks(block, n, block_step(n))
+    ll, ll_m2 = _combine(part[0] for part in parts)
+    bs, bs_m2 = _combine(part[1] for part in parts)
+    return LossMoments(n, ll, ll_m2, bs, bs_m2)
+
+
+def _moments(values, sign):
+    """``(count, mean, sum of squared deviations)`` of ``sign * values``; ``values`` overwritten."""
+    mean = float(np.add.reduce(values)) / values.shape[0]
+    values -= mean
+    return values.shape[0], sign * mean, float(np.einsum("i,i->", values, values))
+
+
+def _combine(parts):
+    """Mean and squared deviations of the union of blocks given by :func:`_moments`."""
+    parts = list(parts)
+    total = sum(count for count, _, _ in parts)
+    mean = math.fsum(count * mean for count, mean, _ in parts) / total
+    m2 = math.fsum(m2 + count * (block_mean - mean) ** 2 for count, block_mean, m2 in parts)
+    return mean, m2
+
+
 def _t_interval(mean, sum_sq, total, confidence_level, upper):
     """``mean +- t s / sqrt(M)`` clipped to ``[0, upper]`` (NaN when ``M <= 1``)."""
     from scipy.stats import t as student
@@ -112,13 +174,19 @@ def _t_interval(mean, sum_sq, total, confidence_level, upper):
     return max(mean - half, 0.0), min(mean + half, upper)
 
 
-def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level):
+def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level, moments=None):
     """Student t intervals of the mean log loss and Brier score (module docstring).
 
     ``m`` holds the frequency masses (None: one per sample); ``log_loss`` and
     ``brier`` the report's estimates, the centres of the squared deviations.
+    ``moments``: the :class:`LossMoments` of the same unweighted samples, if
+    already computed (their sums of squares are moved to the centres).
     """
-    sq_ll, sq_bs = _squared_deviations(p_s, y_s, m, log_loss, brier)
+    if moments is None:
+        sq_ll, sq_bs = _squared_deviations(p_s, y_s, m, log_loss, brier)
+    else:
+        sq_ll = moments.log_loss_m2 + moments.n * (moments.log_loss - log_loss) ** 2
+        sq_bs = moments.brier_m2 + moments.n * (moments.brier - brier) ** 2
     total = float(p_s.shape[0]) if m is None else float(np.add.reduce(m))
     ll_low, ll_high = _t_interval(log_loss, sq_ll, total, confidence_level, math.inf)
     bs_low, bs_high = _t_interval(brier, sq_bs, total, confidence_level, 1.0)
@@ -233,11 +301,16 @@ def exact_intervals(p_s, y_s, w_s, stats, confidence_level):
     """The rows of the statistics with exact or asymptotic intervals.
 
     Log loss and Brier score (t), ROC AUC (DeLong), observed/expected ratio
-    (log-normal); ``stats`` is :func:`~skbce._calibration.statistics.binary_statistics`'s.
+    (log-normal); ``stats`` is :func:`~skbce._calibration.statistics.binary_statistics`'s,
+    with the :class:`LossMoments` of the data under ``loss_moments`` when the
+    caller computed them.
     """
     m = masses_of(w_s, p_s.shape[0])
+    moments = stats.get("loss_moments") if m is None else None
     rows = list(
-        mean_loss_intervals(p_s, y_s, m, stats["log_loss"], stats["brier_score"], confidence_level)
+        mean_loss_intervals(
+            p_s, y_s, m, stats["log_loss"], stats["brier_score"], confidence_level, moments
+        )
     )
     rows.append(auc_interval(p_s, y_s, m, stats["roc_auc"], confidence_level))
     total = float(p_s.shape[0]) if m is None else float(np.add.reduce(m))

@@ -11,12 +11,14 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.binning_free import binning_free_errors
+from skbce._calibration.intervals import loss_moments
 from skbce._calibration.multiclass import multiclass_scores, top_label
 from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
 from skbce._calibration.statistics import binary_statistics
 from skbce._calibration.subgroups import check_groups, subgroup_table, validation_statistics
 from skbce._calibration.uncertainty import uncertainty
+from skbce._losses.parallel import map_blocks
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
 from skbce._utils.numeric import weighted_sum
@@ -102,6 +104,32 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
     return fields | found
 
 
+#: Unweighted samples from which the losses' moments are computed while the data are sorted.
+OVERLAP_SAMPLES = 1 << 20
+
+
+def _sorted(data):
+    """``(p_s, y_s, w_s, moments)`` of ``data = [t, p, w]`` (emptied): sorted data, losses' moments.
+
+    Large unweighted data have the moments of their per-sample losses (for
+    the t intervals, :func:`~skbce._calibration.intervals.loss_moments`)
+    computed on a worker thread while the calling thread sorts (the sort
+    releases the GIL); otherwise ``moments`` is None and the intervals take
+    their own pass later.  ``t`` and ``p`` are then kept until both are done.
+    """
+    w, p, t = data.pop(), data.pop(), data.pop()
+    keys = sort_keys_of(t, p, w)
+    if w is not None or p.shape[0] < OVERLAP_SAMPLES:
+        del t, p, w  # the sort then takes no memory beyond its own
+        return (*sort_keys(keys), None)
+
+    def task(block):
+        return sort_keys(keys) if block.start == 0 else loss_moments(p, t)
+
+    (p_s, y_s, w_s), moments = map_blocks(task, 2, 1, 2)
+    return p_s, y_s, w_s, moments
+
+
 def binary_fields(
     data,
     *,
@@ -132,9 +160,9 @@ def binary_fields(
         subgroups = subgroup_table(
             t, p, w, labels, n_bins=n_bins, confidence_level=confidence_level
         )
-    keys = sort_keys_of(t, p, w)
-    del t, p, w  # the sort then takes no memory beyond its own
-    p_s, y_s, w_s = sort_keys(keys)
+    data = [t, p, w]
+    del t, p, w  # the sort then holds the only references (see _sorted)
+    p_s, y_s, w_s, moments = _sorted(data)
     stats, notes = collect_warnings(
         binary_statistics,
         p_s,
@@ -145,6 +173,8 @@ def binary_fields(
         confidence_level=confidence_level,
         baseline=baseline,
     )
+    if moments is not None:
+        stats["loss_moments"] = moments
     standard, more_notes = collect_warnings(
         _standard_fields,
         p_s,
@@ -156,6 +186,7 @@ def binary_fields(
         n_resamples=n_resamples,
     )
     stats |= standard
+    stats.pop("loss_moments", None)
     stats["n_samples"] = n_rows
     stats["reliability"] = _reliability(stats["reliability"])
     return stats | {
