@@ -198,3 +198,35 @@ def test_intervals_from_moments_while_sorting_equal_their_own_pass(monkeypatch):
     for column in ("estimate", "low", "high"):
         np.testing.assert_allclose(overlapped[column], own[column], rtol=1e-12, atol=1e-15)
     assert list(overlapped["method"]) == list(own["method"])
+
+
+def test_a_report_side_by_side_on_two_threads_equals_one_computed_in_turn(monkeypatch):
+    """Every number of the report, with its parts side by side on two threads or in turn."""
+    import skbce
+    from skbce._report import build
+
+    rng = np.random.default_rng(5)
+    p, t = _calibrated(rng, 40_000)
+
+    def numbers(value, key=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from numbers(v, f"{key}.{k}")
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                yield from numbers(v, f"{key}[{i}]")
+        elif isinstance(value, (int, float, np.number, np.ndarray)) and not isinstance(value, bool):
+            yield key, np.asarray(value, dtype=float)
+
+    reports = {}
+    for threshold, n_threads in ((10**9, 1), (1000, 2)):
+        monkeypatch.setattr(build, "OVERLAP_SAMPLES", threshold)
+        with warnings.catch_warnings(), skbce.config_context(n_threads=n_threads):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            report = skbce.calibration_report(t, p, n_resamples=20, random_state=1)
+        reports[threshold] = (dict(numbers(report.to_dict())), report.notes)
+    (one, notes_one), (two, notes_two) = reports[10**9], reports[1000]
+    assert one.keys() == two.keys() and len(one) > 50
+    for key in one:
+        np.testing.assert_allclose(two[key], one[key], rtol=1e-12, atol=1e-15, err_msg=key)
+    assert notes_two == notes_one

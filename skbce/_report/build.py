@@ -76,10 +76,19 @@ def _check_both_classes(t, w, one_class):
 
 def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_resamples):
     """The validation standard (val.prob, hierarchy, gain), binning-free errors, uncertainty."""
-    found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
     seed = 0 if random_state is None else random_state  # a report is reproducible
-    gain = recalibration_gain(p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level)
-    debiased, sweep = binning_free_errors(p_s, y_s, w_s)
+
+    def others():
+        gain = recalibration_gain(
+            p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level
+        )
+        return gain, binning_free_errors(p_s, y_s, w_s)
+
+    found, (gain, (debiased, sweep)) = side_by_side(
+        lambda: validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level),
+        others,
+        p_s.shape[0] >= OVERLAP_SAMPLES,
+    )
     fields = (
         found.indices._asdict()
         | found.errors._asdict()
@@ -104,7 +113,9 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
     return fields | found
 
 
-#: Unweighted samples from which the losses' moments are computed while the data are sorted.
+#: Samples from which independent parts of the report run side by side on two threads
+#: (the losses' moments while unweighted data are sorted; the validation standard
+#: beside the recalibration gain and the binning-free errors).
 OVERLAP_SAMPLES = 1 << 20
 
 
@@ -122,12 +133,20 @@ def _sorted(data):
     if w is not None or p.shape[0] < OVERLAP_SAMPLES:
         del t, p, w  # the sort then takes no memory beyond its own
         return (*sort_keys(keys), None)
-
-    def task(block):
-        return sort_keys(keys) if block.start == 0 else loss_moments(p, t)
-
-    (p_s, y_s, w_s), moments = map_blocks(task, 2, 1, 2)
+    (p_s, y_s, w_s), moments = side_by_side(lambda: sort_keys(keys), lambda: loss_moments(p, t))
     return p_s, y_s, w_s, moments
+
+
+def side_by_side(first, second, large=True):
+    """``(first(), second())``, computed at once on two threads when ``large``.
+
+    Through :func:`~skbce._losses.parallel.map_blocks`: with ``n_threads=1``
+    one after the other; each call's own blocks run in its thread.  Warnings
+    of both are recorded by :func:`collect_warnings` around the call.
+    """
+    if not large:
+        return first(), second()
+    return tuple(map_blocks(lambda block: (first, second)[block.start](), 2, 1, 2))
 
 
 def binary_fields(
