@@ -86,6 +86,12 @@ class _Parser:
         self.label_type = self.pa.int64()
         self.text_labels = self.pa.dictionary(self.pa.int32(), self.pa.string())
         self.read_options = self.csv.ReadOptions(column_names=available, block_size=PARSE_BYTES)
+        # data of one block are parsed in this thread: no task is left on pyarrow's
+        # pool when a mistake in them ends the command (pyarrow 14 could then abort
+        # the process at exit: "terminate called without an active exception")
+        self.one_block = self.csv.ReadOptions(
+            column_names=available, block_size=PARSE_BYTES, use_threads=False
+        )
         self.bad_rows = []
 
     def _bad_row(self, row):
@@ -109,7 +115,7 @@ class _Parser:
         )
         table = csv.read_csv(
             pa.py_buffer(data),
-            read_options=self.read_options,
+            read_options=self.read_options if len(data) > PARSE_BYTES else self.one_block,
             parse_options=parse,
             convert_options=convert,
         )
@@ -128,7 +134,7 @@ class _Parser:
         """A row of ``data`` starting at ``offset`` has the wrong number of fields."""
         before = self.csv.read_csv(
             self.pa.py_buffer(data[:offset]),
-            read_options=self.read_options,
+            read_options=self.one_block,
             parse_options=self.csv.ParseOptions(
                 delimiter=parse.delimiter, newlines_in_values=parse.newlines_in_values
             ),
