@@ -3,6 +3,13 @@
 import queue
 import threading
 
+# Imported here, before a read-ahead thread exists: the library's import in the
+# main thread runs beside the reader's (pyarrow), and ``dataclasses`` reads
+# ``sys.modules["typing"]`` without the import lock, so a ``typing`` still being
+# imported by the other thread failed one run in a hundred ("partially
+# initialized module 'typing' has no attribute 'ClassVar'").
+import typing  # noqa: F401
+
 __all__ = ["Chunk", "ReadAhead", "close_all"]
 
 #: The read-ahead threads still running: a command that stops early (a
