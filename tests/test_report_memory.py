@@ -8,7 +8,8 @@ subgroups too.  Memory, unlike wall-clock time, does not depend on the load
 of the machine.
 """
 
-import tracemalloc
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,17 +19,10 @@ from hypothesis import strategies as st
 import skbce
 from skbce._calibration.blocks import BLOCK, mass_positions, segment_sums
 
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+from _measure import peak_memory  # noqa: E402 - the benchmarks' own measure
+
 N = 10**6
-
-
-def _peak(func):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    try:
-        func()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 @pytest.mark.parametrize("case", ["plain", "weighted", "integer weights", "groups"])
@@ -44,7 +38,7 @@ def test_report_peak_memory_is_at_most_four_probability_arrays(case):
     }[case]
     small = {k: v[:1000] for k, v in kwargs.items()}
     skbce.calibration_report(y[:1000], p[:1000], n_resamples=0, **small)
-    peak = _peak(lambda: skbce.calibration_report(y, p, n_resamples=0, **kwargs))
+    peak = peak_memory(lambda: skbce.calibration_report(y, p, n_resamples=0, **kwargs))
     assert peak <= 4 * p.nbytes, f"peak {peak / p.nbytes:.2f}x the probability array"
 
 

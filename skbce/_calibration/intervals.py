@@ -74,6 +74,13 @@ def _sum_sq(values, m):
     return float(np.einsum("i,i,i->", values, values, m))
 
 
+def _log_of_outcome(p, y):
+    """``log p`` where ``y`` (bool) is true, else ``log(1 - p)``: minus the per-sample losses."""
+    q = np.subtract(1.0, p)
+    np.copyto(q, p, where=y)  # the probability of the outcome
+    return np.log(q, out=q)
+
+
 def _squared_deviations(p_s, y_s, m, log_loss, brier):
     """``sum m (l - log_loss)**2`` and ``sum m (b - brier)**2`` of the per-sample losses.
 
@@ -90,9 +97,7 @@ def _squared_deviations(p_s, y_s, m, log_loss, brier):
         y = y_s[sel]
         mb = None if m is None else m[sel]
         p = np.clip(p_s[sel], eps, 1.0 - eps) if clip else p_s[sel]
-        q = np.subtract(1.0, p)
-        np.copyto(q, p, where=y)  # the probability of the outcome
-        np.log(q, out=q)
+        q = _log_of_outcome(p, y)
         q += log_loss  # -(l - log_loss)
         b = np.subtract(p_s[sel], y, out=p if clip else None)
         b *= b
@@ -133,9 +138,7 @@ def loss_moments(p, y):
 
     def block(sel):
         pb = np.clip(p[sel], eps, 1.0 - eps)
-        q = np.subtract(1.0, pb)
-        np.copyto(q, pb, where=y[sel] != 0)  # the probability of the outcome
-        np.log(q, out=q)
+        q = _log_of_outcome(pb, y[sel] != 0)
         b = np.subtract(p[sel], y[sel], out=pb)
         b *= b
         return _moments(q, -1.0), _moments(b, 1.0)

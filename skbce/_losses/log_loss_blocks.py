@@ -55,7 +55,7 @@ EXACT_BELOW = 1e-5
 
 #: Samples per product in :func:`sum_of_logs`: ``(2 ** -52) ** 16 = 2 ** -832`` is normal.
 GROUP = 16
-#: The bits of 1.0: ``(t - 1) & ONE_BITS`` are those of the float ``1.0 - t``, ``t`` in {0, 1}.
+#: The bits of 1.0: ``ONE_BITS >> t`` stand in for the float ``1.0 - t``, ``t`` in {0, 1}.
 ONE_BITS = np.array(1.0).view(np.int64)[()]
 #: Samples per block of :func:`binary_blocks`: a block of 64k samples spends a
 #: tenth of its time in Python between numpy calls, holding the GIL, and two

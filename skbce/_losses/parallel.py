@@ -36,7 +36,7 @@ import numpy as np
 
 from skbce._utils.config import effective_n_threads
 
-__all__ = ["MAX_IN_FLIGHT", "MIN_PARALLEL_BLOCKS", "map_blocks", "scratch"]
+__all__ = ["MAX_IN_FLIGHT", "MIN_PARALLEL_BLOCKS", "map_blocks", "scratch", "side_by_side"]
 
 #: Inputs of fewer blocks than this are computed in the calling thread.
 MIN_PARALLEL_BLOCKS = 16
@@ -194,3 +194,21 @@ def map_blocks(func, n, step, min_blocks=MIN_PARALLEL_BLOCKS):
     if run.errors:
         raise run.errors[min(run.errors)]
     return run.results
+
+
+def side_by_side(first, second, large=True):
+    """``(first(), second())``, computed at once on two threads when ``large``.
+
+    Through :func:`map_blocks` (two blocks of one call each): with
+    ``n_threads=1``, or not ``large``, one after the other; the blocks of
+    their own :func:`map_blocks` calls run in their thread.
+
+    Examples
+    --------
+    >>> from skbce._losses.parallel import side_by_side
+    >>> side_by_side(lambda: 1, lambda: 2)
+    (1, 2)
+    """
+    if not large:
+        return first(), second()
+    return tuple(map_blocks(lambda block: (first, second)[block.start](), 2, 1, 2))

@@ -18,7 +18,7 @@ from skbce._calibration.sorting import sort_keys, sort_keys_of
 from skbce._calibration.statistics import binary_statistics
 from skbce._calibration.subgroups import check_groups, subgroup_table, validation_statistics
 from skbce._calibration.uncertainty import uncertainty
-from skbce._losses.parallel import map_blocks
+from skbce._losses.parallel import side_by_side
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
 from skbce._utils.numeric import weighted_sum
@@ -137,18 +137,6 @@ def _sorted(data):
     return p_s, y_s, w_s, moments
 
 
-def side_by_side(first, second, large=True):
-    """``(first(), second())``, computed at once on two threads when ``large``.
-
-    Through :func:`~skbce._losses.parallel.map_blocks`: with ``n_threads=1``
-    one after the other; each call's own blocks run in its thread.  Warnings
-    of both are recorded by :func:`collect_warnings` around the call.
-    """
-    if not large:
-        return first(), second()
-    return tuple(map_blocks(lambda block: (first, second)[block.start](), 2, 1, 2))
-
-
 def binary_fields(
     data,
     *,
@@ -167,9 +155,7 @@ def binary_fields(
     both are then NaN, with warnings): the top-label view of a multiclass
     model that is always, or never, right.
     """
-    w = data.pop()
-    p = data.pop()
-    t = data.pop()
+    t, p, w = data
     n_rows = p.shape[0]
     n_bins = check_n_bins(n_bins, n_rows)
     _check_both_classes(t, w, one_class)
@@ -179,8 +165,7 @@ def binary_fields(
         subgroups = subgroup_table(
             t, p, w, labels, n_bins=n_bins, confidence_level=confidence_level
         )
-    data = [t, p, w]
-    del t, p, w  # the sort then holds the only references (see _sorted)
+    del t, p, w  # ``data`` holds the only references: the sort frees them (see _sorted)
     p_s, y_s, w_s, moments = _sorted(data)
     stats, notes = collect_warnings(
         binary_statistics,
