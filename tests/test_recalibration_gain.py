@@ -126,3 +126,31 @@ def test_too_few_samples_of_a_class_gives_nan_and_says_so():
     assert gain.recommendation.startswith("too few samples")
     assert all(math.isnan(m.log_loss) and not m.gains for m in gain.methods)
     assert gain.log_loss == pytest.approx(log_loss(y, p), rel=1e-12)
+
+
+@pytest.mark.parametrize("k", [2, 5, 7])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cells_across_blocks_match_direct_sums(k, weighted):
+    """Sums per (fold, bin), made block by block, against one bincount of the documented folds."""
+    from skbce._calibration.recalibration_gain import _STEP, _cells
+
+    rng = np.random.default_rng(k)
+    n = 2 * _STEP + 12_345  # blocks end inside bins and inside runs of k
+    p = np.sort(np.round(rng.uniform(0.0, 1.0, n), 3))  # ties across block ends
+    y = rng.uniform(size=n) < p
+    w = rng.uniform(0.1, 3.0, n) if weighted else None
+    cells = _cells(p, y, w, k, check_random_state(3))
+    offsets = check_random_state(3).randint(k, size=-(-n // k))
+    index = np.arange(n)
+    fold = (index + offsets[index // k]) % k
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    bins = np.searchsorted(starts, index, side="right") - 1
+    mass = np.ones(n) if w is None else w * (n / w.sum())  # weights as frequencies
+    code = fold * starts.shape[0] + bins
+    size = k * starts.shape[0]
+    weight = np.bincount(code, weights=mass, minlength=size).reshape(k, -1)
+    positives = np.bincount(code[y], weights=mass[y], minlength=size).reshape(k, -1)
+    np.testing.assert_allclose(cells.weight, weight, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(cells.positives, positives, rtol=1e-12, atol=1e-9)
+    mean_p = np.bincount(bins, weights=mass * p) / np.bincount(bins, weights=mass)
+    np.testing.assert_allclose(cells.p, mean_p, rtol=1e-12)

@@ -99,40 +99,58 @@ class _Cells(NamedTuple):
     p: np.ndarray  # (B,)
 
 
-def _fold_of(index, offsets, k):
-    """The fold of sorted samples ``index``: a random rotation per run of ``k`` samples."""
-    return (index + offsets[index // k]) % k
+def _folds(rotations, offsets, start, stop):
+    """The folds of sorted samples ``start:stop`` (``start`` a multiple of ``k``).
+
+    Sample ``i`` is in fold ``(i + offsets[i // k]) % k``: each run of ``k``
+    samples is one of the ``k`` rotations of ``0 .. k - 1`` (the rows of
+    ``rotations``).
+    """
+    k = rotations.shape[0]
+    runs = offsets[start // k : -(-stop // k)]
+    return np.take(rotations, runs, axis=0).ravel()[: stop - start]
 
 
-#: Samples per block of the weighted cell sums.
+#: Samples per block of the cell sums (cut down to a multiple of ``k``).
 _STEP = 1 << 16
 
 
-def _weighted_cells(p_s, y_s, w_s, starts, offsets, k):
-    """Weight and weighted positives per (fold, bin), and each bin's mean prediction.
+def _cell_sums(p_s, y_s, w_s, starts, offsets, k):
+    """Weight and weighted positives per (fold, bin), and weight and ``sum w p`` per bin.
 
     Block by block (weights as frequencies, :func:`frequency_scale`): no
-    temporary of the size of the data.
+    temporary of the size of the data.  Unweighted, only the positives are
+    counted (the weights are counts, known from the folds' pattern).
     """
     n, n_bins = p_s.shape[0], starts.shape[0]
-    divisor, factor = frequency_scale(w_s)
-    weight, positives = np.zeros(k * n_bins), np.zeros(k * n_bins)
+    scale = None if w_s is None else frequency_scale(w_s)
+    weight, positives = np.zeros((n_bins, k)), np.zeros((n_bins, k))
     sum_w, sum_wp = np.zeros(n_bins), np.zeros(n_bins)
-    for start in range(0, n, _STEP):
-        stop = min(start + _STEP, n)
-        m = w_s[start:stop] if factor is None else w_s[start:stop] / divisor * factor
+    rotations = ((np.arange(k)[:, None] + np.arange(k)) % k).astype(offsets.dtype)
+    step = k * max(1, _STEP // k)
+    for start in range(0, n, step):
+        stop = min(start + step, n)
         first = int(np.searchsorted(starts, start, side="right")) - 1
         last = int(np.searchsorted(starts, stop, side="left"))
         local = np.clip(starts[first:last], start, stop) - start  # local[0] == 0
-        bins = np.arange(first, last)
-        cell = np.repeat(bins, np.diff(np.append(local, stop - start)))
-        cell += _fold_of(np.arange(start, stop), offsets, k) * n_bins
-        weight += np.bincount(cell, weights=m, minlength=k * n_bins)
-        y = y_s[start:stop]
-        positives += np.bincount(cell[y], weights=m[y], minlength=k * n_bins)
-        sum_w[bins] += np.add.reduceat(m, local)
-        sum_wp[bins] += np.add.reduceat(m * p_s[start:stop], local)
-    return weight, positives, sum_wp / sum_w
+        cells, size = slice(first, last), (last - first) * k
+        base = np.arange(0, size, k)
+        folds, y = _folds(rotations, offsets, start, stop), y_s[start:stop]
+        if scale is None:
+            ones = np.flatnonzero(y)
+            code = np.repeat(base, np.diff(np.append(np.searchsorted(ones, local), ones.shape[0])))
+            code += folds[ones]
+            positives[cells] += np.bincount(code, minlength=size).reshape(-1, k)
+            continue
+        divisor, factor = scale
+        m = w_s[start:stop] if factor is None else w_s[start:stop] / divisor * factor
+        code = np.repeat(base, np.diff(np.append(local, stop - start)))
+        code += folds
+        weight[cells] += np.bincount(code, weights=m, minlength=size).reshape(-1, k)
+        positives[cells] += np.bincount(code[y], weights=m[y], minlength=size).reshape(-1, k)
+        sum_w[cells] += np.add.reduceat(m, local)
+        sum_wp[cells] += np.add.reduceat(m * p_s[start:stop], local)
+    return weight.T.copy(), positives.T.copy(), sum_w, sum_wp
 
 
 def _many_distinct(p_s):
@@ -153,13 +171,9 @@ def _many_distinct(p_s):
 def _cells(p_s, y_s, w_s, n_splits, rng):
     n, k = p_s.shape[0], n_splits
     starts = bin_starts(p_s, w_s, MAX_POINTS // 10 if _many_distinct(p_s) else None)
-    n_bins = starts.shape[0]
-    offsets = rng.randint(k, size=-(-n // k))
+    offsets = rng.randint(k, size=-(-n // k)).astype(np.min_scalar_type(k))
+    weight, positives, sum_w, sum_wp = _cell_sums(p_s, y_s, w_s, starts, offsets, k)
     if w_s is None:
-        ones = np.flatnonzero(y_s)
-        per_bin = np.diff(np.append(np.searchsorted(ones, starts), ones.shape[0]))
-        pos_cell = np.repeat(np.arange(n_bins), per_bin)  # the bin of each positive
-        pos_cell += _fold_of(ones, offsets, k) * n_bins
         # fold f holds, among the samples before s, s // k plus one of the partial run
         edges = np.append(starts, n)
         run, rest = edges // k, edges % k
@@ -167,12 +181,8 @@ def _cells(p_s, y_s, w_s, n_splits, rng):
         folds = np.arange(k)[:, None]
         before = run[None, :] + ((folds - rotation[None, :]) % k < rest[None, :])
         weight = np.diff(before, axis=1).astype(np.float64)
-        positives = np.bincount(pos_cell, minlength=k * n_bins).astype(np.float64)
-        p = np.add.reduceat(p_s, starts) / np.diff(edges)
-    else:
-        weight, positives, p = _weighted_cells(p_s, y_s, w_s, starts, offsets, k)
-    shape = (k, n_bins)
-    return _Cells(weight.reshape(shape), positives.reshape(shape), np.clip(p, 0.0, 1.0))
+        sum_w, sum_wp = np.diff(edges).astype(np.float64), np.add.reduceat(p_s, starts)
+    return _Cells(weight, positives, np.clip(sum_wp / sum_w, 0.0, 1.0))
 
 
 def _log_likelihood(theta, x, weight, positives):
@@ -337,7 +347,8 @@ def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, con
     current = _losses(cells.p, total_w, total_y)
     w_all = float(total_w.sum())
     log_loss, brier = float(current[0].sum()) / w_all, float(current[1].sum()) / w_all
-    per_class = np.count_nonzero(y_s), np.count_nonzero(~y_s)
+    positive = np.count_nonzero(y_s)
+    per_class = positive, y_s.shape[0] - positive
     if min(per_class) < n_splits:
         nan = MethodGain("", math.nan, math.nan, math.nan, math.nan, False)
         methods = tuple(nan._replace(method=m) for m in _METHODS)
