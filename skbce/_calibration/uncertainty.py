@@ -34,7 +34,7 @@ def _estimates(stats):
     return stats | flat | {"table_edges": table_edges}
 
 
-def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_level):
+def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_level, exact=None):
     """Fields ``intervals`` (columns), ``consistency_band``, ``confidence_band``, ``corp_test``.
 
     ``stats`` holds the statistics of the report (with ``eavg``...``emax``).
@@ -42,7 +42,9 @@ def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_l
     never, right) get NaN bounds, no bands and a NaN p-value.
 
     ``random_state`` None draws with seed 0 (a report is reproducible); the
-    same ``random_state`` gives the same numbers.
+    same ``random_state`` gives the same numbers.  ``exact``: the rows of
+    :func:`~skbce._calibration.intervals.exact_intervals`, if the caller
+    computed them already (None: computed here).
 
     Examples
     --------
@@ -66,12 +68,14 @@ def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_l
     from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
     with threadpool_limits(1, user_api="blas"):  # threads only slow products this small
-        return _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level)
+        return _uncertainty(
+            p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level, exact
+        )
 
 
-def _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level):
+def _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level, exact):
     estimates = _estimates(stats)
-    rows = exact_intervals(p_s, y_s, w_s, stats, confidence_level)
+    rows = exact_intervals(p_s, y_s, w_s, stats, confidence_level) if exact is None else exact
     m = masses_of(w_s, p_s.shape[0])  # after: one copy of the masses at a time
     if not 0 < stats["base_rate"] < 1:  # one class: nothing to resample
         rows += bootstrap_intervals(

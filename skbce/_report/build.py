@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.binning_free import binning_free_errors
-from skbce._calibration.intervals import loss_moments
+from skbce._calibration.intervals import exact_intervals, loss_moments
 from skbce._calibration.multiclass import multiclass_scores, top_label
 from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
@@ -78,16 +78,18 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
     """The validation standard (val.prob, hierarchy, gain), binning-free errors, uncertainty."""
     seed = 0 if random_state is None else random_state  # a report is reproducible
 
+    def standard():
+        found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
+        return found, exact_intervals(p_s, y_s, w_s, stats, confidence_level)
+
     def others():
         gain = recalibration_gain(
             p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level
         )
         return gain, binning_free_errors(p_s, y_s, w_s)
 
-    found, (gain, (debiased, sweep)) = side_by_side(
-        lambda: validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level),
-        others,
-        p_s.shape[0] >= OVERLAP_SAMPLES,
+    (found, exact), (gain, (debiased, sweep)) = side_by_side(
+        standard, others, p_s.shape[0] >= OVERLAP_SAMPLES
     )
     fields = (
         found.indices._asdict()
@@ -105,6 +107,7 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
         y_s,
         w_s,
         stats | fields,
+        exact=exact,
         n_resamples=n_resamples,
         random_state=seed,
         confidence_level=confidence_level,
