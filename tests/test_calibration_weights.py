@@ -178,3 +178,32 @@ def test_roc_auc_is_scale_free(c):
     assert binary_roc_auc(t, p, w * c) == pytest.approx(
         roc_auc_score(t, p, sample_weight=w), rel=1e-12
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(12, 80),
+    power=st.integers(1, 12),
+    scale=st.floats(-5.0, 5.0),
+    zeros=st.booleans(),
+)
+def test_report_with_a_few_dominant_weights(seed, n, power, scale, zeros):
+    """Weights spanning many orders of magnitude: the report, with subgroups and resamples,
+    is built and rendered (found by fuzzing: IndexError in the smoother, StopIteration in
+    the recommendation, OverflowError in a subgroup's O/E interval)."""
+    rng = np.random.default_rng(seed)
+    p = np.sort(rng.uniform(size=n))
+    y = (rng.uniform(size=n) < p).astype(int)
+    y[:2] = [0, 1]
+    w = rng.uniform(size=n) ** power * 10.0**scale
+    if zeros:
+        w[rng.uniform(size=n) < 0.3] = 0.0
+        w[:2] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = calibration_report(
+            y, p, sample_weight=w, n_resamples=15, groups=np.arange(n) % 2, random_state=0
+        )
+    assert math.isfinite(r.log_loss) and r.flexible_curve is not None
+    assert "Recalibration" in str(r) or "recalibration" in str(r).lower()

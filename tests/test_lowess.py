@@ -5,6 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import expit
 
 from skbce._calibration.flexible_curve import flexible_curve, weighted_quantile
@@ -138,3 +140,43 @@ def test_unweighted_quantiles_match_numpy(n):
     np.testing.assert_allclose(weighted_quantile(values, None, q), expected, rtol=1e-14)
     sorted_q = weighted_quantile(np.sort(values), None, q, presorted=True)
     np.testing.assert_allclose(sorted_q, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct", "ties"])
+def test_standard_errors_are_those_of_the_linear_smoother(ties):
+    """The fits are linear in the outcomes: the smoother's weights, found by moving one
+    outcome at a time, give the binomial standard errors directly."""
+    rng = np.random.default_rng(4)
+    n = 60
+    x = np.sort(rng.uniform(0.05, 0.95, n))
+    if ties:
+        x = np.round(x, 1)
+    y = (rng.uniform(size=n) < x).astype(float)
+    fit = lowess(x, y, se=True)
+    rows = np.empty((n, fit.x.shape[0]))
+    for j in range(n):
+        moved = y.copy()
+        moved[j] += 1.0
+        rows[j] = lowess(x, moved).y - fit.y  # sample j's weight in each fit
+    floor = 0.5 / n
+    v = np.clip(np.interp(x, fit.x, fit.y), floor, 1.0 - floor)
+    expected = np.sqrt(np.einsum("jk,j->k", rows**2, v * (1.0 - v)))
+    np.testing.assert_allclose(fit.se, expected, rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(3, 60),
+    power=st.integers(1, 12),
+    span=st.sampled_from([2 / 3, 0.3, 0.1]),
+)
+def test_dominant_weights_give_finite_curves(seed, n, power, span):
+    """A few heavy weights leave windows that hold no other point: R then keeps the point's
+    own outcome (this raised IndexError)."""
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(0.0, 1.0, n))
+    y = rng.uniform(size=n) < x
+    w = rng.uniform(size=n) ** power * 10.0
+    fit = lowess(x, y, w, span=span, se=True)
+    assert np.all(np.isfinite(fit.y)) and np.all(np.isfinite(fit.se))

@@ -154,3 +154,17 @@ def test_cells_across_blocks_match_direct_sums(k, weighted):
     np.testing.assert_allclose(cells.positives, positives, rtol=1e-12, atol=1e-9)
     mean_p = np.bincount(bins, weights=mass * p) / np.bincount(bins, weights=mass)
     np.testing.assert_allclose(cells.p, mean_p, rtol=1e-12)
+
+
+def test_recommendation_is_among_the_methods_that_gain():
+    """The best gain of a method that does not pass the rule cannot leave none to recommend
+    (this raised StopIteration)."""
+    from skbce._calibration.recalibration_gain import MethodGain, _recommend
+
+    methods = (
+        MethodGain("intercept", 0.5, 0.2, 0.02, 0.001, True),
+        MethodGain("logistic", 0.5, 0.2, 0.021, 0.001, True),
+        MethodGain("isotonic", 0.4, 0.2, 0.2, 1.0, False),  # larger, but too uncertain
+    )
+    assert _recommend(methods) == "intercept"
+    assert _recommend(methods[2:]) == "none needed"

@@ -97,3 +97,15 @@ def test_observed_expected_interval_covers_at_about_its_level():
         est = observed_expected(float(y.sum()), float(p.sum()), 300.0)
         covered += est.low <= 1.0 <= est.high
     assert 0.93 <= covered / sims <= 0.97
+
+
+@pytest.mark.parametrize("observed", [1e-300, 1e-12, 1.0])
+def test_observed_expected_with_a_tiny_observed_weight(observed):
+    """A tiny weight of events gives an unbounded interval, not an OverflowError."""
+    from scipy.special import ndtri
+
+    r = observed_expected(observed, 0.5, 100.0)
+    half = float(ndtri(0.975)) * math.sqrt((1.0 - observed / 100.0) / observed)
+    assert r.estimate == pytest.approx(observed / 0.5, rel=1e-15)
+    assert r.low == pytest.approx(observed / 0.5 * math.exp(-half), rel=1e-12, abs=1e-300)
+    assert r.high == (math.inf if half >= 700 else pytest.approx(observed / 0.5 * math.exp(half)))

@@ -107,14 +107,33 @@ class LowessFit(NamedTuple):
 
 
 class _Points(NamedTuple):
-    """Distinct ``x`` (increasing) with their masses and sums of outcomes."""
+    """Distinct ``x`` (increasing) with their masses and sums of outcomes.
+
+    Distinct unweighted samples are their own points: ``x``, ``sum_y`` and
+    ``sample_x`` are then views of the data, and ``mass`` and ``cum`` None
+    (every mass 1, ``cum[i] = i + 1``).
+    """
 
     x: np.ndarray
-    mass: np.ndarray
+    mass: np.ndarray | None
     sum_y: np.ndarray
-    cum: np.ndarray  # cumulative mass at the end of each point
+    cum: np.ndarray | None  # cumulative mass at the end of each point
     sample_x: np.ndarray  # the samples' x, for the exact ends of the windows
-    sample_cum: np.ndarray  # their cumulative mass (None: each has mass 1)
+    sample_cum: np.ndarray | None  # their cumulative mass (None: each has mass 1)
+
+    def total(self):
+        """The total mass."""
+        return float(self.x.shape[0] if self.cum is None else self.cum[-1])
+
+    def first_inside(self, k):
+        """The point holding (0-based) position ``k`` of the repeated rows, and its share inside.
+
+        The share is that of the point's mass at or after position ``k``.
+        """
+        if self.cum is None:
+            return k, 1.0
+        start = int(np.searchsorted(self.cum, k, side="right"))
+        return start, float(self.cum[start] - k) / float(self.mass[start])
 
 
 def _integers(w):
@@ -242,6 +261,8 @@ def _points(x_s, y_s, m, n_bins, *, own_masses=False):
     sums (no second array of the size of the data).
     """
     n = x_s.shape[0]
+    if n_bins is None and m is None and _distinct(x_s):
+        return _Points(x_s, None, y_s, None, x_s, None)
     starts = bin_starts(x_s, m, n_bins)
     if m is None:
         mass = np.diff(np.append(starts, n)).astype(np.float64)
@@ -259,9 +280,28 @@ def _points(x_s, y_s, m, n_bins, *, own_masses=False):
     return _Points(x, mass, sum_y, cum, x_s, sample_cum)
 
 
+def _distinct(x_s):
+    """Whether sorted ``x_s`` has no ties (blocked: no boolean array of its size)."""
+    last = x_s.shape[0] - 1
+    return all(
+        bool(np.all(x_s[i + 1 : min(i + BLOCK, last) + 1] != x_s[i : min(i + BLOCK, last)]))
+        for i in range(0, last, BLOCK)
+    )
+
+
 def _dot(a, b):
     """Inner product as a float (``einsum``: no BLAS threads to wait for)."""
     return float(np.einsum("i,i->", a, b))
+
+
+def _centred_dot(weight, x, a, other=None):
+    """``sum weight (x - a) other`` (``other`` None: ``x - a``), in blocks of ``x - a``."""
+    total = 0.0
+    for i in range(0, x.shape[0], BLOCK):
+        d = np.subtract(x[i : i + BLOCK], a)
+        o = d if other is None else other[i : i + BLOCK]
+        total += float(np.einsum("i,i,i->", weight[i : i + BLOCK], d, o))
+    return total
 
 
 def _x_at(pts, k):
@@ -304,55 +344,60 @@ class _Window(NamedTuple):
 
 
 def _local_fit(pts, xs, k, ns, xrange):
-    """R's ``lowest``: the local linear fit at ``xs`` on the window starting at ``k``."""
+    """R's ``lowest``: the local linear fit at ``xs`` on the window starting at ``k``.
+
+    The tricube weights are the one array of the window's size (times the
+    masses: two); the centred sums are taken in blocks.
+    """
     h = max(xs - _x_at(pts, k), _x_at(pts, k + ns - 1) - xs)
     h9 = 0.999 * h
-    start = int(np.searchsorted(pts.cum, k, side="right"))
+    start, share = pts.first_inside(k)
     stop = int(np.searchsorted(pts.x, xs + h9, side="right"))
     while stop < pts.x.shape[0] and pts.x[stop] - xs <= h9:
         stop += 1
     while stop > start + 1 and pts.x[stop - 1] > xs and pts.x[stop - 1] - xs > h9:
         stop -= 1
-    x, mass, sum_y = pts.x[start:stop], pts.mass[start:stop], pts.sum_y[start:stop]
+    stop = max(stop, start)
+    x, sum_y = pts.x[start:stop], pts.sum_y[start:stop]
     tri = _tricube(x, xs, h)
-    # the window may hold only part of its first point
-    share = float(pts.cum[start] - k) / float(mass[0])
-    weight = tri * mass
-    weight[0] *= share
-    total = float(weight.sum())
-    if not total > 0:
-        value = float(sum_y[0] / mass[0])  # R: the point's own y
+    tri[:1] *= share  # the window may hold only part of its first point
+    weight = tri if pts.mass is None else tri * pts.mass[start:stop]
+    total = float(np.add.reduce(weight))
+    if not total > 0:  # R: the point's own y (the mean outcome of its ties)
+        own = min(int(np.searchsorted(pts.x, xs)), pts.x.shape[0] - 1)
+        mass = 1.0 if pts.mass is None else float(pts.mass[own])
+        value = float(pts.sum_y[own]) / mass
         return _Window(value, start, stop, xs, h, share, xs, 0.0, 1.0)
     a = _dot(weight, x) / total
     b = 0.0
     if h > 0:
-        c = _dot(weight, (x - a) * (x - a)) / total
+        c = _centred_dot(weight, x, a) / total
         if math.sqrt(c) > 0.001 * xrange:
             b = (xs - a) / c
-    ty = tri * sum_y
-    ty[0] *= share
-    value = (float(ty.sum()) + b * _dot(ty, x - a)) / total
+    value = (_dot(tri, sum_y) + b * _centred_dot(tri, x, a, sum_y)) / total
     return _Window(value, start, stop, xs, h, share, a, b, total)
 
 
 def _tricube(x, xs, h):
     """R's tricube weights of the points ``x`` for a fit at ``xs`` of half-width ``h``.
 
-    In place in two arrays of the size of the window (the same floats as
-    ``u = r / h; (1 - u * u * u) ** 3`` written out).
+    The same floats as ``u = r / h; (1 - u * u * u) ** 3`` written out; the
+    temporaries are of the size of a block.
     """
-    r = np.subtract(x, xs)
-    np.abs(r, out=r)
-    near, far = r <= 0.001 * h, r > 0.999 * h
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r /= h
-        cube = np.multiply(r, r)
-        cube *= r
-        np.subtract(1.0, cube, out=cube)
-    tri = np.multiply(cube, cube, out=r)
-    tri *= cube
-    tri[near] = 1.0
-    tri[far] = 0.0
+    tri = np.empty(x.shape[0])
+    for i in range(0, x.shape[0], BLOCK):
+        r = np.subtract(x[i : i + BLOCK], xs, out=tri[i : i + BLOCK])
+        np.abs(r, out=r)
+        near, far = r <= 0.001 * h, r > 0.999 * h
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r /= h
+            cube = np.multiply(r, r)
+            cube *= r
+            np.subtract(1.0, cube, out=cube)
+        np.multiply(cube, cube, out=r)
+        r *= cube
+        r[near] = 1.0
+        r[far] = 0.0
     return tri
 
 
@@ -361,7 +406,7 @@ def _fit_points(pts, span, delta):
     xs_all = pts.sample_x
     n_x = xs_all.shape[0]
     xrange = float(xs_all[-1]) - float(xs_all[0])
-    n = int(math.floor(float(pts.cum[-1]) + 1e-7))
+    n = int(math.floor(pts.total() + 1e-7))
     ns = max(2, min(n, int(span * n + 1e-7)))
     kmax = max(n - ns, 0)
     windows, fitted = [], []
@@ -382,9 +427,11 @@ def _fit_points(pts, span, delta):
 def _standard_errors(pts, windows, curve_x, curve_y):
     """Binomial standard errors of the fits, with the outcome variance at the curve.
 
-    In place: the variances, then two arrays of the size of a window at a time.
+    ``sqrt(sum_j l_j^2 v_j)`` over the samples ``j`` (a point of mass ``m``
+    holds ``m`` samples of equal ``l_j``).  The variances take one array of
+    the size of the points; each window is then read in blocks.
     """
-    floor = 0.5 / float(pts.cum[-1])  # a curve at 0 or 1 still has some variance
+    floor = 0.5 / pts.total()  # a curve at 0 or 1 still has some variance
     v = np.interp(pts.x, curve_x, curve_y)
     np.clip(v, floor, 1.0 - floor, out=v)
     for start in range(0, v.shape[0], BLOCK):
@@ -392,18 +439,21 @@ def _standard_errors(pts, windows, curve_x, curve_y):
         part *= 1.0 - part
     se = np.empty(len(windows))
     for j, win in enumerate(windows):
-        x = pts.x[win.start : win.stop]
-        lever = np.subtract(x, win.a)
-        lever *= win.b
-        lever += 1.0
-        tri = _tricube(x, win.xs, win.h)
-        lever *= tri
-        lever /= win.total
-        lever *= lever
-        lever *= v[win.start : win.stop]
-        weight = np.multiply(tri, pts.mass[win.start : win.stop], out=tri)
-        weight[0] *= win.share
-        se[j] = math.sqrt(max(_dot(weight, lever), 0.0))
+        var = 0.0
+        for i in range(win.start, win.stop, BLOCK):
+            part = slice(i, min(i + BLOCK, win.stop))
+            x = pts.x[part]
+            lever = np.subtract(x, win.a)  # a sample's weight in the fit: l_j
+            lever *= win.b
+            lever += 1.0
+            lever *= _tricube(x, win.xs, win.h)
+            lever /= win.total
+            lever *= lever
+            if i == win.start:
+                lever[0] *= win.share  # the part of the first point inside the window
+            mass = v[part] if pts.mass is None else np.multiply(v[part], pts.mass[part])
+            var += float(np.einsum("i,i->", lever, mass))  # sum_j l_j^2 v_j
+        se[j] = math.sqrt(max(var, 0.0))
     return se
 
 

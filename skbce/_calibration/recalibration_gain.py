@@ -28,7 +28,8 @@ quantile of ``confidence_level``, one-sided).  If no method gains:
 ``"none needed"``; with fewer than ``k`` samples of a class the scores are
 NaN and the recommendation says there are too few samples to tell.
 Otherwise the simplest method (intercept, then logistic, then isotonic)
-whose improvement is at least 90% of the best improvement.
+among those that gain whose improvement is at least 90% of the best
+improvement among them.
 
 Predictions of exactly 0 or 1 are left out of the logistic fits (their
 logits are infinite) and are kept as they are by the intercept and logistic
@@ -299,8 +300,8 @@ def _recommend(methods):
     gaining = [m for m in methods if m.gains]
     if not gaining:
         return "none needed"
-    best = max(m.log_loss_gain for m in methods)
-    return next(m.method for m in methods if m.gains and m.log_loss_gain >= 0.9 * best)
+    best = max(m.log_loss_gain for m in gaining)  # a method that does not gain cannot set it
+    return next(m.method for m in gaining if m.log_loss_gain >= 0.9 * best)
 
 
 def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, confidence_level=0.95):

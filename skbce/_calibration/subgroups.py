@@ -144,7 +144,8 @@ def observed_expected(observed, expected, total, *, confidence_level=0.95):
     z = float(ndtri(0.5 + confidence_level / 2))
     ratio = observed / expected
     half = z * math.sqrt(max(1.0 - observed / total, 0.0) / observed)
-    return Estimate(ratio, ratio * math.exp(-half), ratio * math.exp(half))
+    high = ratio * math.exp(half) if half < 700.0 else math.inf  # a tiny observed weight
+    return Estimate(ratio, ratio * math.exp(-half), high)
 
 
 class ValidationStatistics(NamedTuple):
