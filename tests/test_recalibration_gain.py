@@ -132,10 +132,12 @@ def test_too_few_samples_of_a_class_gives_nan_and_says_so():
 @pytest.mark.parametrize("weighted", [False, True])
 def test_cells_across_blocks_match_direct_sums(k, weighted):
     """Sums per (fold, bin), made block by block, against one bincount of the documented folds."""
-    from skbce._calibration.recalibration_gain import _STEP, _cells
+    from skbce._calibration.blocks import block_step
+    from skbce._calibration.recalibration_gain import _cells
 
     rng = np.random.default_rng(k)
-    n = 2 * _STEP + 12_345  # blocks end inside bins and inside runs of k
+    n = 150_001
+    assert n > 2 * block_step(n)  # blocks end inside bins and inside runs of k
     p = np.sort(np.round(rng.uniform(0.0, 1.0, n), 3))  # ties across block ends
     y = rng.uniform(size=n) < p
     w = rng.uniform(0.1, 3.0, n) if weighted else None

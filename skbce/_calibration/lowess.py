@@ -106,43 +106,78 @@ class LowessFit(NamedTuple):
         return np.interp(p, self.x, self.y)
 
 
-class _Points(NamedTuple):
-    """Distinct ``x`` (increasing) with their masses and sums of outcomes.
+class _Positions:
+    """Positions in the repeated rows: the cumulative masses of one array, block by block.
 
-    Distinct unweighted samples are their own points: ``x``, ``sum_y`` and
-    ``sample_x`` are then views of the data, and ``mass`` and ``cum`` None
-    (every mass 1, ``cum[i] = i + 1``).
+    Masses are ``mass * scale`` (``mass`` None: every mass 1); only the
+    cumulative masses at the ends of blocks are kept, and a block's own are
+    summed when a position falls in it (no array of the size of ``mass``).
+    """
+
+    def __init__(self, mass, scale, n):
+        self.mass, self.scale, self.n = mass, scale, n
+        self.ends = None
+        if mass is not None:
+            starts = np.arange(0, n, BLOCK)
+            self.ends = np.cumsum(np.add.reduceat(mass, starts) * scale if n else np.zeros(0))
+
+    def total(self):
+        """The total mass."""
+        if self.ends is None:
+            return float(self.n)
+        return float(self.ends[-1]) if self.n else 0.0
+
+    def find(self, k):
+        """``(i, c)``: the first index whose cumulative mass ``c`` exceeds position ``k``."""
+        if self.ends is None:
+            return k, k + 1.0
+        b = min(int(np.searchsorted(self.ends, k, side="right")), self.ends.shape[0] - 1)
+        cum = np.cumsum(self.mass[b * BLOCK : (b + 1) * BLOCK] * self.scale)
+        cum += float(self.ends[b - 1]) if b else 0.0
+        j = min(int(np.searchsorted(cum, k, side="right")), cum.shape[0] - 1)
+        return b * BLOCK + j, float(cum[j])
+
+
+class _Points(NamedTuple):
+    """Distinct ``x`` (increasing) with their masses and mean outcomes.
+
+    Masses are ``mass * scale`` (``mass`` None: every mass 1).  Distinct
+    samples are their own points: ``x``, ``mass``, ``y`` and ``sample_x``
+    are then views of the data.
     """
 
     x: np.ndarray
     mass: np.ndarray | None
-    sum_y: np.ndarray
-    cum: np.ndarray | None  # cumulative mass at the end of each point
+    y: np.ndarray  # the mean outcome of each point
+    scale: float
+    positions: _Positions  # of the points
     sample_x: np.ndarray  # the samples' x, for the exact ends of the windows
-    sample_cum: np.ndarray | None  # their cumulative mass (None: each has mass 1)
+    sample_positions: _Positions  # of the samples
 
     def total(self):
         """The total mass."""
-        return float(self.x.shape[0] if self.cum is None else self.cum[-1])
+        return self.positions.total()
 
     def first_inside(self, k):
         """The point holding (0-based) position ``k`` of the repeated rows, and its share inside.
 
         The share is that of the point's mass at or after position ``k``.
         """
-        if self.cum is None:
-            return k, 1.0
-        start = int(np.searchsorted(self.cum, k, side="right"))
-        return start, float(self.cum[start] - k) / float(self.mass[start])
+        start, cum = self.positions.find(k)
+        if self.mass is None:
+            return start, cum - k
+        return start, (cum - k) / (float(self.mass[start]) * self.scale)
 
 
 def _integers(w):
     return bool(np.all(np.round(w) == w))
 
 
-def _all_ones(m):
-    """Whether every mass is 1 (blocked: no boolean array of the size of ``m``)."""
-    return all(bool(np.all(m[i : i + BLOCK] == 1.0)) for i in range(0, m.shape[0], BLOCK))
+def _all_ones(m, scale=1.0):
+    """Whether every mass ``m * scale`` is 1 (blocked: no boolean array of the size of ``m``)."""
+    return all(
+        bool(np.all(m[i : i + BLOCK] * scale == 1.0)) for i in range(0, m.shape[0], BLOCK)
+    )
 
 
 def frequency_scale(w):
@@ -159,6 +194,23 @@ def frequency_scale(w):
     divisor = power_of_two_scale(largest)  # exact; the sum below cannot overflow
     total = math.fsum(float(np.add.reduce(w[i : i + BLOCK] / divisor)) for i in blocks)
     return divisor, w.shape[0] / total
+
+
+def _masses(w):
+    """``(m, scale)``: the frequency masses of positive weights ``w`` as ``m * scale``.
+
+    ``m`` is ``w`` itself (no copy) unless its largest value is outside
+    ``[2**-64, 2**64]`` (then the masses, whose sums cannot overflow); None
+    when every mass is 1.
+    """
+    divisor, factor = frequency_scale(w)
+    if factor is None:
+        m, scale = w, 1.0
+    elif 2.0**-64 <= float(np.max(w)) <= 2.0**64:
+        m, scale = w, factor / divisor
+    else:
+        m, scale = frequency_masses(w), 1.0
+    return (None, 1.0) if _all_ones(m, scale) else (m, scale)
 
 
 def frequency_total(w):
@@ -254,30 +306,31 @@ def mass_sums(x_s, m, starts):
     return segment_sums(lambda b: x_s[b] * m[b], starts, x_s.shape[0])
 
 
-def _points(x_s, y_s, m, n_bins, *, own_masses=False):
+def _points(x_s, y_s, m, scale, n_bins):
     """Pool sorted samples into points: one per distinct ``x``, or one per bin.
 
-    ``own_masses``: ``m`` is a private copy, overwritten with its cumulative
-    sums (no second array of the size of the data).
+    ``m`` the samples' masses over ``scale`` (None: 1 each); the points'
+    masses are on the same scale.
     """
     n = x_s.shape[0]
-    if n_bins is None and m is None and _distinct(x_s):
-        return _Points(x_s, None, y_s, None, x_s, None)
+    samples = _Positions(m, scale, n)
+    if n_bins is None and _distinct(x_s):
+        return _Points(x_s, m, y_s, scale, samples, x_s, samples)
     starts = bin_starts(x_s, m, n_bins)
     if m is None:
         mass = np.diff(np.append(starts, n)).astype(np.float64)
     else:
         mass = np.add.reduceat(m, starts)
-    sum_y = outcome_sums(y_s, m, starts)
+    y = outcome_sums(y_s, m, starts) / mass
     if n_bins is None:
         x = x_s[starts]
     else:
         x = (np.add.reduceat(x_s, starts) if m is None else mass_sums(x_s, m, starts)) / mass
-    cum = np.cumsum(mass)
+    points = _Positions(mass, 1.0 if m is None else scale, mass.shape[0])
+    scale = 1.0 if m is None else scale
     if n_bins is None:
-        return _Points(x, mass, sum_y, cum, x, cum)
-    sample_cum = None if m is None else np.cumsum(m, out=m if own_masses else None)
-    return _Points(x, mass, sum_y, cum, x_s, sample_cum)
+        return _Points(x, mass, y, scale, points, x, points)
+    return _Points(x, mass, y, scale, points, x_s, samples)
 
 
 def _distinct(x_s):
@@ -289,25 +342,24 @@ def _distinct(x_s):
     )
 
 
-def _dot(a, b):
-    """Inner product as a float (``einsum``: no BLAS threads to wait for)."""
-    return float(np.einsum("i,i->", a, b))
+def _sum_of_products(*arrays):
+    """``sum`` of the elementwise product of the arrays (``einsum``: no temporary, no BLAS)."""
+    return float(np.einsum(",".join("i" * len(arrays)) + "->", *arrays))
 
 
-def _centred_dot(weight, x, a, other=None):
-    """``sum weight (x - a) other`` (``other`` None: ``x - a``), in blocks of ``x - a``."""
+def _centred_sum(weights, x, a, other=None):
+    """``sum prod(weights) (x - a) other`` (``other`` None: ``x - a``), in blocks of ``x - a``."""
     total = 0.0
     for i in range(0, x.shape[0], BLOCK):
         d = np.subtract(x[i : i + BLOCK], a)
         o = d if other is None else other[i : i + BLOCK]
-        total += float(np.einsum("i,i,i->", weight[i : i + BLOCK], d, o))
+        total += _sum_of_products(*(w[i : i + BLOCK] for w in weights), d, o)
     return total
 
 
 def _x_at(pts, k):
     """The ``x`` of the sample at (0-based) position ``k`` of the repeated rows."""
-    if pts.sample_cum is not None:
-        k = int(np.searchsorted(pts.sample_cum, k, side="right"))
+    k = pts.sample_positions.find(k)[0] if pts.sample_positions.ends is not None else k
     return pts.sample_x[min(k, pts.sample_x.shape[0] - 1)]
 
 
@@ -346,8 +398,9 @@ class _Window(NamedTuple):
 def _local_fit(pts, xs, k, ns, xrange):
     """R's ``lowest``: the local linear fit at ``xs`` on the window starting at ``k``.
 
-    The tricube weights are the one array of the window's size (times the
-    masses: two); the centred sums are taken in blocks.
+    The tricube weights are the one array of the window's size; the sums
+    take them times the masses without a product array, the centred sums in
+    blocks.  ``total`` is on the scale of ``pts.mass``.
     """
     h = max(xs - _x_at(pts, k), _x_at(pts, k + ns - 1) - xs)
     h9 = 0.999 * h
@@ -358,23 +411,21 @@ def _local_fit(pts, xs, k, ns, xrange):
     while stop > start + 1 and pts.x[stop - 1] > xs and pts.x[stop - 1] - xs > h9:
         stop -= 1
     stop = max(stop, start)
-    x, sum_y = pts.x[start:stop], pts.sum_y[start:stop]
+    x, y = pts.x[start:stop], pts.y[start:stop]
     tri = _tricube(x, xs, h)
     tri[:1] *= share  # the window may hold only part of its first point
-    weight = tri if pts.mass is None else tri * pts.mass[start:stop]
-    total = float(np.add.reduce(weight))
+    weights = (tri,) if pts.mass is None else (tri, pts.mass[start:stop])
+    total = _sum_of_products(*weights)
     if not total > 0:  # R: the point's own y (the mean outcome of its ties)
         own = min(int(np.searchsorted(pts.x, xs)), pts.x.shape[0] - 1)
-        mass = 1.0 if pts.mass is None else float(pts.mass[own])
-        value = float(pts.sum_y[own]) / mass
-        return _Window(value, start, stop, xs, h, share, xs, 0.0, 1.0)
-    a = _dot(weight, x) / total
+        return _Window(float(pts.y[own]), start, stop, xs, h, share, xs, 0.0, 1.0)
+    a = _sum_of_products(*weights, x) / total
     b = 0.0
     if h > 0:
-        c = _centred_dot(weight, x, a) / total
+        c = _centred_sum(weights, x, a) / total
         if math.sqrt(c) > 0.001 * xrange:
             b = (xs - a) / c
-    value = (_dot(tri, sum_y) + b * _centred_dot(tri, x, a, sum_y)) / total
+    value = (_sum_of_products(*weights, y) + b * _centred_sum(weights, x, a, y)) / total
     return _Window(value, start, stop, xs, h, share, a, b, total)
 
 
@@ -428,7 +479,8 @@ def _standard_errors(pts, windows, curve_x, curve_y):
     """Binomial standard errors of the fits, with the outcome variance at the curve.
 
     ``sqrt(sum_j l_j^2 v_j)`` over the samples ``j`` (a point of mass ``m``
-    holds ``m`` samples of equal ``l_j``).  The variances take one array of
+    holds ``m`` samples of equal ``l_j``; with masses ``mass * scale``, the
+    sums over ``mass`` are divided by ``scale``).  The variances take one array of
     the size of the points; each window is then read in blocks.
     """
     floor = 0.5 / pts.total()  # a curve at 0 or 1 still has some variance
@@ -451,9 +503,9 @@ def _standard_errors(pts, windows, curve_x, curve_y):
             lever *= lever
             if i == win.start:
                 lever[0] *= win.share  # the part of the first point inside the window
-            mass = v[part] if pts.mass is None else np.multiply(v[part], pts.mass[part])
-            var += float(np.einsum("i,i->", lever, mass))  # sum_j l_j^2 v_j
-        se[j] = math.sqrt(max(var, 0.0))
+            masses = () if pts.mass is None else (pts.mass[part],)
+            var += _sum_of_products(lever, *masses, v[part])  # sum_j l_j^2 v_j
+        se[j] = math.sqrt(max(var, 0.0) / pts.scale)  # l_j is on the scale of the masses
     return se
 
 
@@ -492,18 +544,16 @@ def lowess(x_s, y_s, w_s=None, *, span=SPAN, delta=None, exact_max=EXACT_MAX, se
     """
     x_s = np.asarray(x_s, dtype=np.float64)
     y_s = np.asarray(y_s)
-    m = None
+    m, scale = None, 1.0
     if w_s is not None:
         keep = w_s > 0
         if not np.all(keep):
             x_s, y_s, w_s = x_s[keep], y_s[keep], w_s[keep]
-        m = frequency_masses(w_s)
-        if _all_ones(m):
-            m = None
+        m, scale = _masses(w_s)
     xrange = float(x_s[-1]) - float(x_s[0])
     delta = 0.01 * xrange if delta is None else float(delta)
     binned = x_s.shape[0] > exact_max
-    pts = _points(x_s, y_s, m, BINS if binned else None, own_masses=m is not None and m is not w_s)
+    pts = _points(x_s, y_s, m, scale, BINS if binned else None)
     curve_x, windows = _fit_points(pts, span, delta)
     curve_y = np.array([win.value for win in windows])
     errors = np.full(curve_x.shape, np.nan)

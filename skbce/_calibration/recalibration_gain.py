@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skbce._calibration.blocks import block_step
 from skbce._calibration.lowess import bin_starts, frequency_scale
 
 __all__ = ["MethodGain", "RecalibrationGain", "recalibration_gain"]
@@ -112,10 +113,6 @@ def _folds(rotations, offsets, start, stop):
     return np.take(rotations, runs, axis=0).ravel()[: stop - start]
 
 
-#: Samples per block of the cell sums (cut down to a multiple of ``k``).
-_STEP = 1 << 16
-
-
 def _cell_sums(p_s, y_s, w_s, starts, offsets, k):
     """Weight and weighted positives per (fold, bin), and weight and ``sum w p`` per bin.
 
@@ -128,7 +125,7 @@ def _cell_sums(p_s, y_s, w_s, starts, offsets, k):
     weight, positives = np.zeros((n_bins, k)), np.zeros((n_bins, k))
     sum_w, sum_wp = np.zeros(n_bins), np.zeros(n_bins)
     rotations = ((np.arange(k)[:, None] + np.arange(k)) % k).astype(offsets.dtype)
-    step = k * max(1, _STEP // k)
+    step = k * max(1, block_step(n) // k)  # blocks start at runs of k
     for start in range(0, n, step):
         stop = min(start + step, n)
         first = int(np.searchsorted(starts, start, side="right")) - 1
