@@ -77,7 +77,11 @@ def _fixed_point(resid, smoother, total_weight):
     if value(1.0) >= 1.0:
         return 1.0, 1.0
     sigma = brentq(lambda s: value(s) - s, lowest, 1.0, xtol=1e-12, rtol=1e-12)
-    return sigma, value(sigma)
+    found = sigma, value(sigma)
+    # brentq's wrapper of ``value`` is a reference cycle: without this, it would hold
+    # the smoother's arrays until the next garbage collection (one per subgroup)
+    smoother = None
+    return found
 
 
 def smooth_ece_from_grids(resid, mass, total_weight):
@@ -100,6 +104,6 @@ def smooth_ece_from_grids(resid, mass, total_weight):
     with np.errstate(invalid="ignore", divide="ignore"):
         observed = np.clip((first[sel] - g[sel]) / dens[sel], 0.0, 1.0)
     curve = SmoothCurve(
-        x=grid_x[sel], observed=observed, density=dens[sel] / total_weight, bandwidth=sigma
+        x=grid_x[sel].copy(), observed=observed, density=dens[sel] / total_weight, bandwidth=sigma
     )
     return float(ece), float(sigma), curve
