@@ -71,8 +71,9 @@ def test_segment_sums_equal_reduceat_of_the_whole_product(n, n_starts, seed):
     n=st.integers(1, 3 * 4 * BLOCK),
     seed=st.integers(0, 2**32 - 1),
     integers=st.booleans(),
+    side=st.sampled_from(["left", "right"]),
 )
-def test_mass_positions_equal_searchsorted_of_the_cumulative_masses(n, seed, integers):
+def test_mass_positions_equal_searchsorted_of_the_cumulative_masses(n, seed, integers, side):
     """Exact for integer masses (their sums are exact); within one position otherwise."""
     rng = np.random.default_rng(seed)
     m = rng.integers(0, 4, n).astype(np.float64) if integers else rng.random(n)
@@ -81,8 +82,8 @@ def test_mass_positions_equal_searchsorted_of_the_cumulative_masses(n, seed, int
     if integers:
         targets = np.concatenate((targets, np.arange(0.0, cum[-1] + 1.0, max(1.0, cum[-1] / 30))))
         targets.sort()
-    got = mass_positions(m, targets)
-    want = np.searchsorted(cum, targets, side="right")
+    got = mass_positions(m, targets, side=side)
+    want = np.searchsorted(cum, targets, side=side)
     if integers:
         assert np.array_equal(got, want)
     else:

@@ -52,8 +52,17 @@ GROUP = 64
 #: Samples per block of the pass of :class:`GroupSums` (a multiple of ``GROUP``).
 _PASS_BLOCK = 1 << 16
 
-#: Bin boundaries evaluated at once (each reads up to ``GROUP`` samples).
+#: Bin boundaries evaluated at once (each reads up to ``GROUP`` samples), at most.
 _BUDGET = 1 << 14
+
+
+def _budget(n):
+    """Bin boundaries evaluated at once for ``n`` samples.
+
+    Their reads (about ``GROUP / 2`` rows each, a few arrays per row) stay
+    well below the size of the data.
+    """
+    return max(GROUP, min(_BUDGET, n // (8 * GROUP)))
 
 #: Past this many bins the sweep first checks whether the finest binning is monotone.
 _FINEST_CHECK = 1024
@@ -151,8 +160,9 @@ class GroupSums:
     def bin_sums(self, b):
         """Weight, ``w * y`` and ``w * p`` of each of ``b`` equal-mass bins."""
         sums = []
-        for start in range(0, b + 1, _BUDGET):
-            k = np.arange(start, min(start + _BUDGET + 1, b + 1), dtype=np.int64)
+        budget = _budget(self.n)
+        for start in range(0, b + 1, budget):
+            k = np.arange(start, min(start + budget + 1, b + 1), dtype=np.int64)
             sums.append(np.diff(np.stack(self.before(self.bounds(k, np.full_like(k, b))))))
         return np.concatenate(sums, axis=1)
 
@@ -443,7 +453,7 @@ def _sweep(sums, b_max):
             band.open_window(sums, b0)
         levels = np.arange(b0, min(b0 + size, b_max + 1), dtype=np.int64)
         ka, kb = band.bins(levels)
-        budget = _BUDGET if band.window is None else 16 * _BUDGET  # no reads per boundary
+        budget = _budget(sums.n) if band.window is None else 16 * _BUDGET  # no reads there
         fits = np.cumsum(kb - ka + 2) <= budget
         levels = levels[: max(1, int(np.count_nonzero(fits)))]
         found = _first_violation(sums, band, levels)

@@ -61,8 +61,8 @@ def segment_sums(values_of, starts, n):
     return out
 
 
-def mass_positions(m, targets):
-    """``np.searchsorted(np.cumsum(m), targets, side="right")`` without the cumulative array.
+def mass_positions(m, targets, side="right"):
+    """``np.searchsorted(np.cumsum(m), targets, side=side)`` without the cumulative array.
 
     The cumulative masses are taken block by block, only in the blocks that
     hold a target.
@@ -77,13 +77,13 @@ def mass_positions(m, targets):
     n, step = m.shape[0], 4 * BLOCK
     totals = np.array([np.add.reduce(m[i : i + step]) for i in range(0, n, step)])
     before = np.concatenate(([0.0], np.cumsum(totals)))
-    block = np.searchsorted(before[1:], targets, side="right")
+    block = np.searchsorted(before[1:], targets, side=side)
     out = np.full(targets.shape[0], n, dtype=np.intp)
     for b in np.unique(block[block < totals.shape[0]]).tolist():
         mine = block == b
         local = np.cumsum(m[b * step : (b + 1) * step])
         local += before[b]
-        out[mine] = b * step + np.searchsorted(local, targets[mine], side="right")
+        out[mine] = b * step + np.searchsorted(local, targets[mine], side=side)
     return out
 
 

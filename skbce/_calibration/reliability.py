@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from skbce._calibration.blocks import mass_positions
 from skbce._utils.numeric import weighted_sum
 
 __all__ = [
@@ -52,18 +53,23 @@ def table_edges(p_s, w_s, n_bins, strategy, cum_w):
     return strategy
 
 
-def equal_mass_edges(p_s, w_s, n_bins, cum_w):
+def equal_mass_edges(p_s, w_s, n_bins, cum_w=None):
     """Edges that split the weight into ``n_bins`` equal parts (ties never split).
 
     Edge ``k`` is the smallest prediction whose cumulative weight reaches
     ``k / n_bins`` of the total (the inverted CDF), so a bin ``(e[k-1], e[k]]``
     holds one ``n_bins``-th of the weight unless ties force otherwise.
-    Integer weights give the edges of the data with rows repeated.
+    Integer weights give the edges of the data with rows repeated.  ``cum_w``:
+    the cumulative weights, if the caller has them (None: found block by
+    block).
     """
     n = p_s.shape[0]
     k = np.arange(1, n_bins, dtype=np.int64)
     if w_s is None:
         idx = -((-k * n) // n_bins) - 1
+    elif cum_w is None:
+        targets = k * float(np.add.reduce(w_s)) / n_bins
+        idx = np.minimum(mass_positions(w_s, targets, side="left"), n - 1)
     else:
         idx = np.searchsorted(cum_w, k * cum_w[-1] / n_bins, side="left")
         idx = np.minimum(idx, n - 1)

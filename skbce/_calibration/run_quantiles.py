@@ -20,15 +20,19 @@ __all__ = ["SAMPLE", "run_quantiles"]
 
 #: Values sampled for the cuts.
 SAMPLE = 1 << 16
-#: Cuts between which the values are counted.
+#: Cuts between which the values are counted, at most.
 _CUTS = 1024
 
 
-def _cuts(values):
-    """Increasing cut values, about ``_CUTS`` of them, from a systematic sample."""
-    step = max(1, values.shape[0] // SAMPLE)
+def _cuts(values, count):
+    """Increasing cut values, about ``count`` of them, from a systematic sample.
+
+    The sample holds at most ``SAMPLE`` values and an eighth of them (its
+    sorted copy is then small next to the values).
+    """
+    step = max(8, values.shape[0] // SAMPLE)
     sample = np.sort(values[::step])
-    picks = np.linspace(0, sample.shape[0] - 1, min(_CUTS, sample.shape[0]))
+    picks = np.linspace(0, sample.shape[0] - 1, min(count, sample.shape[0]))
     return np.unique(sample[picks.astype(np.intp)])
 
 
@@ -103,7 +107,8 @@ def run_quantiles(values, masses, runs, q, *, mass_scale=1.0):
     array([0.3 , 0.66])
     """
     q = np.asarray(q, dtype=np.float64)
-    cuts = _cuts(values)
+    # every run keeps its position of every cut: at most a 16th of the values in all
+    cuts = _cuts(values, max(16, min(_CUTS, values.shape[0] // (16 * max(1, len(runs))))))
     cum = np.zeros(cuts.shape[0] + 1)
     positions = []
     for i, (start, stop) in enumerate(runs):

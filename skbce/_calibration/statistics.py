@@ -82,7 +82,8 @@ _calibration_errors = calibration_errors
 
 def _binnings(p_s, w, n_bins, strategy):
     """The reliability table's bins and the equal-mass groups (adaptive ECE, HL)."""
-    cum_w = None if w is None else np.cumsum(w)
+    quantiles = w is not None and isinstance(strategy, str) and strategy == "quantile"
+    cum_w = np.cumsum(w) if quantiles else None  # else the edges need no cumulative array
     table = Binning(table_edges(p_s, w, n_bins, strategy, cum_w), p_s)
     groups = Binning(equal_mass_edges(p_s, w, n_bins, cum_w), p_s)
     return table, groups
