@@ -101,7 +101,9 @@ def bin_means(p, y, w, slices):
 def naive_sweep(p, y, w):
     """Roelofs et al.'s sweep on the bins of the definition, b = 2, 3, ... by a loop."""
     n = p.shape[0]
-    b_max = max(1, n - 1) if w is None else max(1, math.ceil(math.fsum(w)) - 1)
+    b_max = max(1, n - 1)  # weights as frequencies: counts as repeated rows, others sum to n
+    if w is not None and np.all(w == np.round(w)):
+        b_max = max(1, min(math.ceil(math.fsum(w)), 64 * n + 1) - 1)
     chosen = b_max
     for b in range(2, b_max + 1):
         _, _, obs = bin_means(p, y, w, bins_by_definition(p, w, b))
@@ -608,7 +610,7 @@ def test_integer_weights_equal_repeated_rows(rows):
 @given(data)
 def test_weighted_sweep_matches_the_definition(rows):
     p, y, w = sorted_rows(*rows)
-    w = w * 0.75  # not integers: the cap is ceil(W) - 1
+    w = w * 0.75  # not integers: frequencies that sum to n, so the cap is n - 1
     ece, n_bins = naive_sweep(p, y, w)
     result = ece_sweep(p, y, w)
     assert result.n_bins == n_bins

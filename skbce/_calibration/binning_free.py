@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.blocks import BLOCK, block_slices, scaled_weights
+from skbce._calibration.lowess import frequency_scale, frequency_total
 from skbce._calibration.reliability import Binning, calibration_errors, equal_mass_edges
 from skbce._utils.options import check_n_bins
 
@@ -63,6 +64,9 @@ def _budget(n):
     well below the size of the data.
     """
     return max(GROUP, min(_BUDGET, n // (8 * GROUP)))
+
+#: With integer weights, the sweep's largest number of bins is at most this many per sample.
+MAX_BINS_PER_SAMPLE = 64
 
 #: Past this many bins the sweep first checks whether the finest binning is monotone.
 _FINEST_CHECK = 1024
@@ -472,8 +476,11 @@ def ece_sweep(p_s, y_s, w_s):
     first ``b`` whose observed frequencies (weighted means of the outcomes,
     empty bins skipped, ties allowed) decrease somewhere; the ECE
     (``sum_k (W_k / W) |pbar_k - ybar_k|``) is then computed on ``b - 1``
-    bins.  As in their code, ``b`` is at most ``n - 1`` (``ceil(W) - 1`` with
-    weights, so that integer weights equal repeated rows) and at least 1.  The
+    bins.  As in their code, ``b`` is at most ``n - 1`` and at least 1.  Weights
+    count as frequencies: integer weights as repeated rows (``b`` at most
+    ``ceil(W) - 1``, and at most :data:`MAX_BINS_PER_SAMPLE` times ``n``, so
+    that the time stays bounded by the data), other weights rescaled to sum
+    to ``n`` (the result does not depend on their scale).  The
     bins are those of the adaptive ECE, which never split a run of tied
     predictions; without ties they are the bins of the reference code.
     The smaller the better, minimum is zero.
@@ -540,8 +547,11 @@ def binning_free_errors(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS, debiased=True,
     if sweep:
         if w is None:
             b_max = max(1, sums.n - 1)
-        else:
-            b_max = int(max(1.0, min(math.ceil(sums.total * scale) - 1.0, 2.0**53)))
+        else:  # frequencies: counts as they are (at most MAX_BINS_PER_SAMPLE n), others sum to n
+            counts = frequency_scale(w_s)[1] is None  # else the frequencies sum to n exactly
+            total = frequency_total(w_s) if counts else float(sums.n)
+            total = min(total, MAX_BINS_PER_SAMPLE * sums.n + 1.0)
+            b_max = int(max(1.0, math.ceil(total) - 1.0))
         b_star = _sweep(sums, b_max)
         ece, _, _ = calibration_errors(*_means(_equal_mass_sums(sums, b_star)))
         result = SweepECE(float(ece), int(b_star))

@@ -90,12 +90,13 @@ def mass_positions(m, targets, side="right"):
 def power_of_two_scale(largest):
     """The power of two nearest above ``largest > 0`` (1.0 for 0, inf or NaN).
 
-    Dividing by it is exact, and brings ``largest`` into ``(1/2, 1]``.
+    Dividing by it is exact, and brings ``largest`` into ``(1/2, 1]`` (into
+    ``(1, 2)`` above ``2**1023``, whose power of two is not a float).
     """
     if not 0 < largest < math.inf:
         return 1.0
     mantissa, exponent = math.frexp(largest)
-    return math.ldexp(1.0, exponent)
+    return math.ldexp(1.0, min(exponent, 1023))  # 2**1024 overflows: then within (1/2, 2)
 
 
 def scaled_weights(w_s):

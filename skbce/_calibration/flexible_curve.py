@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import mass_positions
+from skbce._calibration.blocks import mass_positions, power_of_two_scale
 from skbce._calibration.lowess import frequency_scale, lowess
 from skbce._calibration.run_quantiles import SAMPLE, run_quantiles
 from skbce._losses.parallel import map_blocks
@@ -241,8 +241,13 @@ def curve_errors(fit, p_s, w_s=None):
     if w_s is None:
         eavg = float(np.mean(err))
     else:  # pairwise sums: math.fsum over 1e7 numpy floats takes a second
-        dots = [np.einsum("i,i->", w, err[a:b]) for (a, b), w in zip(spans, weights, strict=True)]
-        eavg = math.fsum(dots) / float(np.add.reduce(w_s))
+        top = float(np.max(w_s))
+        d = 1.0 if 2.0**-64 <= top <= 2.0**64 else power_of_two_scale(top)  # sums stay finite
+        dots = [
+            np.einsum("i,i->", w if d == 1.0 else w / d, err[a:b])
+            for (a, b), w in zip(spans, weights, strict=True)
+        ]
+        eavg = math.fsum(dots) / math.fsum(float(np.add.reduce(w / d)) for w in weights)
     if err.shape[0] < SAMPLE:
         w = None if w_s is None else np.concatenate(weights)
         e50, e90 = weighted_quantile(err, w, [0.5, 0.9])

@@ -265,6 +265,12 @@ class StreamingCalibration(_Streaming):
         sums, _ = self._state.finish()
         total = float(sums.loss.weight)
         positive = float(sums.loss.class_weight[1])
+        if not math.isfinite(float(np.sum(sums.bins[1]))):
+            msg = (
+                "sample_weight: the total weight overflows float64; divide the weights by "
+                "a common factor (the statistics do not depend on their scale)."
+            )
+            raise ValueError(msg)
         if not 0 < positive < total:
             msg = (
                 "y_true holds a single class (among the samples of non-zero weight); "

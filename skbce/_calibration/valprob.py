@@ -211,8 +211,16 @@ def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     d = LikelihoodRatioIndex((lr - 1.0) / total, lr, 1, _upper_tail(1, lr))
     u_chi2 = as_is - recalibrated if math.isfinite(recalibrated) else math.nan
     u = LikelihoodRatioIndex((u_chi2 - 2.0) / total, u_chi2, 2, _upper_tail(2, u_chi2))
-    r2 = -math.expm1(-lr / total) / -math.expm1(-null / total) if null > 0 else math.nan
+    r2 = _nagelkerke(lr, null, total)
     return ValProbIndices(2.0 * float(roc_auc) - 1.0, r2, d, u, d.index - u.index)
+
+
+def _nagelkerke(lr, null, total):
+    """Nagelkerke's R2 ``(1 - exp(-LR / N)) / (1 - exp(-null / N))``; ``-inf`` past overflow."""
+    if not null > 0:
+        return math.nan
+    x = -lr / total
+    return (-math.expm1(x) if x < 709.0 else -math.inf) / -math.expm1(-null / total)
 
 
 def indices_of_statistics(p_s, y_s, w_s, stats):

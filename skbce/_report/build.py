@@ -35,16 +35,27 @@ from skbce._utils.validation import validate_binary, validate_multiclass
 __all__ = ["Settings", "build_report", "collect_warnings", "index_of", "response", "take"]
 
 
+def _floating_point(w):
+    """Whether a warning is numpy's report of a floating-point event ("... encountered in ...")."""
+    return issubclass(w.category, RuntimeWarning) and " encountered in " in str(w.message)
+
+
 def collect_warnings(func, *args, **kwargs):
-    """Run ``func``; return its result and the messages of its warnings, re-issued."""
+    """Run ``func``; return its result and the messages of its warnings, re-issued once each.
+
+    numpy's floating-point warnings (an ``inf`` or NaN met in the arithmetic)
+    are left out: the statistics they touch carry their own notes.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = func(*args, **kwargs)
-    notes = []
+    notes = {}
     for w in caught:
-        notes.append(str(w.message))
+        if _floating_point(w) or str(w.message) in notes:
+            continue
+        notes[str(w.message)] = None
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return result, notes
+    return result, list(notes)
 
 
 def _reliability(rel):

@@ -186,6 +186,9 @@ def check_confidence_level(confidence_level):
     if not ok or not 0 < confidence_level < 1:
         msg = f"confidence_level must be a number in (0, 1), got {confidence_level!r}."
         raise ValueError(msg)
+    if not 0.5 + float(confidence_level) / 2 < 1.0:  # the normal quantile would be infinite
+        msg = f"confidence_level={confidence_level!r} is too close to 1: at most 1 - 2**-52."
+        raise ValueError(msg)
     return float(confidence_level)
 
 

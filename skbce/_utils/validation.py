@@ -137,6 +137,7 @@ def check_proba(y_proba, *, name="y_proba", check_range=True):
     if arr.ndim == 0:  # pragma: no cover - check_array rejects scalars
         msg = f"{name} must be a 1-D or 2-D array, got a scalar."
         raise ValueError(msg)
+    arr = native_byte_order(arr)
     if check_range:
         check_probability_range(arr.min(), arr.max(), name)
     return arr
@@ -503,7 +504,16 @@ def check_scores(y_score, *, from_logits, name="y_score"):
         input_name=name,
     )
     check_logit_range(z.min(), z.max(), name)
-    return z
+    return native_byte_order(z)
+
+
+def native_byte_order(arr):
+    """``arr`` in the machine's byte order.
+
+    Big-endian input is converted: numpy's ufuncs refuse a non-native
+    ``dtype=`` argument.
+    """
+    return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
 
 
 def check_logit_range(lowest, highest, name):

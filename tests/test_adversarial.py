@@ -1,0 +1,96 @@
+"""Inputs found by adversarial fuzzing: each once crashed, hung or gave a silent wrong answer."""
+
+import math
+import time
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss as sk_log_loss
+
+import skbce
+
+Y = [0, 1, 0, 1, 0, 1]
+P = [0.2, 0.7, 0.4, 0.6, 0.1, 0.9]
+
+
+def _report(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return skbce.calibration_report(*args, **kwargs)
+
+
+@pytest.mark.parametrize("ratio", [1e4, 1e9, 1e300])
+def test_sweep_with_weights_over_many_orders_of_magnitude_is_bounded(ratio):
+    """The sweep's largest number of bins came from the total weight: a 6-row report hung."""
+    start = time.process_time()
+    r = _report([1, 0, 1, 0, 1, 0], [0.2, 0.3, 0.4, 0.6, 0.7, 0.8],
+                sample_weight=[1.0, ratio] * 3, n_bins=2, n_resamples=0)
+    assert time.process_time() - start < 20.0
+    assert 1 <= r.ece_sweep.n_bins <= 64 * 6
+
+
+@pytest.mark.parametrize("weight", [1e-300, 0.5, 0.1, 1e300, 1e308])
+def test_equal_weights_of_any_scale_give_the_unweighted_report(weight):
+    """Weights of 1e308 raised OverflowError; any common weight must change nothing."""
+    plain = _report(Y, P, n_bins=2, n_resamples=0)
+    weighted = _report(Y, P, sample_weight=[weight] * 6, n_bins=2, n_resamples=0)
+    keys = ["log_loss", "brier_score", "ece", "smooth_ece", "eavg"]
+    # not yet scale-free (the closing note of issue #13 lists them): the quantiles of masses
+    # rescaled inexactly, and the debiased RMSCE of huge weights
+    if weight == 0.5:
+        keys += ["e50", "e90", "debiased_rmsce"]
+    for key in keys:
+        got, want = getattr(weighted, key), getattr(plain, key)
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-12), key
+    assert weighted.ece_sweep.n_bins == plain.ece_sweep.n_bins
+
+
+def test_streaming_calibration_refuses_an_overflowing_total_weight():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        state = skbce.StreamingCalibration()
+        state.update([0, 1, 0], [0.2, 0.3, 0.7], sample_weight=[1e308] * 3)
+        with pytest.raises(ValueError, match="sample_weight"):
+            state.result()
+
+
+@pytest.mark.parametrize("p", [5e-324, 1e-300])
+def test_tiny_probabilities_give_a_report(p):
+    """Nagelkerke's R2 overflowed math.expm1 (OverflowError)."""
+    r = _report(Y, [p] * 6, n_bins=2, n_resamples=0)
+    r2 = r.to_dict()["nagelkerke_r2"] if "nagelkerke_r2" in r.to_dict() else None
+    assert r2 is None or r2 < 0 or math.isnan(r2)
+    assert math.isfinite(r.log_loss)
+
+
+@pytest.mark.parametrize("dtype", [">f8", ">f4", "<f8"])
+def test_big_endian_probabilities_match_scikit_learn(dtype):
+    """numpy's ufuncs refused the non-native dtype= of the kernels (TypeError)."""
+    p = np.array([0.2, 0.7, 0.6, 0.1], dtype=dtype)
+    y = [0, 1, 1, 0]
+    expected = sk_log_loss(y, p.astype(np.float64))
+    assert skbce.log_loss(y, p) == pytest.approx(expected, rel=1e-6)
+    assert skbce.binary_cross_entropy(y, p) == pytest.approx(expected, rel=1e-6)
+    z = np.log(p.astype(np.float64) / (1 - p.astype(np.float64))).astype(dtype)
+    assert skbce.binary_cross_entropy(y, z, from_logits=True) == pytest.approx(expected, rel=1e-5)
+    assert skbce.brier_score_loss(y, p) == pytest.approx(
+        np.mean((p.astype(np.float64) - y) ** 2), rel=1e-6
+    )
+
+
+def test_notes_hold_no_floating_point_warnings_and_no_repeats():
+    """Exact-0 predictions filled the notes with 300 'invalid value encountered' lines."""
+    y = np.array([0, 1] * 10)
+    p = np.where(y == 1, 0.9, 0.0)
+    r = _report(y, p, n_bins=2, n_resamples=20)
+    assert len(r.notes) == len(set(r.notes))
+    assert not any("encountered in" in note for note in r.notes)
+    assert any("exactly 0" in note for note in r.notes)  # the report's own note stays
+
+
+def test_confidence_level_whose_quantile_is_infinite_is_refused():
+    with pytest.raises(ValueError, match="confidence_level"):
+        skbce.calibration_report(Y, P, n_bins=2, confidence_level=0.9999999999999999)
+    r = _report(Y, P, n_bins=2, confidence_level=0.999999, n_resamples=0)
+    assert np.all(np.isfinite(r.reliability["ci_low"][r.reliability["count"] > 0]))
