@@ -71,3 +71,12 @@ def scaled_weights(w):
     if -WEIGHT_RANGE <= scale <= WEIGHT_RANGE:
         return w, 0
     return np.ldexp(w.astype(np.float64), -scale), scale
+
+
+def native_byte_order(arr):
+    """``arr`` in the machine's byte order.
+
+    Big-endian input is converted: numpy's ufuncs refuse a non-native
+    ``dtype=`` argument.
+    """
+    return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))

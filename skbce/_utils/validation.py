@@ -1,7 +1,6 @@
 """Input checking and conversion: the one place where user inputs are validated.
 
-Public functions call these helpers once, at the edge; the kernels in
-:mod:`skbce._losses.kernels` and :mod:`skbce._calibration.statistics` trust what they receive.
+Public functions call these helpers once, at the edge; the kernels trust what they receive.
 """
 
 import warnings
@@ -9,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skbce._utils.numeric import native_byte_order
 from skbce._utils.options import InvalidParameterError, check_bool
 
 __all__ = [
@@ -119,12 +119,11 @@ def n_samples_of(value, name):
 
 
 def check_proba(y_proba, *, name="y_proba", check_range=True):
-    """Convert probabilities to a 1-D or 2-D floating array.
+    """Convert probabilities to a 1-D or 2-D floating array, in native byte order.
 
-    float64, float32 and float16 arrays are kept as they are (no copy);
-    other inputs become float64, as in scikit-learn.  NaN and infinite
-    values are rejected, and with ``check_range`` so are values outside
-    ``[0, 1]``.
+    float64, float32 and float16 arrays are kept (no copy); others become
+    float64, as in scikit-learn.  NaN and infinite values are rejected, and
+    with ``check_range`` values outside ``[0, 1]``.
     """
     _check_array_like(y_proba, name)
     arr = check_array(
@@ -505,15 +504,6 @@ def check_scores(y_score, *, from_logits, name="y_score"):
     )
     check_logit_range(z.min(), z.max(), name)
     return native_byte_order(z)
-
-
-def native_byte_order(arr):
-    """``arr`` in the machine's byte order.
-
-    Big-endian input is converted: numpy's ufuncs refuse a non-native
-    ``dtype=`` argument.
-    """
-    return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
 
 
 def check_logit_range(lowest, highest, name):
