@@ -24,8 +24,13 @@ def _report(*args, **kwargs):
 def test_sweep_with_weights_over_many_orders_of_magnitude_is_bounded(ratio):
     """The sweep's largest number of bins came from the total weight: a 6-row report hung."""
     start = time.process_time()
-    r = _report([1, 0, 1, 0, 1, 0], [0.2, 0.3, 0.4, 0.6, 0.7, 0.8],
-                sample_weight=[1.0, ratio] * 3, n_bins=2, n_resamples=0)
+    r = _report(
+        [1, 0, 1, 0, 1, 0],
+        [0.2, 0.3, 0.4, 0.6, 0.7, 0.8],
+        sample_weight=[1.0, ratio] * 3,
+        n_bins=2,
+        n_resamples=0,
+    )
     assert time.process_time() - start < 20.0
     assert 1 <= r.ece_sweep.n_bins <= 64 * 6
 
@@ -94,3 +99,21 @@ def test_confidence_level_whose_quantile_is_infinite_is_refused():
         skbce.calibration_report(Y, P, n_bins=2, confidence_level=0.9999999999999999)
     r = _report(Y, P, n_bins=2, confidence_level=0.999999, n_resamples=0)
     assert np.all(np.isfinite(r.reliability["ci_low"][r.reliability["count"] > 0]))
+
+
+@pytest.mark.parametrize("random_state", [-1, 2**32, 1.5, "x", True, np.random.default_rng(1)])
+def test_a_seed_that_cannot_seed_is_refused_naming_random_state(random_state):
+    with pytest.raises(ValueError, match="random_state"):
+        skbce.calibration_report(Y, P, n_bins=2, n_resamples=5, random_state=random_state)
+
+
+@pytest.mark.parametrize("random_state", [None, 0, 2**32 - 1, np.random.RandomState(1)])
+def test_seeds_that_can_seed_are_accepted(random_state):
+    r = _report(Y, P, n_bins=2, n_resamples=5, random_state=random_state)
+    assert len(r.intervals["statistic"]) > 5
+
+
+def test_a_nan_among_string_groups_is_refused():
+    """np.asarray turned it into a group named 'nan'."""
+    with pytest.raises(ValueError, match="groups must not contain NaN"):
+        skbce.calibration_report(Y, P, n_bins=2, groups=["a", float("nan"), "a", "b", "b", "a"])

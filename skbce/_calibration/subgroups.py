@@ -96,6 +96,8 @@ def check_groups(groups, n_samples):
         missing = int(np.count_nonzero(np.isnan(labels)))
     elif labels.dtype.kind == "O":
         missing = sum(v is None or (isinstance(v, float) and math.isnan(v)) for v in labels)
+    elif labels.dtype.kind in "US" and not hasattr(groups, "dtype"):  # a NaN among strings
+        missing = sum(isinstance(v, float) and math.isnan(v) for v in groups)
     else:
         missing = 0 if labels.dtype.kind in "biuUSM" else -1
     if missing < 0:

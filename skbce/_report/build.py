@@ -28,6 +28,7 @@ from skbce._utils.options import (
     check_n_bins,
     check_n_resamples,
     check_response_method,
+    check_seed,
     check_strategy,
 )
 from skbce._utils.validation import validate_binary, validate_multiclass
@@ -275,6 +276,7 @@ def build_report(
     settings["strategy"] = check_strategy(settings["strategy"])
     settings["confidence_level"] = check_confidence_level(settings["confidence_level"])
     settings["n_resamples"] = check_n_resamples(settings["n_resamples"])
+    settings["random_state"] = check_seed(settings["random_state"])
     if _is_matrix(y_proba):
         if from_logits:
             y_proba = _softmax(y_proba, "y_proba")

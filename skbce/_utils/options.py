@@ -192,6 +192,25 @@ def check_confidence_level(confidence_level):
     return float(confidence_level)
 
 
+def check_seed(random_state):
+    """``random_state`` if it can seed the draws, else raise naming it.
+
+    None, an int in ``[0, 2**32)`` or a RandomState can (scikit-learn's rule).
+    """
+    if random_state is None or isinstance(random_state, np.random.RandomState):
+        return random_state
+    ok = isinstance(random_state, numbers.Integral) and not isinstance(
+        random_state, bool | np.bool_
+    )
+    if not ok or not 0 <= random_state < 2**32:
+        msg = (
+            "random_state must be None, an int in [0, 2**32 - 1] or a numpy RandomState, "
+            f"got {random_state!r}."
+        )
+        raise ValueError(msg)
+    return int(random_state)
+
+
 def check_baseline(baseline, n_classes=2):
     """Validate ``baseline``: a rate in (0, 1), or class priors for multiclass.
 
