@@ -357,9 +357,7 @@ def test_cells_follow_one_rule(rows, weighted, chunk):
     """A bad cell fails at its row; otherwise the numbers are scikit-learn's."""
     text = "y,p,w\n" + "".join(",".join(r) + "\n" for r in rows)
     used = [0, 1, 2] if weighted else [0, 1]
-    bad_rows = [
-        i + 1 for i, r in enumerate(rows) if any(r[k] in CELLS["ypw"[k]][1] for k in used)
-    ]
+    bad_rows = [i + 1 for i, r in enumerate(rows) if any(r[k] in CELLS["ypw"[k]][1] for k in used)]
     with __import__("tempfile").TemporaryDirectory() as folder:
         path = os.path.join(folder, "pred.csv")
         with open(path, "w") as f:
@@ -398,8 +396,29 @@ def test_cells_follow_one_rule(rows, weighted, chunk):
             "y,p\n0,0.1\n\n1,0.2,3\n",
             "cannot read pred.csv: row 2 has 3 fields ('1,0.2,3'), the header 2",
         ),
+        # the first row malformed: pyarrow said "Empty CSV file"
+        (
+            "y,p\n1,0.7,9\n0,0.3\n",
+            "cannot read pred.csv: row 1 has 3 fields ('1,0.7,9'), the header 2",
+        ),
+        ("y,p\n1\n0,0.3\n1,0.4\n", "cannot read pred.csv: row 1 has 1 field ('1'), the header 2"),
+        (
+            'y,p\n1,0.7\n"0,0.3\n1,0.4\n',
+            "cannot read pred.csv: row 2 has a quote that is not closed ('\"0,0.3')",
+        ),
     ],
-    ids=["empty-p", "nan-p", "empty-y", "empty-text-y", "empty-w", "short-row", "long-row"],
+    ids=[
+        "empty-p",
+        "nan-p",
+        "empty-y",
+        "empty-text-y",
+        "empty-w",
+        "short-row",
+        "long-row",
+        "long-first-row",
+        "short-first-row",
+        "open-quote",
+    ],
 )
 def test_empty_cells_and_ragged_rows_name_their_row(tmp_path, monkeypatch, text, message):
     monkeypatch.chdir(tmp_path)
@@ -552,5 +571,3 @@ def test_percent_probabilities_get_the_right_hint(tmp_path):
     status, _, err = run_here("score", path, "--y-true", "y", "--y-proba", "p")
     assert status == 2
     assert "divide them by 100" in err and "--from-logits" not in err
-
-

@@ -113,12 +113,17 @@ class _Parser:
             newlines_in_values=b'"' in data,
             invalid_row_handler=self._bad_row,
         )
-        table = csv.read_csv(
-            pa.py_buffer(data),
-            read_options=self.read_options if len(data) > PARSE_BYTES else self.one_block,
-            parse_options=parse,
-            convert_options=convert,
-        )
+        try:
+            table = csv.read_csv(
+                pa.py_buffer(data),
+                read_options=self.read_options if len(data) > PARSE_BYTES else self.one_block,
+                parse_options=parse,
+                convert_options=convert,
+            )
+        except pa.ArrowInvalid as exc:  # pyarrow says so when the first row is malformed
+            if "Empty CSV file" not in str(exc) or not data.strip():
+                raise
+            self._refuse_first_malformed(data, parse)
         if self.bad_rows:
             self._refuse_row(data, parse, min(self._offset(data, r.text) for r in self.bad_rows))
         return table
@@ -132,22 +137,34 @@ class _Parser:
 
     def _refuse_row(self, data, parse, offset):
         """A row of ``data`` starting at ``offset`` has the wrong number of fields."""
-        before = self.csv.read_csv(
-            self.pa.py_buffer(data[:offset]),
-            read_options=self.one_block,
-            parse_options=self.csv.ParseOptions(
-                delimiter=parse.delimiter, newlines_in_values=parse.newlines_in_values
-            ),
-            convert_options=self.csv.ConvertOptions(include_columns=[]),
-        ).num_rows
+        before = 0
+        if offset:
+            before = self.csv.read_csv(
+                self.pa.py_buffer(data[:offset]),
+                read_options=self.one_block,
+                parse_options=self.csv.ParseOptions(
+                    delimiter=parse.delimiter, newlines_in_values=parse.newlines_in_values
+                ),
+                convert_options=self.csv.ConvertOptions(include_columns=[]),
+            ).num_rows
         text = data[offset:].split(b"\n", 1)[0].decode(errors="replace").rstrip("\r")
         fields = len(text.split(self.source.sep))
         width = len(self.read_options.column_names)
-        msg = (
-            f"cannot read {self.source.name}: row {self.first_row + before} has "
-            f"{fields} field{'s' if fields != 1 else ''} ({shown(text)}), the header {width}"
-        )
-        raise UsageError(msg)
+        what = f"{fields} field{'s' if fields != 1 else ''} ({shown(text)}), the header {width}"
+        if fields == width:  # then a quote opens and is not closed
+            what = f"a quote that is not closed ({shown(text)})"
+        row = self.first_row + before
+        raise UsageError(f"cannot read {self.source.name}: row {row} has {what}")
+
+    def _refuse_first_malformed(self, data, parse):
+        """The first row of ``data`` with the wrong number of fields or an open quote."""
+        width, offset = len(self.read_options.column_names), 0
+        for line in data.split(b"\n"):
+            text = line.decode(errors="replace").rstrip("\r")
+            if text and (len(text.split(self.source.sep)) != width or text.count('"') % 2):
+                self._refuse_row(data, parse, offset)
+            offset += len(line) + 1
+        raise UsageError(f"cannot read {self.source.name}: row {self.first_row} is malformed")
 
     def _attempts(self):
         """Column types to try, fastest first: numbers, then text labels, then all text."""
