@@ -153,7 +153,7 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     See Also
     --------
     log_loss : The loss this score is based on.
-    normalized_cross_entropy : Equals ``1 - d2_log_loss_score``.
+    normalized_cross_entropy : ``1 - d2_log_loss_score`` (but for extreme base rates).
 
     Examples
     --------
@@ -330,7 +330,9 @@ def normalized_cross_entropy(
 
     Lower is better; below 1 beats the constant predictor.  Also known as
     normalized entropy (He et al., 2014).  With ``baseline=None`` it equals
-    ``1 - d2_log_loss_score``.
+    ``1 - d2_log_loss_score``, except where that score (as scikit-learn's)
+    clips the base rate to ``[eps, 1 - eps]`` (a class with almost no weight)
+    or computes in float16.
 
     Parameters
     ----------
