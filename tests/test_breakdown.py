@@ -88,3 +88,14 @@ def test_to_frame_without_pandas(table, monkeypatch):
 def test_rejects_multilabel():
     with pytest.raises(ValueError, match="1-D hard binary labels"):
         log_loss_breakdown([[0, 1]], [[0.2, 0.3]])
+
+
+@pytest.mark.parametrize("weight", [1e5, 1e30, 1e300])
+def test_float16_probabilities_with_large_weights_give_finite_shares(weight):
+    """The weights were cast to float16 (inf above 65504): NaN shares."""
+    p = np.array([0.0504, 0.7, 0.3], dtype=np.float16)
+    w = np.array([weight, 1.0, 2.0])
+    table = log_loss_breakdown([0, 1, 0], p, sample_weight=w)
+    terms = -np.log(np.array([1 - 0.0504, 0.7, 1 - 0.3], dtype=np.float16).astype(float)) * w
+    np.testing.assert_allclose(table.share, terms / terms.sum(), rtol=2e-3)
+    np.testing.assert_array_equal(table.weight, w)

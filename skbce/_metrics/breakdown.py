@@ -200,9 +200,11 @@ def log_loss_breakdown(
     if bounds is not None:
         n_clipped = int(np.count_nonzero((corrected < bounds[0]) | (corrected > bounds[1])))
     losses = elementwise_bce(t, s, from_logits=from_logits, bounds=bounds)
-    weight = np.ones_like(losses) if w is None else w.astype(losses.dtype)
+    # weights keep their own precision: float16 losses with weights above 65504 gave NaN shares
+    wide = losses.dtype if w is None else np.result_type(losses.dtype, w.dtype)
+    weight = np.ones_like(losses) if w is None else w.astype(wide)
     scaled, scale = scaled_weights(w)
-    weighted = losses if scaled is None else losses * scaled.astype(losses.dtype)
+    weighted = losses if scaled is None else losses.astype(wide) * scaled.astype(wide)
     total_sum = weighted.sum()
     with np.errstate(invalid="ignore"):  # inf / inf when clip=None: NaN shares
         share = weighted / total_sum if total_sum else np.zeros_like(weighted)
