@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.blocks import BLOCK, block_slices, scaled_weights
-from skbce._calibration.lowess import frequency_scale, frequency_total
+from skbce._calibration.lowess import frequency_scale
 from skbce._calibration.reliability import Binning, calibration_errors, equal_mass_edges
 from skbce._utils.options import check_n_bins
 
@@ -549,7 +549,7 @@ def binning_free_errors(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS, debiased=True,
             b_max = max(1, sums.n - 1)
         else:  # frequencies: counts as they are (at most MAX_BINS_PER_SAMPLE n), others sum to n
             counts = frequency_scale(w_s)[1] is None  # else the frequencies sum to n exactly
-            total = frequency_total(w_s) if counts else float(sums.n)
+            total = float(np.add.reduce(w_s)) if counts else float(sums.n)
             total = min(total, MAX_BINS_PER_SAMPLE * sums.n + 1.0)
             b_max = int(max(1.0, math.ceil(total) - 1.0))
         b_star = _sweep(sums, b_max)

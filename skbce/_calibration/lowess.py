@@ -326,8 +326,7 @@ def _points(x_s, y_s, m, scale, n_bins):
         x = x_s[starts]
     else:
         x = (np.add.reduceat(x_s, starts) if m is None else mass_sums(x_s, m, starts)) / mass
-    points = _Positions(mass, 1.0 if m is None else scale, mass.shape[0])
-    scale = 1.0 if m is None else scale
+    points = _Positions(mass, scale, mass.shape[0])  # scale is 1 without masses
     if n_bins is None:
         return _Points(x, mass, y, scale, points, x, points)
     return _Points(x, mass, y, scale, points, x_s, samples)
@@ -359,7 +358,7 @@ def _centred_sum(weights, x, a, other=None):
 
 def _x_at(pts, k):
     """The ``x`` of the sample at (0-based) position ``k`` of the repeated rows."""
-    k = pts.sample_positions.find(k)[0] if pts.sample_positions.ends is not None else k
+    k = pts.sample_positions.find(k)[0]
     return pts.sample_x[min(k, pts.sample_x.shape[0] - 1)]
 
 
