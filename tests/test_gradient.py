@@ -71,3 +71,18 @@ def test_newton_reaches_sklearn_logistic_regression():
     reference = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(X, y)
     np.testing.assert_allclose(beta[1:], reference.coef_[0], rtol=1e-5)
     np.testing.assert_allclose(beta[0], reference.intercept_[0], rtol=1e-5)
+
+
+@pytest.mark.parametrize("weights", [[1.0, -1.0, 2.0], [0.0, -1e-300, 1.0]])
+def test_negative_weights_are_refused(weights):
+    # a negative weight would make the Hessian negative (the docstring promises
+    # a convex objective), so the weights are refused by name
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        bce_gradient_hessian([0, 1, 1], [0.5, -1.0, 2.0], sample_weight=weights)
+
+
+def test_zero_weights_give_zero_terms():
+    grad, hess = bce_gradient_hessian([0, 1, 1], [0.5, -1.0, 2.0], sample_weight=[0.0, 1.0, 2.0])
+    assert grad[0] == 0.0
+    assert hess[0] == 0.0
+    assert np.all(hess[1:] > 0)

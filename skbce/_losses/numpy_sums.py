@@ -140,13 +140,13 @@ def _label_sums(options, y_true, P, w):
     return sums._replace(scale=scale)
 
 
-def bce_inputs(options, y_true, y_score, sample_weight, score_name="y_score"):
+def bce_inputs(options, y_true, y_score, sample_weight, score_name="y_score", *, non_negative=False):
     """Validated ``(target, s, w, kernel_options)`` of a binary cross-entropy."""
     s = check_scores(y_score, from_logits=options.from_logits, name=score_name)
     target = cross_entropy_targets(y_true, pos_label=options.pos_label)
     y_shape = target.y.shape if isinstance(target, Target) else target.shape
     s = match_score_shape(s, y_shape, score_name)
-    w = check_sample_weight(sample_weight, y_shape[0])
+    w = check_sample_weight(sample_weight, y_shape[0], non_negative=non_negative)
     n_labels = s.shape[1] if s.ndim == 2 else None
     kernel_options = {
         "from_logits": options.from_logits,

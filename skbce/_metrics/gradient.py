@@ -38,7 +38,8 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     logits : array-like of the same shape as ``y_true``
         The logits (raw scores) :math:`z`.
     sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
+        Sample weights, non-negative (a negative weight would make the
+        Hessian negative, and the objective no longer convex).
     pos_weight : float or array-like of shape (n_labels,), default=None
         Weight :math:`c` of the positive term, as in
         :func:`binary_cross_entropy`.
@@ -48,7 +49,7 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     grad : ndarray of the shape of ``logits``
         First derivatives of each sample's loss.
     hess : ndarray of the shape of ``logits``
-        Second derivatives (always positive: the loss is convex in :math:`z`).
+        Second derivatives (never negative: the loss is convex in :math:`z`).
 
     See Also
     --------
@@ -64,7 +65,9 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     array([0.19661193, 0.10499359, 0.25      ])
     """
     options = loss_options("bce", from_logits=True, pos_weight=pos_weight)
-    target, z, w, kernel_options = bce_inputs(options, y_true, logits, sample_weight, "logits")
+    target, z, w, kernel_options = bce_inputs(
+        options, y_true, logits, sample_weight, "logits", non_negative=True
+    )
     c = kernel_options["pos_weight"]
     t = target.codes() if isinstance(target, Target) else target
     t = np.asarray(t, dtype=z.dtype)
