@@ -82,6 +82,23 @@ def _linear_binning(x):
     return j, u - j
 
 
+def _tricube_weights(x, mass, used, point, out):
+    """Tricube weights of the cells ``x`` around ``point``, its window holding 2/3 of the mass.
+
+    One point at a time: the matrix of the distances is never made.
+    """
+    dist = np.abs(x - point)
+    dist[~used] = np.inf
+    order = np.argsort(dist)
+    cum = np.cumsum(mass[order])
+    reach = np.argmax(cum >= _SPAN * cum[-1:])
+    h = max(float(dist[order[reach]]), 1e-12)
+    r = np.minimum(dist / h, 1.0, out=dist)
+    np.subtract(1.0, r**3, out=out)
+    out **= 3
+    out[out < 1e-12] = 0.0  # no subnormal numbers in the products
+
+
 class _CurveProxy:
     """A local-linear tricube smoother on the cells, with fixed windows (module docstring)."""
 
@@ -90,17 +107,9 @@ class _CurveProxy:
         lo, hi = float(x[used].min()), float(x[used].max())
         self.x = x
         self.points = np.linspace(lo, hi, CURVE_POINTS) if hi > lo else np.array([lo])
-        dist = np.abs(x[None, :] - self.points[:, None])
-        dist[:, ~used] = np.inf
-        order = np.argsort(dist, axis=1)
-        cum = np.cumsum(np.take_along_axis(np.broadcast_to(mass, dist.shape), order, 1), axis=1)
-        reach = np.argmax(cum >= _SPAN * cum[:, -1:], axis=1)
-        rows = np.arange(dist.shape[0])
-        h = np.maximum(dist[rows, order[rows, reach]], 1e-12)[:, None]
-        r = np.minimum(dist / h, 1.0)
-        kernel = (1.0 - r**3) ** 3
-        kernel[kernel < 1e-12] = 0.0  # no subnormal numbers in the products
-        self.kernel = kernel
+        self.kernel = np.empty((self.points.shape[0], x.shape[0]))
+        for row, point in zip(self.kernel, self.points.tolist(), strict=True):
+            _tricube_weights(x, mass, used, point, out=row)
 
     def errors(self, c, s):
         """Eavg, E50, E90, Emax with masses ``c`` and positive masses ``s`` per cell."""

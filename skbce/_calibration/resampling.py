@@ -157,13 +157,18 @@ def _cell_starts(p_s, m, bounds):
 
 
 def _reduce_cells(p_s, starts, n_rows, rows_of):
-    """Per-cell sums of the ``n_rows`` rows ``rows_of(start, stop)`` gives for each block."""
+    """Per-cell sums of the ``n_rows`` rows ``rows_of(start, stop)`` yields for each block.
+
+    The rows are summed one at a time, so that a generator keeps one row of a
+    block at a time.
+    """
     out = np.zeros((n_rows, starts.shape[0]))
     for start, stop in block_slices(p_s.shape[0]):
         i0 = int(np.searchsorted(starts, start, side="right")) - 1
         i1 = int(np.searchsorted(starts, stop, side="left"))
         local = np.maximum(starts[i0:i1], start) - start
-        out[:, i0:i1] += np.add.reduceat(rows_of(start, stop), local, axis=1)
+        for k, row in enumerate(rows_of(start, stop)):
+            out[k, i0:i1] += np.add.reduceat(row, local)
     return out
 
 
@@ -171,24 +176,27 @@ def _cell_sums(p_s, y_s, m, starts):
     """Per-cell sums of mass, mass * p, log loss and squared error, per label."""
     eps = np.finfo(np.float64).eps
 
-    def rows_of(start, stop):
+    def rows_of(start, stop):  # one scratch row: the rows are summed as they come
         p, y = p_s[start:stop], y_s[start:stop]
-        w = np.ones(stop - start) if m is None else m[start:stop]
-        w1 = np.where(y, w, 0.0)
-        w0 = w - w1
+        w1 = np.where(y, 1.0 if m is None else m[start:stop], 0.0)
+        w0 = np.subtract(1.0 if m is None else m[start:stop], w1)
+        yield w1
+        yield w0
+        row = np.multiply(w1, p)
+        yield row
+        yield np.multiply(w0, p, out=row)
         clipped = np.clip(p, eps, 1.0 - eps)
-        return np.stack(
-            (
-                w1,
-                w0,
-                w1 * p,
-                w0 * p,
-                -w1 * np.log(clipped),
-                -w0 * np.log1p(-clipped),
-                w1 * (1.0 - p) ** 2,
-                w0 * p * p,
-            )
-        )
+        np.log(clipped, out=row)
+        row *= w1
+        yield np.negative(row, out=row)  # -w1 log(p)
+        np.log1p(np.negative(clipped, out=clipped), out=row)
+        row *= w0
+        yield np.negative(row, out=row)  # -w0 log(1 - p)
+        np.subtract(1.0, p, out=row)
+        np.square(row, out=row)
+        yield np.multiply(w1, row, out=row)  # w1 (1 - p)**2
+        np.multiply(w0, p, out=row)
+        yield np.multiply(row, p, out=row)  # w0 p p
 
     return _reduce_cells(p_s, starts, 8, rows_of)
 

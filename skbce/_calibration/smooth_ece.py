@@ -44,15 +44,18 @@ class Smoother:
         self.m = masses.shape[0]
         x = masses.copy()
         x[1:-1] *= 0.5
-        self.coef = dct(x, type=1)
-        self.k2 = (np.pi * np.arange(self.m)) ** 2
+        self.coef = dct(x, type=1, overwrite_x=True)
 
     def smooth(self, sigma):
-        """The smoothed values on the grid at bandwidth ``sigma``."""
-        a = np.exp(-0.5 * sigma * sigma * self.k2)
+        """The smoothed values on the grid at bandwidth ``sigma`` (a new array)."""
+        a = np.arange(self.m, dtype=np.float64)
+        a *= np.pi
+        np.square(a, out=a)  # (pi k)**2, made here: one grid array less to keep
+        a *= -0.5 * sigma * sigma
+        np.exp(a, out=a)
         a *= self.coef
         a[-1] *= 2.0
-        return self._dct(a, type=1)
+        return self._dct(a, type=1, overwrite_x=True)
 
 
 def trapezoid_abs(g):
@@ -94,16 +97,22 @@ def smooth_ece_from_grids(resid, mass, total_weight):
     bandwidth, curve)``.
     """
     m1 = resid.shape[0] - 1
+    sel = slice(0, m1 + 1, max(1, m1 // 512))  # the points of the curve
     smoother = Smoother(resid)
     sigma, ece = _fixed_point(resid, smoother, total_weight)
-    g = smoother.smooth(sigma)
-    dens = Smoother(mass).smooth(sigma)
+    g = smoother.smooth(sigma)[sel].copy()
+    del smoother  # one grid array at a time: the grids weigh as much as 1e5 samples
+    dens = Smoother(mass).smooth(sigma)[sel].copy()
     grid_x = np.linspace(0.0, 1.0, m1 + 1)
-    first = Smoother(mass * grid_x).smooth(sigma)  # linear binning keeps sum w p
-    sel = slice(0, m1 + 1, max(1, m1 // 512))
+    grid_x *= mass  # linear binning keeps sum w p
+    first = Smoother(grid_x).smooth(sigma)[sel]
+    del grid_x
     with np.errstate(invalid="ignore", divide="ignore"):
-        observed = np.clip((first[sel] - g[sel]) / dens[sel], 0.0, 1.0)
+        observed = np.clip((first - g) / dens, 0.0, 1.0)
     curve = SmoothCurve(
-        x=grid_x[sel].copy(), observed=observed, density=dens[sel] / total_weight, bandwidth=sigma
+        x=np.linspace(0.0, 1.0, m1 + 1)[sel].copy(),
+        observed=observed,
+        density=dens / total_weight,
+        bandwidth=sigma,
     )
     return float(ece), float(sigma), curve
