@@ -324,7 +324,10 @@ def test_d2_single_sample_warns_and_returns_nan():
          "log_loss-y_proba", "log_loss-y_true"],
 )  # fmt: skip
 def test_ragged_inputs_are_named(call, name):
-    from skbce._utils import validation
+    from types import SimpleNamespace
 
+    from skbce._utils import binary_targets, validation
+
+    checks = SimpleNamespace(**{**vars(validation), **vars(binary_targets)})
     with pytest.raises(ValueError, match=rf"^{name} is a ragged nested sequence"):
-        call(validation, [[0.2, 0.8], [0.1]])
+        call(checks, [[0.2, 0.8], [0.1]])

@@ -1261,14 +1261,62 @@ def test_brier_score_loss_agrees_with_sklearn(case):
     assert got == pytest.approx(expected, rel=1e-9)
 
 
-def test_log_loss_with_nested_labels_names_labels():
-    # Deliberate difference: sklearn flattens labels=[[0, 1]] silently; a nested
-    # labels argument is a mistake, refused with a message naming it.
-    assert skm.log_loss([0, 1], [0.2, 0.7], labels=[[0, 1]]) == pytest.approx(
-        skm.log_loss([0, 1], [0.2, 0.7])
-    )
-    with pytest.raises(ValueError, match=r"labels must be a 1-D array-like.*shape \(1, 2\)"):
-        skbce.log_loss([0, 1], [0.2, 0.7], labels=[[0, 1]])
+def _warned(call):
+    """``(value or exception type, whether a UserWarning was given)`` of ``call``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = call()
+        except (ValueError, TypeError):
+            value = ValueError
+    return value, any(issubclass(c.category, UserWarning) for c in caught)
+
+
+P3 = [[0.2, 0.5, 0.3], [0.1, 0.7, 0.2], [0.3, 0.6, 0.1]]
+
+
+@pytest.mark.parametrize(
+    ("labels", "y", "proba", "expected"),
+    [
+        ([[0, 1]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        ([[1, 0]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        ([[0, 1], [1, 0]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        ([[0.0, 1.0]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        ([[True, False]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        (np.array([[0], [1]]), [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        (np.array([["a"], ["b"]]), ["a", "b", "b"], [0.2, 0.7, 0.6], "same"),
+        ([[0, 1, 0]], [0, 1, 1], P3, "same"),
+        ([[0, 1, 0]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),  # both refuse: 3 classes, 2 columns
+        ([[0.5, 1.0]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),  # both refuse: not an indicator
+        ([[[0, 1]]], [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        (np.zeros((0, 2)), [0, 1, 1], [0.2, 0.7, 0.6], "same"),
+        # scikit-learn fails with "unhashable type: 'list'" (its message about labels
+        # missing from ``labels`` builds a set of the rows); skbce gives the value of
+        # the classes the indicator declares
+        ([[0, 1, 0]], [0, 1, 2], P3, [0, 1, 2]),
+        ([[0, 0]], [0, 1, 1], [0.2, 0.7, 0.6], [0, 1]),
+        # scikit-learn takes any two integers for an indicator and scores 2 as the
+        # negative class of the classes [0, 1]; skbce refuses the label 2
+        ([[1, 2]], [1, 2, 2], [0.2, 0.7, 0.6], "refused"),
+        # nested lists of one column: scikit-learn fails ("unhashable type"), skbce refuses
+        ([[0], [1]], [0, 1, 1], [0.2, 0.7, 0.6], "refused"),
+    ],
+)
+def test_log_loss_with_labels_of_two_dimensions(labels, y, proba, expected):
+    # scikit-learn reads a 2-D labels as a target: an indicator matrix of c
+    # columns declares the classes 0 .. c - 1, an (m, 1) array holds labels
+    got, warned = _warned(lambda: skbce.log_loss(y, proba, labels=labels))
+    if expected == "same":
+        expected, sklearn_warned = _warned(lambda: skm.log_loss(y, proba, labels=labels))
+        assert warned == sklearn_warned
+    elif expected != "refused":
+        expected = skm.log_loss(y, proba, labels=expected)
+    if expected in (ValueError, "refused"):
+        with warnings.catch_warnings(), pytest.raises(ValueError, match="labels"):
+            warnings.simplefilter("ignore")
+            skbce.log_loss(y, proba, labels=labels)
+        return
+    assert got == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize(

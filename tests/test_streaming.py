@@ -422,9 +422,10 @@ def test_streaming_calibration_equals_calibration_report_on_every_field(zero_eve
         (lambda: StreamingLogLoss(pos_label={1: 2}), "pos_label"),
         (lambda: StreamingCalibration(n_bins=10**12), "n_bins must be at most"),
         (lambda: StreamingCalibration(bin_edges=np.linspace(0, 1, 2 * 10**6)), "bin_edges"),
-        (lambda: StreamingLogLoss(labels=[[0, 1]]), "labels"),
+        (lambda: StreamingLogLoss(labels=[[[0, 1]]]), "labels"),
+        (lambda: StreamingLogLoss(labels=[[0, 2]]), "labels"),
     ],
-    ids=["pos_label-list", "pos_label-dict", "n_bins-huge", "edges-huge", "labels-2d"],
+    ids=["pos_label-list", "pos_label-dict", "n_bins-huge", "edges-huge", "labels-3d", "labels-2d"],
 )
 def test_options_are_refused_at_construction_naming_them(make, match):
     with pytest.raises(ValueError, match=match):

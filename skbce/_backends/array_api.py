@@ -21,18 +21,16 @@ from skbce._losses.finish import result_dtype
 from skbce._losses.kernels import elementwise_bce, row_sum_tolerance
 from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.sums import LossSums
+from skbce._utils.binary_targets import binary_target, cross_entropy_targets, match_score_shape
 from skbce._utils.numeric import clip_bounds
 from skbce._utils.options import check_bool, clip_bounds_of, pos_weight_of
 from skbce._utils.validation import (
-    binary_target,
     check_lengths,
     check_logit_range,
     check_n_columns,
     check_probability_range,
     check_target,
     check_weight_values,
-    cross_entropy_targets,
-    match_score_shape,
 )
 
 __all__ = ["Namespace"]

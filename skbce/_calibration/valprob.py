@@ -283,7 +283,7 @@ def val_prob(y_true, y_proba, *, sample_weight=None, pos_label=None, confidence_
     (0.7778, 0.215)
     """
     from skbce._calibration.statistics import binary_statistics, sort_by_prediction
-    from skbce._utils.validation import validate_binary
+    from skbce._utils.binary_targets import validate_binary
 
     t, p, w, _ = validate_binary(y_true, y_proba, sample_weight=sample_weight, pos_label=pos_label)
     p_s, y_s, w_s = sort_by_prediction(t, p, w)

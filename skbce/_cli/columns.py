@@ -13,7 +13,7 @@ whatever reads it and however it is split into chunks:
 - a score or weight must read as a number.
 
 Which class is positive is decided by the library, from the whole column
-(:func:`skbce._utils.validation.binary_target`'s rules).
+(:func:`skbce._utils.binary_targets.binary_target`'s rules).
 """
 
 import math

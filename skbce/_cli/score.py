@@ -80,7 +80,7 @@ def compute_scores(args):
     columns the shared figures and ``models``: the scores by column.
     """
     predictions = Predictions(args).start()  # read while the library is imported
-    from skbce._utils.validation import binary_target
+    from skbce._utils.binary_targets import binary_target
 
     pos_label = predictions.pos_label()
     models = {}

@@ -18,12 +18,16 @@ from skbce._losses.log_loss_blocks import (
     gather_blocks,
     row_sum_tolerance,
 )
+from skbce._utils.binary_targets import (
+    as_positive_column,
+    binary_target,
+    cross_entropy_targets,
+    match_score_shape,
+)
 from skbce._utils.numeric import scaled_weights
 from skbce._utils.options import clip_bounds_of, pos_weight_of
 from skbce._utils.validation import (
     Target,
-    as_positive_column,
-    binary_target,
     check_lengths,
     check_n_columns,
     check_proba,
@@ -32,8 +36,6 @@ from skbce._utils.validation import (
     check_scores,
     check_target,
     check_weight_extremes,
-    cross_entropy_targets,
-    match_score_shape,
 )
 
 __all__ = [
@@ -140,7 +142,9 @@ def _label_sums(options, y_true, P, w):
     return sums._replace(scale=scale)
 
 
-def bce_inputs(options, y_true, y_score, sample_weight, score_name="y_score", *, non_negative=False):
+def bce_inputs(
+    options, y_true, y_score, sample_weight, score_name="y_score", *, non_negative=False
+):
     """Validated ``(target, s, w, kernel_options)`` of a binary cross-entropy."""
     s = check_scores(y_score, from_logits=options.from_logits, name=score_name)
     target = cross_entropy_targets(y_true, pos_label=options.pos_label)

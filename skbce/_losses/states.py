@@ -19,6 +19,7 @@ all the data.
 import numpy as np
 
 from skbce._losses.kernels import bce_sums, binary_sums, gather_sums
+from skbce._utils import binary_targets as targets
 from skbce._utils import validation as checks
 from skbce._utils.numeric import scaled_weights
 from skbce._utils.options import clip_bounds_of, pos_weight_of
@@ -146,10 +147,10 @@ class State:
             raise ValueError(msg)
         pos = spec.pos_label
         if pos is not None and len(labels | {pos}) > 2:
-            checks.binary_target(_label_array(labels), pos_label=pos)
+            targets.binary_target(_label_array(labels), pos_label=pos)
         binary = spec.kind == "calibration" or (spec.kind == "bce" and self.width == 2)
         if binary and len(labels) > 2:
-            checks.binary_target(_label_array(labels))  # raises: not binary
+            targets.binary_target(_label_array(labels))  # raises: not binary
         if spec.kind == "log_loss" and isinstance(self.width, int) and len(labels) > self.width:
             what = "is 1-D (two classes)" if self.width == 2 else f"has {self.width} columns"
             msg = (
@@ -166,7 +167,9 @@ class State:
         if spec.labels is not None:
             return np.asarray(spec.labels)
         if spec.pos_label is not None:
-            return checks.binary_target(_label_array(self.labels), pos_label=spec.pos_label).classes
+            return targets.binary_target(
+                _label_array(self.labels), pos_label=spec.pos_label
+            ).classes
         if ("direct",) in self.parts:  # indicator matrices: one class per column
             return np.arange(self.width)
         if spec.kind == "bce":
@@ -175,10 +178,10 @@ class State:
                 values.append(self.soft_example)
             if not values:  # multilabel (2-D) targets only
                 return np.array([0, 1])
-            target = checks.cross_entropy_targets(_label_array(values))
+            target = targets.cross_entropy_targets(_label_array(values))
             return target.classes if isinstance(target, checks.Target) else np.array([0, 1])
         if spec.kind == "calibration":
-            return checks.binary_target(_label_array(self.labels)).classes
+            return targets.binary_target(_label_array(self.labels)).classes
         target = checks.check_target(_label_array(self.labels))
         checks.check_n_columns(target, self.width, None)
         return target.classes
@@ -222,7 +225,7 @@ def _label_parts(spec, y_true, width, state):
         t = checks.equals_label(y, spec.pos_label)
         return [(("direct",), checks.Target(np.array([0, 1]), t, encoded=True), None)]
     if spec.kind == "bce" and np.ndim(y_true) == 2:
-        return [(("unit",), checks.cross_entropy_targets(y_true), None)]
+        return [(("unit",), targets.cross_entropy_targets(y_true), None)]
     if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:  # indicator matrix
         target = checks.check_target(y_true)
         checks.check_n_columns(target, width, None)
@@ -232,7 +235,7 @@ def _label_parts(spec, y_true, width, state):
         if y.dtype.kind in "iubf" and y.ndim == 1:
             lo, hi = y.min(), y.max()
             if np.isnan(lo) or np.isnan(hi) or (lo >= 0 and hi <= 1):
-                r = checks.cross_entropy_targets(y)
+                r = targets.cross_entropy_targets(y)
                 if not isinstance(r, checks.Target):
                     state.soft_example = float(r[(r != 0) & (r != 1)][0])
                     return [(("unit",), r, None)]
@@ -274,13 +277,13 @@ def chunk_state(spec, y_true, y_score, sample_weight=None):
         state.width = 2 if s.ndim == 1 else s.shape[1]
     elif spec.kind == "calibration":
         s = checks.check_scores(y_score, from_logits=spec.from_logits, name=name)
-        s = checks.as_positive_column(s, name).astype(np.float64, copy=False)
+        s = targets.as_positive_column(s, name).astype(np.float64, copy=False)
         n = checks.check_lengths(y_true=y_true, **{name: s})
         state.width = 2
     else:
         s = checks.check_scores(y_score, from_logits=spec.from_logits, name=name)
         n = checks.check_lengths(y_true=y_true, **{name: s})
-        s = checks.match_score_shape(s, np.shape(y_true), name)
+        s = targets.match_score_shape(s, np.shape(y_true), name)
         state.width = 2 if s.ndim == 1 else s.shape[1:]
     w = checks.check_sample_weight(sample_weight, n, allow_all_zero=True, non_negative=calibration)
     if calibration and spec.from_logits:

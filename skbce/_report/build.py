@@ -21,6 +21,7 @@ from skbce._calibration.uncertainty import uncertainty
 from skbce._losses.parallel import side_by_side
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
+from skbce._utils.binary_targets import validate_binary
 from skbce._utils.numeric import weighted_sum
 from skbce._utils.options import (
     check_baseline,
@@ -31,7 +32,7 @@ from skbce._utils.options import (
     check_seed,
     check_strategy,
 )
-from skbce._utils.validation import validate_binary, validate_multiclass
+from skbce._utils.validation import validate_multiclass
 
 __all__ = ["Settings", "build_report", "collect_warnings", "index_of", "response", "take"]
 

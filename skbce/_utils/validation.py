@@ -18,7 +18,6 @@ __all__ = [
     "check_sample_weight",
     "check_target",
     "n_samples_of",
-    "validate_binary",
     "validate_multiclass",
 ]
 
@@ -76,7 +75,7 @@ def unique_labels(y, name):
     return _naming(name, sklearn_unique_labels, y)
 
 
-def _check_array_like(value, name, *, allow_none=False):
+def check_array_like(value, name, *, allow_none=False):
     if value is None and allow_none:
         return
     if hasattr(value, "tocsr") or hasattr(value, "todense"):  # scipy.sparse
@@ -108,7 +107,7 @@ def _check_array_like(value, name, *, allow_none=False):
 
 def n_samples_of(value, name):
     """Number of samples (first dimension) of an array-like named ``name``."""
-    _check_array_like(value, name)
+    check_array_like(value, name)
     shape = getattr(value, "shape", None)
     if shape is not None:
         if len(shape) == 0:
@@ -125,7 +124,7 @@ def check_proba(y_proba, *, name="y_proba", check_range=True):
     float64, as in scikit-learn.  NaN and infinite values are rejected, and
     with ``check_range`` values outside ``[0, 1]``.
     """
-    _check_array_like(y_proba, name)
+    check_array_like(y_proba, name)
     arr = check_array(
         y_proba,
         ensure_2d=False,
@@ -162,15 +161,31 @@ def check_probability_range(lowest, highest, name):
 
 
 def check_labels(labels):
-    """``labels`` as a tuple of labels in the given order (None stays None)."""
+    """``labels`` as a tuple of labels in the given order (None stays None).
+
+    A 2-D ``labels`` is read as scikit-learn reads it: an ``(m, 1)`` array
+    (not nested lists) holds labels; an indicator matrix of ``c`` columns
+    declares the classes ``0 .. c - 1`` (with scikit-learn's warning unless
+    every row is ``[0, 1]``).
+    """
     if labels is None:
         return None
-    _check_array_like(labels, "labels")
-    if np.ndim(labels) != 1:
-        msg = (
-            f"labels must be a 1-D array-like of class labels, got {labels!r} "
-            f"of shape {np.shape(labels)}."
-        )
+    check_array_like(labels, "labels")
+    shape = np.shape(labels)
+    nested = isinstance(labels, list | tuple)
+    if len(shape) == 2 and shape[0] and (shape[1] > 1 or not nested):
+        values = np.asarray(labels)
+        classes = np.unique(values) if shape[1] == 1 else np.arange(shape[1])
+        indicator = values.dtype.kind in "biuf" and np.all((values == 0) | (values == 1))
+        if shape[1] > 1 and not indicator:
+            msg = f"labels of 2 dimensions must be a 0/1 indicator matrix, got {labels!r}."
+            raise ValueError(msg)
+        if shape != (1, 1) and not np.all(values == classes[: shape[1]]):
+            msg = f"labels {values.tolist()} are read as the classes {classes.tolist()}."
+            warnings.warn(msg, UserWarning, stacklevel=4)
+        labels = classes
+    elif len(shape) != 1:
+        msg = f"labels must be a 1-D array-like of class labels, got {labels!r} of shape {shape}."
         raise ValueError(msg)
     return tuple(labels.tolist() if hasattr(labels, "tolist") else list(labels))
 
@@ -189,7 +204,7 @@ def check_sample_weight(
     """
     if sample_weight is None:
         return None
-    _check_array_like(sample_weight, "sample_weight", allow_none=True)
+    check_array_like(sample_weight, "sample_weight", allow_none=True)
     w = check_array(
         sample_weight,
         ensure_2d=False,
@@ -338,7 +353,7 @@ def equals_label(y, label):
     return equal if equal.shape == y.shape else np.zeros(y.shape, dtype=bool)
 
 
-def _as_array(y_true):
+def label_array(y_true):
     """An ndarray view of ``y_true`` when that cannot change its meaning."""
     if isinstance(y_true, np.ndarray):
         return y_true
@@ -382,7 +397,7 @@ def _unique_int(y):
 
 def labels_of(y_true, name):
     """Classes of a 1-D label vector, with scikit-learn's rules for targets."""
-    y = _as_array(y_true)
+    y = label_array(y_true)
     if y is not None and y.ndim == 1 and y.dtype.kind in "iubU" and y.size:
         classes = _unique_int(y) if y.dtype.kind in "iub" else _few_unique(y)
         if classes is None:
@@ -438,9 +453,9 @@ def check_target(y_true, *, labels=None, name="y_true"):
     -------
     target : Target
     """
-    _check_array_like(y_true, name)
+    check_array_like(y_true, name)
     if labels is not None:
-        _check_array_like(labels, "labels")
+        check_array_like(labels, "labels")
     if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:
         if type_of_target(y_true, name) == "multilabel-indicator":
             return _from_indicator(y_true, labels, name)
@@ -494,7 +509,7 @@ def check_scores(y_score, *, from_logits, name="y_score"):
     check_bool(from_logits, "from_logits")
     if not from_logits:
         return check_proba(y_score, name=name)
-    _check_array_like(y_score, name)
+    check_array_like(y_score, name)
     z = check_array(
         y_score,
         ensure_2d=False,
@@ -514,144 +529,6 @@ def check_logit_range(lowest, highest, name):
     if np.isinf(lowest) or np.isinf(highest):
         msg = f"{name} contains infinite logits (min={lowest}, max={highest})."
         raise ValueError(msg)
-
-
-def validate_binary(
-    y_true,
-    y_score,
-    *,
-    sample_weight=None,
-    pos_label=None,
-    from_logits=False,
-    y_score_name="y_proba",
-):
-    """Validate binary labels and scores of the positive class.
-
-    Returns
-    -------
-    t : ndarray of float64
-        1.0 for the positive class, 0.0 for the negative one.
-    p : ndarray of float64
-        Probability of the positive class (``expit`` of logits when
-        ``from_logits``).
-    w : ndarray of float64 or None
-        Sample weights.
-    classes : ndarray
-        The two class labels, negative first.
-    """
-    from scipy.special import expit
-
-    score = check_scores(y_score, from_logits=from_logits, name=y_score_name)
-    score = as_positive_column(score, y_score_name).astype(np.float64, copy=False)
-    n = check_lengths(y_true=y_true, **{y_score_name: score})
-    w = check_sample_weight(sample_weight, n, non_negative=True)
-    target = binary_target(y_true, pos_label=pos_label)
-    t = np.asarray(target.codes(), dtype=np.float64)
-    p = expit(score) if from_logits else score
-    return t, p, None if w is None else w.astype(np.float64, copy=False), target.classes
-
-
-def as_positive_column(score, name):
-    """A 1-D view of scores given as ``(n,)`` or ``(n, 1)``."""
-    if score.ndim == 2 and score.shape[1] == 1:
-        return score[:, 0]
-    if score.ndim != 1:
-        msg = f"{name} must be 1-D scores of the positive class, got shape {score.shape}."
-        raise ValueError(msg)
-    return score
-
-
-def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
-    """Encode binary labels; the positive class is ``pos_label``.
-
-    Without ``pos_label`` the positive class is the greater of the two labels,
-    as in scikit-learn, and ``y_true`` must hold two classes.  With
-    ``pos_label``, ``y_true`` may hold that single class (the other class is
-    then unknown and reported as ``None``).
-
-    With ``one_class=True`` (scikit-learn's rule for the Brier score),
-    ``y_true`` may hold a single class and ``pos_label`` may be absent from
-    it; by default ``pos_label`` is 1 for labels within {0, 1} or {-1, 1},
-    else the greater label, and string labels need it.
-    """
-    _check_array_like(y_true, name)
-    y, classes = labels_of(y_true, name)
-    values = classes.tolist()
-    if len(classes) > 2:
-        msg = f"{name} must be binary, got {len(classes)} classes: {values}."
-        raise ValueError(msg)
-    if one_class:
-        pos_label = _one_class_pos_label(values, y.dtype.kind in "iubf", pos_label, name)
-    elif pos_label is None:
-        if len(classes) < 2:
-            msg = (
-                f"{name} contains only one class ({values[0]!r}); pass pos_label to "
-                "say which class is positive."
-            )
-            raise ValueError(msg)
-        pos_label = values[1]
-    elif pos_label not in values:
-        msg = f"pos_label={pos_label!r} is not a label of {name}: {values}."
-        raise ValueError(msg)
-    if values == [0, 1] and pos_label == 1 and y.dtype.kind in "iub":
-        return Target(classes=classes, y=y, encoded=True)
-    negatives = [c for c in values if c != pos_label]
-    ordered = np.array([negatives[0] if negatives else None, pos_label], dtype=object)
-    return Target(classes=ordered, y=y)
-
-
-def _one_class_pos_label(values, numeric, pos_label, name):
-    """scikit-learn's positive class of the Brier score (any ``pos_label`` is kept)."""
-    if pos_label is not None:
-        return pos_label
-    if numeric and (set(values) <= {0, 1} or set(values) <= {-1, 1}):
-        return 1
-    if not numeric:
-        msg = (
-            f"{name} holds the labels {values} and pos_label is not given: pass "
-            "pos_label, or use labels within {0, 1} or {-1, 1}."
-        )
-        raise ValueError(msg)
-    return values[-1]
-
-
-def cross_entropy_targets(y_true, *, pos_label=None, name="y_true"):
-    """Targets of a binary cross-entropy: hard labels, or soft targets in [0, 1].
-
-    Returns a :class:`Target` for hard labels (class labels of any type, or
-    numbers that are all 0 or 1) and a float array for soft targets (numbers
-    in ``[0, 1]``, of which some lie strictly between).  A 2-D ``y_true`` is a
-    multilabel indicator (or soft target) matrix and is always numeric.
-    """
-    _check_array_like(y_true, name)
-    y = _as_array(y_true)
-    if y is None or y.dtype.kind not in "iubf":
-        y = np.asarray(y_true)
-    numeric = y.dtype.kind in "iubf"
-    if y.ndim == 2 or (numeric and pos_label is None):
-        if pos_label is not None:
-            msg = "pos_label applies to 1-D class labels, not to a 2-D y_true."
-            raise ValueError(msg)
-        if not numeric:
-            y = check_array(y, ensure_2d=False, dtype=np.float64, input_name=name)
-        lowest, highest = y.min(), y.max()
-        if np.isnan(lowest) or np.isnan(highest):
-            msg = f"{name} contains NaN."
-            raise ValueError(msg)
-        if lowest >= 0 and highest <= 1:
-            if y.dtype.kind in "iub" or np.all((y == 0) | (y == 1)):
-                return Target(classes=np.array([0, 1]), y=y, encoded=True)
-            return y
-        if y.ndim == 2:
-            msg = (
-                f"{name} must be a multilabel indicator or soft targets within "
-                f"[0, 1], got values in [{lowest}, {highest}]."
-            )
-            raise ValueError(msg)
-    if y.ndim != 1:
-        msg = f"{name} must be 1-D labels or a 2-D indicator matrix, got shape {y.shape}."
-        raise ValueError(msg)
-    return binary_target(y_true, pos_label=pos_label, name=name)
 
 
 def validate_multiclass(y_true, y_proba, *, sample_weight=None, labels=None):
@@ -688,13 +565,3 @@ def check_n_columns(target, n_columns, labels):
     if labels is None:
         msg += " Pass every class through the labels argument."
     raise ValueError(msg)
-
-
-def match_score_shape(s, y_shape, name="y_score"):
-    """``s`` as 1-D scores for 1-D targets; raise unless its shape is ``y_shape``."""
-    if len(y_shape) == 1:
-        s = as_positive_column(s, name)
-    if tuple(s.shape) != tuple(y_shape):
-        msg = f"{name} has shape {tuple(s.shape)} but y_true has shape {tuple(y_shape)}."
-        raise ValueError(msg)
-    return s
