@@ -35,16 +35,15 @@ def test_sweep_with_weights_over_many_orders_of_magnitude_is_bounded(ratio):
     assert 1 <= r.ece_sweep.n_bins <= 64 * 6
 
 
-@pytest.mark.parametrize("weight", [1e-300, 0.5, 0.1, 1e300, 1e308])
+@pytest.mark.parametrize("weight", [5e-324, 1e-310, 1e-300, 1e-5, 0.5, 0.1, 1e100, 1e300, 1e308])
 def test_equal_weights_of_any_scale_give_the_unweighted_report(weight):
     """Weights of 1e308 raised OverflowError; any common weight must change nothing."""
     plain = _report(Y, P, n_bins=2, n_resamples=0)
     weighted = _report(Y, P, sample_weight=[weight] * 6, n_bins=2, n_resamples=0)
-    keys = ["log_loss", "brier_score", "ece", "smooth_ece", "eavg"]
-    # not yet scale-free (the closing note of issue #13 lists them): the quantiles of masses
-    # rescaled inexactly, and the debiased RMSCE of huge weights
+    keys = ["log_loss", "brier_score", "ece", "smooth_ece", "eavg", "e50", "e90", "emax"]
+    # not yet scale-free (the closing note of issue #13 says so): the debiased RMSCE
     if weight == 0.5:
-        keys += ["e50", "e90", "debiased_rmsce"]
+        keys += ["debiased_rmsce"]
     for key in keys:
         got, want = getattr(weighted, key), getattr(plain, key)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12), key
@@ -126,3 +125,41 @@ def test_a_nan_among_string_groups_is_refused():
     """np.asarray turned it into a group named 'nan'."""
     with pytest.raises(ValueError, match="groups must not contain NaN"):
         skbce.calibration_report(Y, P, n_bins=2, groups=["a", float("nan"), "a", "b", "b", "a"])
+
+
+@pytest.mark.parametrize("scale", [0.1, 1 / 3, 1e-300, 1e-310, 1e300])
+def test_quantiles_of_rescaled_counts_are_those_of_the_repeated_rows(scale):
+    """E50 and E90 changed with the scale of the weights: the cumulative masses of
+    rescaled weights land near whole numbers, and rounding put them on either side."""
+    from skbce._calibration.flexible_curve import weighted_quantile
+    from skbce._calibration.run_quantiles import run_quantiles
+
+    rng = np.random.default_rng(3)
+    q = [0.0, 0.1, 0.5, 0.9, 0.975, 1.0]
+    n = 60
+    counts = rng.permutation(np.repeat([0, 1, 2], n // 3))  # sum n: the masses are the counts
+    values = rng.normal(size=n)
+    expected = np.quantile(np.repeat(values, counts), q)
+    got = weighted_quantile(values, counts * scale, q)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    # the path of large inputs: ascending runs and masses times a scale
+    runs = [(0, 20), (20, 45), (45, 60)]
+    ascending = np.concatenate([np.sort(values[a:b]) for a, b in runs])
+    masses = [(counts * 0.1)[a:b][np.argsort(values[a:b])] for a, b in runs]
+    got = run_quantiles(ascending, masses, runs, q, mass_scale=10.0)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_flexible_curve_errors_do_not_depend_on_the_scale_of_the_weights():
+    from skbce._calibration.flexible_curve import flexible_curve
+
+    rng = np.random.default_rng(4)
+    n = 70_000  # above the sample of the quantiles of runs
+    p = np.sort(rng.random(n))
+    y = rng.random(n) < p**1.3
+    w = rng.random(n) + 0.01
+    want = flexible_curve(p, y, w)[1]
+    for scale in (1e-310, 0.1, 3.0, 1e300):
+        got = flexible_curve(p, y, w * scale)[1]
+        for key in ("eavg", "e50", "e90", "emax"):
+            assert getattr(got, key) == pytest.approx(getattr(want, key), rel=1e-9), (scale, key)

@@ -34,9 +34,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import mass_positions, power_of_two_scale
-from skbce._calibration.lowess import frequency_scale, lowess
-from skbce._calibration.run_quantiles import SAMPLE, run_quantiles
+from skbce._calibration.blocks import mass_positions
+from skbce._calibration.lowess import _masses as masses_and_scale
+from skbce._calibration.lowess import lowess
+from skbce._calibration.run_quantiles import SAMPLE, mass_threshold, run_quantiles
 from skbce._losses.parallel import map_blocks
 
 __all__ = [
@@ -131,13 +132,14 @@ def weighted_quantile(values, w, q, *, presorted=False):
     if not presorted:
         order = np.argsort(values, kind="stable")
         values, w = values[order], w[order]
-    divisor, factor = frequency_scale(w)
-    scale = 1.0 if factor is None else factor / divisor  # frequency masses: scale * w
-    h = (float(np.add.reduce(w)) * scale - 1.0) * np.ravel(q)
+    m, scale = masses_and_scale(w)  # the frequency masses are m * scale
+    if m is None:  # every mass is 1
+        return _unweighted_quantiles(values, q, presorted)
+    h = (float(np.add.reduce(m)) * scale - 1.0) * np.ravel(q)
     lo = np.floor(h)
     last = values.shape[0] - 1
-    at_lo = values[np.minimum(mass_positions(w, lo / scale), last)]
-    at_hi = values[np.minimum(mass_positions(w, (lo + 1.0) / scale), last)]
+    at_lo = values[np.minimum(mass_positions(m, mass_threshold(lo) / scale), last)]
+    at_hi = values[np.minimum(mass_positions(m, mass_threshold(lo + 1.0) / scale), last)]
     return (at_lo + (h - lo) * (at_hi - at_lo)).reshape(q.shape)
 
 
@@ -235,26 +237,19 @@ def curve_errors(fit, p_s, w_s=None):
     if w_s is not None and not np.all(w_s > 0):
         keep = w_s > 0
         p_s, w_s = p_s[keep], w_s[keep]
-    err, runs = _distance_runs(fit, p_s, w_s)
-    weights = None if w_s is None else [run[2] for run in runs]
+    m, scale = (None, 1.0) if w_s is None else masses_and_scale(w_s)  # masses m * scale
+    err, runs = _distance_runs(fit, p_s, m)
+    masses = None if m is None else [run[2] for run in runs]
     spans = [run[:2] for run in runs]
-    if w_s is None:
+    if m is None:
         eavg = float(np.mean(err))
     else:  # pairwise sums: math.fsum over 1e7 numpy floats takes a second
-        top = float(np.max(w_s))
-        d = 1.0 if 2.0**-64 <= top <= 2.0**64 else power_of_two_scale(top)  # sums stay finite
-        dots = [
-            np.einsum("i,i->", w if d == 1.0 else w / d, err[a:b])
-            for (a, b), w in zip(spans, weights, strict=True)
-        ]
-        eavg = math.fsum(dots) / math.fsum(float(np.add.reduce(w / d)) for w in weights)
+        dots = [np.einsum("i,i->", mr, err[a:b]) for (a, b), mr in zip(spans, masses, strict=True)]
+        eavg = math.fsum(dots) / math.fsum(float(np.add.reduce(mr)) for mr in masses)
     if err.shape[0] < SAMPLE:
-        w = None if w_s is None else np.concatenate(weights)
-        e50, e90 = weighted_quantile(err, w, [0.5, 0.9])
+        e50, e90 = weighted_quantile(err, None if m is None else np.concatenate(masses), [0.5, 0.9])
     else:  # exact too, without sorting
-        divisor, factor = (1.0, None) if w_s is None else frequency_scale(w_s)
-        scale = 1.0 if factor is None else factor / divisor
-        e50, e90 = run_quantiles(err, weights, spans, [0.5, 0.9], mass_scale=scale)
+        e50, e90 = run_quantiles(err, masses, spans, [0.5, 0.9], mass_scale=scale)
     return CurveErrors(eavg, float(e50), float(e90), float(np.max(err)))
 
 

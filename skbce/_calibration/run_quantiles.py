@@ -16,12 +16,32 @@ import math
 
 import numpy as np
 
-__all__ = ["SAMPLE", "run_quantiles"]
+__all__ = ["SAMPLE", "mass_threshold", "run_quantiles"]
 
 #: Values sampled for the cuts.
 SAMPLE = 1 << 16
 #: Cuts between which the values are counted, at most.
 _CUTS = 1024
+
+
+def mass_threshold(rank):
+    """The threshold a cumulative frequency mass must pass to be above ``rank``.
+
+    Frequency masses rescaled from fractional weights sum to whole numbers
+    only up to rounding: a cumulative mass within ``2**-36`` (relative, the
+    rounding of blocked sums of up to ``2**16`` terms) of the whole number
+    ``rank`` counts as equal to it, as it would if the weights had been
+    given as counts.  The margin stays below 1/2, so counts (whole
+    cumulative masses) are compared exactly.
+
+    Examples
+    --------
+    >>> from skbce._calibration.run_quantiles import mass_threshold
+    >>> x = 0.1 * 3 / 0.1  # 3, up to rounding
+    >>> bool(x > 3.0), bool(x > mass_threshold(3.0))
+    (True, False)
+    """
+    return rank + np.minimum(np.multiply(rank, 2.0**-36), 0.5)
 
 
 def _cuts(values, count):
@@ -48,6 +68,7 @@ def _bucket_masses(masses, positions, length):
 
 def _smallest_above(values, masses, runs, positions, cum, threshold, scale):
     """The smallest value whose cumulative mass exceeds ``threshold`` (the largest if none)."""
+    threshold = mass_threshold(threshold)
     j = int(np.searchsorted(cum, threshold, side="right"))
     j = min(j, cum.shape[0] - 1)
     while j > 0 and cum[j] == cum[j - 1]:  # an empty bucket: the answer lies before it
