@@ -479,15 +479,10 @@ def _standard_errors(pts, windows, curve_x, curve_y):
 
     ``sqrt(sum_j l_j^2 v_j)`` over the samples ``j`` (a point of mass ``m``
     holds ``m`` samples of equal ``l_j``; with masses ``mass * scale``, the
-    sums over ``mass`` are divided by ``scale``).  The variances take one array of
-    the size of the points; each window is then read in blocks.
+    sums over ``mass`` are divided by ``scale``).  Each window is read in blocks,
+    the variances of a block made with its levers.
     """
     floor = 0.5 / pts.total()  # a curve at 0 or 1 still has some variance
-    v = np.interp(pts.x, curve_x, curve_y)
-    np.clip(v, floor, 1.0 - floor, out=v)
-    for start in range(0, v.shape[0], BLOCK):
-        part = v[start : start + BLOCK]
-        part *= 1.0 - part
     se = np.empty(len(windows))
     for j, win in enumerate(windows):
         var = 0.0
@@ -502,8 +497,11 @@ def _standard_errors(pts, windows, curve_x, curve_y):
             lever *= lever
             if i == win.start:
                 lever[0] *= win.share  # the part of the first point inside the window
+            v = np.interp(x, curve_x, curve_y)  # v_j, made again for each window:
+            np.clip(v, floor, 1.0 - floor, out=v)  # no array of the size of the points
+            v *= 1.0 - v
             masses = () if pts.mass is None else (pts.mass[part],)
-            var += _sum_of_products(lever, *masses, v[part])  # sum_j l_j^2 v_j
+            var += _sum_of_products(lever, *masses, v)  # sum_j l_j^2 v_j
         se[j] = math.sqrt(max(var, 0.0) / pts.scale)  # l_j is on the scale of the masses
     return se
 

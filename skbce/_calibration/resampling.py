@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK, block_slices
+from skbce._calibration.blocks import BLOCK, block_slices, running_sums
 from skbce._calibration.isotonic import pav
 
 __all__ = [
@@ -109,13 +109,6 @@ def distinct_count(p_s):
     return count
 
 
-def _running_sums(m, start, stop, carry):
-    """``np.cumsum(m)[start:stop]`` to the bit, ``carry`` the running sum before ``start``."""
-    block = m[start:stop].copy()
-    block[0] += carry
-    return np.cumsum(block, out=block)
-
-
 def _equal_mass_rows(m, k):
     """``searchsorted(cumsum(m), linspace(0, sum, k + 1)[1:-1], "right")``, block by block.
 
@@ -125,14 +118,14 @@ def _equal_mass_rows(m, k):
     n = m.shape[0]
     ends, carry = [], 0.0  # the running sum at the end of each block
     for start, stop in block_slices(n):
-        carry = float(_running_sums(m, start, stop, carry)[-1])
+        carry = float(running_sums(m, start, stop, carry)[-1])
         ends.append(carry)
     targets = np.linspace(0.0, carry, k + 1)[1:-1]
     block_of = np.searchsorted(np.array(ends), targets, side="right")
     rows = np.full(targets.shape[0], n, dtype=np.intp)  # past the last block: every row
     for b in np.unique(block_of[block_of < len(ends)]).tolist():
         start = b * BLOCK
-        cum = _running_sums(m, start, min(start + BLOCK, n), ends[b - 1] if b else 0.0)
+        cum = running_sums(m, start, min(start + BLOCK, n), ends[b - 1] if b else 0.0)
         here = block_of == b
         rows[here] = start + np.searchsorted(cum, targets[here], side="right")
     return rows
@@ -167,8 +160,7 @@ def _reduce_cells(p_s, starts, n_rows, rows_of):
         i0 = int(np.searchsorted(starts, start, side="right")) - 1
         i1 = int(np.searchsorted(starts, stop, side="left"))
         local = np.maximum(starts[i0:i1], start) - start
-        for k, row in enumerate(rows_of(start, stop)):
-            out[k, i0:i1] += np.add.reduceat(row, local)
+        out[:, i0:i1] += [np.add.reduceat(row, local) for row in rows_of(start, stop)]
     return out
 
 
@@ -269,9 +261,7 @@ def cell_means(p_s, m, bounds=()):
         mass = np.diff(np.append(starts, p_s.shape[0])).astype(np.float64)
         sums = np.add.reduceat(p_s, starts)
     else:
-        mass, sums = _reduce_cells(
-            p_s, starts, 2, lambda a, b: np.stack((m[a:b], m[a:b] * p_s[a:b]))
-        )
+        mass, sums = _reduce_cells(p_s, starts, 2, lambda a, b: (m[a:b], m[a:b] * p_s[a:b]))
     return CellMeans(starts, mass, _ratio(sums, mass), distinct)
 
 
