@@ -25,6 +25,12 @@ from _measure import peak_memory  # noqa: E402 - the benchmarks' own measure
 N = 10**6
 
 
+_VALPROB_MASSES = (
+    "val_prob_indices (valprob.py) copies the frequency masses and casts the outcomes to "
+    "float64 for m @ y (one array each: 4.16x); blocked, the report peaks at 3.94x"
+)
+
+
 @pytest.mark.parametrize(
     ("case", "n"),
     [
@@ -33,7 +39,11 @@ N = 10**6
         ("integer weights", N),
         ("groups", N),
         ("plain", 10**5),  # the exact lowess, and fixed buffers weigh more
+        pytest.param(
+            "weighted", 10**5, marks=pytest.mark.xfail(strict=True, reason=_VALPROB_MASSES)
+        ),
         ("groups", 10**5),  # ten reports of 1e4 samples, one after the other
+        ("resampled", 10**5),  # the default 200 resamples: cells, smoother matrix
     ],
 )
 def test_report_peak_memory_is_at_most_four_probability_arrays(case, n):
@@ -45,10 +55,12 @@ def test_report_peak_memory_is_at_most_four_probability_arrays(case, n):
         "weighted": {"sample_weight": rng.random(n)},
         "integer weights": {"sample_weight": rng.integers(1, 4, n).astype(np.float64)},
         "groups": {"groups": np.arange(n) % 10},
+        "resampled": {},
     }[case]
+    n_resamples = 200 if case == "resampled" else 0
     small = {k: v[:1000] for k, v in kwargs.items()}
-    skbce.calibration_report(y[:1000], p[:1000], n_resamples=0, **small)
-    peak = peak_memory(lambda: skbce.calibration_report(y, p, n_resamples=0, **kwargs))
+    skbce.calibration_report(y[:1000], p[:1000], n_resamples=n_resamples, **small)
+    peak = peak_memory(lambda: skbce.calibration_report(y, p, n_resamples=n_resamples, **kwargs))
     assert peak <= 4 * p.nbytes, f"peak {peak / p.nbytes:.2f}x the probability array"
 
 

@@ -90,9 +90,12 @@ def chernoff_quantile(q):
     step[[0, -1]] *= 0.5
     re, im = ghat.real * step / np.pi, ghat.imag * step / np.pi
 
-    def g(t):
-        ut = np.outer(t, u)
-        return np.cos(ut) @ re + np.sin(ut) @ im
+    def g(t):  # in runs of 32 values of t: no matrix of all of them
+        out = np.empty(t.shape[0])
+        for i in range(0, t.shape[0], 32):
+            ut = np.outer(t[i : i + 32], u)
+            out[i : i + 32] = np.cos(ut) @ re + np.sin(ut) @ im
+        return out
 
     density = 0.5 * g(z) * g(-z)
     cdf = 0.5 + np.concatenate(([0.0], np.cumsum(0.5 * (density[1:] + density[:-1]) * z[1])))
@@ -167,7 +170,8 @@ def _pointwise(curves, confidence_level):
         low = np.full(curves.shape[1], np.nan)
         high = np.full(curves.shape[1], np.nan)
         if np.any(finite):
-            q = np.nanquantile(curves[:, finite], [alpha / 2, 1 - alpha / 2], axis=0)
+            kept = curves if np.all(finite) else curves[:, finite]  # no copy when all are
+            q = np.nanquantile(kept, [alpha / 2, 1 - alpha / 2], axis=0)
             low[finite], high[finite] = q
     return low, high
 
@@ -183,21 +187,24 @@ def _outcomes(rng, mass, probability):
     return rng.binomial(rows.astype(np.int64), probability) * (mass / rows)
 
 
-def _resample(cells, x, cep, rng, n_resamples):
+def _resample(cells, x, cep, rng, n_resamples, consistency_curves):
     """Curves of both bands and Brier MCBs of the resamples.
 
     Consistency (and the test): outcomes drawn as Bernoulli(p) at the
-    observed predictions.  Confidence: the rows bootstrapped (Poisson
-    masses per cell) and their outcomes drawn from the isotonic curve
-    ``cep``, as ``reliabilitydiag`` does.
+    observed predictions; their curves are kept only if
+    ``consistency_curves`` (else None: an asymptotic band).  Confidence: the
+    rows bootstrapped (Poisson masses per cell) and their outcomes drawn from
+    the isotonic curve ``cep``, as ``reliabilitydiag`` does.
     """
     mass = cells.mass
-    consistency = np.empty((n_resamples, x.shape[0]))
+    consistency = np.empty((n_resamples, x.shape[0])) if consistency_curves else None
     confidence = np.empty((n_resamples, x.shape[0]))
     mcb = np.empty(n_resamples)
     for i in range(n_resamples):
         s = _outcomes(rng, mass, cells.x)
-        consistency[i], fit, used = _resampled_curve(cells, mass, s, x)
+        curve, fit, used = _resampled_curve(cells, mass, s, x)
+        if consistency is not None:
+            consistency[i] = curve
         mcb[i] = _brier_mcb(cells, mass, s, fit, used)
         counts = rng.poisson(mass)
         s = rng.binomial(counts, cep).astype(np.float64)
@@ -226,7 +233,7 @@ def corp_bands(p_s, m, cells, recalibration, statistic, *, n_resamples, rng, con
     on_cells = _brier_mcb(cells, mass, cells.m1, fit, used)
     cep = np.zeros_like(mass)
     cep[used] = np.clip(fit, 0.0, 1.0)
-    curves, confidence_curves, mcb = _resample(cells, x, cep, rng, n_resamples)
+    curves, confidence_curves, mcb = _resample(cells, x, cep, rng, n_resamples, resampling)
     if resampling:
         low, high = _pointwise(curves, confidence_level)
         consistency = CurveBand(x, low, high, f"resampling ({n_resamples} resamples)")
