@@ -479,31 +479,38 @@ def _standard_errors(pts, windows, curve_x, curve_y):
 
     ``sqrt(sum_j l_j^2 v_j)`` over the samples ``j`` (a point of mass ``m``
     holds ``m`` samples of equal ``l_j``; with masses ``mass * scale``, the
-    sums over ``mass`` are divided by ``scale``).  Each window is read in blocks,
-    the variances of a block made with its levers.
+    sums over ``mass`` are divided by ``scale``).  The points are read in
+    blocks, the variances of a block made once for all the windows that
+    reach it (no array of the size of the points).
     """
     floor = 0.5 / pts.total()  # a curve at 0 or 1 still has some variance
-    se = np.empty(len(windows))
-    for j, win in enumerate(windows):
-        var = 0.0
-        for i in range(win.start, win.stop, BLOCK):
-            part = slice(i, min(i + BLOCK, win.stop))
-            x = pts.x[part]
-            lever = np.subtract(x, win.a)  # a sample's weight in the fit: l_j
-            lever *= win.b
-            lever += 1.0
-            lever *= _tricube(x, win.xs, win.h)
-            lever /= win.total
-            lever *= lever
-            if i == win.start:
-                lever[0] *= win.share  # the part of the first point inside the window
-            v = np.interp(x, curve_x, curve_y)  # v_j, made again for each window:
-            np.clip(v, floor, 1.0 - floor, out=v)  # no array of the size of the points
-            v *= 1.0 - v
-            masses = () if pts.mass is None else (pts.mass[part],)
-            var += _sum_of_products(lever, *masses, v)  # sum_j l_j^2 v_j
-        se[j] = math.sqrt(max(var, 0.0) / pts.scale)  # l_j is on the scale of the masses
-    return se
+    n = pts.x.shape[0]
+    var = np.zeros(len(windows))
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        v = np.interp(pts.x[start:stop], curve_x, curve_y)
+        np.clip(v, floor, 1.0 - floor, out=v)
+        v *= 1.0 - v
+        for j, win in enumerate(windows):
+            lo, hi = max(win.start, start), min(win.stop, stop)
+            if lo < hi:
+                var[j] += _lever_sum(pts, win, lo, hi, v[lo - start : hi - start])
+    return np.sqrt(np.maximum(var, 0.0) / pts.scale)  # l_j is on the scale of the masses
+
+
+def _lever_sum(pts, win, lo, hi, v):
+    """``sum_j l_j^2 v_j`` over the points ``lo:hi`` of the window ``win``."""
+    x = pts.x[lo:hi]
+    lever = np.subtract(x, win.a)  # a sample's weight in the fit: l_j
+    lever *= win.b
+    lever += 1.0
+    lever *= _tricube(x, win.xs, win.h)
+    lever /= win.total
+    lever *= lever
+    if lo == win.start:
+        lever[0] *= win.share  # the part of the first point inside the window
+    masses = () if pts.mass is None else (pts.mass[lo:hi],)
+    return _sum_of_products(lever, *masses, v)
 
 
 def lowess(x_s, y_s, w_s=None, *, span=SPAN, delta=None, exact_max=EXACT_MAX, se=False):
