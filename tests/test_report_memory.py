@@ -25,11 +25,6 @@ from _measure import peak_memory  # noqa: E402 - the benchmarks' own measure
 N = 10**6
 
 
-_VALPROB_MASSES = (
-    "val_prob_indices (valprob.py) copies the frequency masses and casts the outcomes to "
-    "float64 for m @ y (one array each: 4.16x); blocked, the report peaks at 3.94x"
-)
-
 
 @pytest.mark.parametrize(
     ("case", "n"),
@@ -39,9 +34,7 @@ _VALPROB_MASSES = (
         ("integer weights", N),
         ("groups", N),
         ("plain", 10**5),  # the exact lowess, and fixed buffers weigh more
-        pytest.param(
-            "weighted", 10**5, marks=pytest.mark.xfail(strict=True, reason=_VALPROB_MASSES)
-        ),
+        ("weighted", 10**5),  # the frequency masses are the weights times one scale
         ("groups", 10**5),  # ten reports of 1e4 samples, one after the other
         ("resampled", 10**5),  # the default 200 resamples: cells, smoother matrix
     ],

@@ -59,10 +59,10 @@ from skbce._calibration.lowess import (
     BINS,
     EXACT_MAX,
     bin_starts,
-    frequency_masses,
     mass_sums,
     outcome_sums,
 )
+from skbce._calibration.lowess import _masses as masses_and_scale
 
 __all__ = [
     "LikelihoodRatioIndex",
@@ -194,19 +194,27 @@ def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     lo = int(np.searchsorted(p_s, 0.0, side="right"))
     hi = int(np.searchsorted(p_s, 1.0, side="left"))
     p_s, y_s = p_s[lo:hi], y_s[lo:hi]
-    m = None if w_s is None else frequency_masses(w_s)[lo:hi]
+    m, scale = (None, 1.0) if w_s is None else masses_and_scale(w_s)  # masses m * scale
+    m = None if m is None else m[lo:hi]
     if p_s.shape[0] > EXACT_MAX:
         p_s, y_s, m = _pooled(p_s, y_s, m)
+        m = None if m is None else m * scale
+        scale = 1.0
     if p_s.shape[0] == 0:
         nan = LikelihoodRatioIndex(math.nan, math.nan, 1, math.nan)
         return ValProbIndices(
             2.0 * float(roc_auc) - 1.0, math.nan, nan, nan._replace(dof=2), math.nan
         )
-    total = float(p_s.shape[0]) if m is None else math.fsum(m)
-    positives = float(np.count_nonzero(y_s)) if m is None else float(m @ y_s)
-    rate = positives / total
+    total = float(p_s.shape[0]) if m is None else math.fsum(m) * scale
+    if m is None:
+        positives = np.count_nonzero(y_s)
+    else:  # outcomes, or the bins' mean outcomes once pooled
+        positives = scale * (np.add.reduce(m, where=y_s) if y_s.dtype == bool else m @ y_s)
+    rate = float(positives) / total
     null = -2.0 * total * sum(r * math.log(r) for r in (rate, 1.0 - rate) if r > 0)
-    as_is, recalibrated = _deviances(p_s, y_s, m, float(intercept), float(slope))
+    as_is, recalibrated = (
+        scale * d for d in _deviances(p_s, y_s, m, float(intercept), float(slope))
+    )
     lr = null - as_is
     d = LikelihoodRatioIndex((lr - 1.0) / total, lr, 1, _upper_tail(1, lr))
     u_chi2 = as_is - recalibrated if math.isfinite(recalibrated) else math.nan
