@@ -25,7 +25,6 @@ from _measure import peak_memory  # noqa: E402 - the benchmarks' own measure
 N = 10**6
 
 
-
 @pytest.mark.parametrize(
     ("case", "n"),
     [
