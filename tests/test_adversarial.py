@@ -163,3 +163,64 @@ def test_flexible_curve_errors_do_not_depend_on_the_scale_of_the_weights():
         got = flexible_curve(p, y, w * scale)[1]
         for key in ("eavg", "e50", "e90", "emax"):
             assert getattr(got, key) == pytest.approx(getattr(want, key), rel=1e-9), (scale, key)
+
+
+Y5, P5 = [0, 1, 1, 0, 1], [0.1, 0.8, 0.6, 0.3, 0.95]
+
+
+def _exact_nce(weights, baseline=None):
+    """The normalized cross-entropy in mpmath: mean loss over that of predicting the base rate."""
+    import mpmath
+
+    with mpmath.workdps(700):  # a share of 1e-300 next to one of 1 - 1e-300
+        w = [mpmath.mpf(v) for v in weights]
+        total = sum(w)
+        loss = sum(
+            wi * -mpmath.log(mpmath.mpf(p) if y else 1 - mpmath.mpf(p))
+            for wi, y, p in zip(w, Y5, P5, strict=True)
+        )
+        rate = sum(wi for wi, y in zip(w, Y5, strict=True) if y) / total
+        b = rate if baseline is None else mpmath.mpf(baseline)
+        return float(loss / total / -(rate * mpmath.log(b) + (1 - rate) * mpmath.log(1 - b)))
+
+
+@pytest.mark.parametrize("heavy", [1e16, 3e16, 1e20, 1e300])
+def test_one_dominant_weight_keeps_each_class_weight(heavy):
+    """The negative class's weight was the total less the positives': with one weight
+    1e16 times the others it came out -2 (d2 of the wrong sign, or a false 'sums to
+    zero' error; NCE refused as one class)."""
+    from sklearn.metrics import d2_log_loss_score as sk_d2
+
+    w = [1.0, heavy, 1.0, 1.0, 1.0]
+    expected = sk_d2(Y5, P5, sample_weight=w)
+    assert skbce.d2_log_loss_score(Y5, P5, sample_weight=w) == pytest.approx(expected, rel=1e-9)
+    nce = skbce.normalized_cross_entropy(Y5, P5, sample_weight=w)
+    assert nce == pytest.approx(_exact_nce(w), rel=1e-9)
+    stream = skbce.StreamingLogLoss()
+    stream.update(Y5, P5, sample_weight=w)
+    np.testing.assert_array_equal(stream.class_weight, [2.0, heavy + 2.0])
+    assert stream.normalized_cross_entropy() == pytest.approx(nce, rel=1e-12)
+    report = _report(Y5, P5, sample_weight=w, n_bins=2, n_resamples=0)
+    assert report.normalized_cross_entropy == pytest.approx(nce, rel=1e-9)
+
+
+@pytest.mark.parametrize("baseline", [0.3, 0.9])
+def test_nce_with_a_baseline_is_the_same_number_everywhere(baseline):
+    """The function divided by the entropy of the baseline, the report by the loss of
+    predicting the baseline on these labels (He et al.'s definition)."""
+    expected = _exact_nce([1.0] * 5, baseline)
+    got = skbce.normalized_cross_entropy(Y5, P5, baseline=baseline)
+    assert got == pytest.approx(expected, rel=1e-12)
+    stream = skbce.StreamingLogLoss()
+    stream.update(Y5, P5)
+    assert stream.normalized_cross_entropy(baseline) == pytest.approx(expected, rel=1e-12)
+    report = _report(Y5, P5, baseline=baseline, n_bins=2, n_resamples=0)
+    assert report.normalized_cross_entropy == pytest.approx(expected, rel=1e-12)
+
+
+def test_weighted_class_totals_of_float_labels():
+    """Float 0/1 labels with weights crashed in the class totals (bitwise_and of floats)."""
+    w = [1.0, 2.0, 1.0]
+    expected = skbce.normalized_cross_entropy([0, 1, 1], [0.2, 0.7, 0.6], sample_weight=w)
+    got = skbce.normalized_cross_entropy([0.0, 1.0, 1.0], [0.2, 0.7, 0.6], sample_weight=w)
+    assert got == expected

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.utils import check_array as sklearn_check_array
 
-from skbce._losses.kernels import binary_entropy
+from skbce._losses.kernels import baseline_loss
 from skbce._utils.validation import FLOAT_DTYPES, check_array
 
 DTYPES = [np.float64, np.float32, np.float16, np.int64, np.int8, np.uint16, np.bool_, np.complex128]
@@ -53,13 +53,26 @@ def test_check_array_agrees_with_sklearn(dtype, shape, options, special, contain
             assert ours[1] is array
 
 
-def test_binary_entropy_is_scipy_xlogy_to_the_bit():
-    from scipy.special import xlogy
+@pytest.mark.parametrize("baseline", [None, 0.3, 1e-12])
+def test_baseline_loss_matches_mpmath_for_any_class_weights(baseline):
+    # the normalized cross-entropy's denominator; a class 1e16 times heavier than the
+    # other lost every digit when its share was taken as 1 - the other's
+    import mpmath
 
     rng = np.random.default_rng(0)
-    rates = np.concatenate([rng.random(2000), rng.random(200) ** 40, [0.0, 1.0, 0.5, 1e-300]])
-    for rate in rates:
-        expected = -float(xlogy(rate, rate) + xlogy(1 - rate, 1 - rate))
-        assert binary_entropy(rate) == expected
-    assert np.isnan(binary_entropy(np.nan))
-    assert binary_entropy(np.float32(0.25)) == pytest.approx(0.5623351446188083, rel=1e-15)
+    pairs = [(2.0, 1e16 + 2.0), (1e16, 3.0), (1.0, 1.0), (5e-324, 1.0), (0.0, 4.0), (3.0, 0.0)]
+    pairs += [tuple(rng.random(2) * 10.0 ** rng.integers(-300, 300, 2)) for _ in range(200)]
+    with mpmath.workdps(700):  # shares of 1e-300 next to 1 - 1e-300
+        for negative, positive in pairs:
+            if baseline is None and 0.0 in (negative, positive):
+                assert baseline_loss(negative, positive) == 0.0
+                continue
+            total = mpmath.mpf(negative) + mpmath.mpf(positive)
+            shares = (mpmath.mpf(negative) / total, mpmath.mpf(positive) / total)
+            logs = [mpmath.log(s) if s else 0 for s in shares]
+            if baseline is not None:
+                b = mpmath.mpf(baseline)
+                logs = [mpmath.log(1 - b), mpmath.log(b)]
+            expected = -sum(s * lg for s, lg in zip(shares, logs, strict=True))
+            got = baseline_loss(negative, positive, baseline)
+            assert got == pytest.approx(float(expected), rel=1e-13), (negative, positive)

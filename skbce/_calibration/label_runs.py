@@ -29,7 +29,7 @@ class LabelRuns:
         self.first_label = first_label
         self.total = float(weight.sum())
         self.positive = float(weight[int(not first_label) :: 2].sum())
-        self.negative = self.total - self.positive
+        self.negative = float(weight[int(first_label) :: 2].sum())  # not total - positive
 
 
 def label_runs(y_s, w_s):

@@ -89,16 +89,9 @@ def _binnings(p_s, w, n_bins, strategy):
     return table, groups
 
 
-def _cross_entropy(rate, baseline):
-    """Log loss of the constant prediction ``baseline`` when the base rate is ``rate``."""
-    from scipy.special import xlogy
-
-    return -float(xlogy(rate, baseline) + xlogy(1.0 - rate, 1.0 - baseline))
-
-
 def _scores(p_s, y_s, w, sums, runs, baseline):
     """Log loss, Brier score, NCE, D2, base rate, mean prediction, O/E ratio."""
-    from skbce._losses.kernels import binary_entropy, binary_sums
+    from skbce._losses.kernels import baseline_loss, binary_sums
     from skbce._utils.validation import Target
 
     total = runs.total
@@ -106,8 +99,8 @@ def _scores(p_s, y_s, w, sums, runs, baseline):
     loss_sums, _, _ = binary_sums(target, p_s, w)
     log_loss = float(loss_sums.loss) / total
     base_rate = runs.positive / total
-    entropy = binary_entropy(base_rate)
-    nce_baseline = entropy if baseline is None else _cross_entropy(base_rate, baseline)
+    entropy = baseline_loss(runs.negative, runs.positive)
+    nce_baseline = baseline_loss(runs.negative, runs.positive, baseline)
     return {
         "log_loss": log_loss,
         "brier_score": sums["brier"] / total,

@@ -16,7 +16,7 @@ from skbce._calibration.statistics import (
     _spiegelhalter,
     wilson_interval,
 )
-from skbce._losses.kernels import binary_entropy, binary_sums
+from skbce._losses.kernels import baseline_loss, binary_sums
 from skbce._losses.options import loss_options
 from skbce._losses.parallel import map_blocks
 from skbce._losses.states import State
@@ -286,7 +286,7 @@ class StreamingCalibration(_Streaming):
         ece, mce, rmsce = _calibration_errors(weight, mean_predicted, observed)
         log_loss = sums.loss.loss / total
         base_rate = positive / total
-        entropy = binary_entropy(base_rate)
+        entropy = baseline_loss(float(sums.loss.class_weight[0]), positive)
         edges = self.bin_edges
         return {
             "n_samples": self.n_samples,

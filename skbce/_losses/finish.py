@@ -4,7 +4,9 @@ import warnings
 
 import numpy as np
 
-__all__ = ["base_rate", "check_weight_sum", "finish", "result_dtype", "warn_infinite"]
+from skbce._losses.kernels import baseline_loss
+
+__all__ = ["baseline_loss_of", "check_weight_sum", "finish", "result_dtype", "warn_infinite"]
 
 
 def result_dtype(score_dtype, weight_dtype=None):
@@ -58,16 +60,19 @@ def finish(sums, dtype, reduction="mean"):
     return float(dtype.type(sums.loss / sums.weight))
 
 
-def base_rate(baseline, sums):
-    """The checked ``baseline``, or when None the positive rate of ``sums``."""
-    if baseline is not None:
-        return baseline
+def baseline_loss_of(baseline, sums):
+    """The normalized cross-entropy's denominator: the loss of always predicting the base rate.
+
+    ``baseline`` (checked) or, when None, the positive rate of ``sums``
+    (whose ``class_weight`` holds the weight of each class), predicted for
+    every sample of ``sums``.
+    """
     check_weight_sum(sums.weight)
-    rate = float(sums.class_weight[1] / sums.weight)
-    if not 0 < rate < 1:
+    negative, positive = (float(v) for v in sums.class_weight)
+    if baseline is None and not (negative > 0 and positive > 0):
         msg = (
             "y_true holds a single class, so its base rate has zero entropy; "
             "pass baseline (e.g. the positive rate of the training data)."
         )
         raise ValueError(msg)
-    return rate
+    return baseline_loss(negative, positive, baseline)

@@ -28,7 +28,7 @@ from skbce._utils.validation import Target, check_probability_range
 __all__ = [
     "bce_sums",
     "bce_values",
-    "binary_entropy",
+    "baseline_loss",
     "binary_sums",
     "elementwise_bce",
     "gather_sums",
@@ -211,8 +211,7 @@ def bce_sums(target, s, w, *, from_logits, pos_weight, smoothing, bounds, positi
         )
     if not positives or s.ndim != 1:
         return sums
-    positive = _positive_weight(target, w, s.shape[0])
-    class_weight = np.array([sums.weight - positive, positive], dtype=np.float64)
+    class_weight = np.array(_class_weights(target, w, s.shape[0]), dtype=np.float64)
     return sums._replace(class_weight=class_weight)
 
 
@@ -233,16 +232,22 @@ def _general_bce_sums(target, s, w, *, smoothing, **options):
     return LossSums(loss, weight, n_infinite=int(n_inf))
 
 
-def _positive_weight(target, w, n):
-    """Weight of the positive targets (soft targets count fractionally)."""
+def _class_weights(target, w, n):
+    """Weights of the negative and of the positive targets, each summed on its own.
+
+    Soft targets count fractionally: ``sum w (1 - t)`` and ``sum w t`` (the
+    total less one of them would cancel when one weight dominates).
+    """
 
     def block(b):
         t = target.codes(b) if isinstance(target, Target) else target[b]
+        t = np.asarray(t, dtype=np.float64)
+        rest = np.subtract(1.0, t)
         if w is None:
-            return (safe_sum(t, np.float64),)
-        return (safe_weighted_sum(t, w[b], np.float64),)
+            return safe_sum(rest, np.float64), safe_sum(t, np.float64)
+        return safe_weighted_sum(rest, w[b], np.float64), safe_weighted_sum(t, w[b], np.float64)
 
-    return _add(map_blocks(block, n, BLOCK), 1)[0]
+    return _add(map_blocks(block, n, BLOCK), 2)
 
 
 def squared_error_sums(target, P, w):
@@ -291,13 +296,33 @@ def prior_log_loss_sum(sums):
     return -float(np.dot(weights[present], np.log(np.clip(prior[present], lo, hi))))
 
 
-def binary_entropy(rate):
-    """Entropy in nats of a Bernoulli distribution with mean ``rate``.
+def baseline_loss(negative, positive, baseline=None):
+    """Mean log loss of always predicting ``baseline`` on data of these class weights.
 
-    :func:`scipy.special.xlogy` terms (``0 log 0 = 0``) without importing SciPy.
+    ``baseline=None`` predicts the data's positive rate: the loss is then the
+    entropy (nats) of that rate.  Each class's share comes from its own
+    weight, and the log of a share above 1/2 is the ``log1p`` of the other's:
+    a class 1e16 times heavier than the other still gives the loss to
+    rounding.  A class of zero share adds nothing (``0 log 0 = 0``).
+
+    Examples
+    --------
+    >>> from skbce._losses.kernels import baseline_loss
+    >>> round(baseline_loss(1.0, 1.0), 6), round(baseline_loss(1.0, 1.0, 0.25), 6)
+    (0.693147, 0.836988)
     """
-    rate = float(rate)
-    return -float(sum(q * math.log(q) for q in (rate, 1 - rate) if q != 0))
+    total = negative + positive
+    shares = (negative / total, positive / total)
+    loss = 0.0
+    for k, share in enumerate(shares):
+        if share == 0:
+            continue
+        if baseline is not None:
+            log = math.log(baseline) if k else math.log1p(-baseline)
+        else:
+            log = math.log1p(-shares[1 - k]) if share > 0.5 else math.log(share)
+        loss -= share * log
+    return loss
 
 
 def squared_error_sum(target, P, w):

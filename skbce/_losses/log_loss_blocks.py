@@ -187,6 +187,19 @@ def _weighted_log_sum(q, w, b, acc):
     return weighted_sums(q, w, b, acc)
 
 
+def _class_weights(t, w):
+    """``(negative, positive, count)``: each class's weight and the positives of non-zero weight.
+
+    Each class's weight is summed on its own (not as the total less the
+    other's, which cancels when one weight dominates).  ``t`` holds 0/1 codes
+    of any numeric dtype.
+    """
+    positives = t if t.dtype == np.bool_ else t != 0
+    positive = safe_weighted_sum(positives, w, np.float64)
+    negative = safe_weighted_sum(~positives, w, np.float64)
+    return negative, positive, np.count_nonzero(positives & (w != 0))
+
+
 def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
     """``(sums, extremes)`` of the log loss of binary labels and 1-D probabilities.
 
@@ -212,23 +225,23 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
             np.abs(q, out=q)
             np.clip(q, lo, hi, out=q)
         loss, weight = _weighted_log_sum(q, w, b, acc)
-        positive = count = 0.0
+        negative = positive = count = 0.0
         if class_totals and w is None:
             positive = count = np.count_nonzero(t)
+            negative = t.shape[0] - count
         elif class_totals:
-            positive = safe_weighted_sum(t, w[b], np.float64)
-            count = np.count_nonzero(t & (w[b] != 0))
-        return (-loss, weight, positive, count), (p_ext, w_ext)
+            negative, positive, count = _class_weights(t, w[b])
+        return (-loss, weight, positive, count, negative), (p_ext, w_ext)
 
     n = p.shape[0]
     step = BINARY_STEP if n >= MIN_PARALLEL_BLOCKS * BINARY_STEP else BLOCK
     parts = map_blocks(block, n, step, MIN_PARALLEL_BLOCKS * BLOCK // step)
-    loss, weight, positive, count = add_parts(part[0] for part in parts)
+    loss, weight, positive, count, negative = add_parts((part[0] for part in parts), 5)
     sums = LossSums(loss, weight)
     if class_totals:
         n_nonzero = n if w is None else np.count_nonzero(w)
         sums = sums._replace(
-            class_weight=np.array([weight - positive, positive], dtype=np.float64),
+            class_weight=np.array([negative, positive], dtype=np.float64),
             class_count=np.array([n_nonzero - count, count], dtype=np.float64),
         )
     found = _extremes(parts, 1, n)

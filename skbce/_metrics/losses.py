@@ -13,8 +13,8 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
 from skbce._backends.dispatch import loss_sums, loss_values
-from skbce._losses.finish import base_rate, check_weight_sum, finish, warn_infinite
-from skbce._losses.kernels import binary_entropy, prior_log_loss_sum
+from skbce._losses.finish import baseline_loss_of, check_weight_sum, finish, warn_infinite
+from skbce._losses.kernels import prior_log_loss_sum
 from skbce._losses.numpy_sums import brier_sums_of
 from skbce._losses.options import loss_options
 from skbce._utils.options import InvalidParameterError
@@ -321,15 +321,17 @@ def normalized_cross_entropy(
 ):
     r"""Normalized cross-entropy: the loss relative to that of a base rate.
 
-    The binary cross-entropy of the predictions divided by the entropy of a
-    base rate :math:`b`, the loss of always predicting :math:`b`:
+    The binary cross-entropy of the predictions divided by the loss of always
+    predicting a base rate :math:`b` on the same targets, of (weighted)
+    positive rate :math:`r`:
 
     .. math::
 
-        \mathrm{NCE} = \frac{\mathrm{BCE}}{-b \log b - (1 - b) \log (1 - b)}.
+        \mathrm{NCE} = \frac{\mathrm{BCE}}{-r \log b - (1 - r) \log (1 - b)}.
 
     Lower is better; below 1 beats the constant predictor.  Also known as
-    normalized entropy (He et al., 2014).  With ``baseline=None`` it equals
+    normalized entropy (He et al., 2014).  With ``baseline=None``, :math:`b = r`
+    and the denominator is the entropy of :math:`r`; then NCE equals
     ``1 - d2_log_loss_score``, except where that score (as scikit-learn's)
     clips the base rate to ``[eps, 1 - eps]`` (a class with almost no weight)
     or computes in float16.
@@ -372,14 +374,13 @@ def normalized_cross_entropy(
     >>> normalized_cross_entropy([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3])
     0.431...
     >>> normalized_cross_entropy([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3], baseline=0.3)
-    0.489...
+    0.383...
     """
     options = loss_options(
         "bce", baseline=baseline, pos_label=pos_label, from_logits=from_logits, class_totals=True
     )
     sums, dtype = loss_sums(options, y_true, y_score, sample_weight)
-    rate = base_rate(options.baseline, sums)
-    return finish(sums, dtype) / binary_entropy(rate)
+    return finish(sums, dtype) / baseline_loss_of(options.baseline, sums)
 
 
 def brier_score_loss(

@@ -16,8 +16,8 @@ import numpy as np
 
 from skbce._backends.dask import reduce_states
 from skbce._backends.dispatch import array_backend, is_dask_array
-from skbce._losses.finish import base_rate, finish
-from skbce._losses.kernels import binary_entropy, prior_log_loss_sum, squared_error_sums
+from skbce._losses.finish import baseline_loss_of, finish
+from skbce._losses.kernels import prior_log_loss_sum, squared_error_sums
 from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.options import loss_options
 from skbce._losses.states import State, chunk_state, part_sums, sorted_labels
@@ -316,8 +316,8 @@ class StreamingLogLoss(_Streaming):
     def normalized_cross_entropy(self, baseline=None):
         """The loss divided by that of a constant prediction.
 
-        For binary data, the loss over the entropy of ``baseline`` (by default
-        the weighted positive rate of the data seen), as
+        For binary data, the loss over that of always predicting ``baseline``
+        (by default the weighted positive rate of the data seen), as
         :func:`skbce.normalized_cross_entropy`; for more classes, the loss over
         that of the class frequencies (``1 - d2_log_loss_score``).  Lower is
         better; below 1 beats the constant predictor.
@@ -338,5 +338,4 @@ class StreamingLogLoss(_Streaming):
                 msg = "baseline applies to binary data only."
                 raise ValueError(msg)
             return float(sums.loss) / prior_log_loss_sum(sums)
-        rate = base_rate(check_baseline(baseline), sums)
-        return loss / binary_entropy(rate)
+        return loss / baseline_loss_of(check_baseline(baseline), sums)
