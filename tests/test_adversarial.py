@@ -41,9 +41,7 @@ def test_equal_weights_of_any_scale_give_the_unweighted_report(weight):
     plain = _report(Y, P, n_bins=2, n_resamples=0)
     weighted = _report(Y, P, sample_weight=[weight] * 6, n_bins=2, n_resamples=0)
     keys = ["log_loss", "brier_score", "ece", "smooth_ece", "eavg", "e50", "e90", "emax"]
-    # not yet scale-free (the closing note of issue #13 says so): the debiased RMSCE
-    if weight == 0.5:
-        keys += ["debiased_rmsce"]
+    keys += ["debiased_rmsce"]  # its bins' masses were the raw weights
     for key in keys:
         got, want = getattr(weighted, key), getattr(plain, key)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12), key
@@ -224,3 +222,18 @@ def test_weighted_class_totals_of_float_labels():
     expected = skbce.normalized_cross_entropy([0, 1, 1], [0.2, 0.7, 0.6], sample_weight=w)
     got = skbce.normalized_cross_entropy([0.0, 1.0, 1.0], [0.2, 0.7, 0.6], sample_weight=w)
     assert got == expected
+
+
+@pytest.mark.parametrize("scale", [1e-310, 0.1, 7.0, 1e300])
+def test_debiased_rmsce_counts_fractional_weights_as_frequencies(scale):
+    """The bias correction took each bin's raw total weight as its count: weights of
+    0.1 corrected ten times too much, weights of 1e300 not at all."""
+    rng = np.random.default_rng(5)
+    n = 400
+    p = rng.random(n)
+    y = rng.random(n) < p**0.7
+    w = rng.random(n) + 0.05
+    want = _report(y, p, sample_weight=w, n_resamples=0).debiased_rmsce
+    got = _report(y, p, sample_weight=w * scale, n_resamples=0).debiased_rmsce
+    assert got == pytest.approx(want, rel=1e-9)
+    assert want > 0

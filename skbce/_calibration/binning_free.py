@@ -278,9 +278,10 @@ def debiased_rmsce(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS):
     ``unbiased_l2_ce``) makes the root biased upward by a little there.
     The smaller the better, minimum is zero.
 
-    Weights count as frequencies (``W_k`` is the bin's total weight): integer
-    weights equal repeated rows; weights summing to less than 2 per bin give
-    zero.
+    Weights count as frequencies (``W_k`` is the bin's frequency mass):
+    integer weights equal repeated rows, other weights are rescaled to sum
+    to the number of samples (their scale changes nothing); bins of mass
+    below 2 give zero.
 
     Parameters
     ----------
@@ -540,16 +541,18 @@ def binning_free_errors(p_s, y_s, w_s, *, n_bins=DEBIASED_N_BINS, debiased=True,
     _check_samples(p_s)
     w, scale = scaled_weights(w_s)
     sums = GroupSums(p_s, y_s, w)
+    # weights count as frequencies: counts as they are, others rescaled to sum to n
+    divisor, factor = (1.0, None) if w is None else frequency_scale(w_s)
     rmsce = result = None
     if debiased:
         weight, mean_p, observed = _means(_equal_mass_sums(sums, n_bins))
-        rmsce = debiased_rmsce_of_bins(weight * scale, mean_p, observed)
+        weight = weight * scale if factor is None else weight * (scale / divisor) * factor
+        rmsce = debiased_rmsce_of_bins(weight, mean_p, observed)
     if sweep:
         if w is None:
             b_max = max(1, sums.n - 1)
-        else:  # frequencies: counts as they are (at most MAX_BINS_PER_SAMPLE n), others sum to n
-            counts = frequency_scale(w_s)[1] is None  # else the frequencies sum to n exactly
-            total = float(np.add.reduce(w_s)) if counts else float(sums.n)
+        else:  # at most MAX_BINS_PER_SAMPLE n bins
+            total = float(np.add.reduce(w_s)) if factor is None else float(sums.n)
             total = min(total, MAX_BINS_PER_SAMPLE * sums.n + 1.0)
             b_max = int(max(1.0, math.ceil(total) - 1.0))
         b_star = _sweep(sums, b_max)

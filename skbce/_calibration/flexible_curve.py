@@ -35,8 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.blocks import mass_positions
-from skbce._calibration.lowess import _masses as masses_and_scale
-from skbce._calibration.lowess import lowess
+from skbce._calibration.lowess import lowess, masses_and_scale
 from skbce._calibration.run_quantiles import SAMPLE, mass_threshold, run_quantiles
 from skbce._losses.parallel import map_blocks
 

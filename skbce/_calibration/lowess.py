@@ -72,6 +72,7 @@ __all__ = [
     "frequency_total",
     "mass_sums",
     "lowess",
+    "masses_and_scale",
     "outcome_sums",
 ]
 
@@ -196,12 +197,23 @@ def frequency_scale(w):
     return divisor, w.shape[0] / total
 
 
-def _masses(w):
+def masses_and_scale(w):
     """``(m, scale)``: the frequency masses of positive weights ``w`` as ``m * scale``.
 
     ``m`` is ``w`` itself (no copy) unless its largest value is outside
     ``[2**-64, 2**64]`` (then the masses, whose sums cannot overflow); None
     when every mass is 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.lowess import masses_and_scale
+    >>> masses_and_scale(np.array([1.0, 3.0]))  # counts
+    (array([1., 3.]), 1.0)
+    >>> masses_and_scale(np.array([0.25, 0.75]))  # rescaled to sum to 2
+    (array([0.25, 0.75]), 2.0)
+    >>> masses_and_scale(np.array([0.5, 0.5]))  # every mass is 1
+    (None, 1.0)
     """
     divisor, factor = frequency_scale(w)
     if factor is None:
@@ -553,7 +565,7 @@ def lowess(x_s, y_s, w_s=None, *, span=SPAN, delta=None, exact_max=EXACT_MAX, se
         keep = w_s > 0
         if not np.all(keep):
             x_s, y_s, w_s = x_s[keep], y_s[keep], w_s[keep]
-        m, scale = _masses(w_s)
+        m, scale = masses_and_scale(w_s)
     xrange = float(x_s[-1]) - float(x_s[0])
     delta = 0.01 * xrange if delta is None else float(delta)
     binned = x_s.shape[0] > exact_max

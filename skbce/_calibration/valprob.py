@@ -60,9 +60,9 @@ from skbce._calibration.lowess import (
     EXACT_MAX,
     bin_starts,
     mass_sums,
+    masses_and_scale,
     outcome_sums,
 )
-from skbce._calibration.lowess import _masses as masses_and_scale
 
 __all__ = [
     "LikelihoodRatioIndex",
