@@ -11,8 +11,15 @@ is :func:`skbce._losses.kernels.elementwise_bce`.  The options arrive checked
 (:class:`~skbce._losses.options.LossOptions`); the result is mergeable
 :class:`~skbce._losses.sums.LossSums`, finished by the metric.
 
-Limits: ``y_true`` holds numbers or booleans (array libraries have no
-strings) and, for :func:`skbce.log_loss`, is 1-D (no indicator matrices).
+Python lists and tuples next to such arrays are read by numpy first, with
+numpy's dtypes (float64 numbers, not the namespace's default float32), then
+created on the device of the arrays; labels given as a list are encoded on
+the host, so they may be strings.  Sums are accumulated as the numpy path
+accumulates them: in the result dtype, float16 in float32.
+
+Limits: ``y_true`` given as an array holds numbers or booleans (array
+libraries have no strings) and, for :func:`skbce.log_loss`, is 1-D (no
+indicator matrices).
 """
 
 import numpy as np
@@ -22,9 +29,11 @@ from skbce._losses.kernels import elementwise_bce, row_sum_tolerance
 from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.sums import LossSums
 from skbce._utils.binary_targets import binary_target, cross_entropy_targets, match_score_shape
-from skbce._utils.numeric import clip_bounds
+from skbce._utils.numeric import accumulator, clip_bounds
 from skbce._utils.options import check_bool, clip_bounds_of, pos_weight_of
 from skbce._utils.validation import (
+    Target,
+    check_array,
     check_lengths,
     check_logit_range,
     check_n_columns,
@@ -84,6 +93,7 @@ class Namespace:
 
     def sums(self, options, y_true, y_score, sample_weight):
         """``(LossSums, dtype)`` of a loss of arrays of this namespace."""
+        y_true, y_score, sample_weight = _detached(y_true, y_score, sample_weight)
         if options.kind == "log_loss":
             return log_loss_sums(self.xp, options, y_true, y_score, sample_weight)
         return bce_sums(self.xp, options, y_true, y_score, sample_weight)
@@ -91,8 +101,12 @@ class Namespace:
     def values(self, options, y_true, y_score, sample_weight):
         """``(losses, n_infinite)``: weighted binary cross-entropy per sample, in ``xp``."""
         xp = self.xp
-        loss, _, _, scale, _ = _bce_losses(xp, options, y_true, y_score, sample_weight)
-        loss = loss if not scale else loss * (2.0**scale)
+        y_true, y_score, sample_weight = _detached(y_true, y_score, sample_weight)
+        loss, _, w, _ = _bce_losses(xp, options, y_true, y_score, sample_weight)
+        if w is not None:  # the product in float64, rounded once, as numpy's in-place product
+            wf = xp.astype(w, xp.float64)
+            wf = wf if loss.ndim == 1 else xp.reshape(wf, (-1, 1))
+            loss = xp.astype(xp.astype(loss, xp.float64) * wf, loss.dtype)
         return loss, int(xp.sum(xp.astype(xp.isinf(loss), xp.int64)))
 
 
@@ -112,15 +126,44 @@ def require(xp, function, names=None):
 # --- conversion and validation, in the namespace --------------------------------
 
 
+def _detached(*values):
+    """The values, torch tensors detached from autograd (a metric is not trained on)."""
+    return [v.detach() if callable(getattr(v, "detach", None)) else v for v in values]
+
+
 def _device(x):
     return getattr(x, "device", None)
 
 
-def _as_array(xp, value, like=None):
-    """``value`` as an array of ``xp`` (lists are created on the device of ``like``)."""
-    if value is None or hasattr(value, "shape") and not isinstance(value, list | tuple):
+def _like(*values):
+    """The first of ``values`` that is an array (not a list or None)."""
+    return next(v for v in values if v is not None and not isinstance(v, list | tuple))
+
+
+def _as_array(xp, value, like, name):
+    """``value`` as an array of ``xp``; a list is read by numpy, with numpy's dtypes.
+
+    So a list of floats is float64 (not the namespace's default float32) and
+    a list of strings is refused by numpy's check, naming ``name``.  The
+    array is created on the device of ``like``.
+    """
+    if not isinstance(value, list | tuple):
         return value
-    return xp.asarray(value, device=None if like is None else _device(like))
+    host = check_array(
+        value,
+        ensure_2d=False,
+        dtype="numeric",
+        ensure_all_finite=False,
+        ensure_min_samples=0,
+        input_name=name,
+    )
+    return xp.asarray(host, device=_device(like))
+
+
+def _host_codes(xp, target, like):
+    """Class codes of a :class:`Target` found on the host, as int64 in ``xp``."""
+    codes = np.asarray(target.codes(), dtype=np.int64)
+    return xp.asarray(codes, device=_device(like))
 
 
 def _numpy_dtype(xp, dtype):
@@ -182,7 +225,7 @@ def _check_weights(xp, sample_weight, n, like):
     """:func:`check_sample_weight` in the namespace; returns the weights or None."""
     if sample_weight is None:
         return None
-    w = _as_array(xp, sample_weight, like)
+    w = _as_array(xp, sample_weight, like, "sample_weight")
     check_weight_values(
         tuple(w.shape),
         n,
@@ -206,11 +249,17 @@ def _result_dtype(xp, s, w):
 
 
 def _weighted_sum(xp, loss, w, dtype):
-    """``(sum of w * loss, sum of w)`` as Python floats."""
+    """``(sum of w * loss, sum of w)`` as Python floats.
+
+    Accumulated as on the numpy path: in the result dtype ``dtype``, but a
+    float16 sum in float32 (:func:`skbce._utils.numeric.accumulator`) and a
+    float16 weighted sum in float64 (:func:`skbce._utils.numeric.weighted_sum`).
+    """
     if w is None:
-        return float(xp.sum(loss)), float(loss.shape[0])
-    target = getattr(xp, dtype.name)
-    total = xp.sum(xp.astype(loss, target) * xp.astype(w, target))
+        acc = getattr(xp, np.dtype(accumulator(dtype)).name)
+        return float(xp.sum(xp.astype(loss, acc))), float(loss.shape[0])
+    acc = xp.float64 if dtype == np.float16 else getattr(xp, dtype.name)
+    total = xp.sum(xp.astype(loss, acc) * xp.astype(w, acc))
     return float(total), float(xp.sum(xp.astype(w, xp.float64)))
 
 
@@ -233,32 +282,23 @@ def log_loss_sums(xp, options, y_true, y_proba, sample_weight):
     """``(LossSums, dtype)`` of :func:`skbce.log_loss` for arrays of ``xp``, in ``xp``."""
     require(xp, "log_loss")
     labels = options.labels
-    P = _floating(xp, _as_array(xp, y_proba), "y_proba", kept=(np.float64, np.float32, np.float16))
-    y = _as_array(xp, y_true, P)
-    n = check_lengths(y_true=y, y_proba=P)
+    P = _as_array(xp, y_proba, _like(y_proba, y_true, sample_weight), "y_proba")
+    P = _floating(xp, P, "y_proba", kept=(np.float64, np.float32, np.float16))
+    n = check_lengths(y_true=y_true, y_proba=P)
     w = _check_weights(xp, sample_weight, n, P)
-    if y.ndim != 1:
-        msg = (
-            f"y_true must hold 1-D class labels for arrays of {xp.__name__}, got shape "
-            f"{tuple(y.shape)}."
-        )
-        raise ValueError(msg)
-    target = check_target(_distinct(xp, y), labels=labels)
+    target, codes = _label_codes(xp, y_true, labels, P)
     if P.ndim == 2 and P.shape[1] == 1:
         P = P[:, 0]
     check_probability_range(float(xp.min(P)), float(xp.max(P)), "y_proba")
     eps, one_minus_eps = (float(b) for b in clip_bounds(_numpy_dtype(xp, P.dtype)))
     if P.ndim == 1:
         check_n_columns(target, 2, labels)
-        t = y == target.classes.tolist()[1]
-        loss = elementwise_bce(t, P, bounds=(eps, one_minus_eps), xp=xp)
-        codes = xp.astype(t, xp.int64)
+        loss = elementwise_bce(codes == 1, P, bounds=(eps, one_minus_eps), xp=xp)
     else:
         tolerance = float(row_sum_tolerance(_numpy_dtype(xp, P.dtype)))
         if bool(xp.any(xp.abs(xp.sum(P, axis=1) - 1) > tolerance)):
             warn_rows()
         check_n_columns(target, P.shape[1], labels)
-        codes = _codes(xp, y, target)
         loss = -xp.log(xp.clip(_gather(xp, P, codes), eps, one_minus_eps))
     dtype = _result_dtype(xp, P, w)
     w, scale = _scaled(xp, w)
@@ -268,6 +308,26 @@ def log_loss_sums(xp, options, y_true, y_proba, sample_weight):
         counts, weights = _class_totals(xp, codes, w, target.n_classes)
         sums = sums._replace(class_weight=weights, class_count=counts)
     return sums, dtype
+
+
+def _label_codes(xp, y_true, labels, like):
+    """``(target, codes)``: the classes of ``y_true`` and each sample's code, int64 in ``xp``.
+
+    A list is encoded on the host by :func:`check_target`, as on the numpy
+    path (so its labels may be strings); an array of ``xp`` in ``xp``, from
+    its distinct values.
+    """
+    if isinstance(y_true, list | tuple):
+        target = check_target(y_true, labels=labels)
+        return target, _host_codes(xp, target, like)
+    if y_true.ndim != 1:
+        msg = (
+            f"y_true must hold 1-D class labels for arrays of {xp.__name__}, got shape "
+            f"{tuple(y_true.shape)}."
+        )
+        raise ValueError(msg)
+    target = check_target(_distinct(xp, y_true), labels=labels)
+    return target, _codes(xp, y_true, target)
 
 
 def _class_totals(xp, codes, w, k):
@@ -304,13 +364,19 @@ def _gather(xp, P, codes):
     return xp.take(xp.reshape(P, (-1,)), offsets + codes)
 
 
-def _targets(xp, y, pos_label):
+def _targets(xp, y, pos_label, like):
     """Targets of a cross-entropy, as :func:`cross_entropy_targets` decides.
 
-    The decision rests on a few facts (extremes, whether all values are 0 or
-    1, the distinct labels) computed in ``xp`` and checked on the host.
-    Returns 0/1 (or soft) targets in ``xp``.
+    For an array of ``xp`` the decision rests on a few facts (extremes,
+    whether all values are 0 or 1, the distinct labels) computed in ``xp``
+    and checked on the host; a list is decided on the host.  Returns 0/1
+    (or soft) targets in ``xp``.
     """
+    if isinstance(y, list | tuple):
+        target = cross_entropy_targets(y, pos_label=pos_label)
+        if isinstance(target, Target):
+            return _host_codes(xp, target, like)
+        return xp.asarray(target, device=_device(like))
     if xp.isdtype(y.dtype, "bool") and pos_label is None:
         return y
     if pos_label is None or y.ndim == 2:
@@ -331,17 +397,18 @@ def _targets(xp, y, pos_label):
 
 
 def _bce_losses(xp, options, y_true, y_score, sample_weight):
-    """Per-sample weighted losses of the binary cross-entropy in ``xp``.
+    """Per-sample losses of the binary cross-entropy in ``xp``, not yet weighted.
 
-    Returns ``(loss, t, w, scale, dtype)``: the losses times the weights
-    ``w`` (rescaled by ``2 ** -scale``), the targets and the result dtype.
+    Returns ``(loss, t, w, dtype)``: the losses (averaged over the labels of
+    multilabel data unless ``reduction="none"``), the targets, the checked
+    weights (or None) and the result dtype.
     """
     require(xp, "binary_cross_entropy")
-    s = _scores(xp, _as_array(xp, y_score), from_logits=options.from_logits, name="y_score")
-    y = _as_array(xp, y_true, s)
-    t = _targets(xp, y, options.pos_label)
-    s = match_score_shape(s, tuple(y.shape))
-    w = _check_weights(xp, sample_weight, y.shape[0], s)
+    s = _as_array(xp, y_score, _like(y_score, y_true, sample_weight), "y_score")
+    s = _scores(xp, s, from_logits=options.from_logits, name="y_score")
+    t = _targets(xp, y_true, options.pos_label, s)
+    s = match_score_shape(s, tuple(t.shape))
+    w = _check_weights(xp, sample_weight, t.shape[0], s)
     if options.class_totals and s.ndim != 1:
         msg = (
             "normalized_cross_entropy takes 1-D binary data, got y_score of shape "
@@ -360,27 +427,23 @@ def _bce_losses(xp, options, y_true, y_score, sample_weight):
     loss = elementwise_bce(
         tt, s, from_logits=options.from_logits, pos_weight=c, bounds=bounds, xp=xp
     )
-    if options.reduction != "none" and loss.ndim == 2:
-        loss = xp.mean(loss, axis=1)
-    out_dtype = _result_dtype(xp, s, w)
-    w, scale = _scaled(xp, w)
-    if w is not None:
-        wl = xp.astype(w, loss.dtype)
-        loss = loss * (wl if loss.ndim == 1 else xp.reshape(wl, (-1, 1)))
-    return loss, t, w, scale, out_dtype
+    if options.reduction != "none" and loss.ndim == 2:  # the mean in the accumulator
+        loss = xp.mean(xp.astype(loss, getattr(xp, np.dtype(accumulator(dtype)).name)), axis=1)
+    return loss, t, w, _result_dtype(xp, s, w)
 
 
 def bce_sums(xp, options, y_true, y_score, sample_weight):
     """``(LossSums, dtype)`` of :func:`skbce.binary_cross_entropy` in ``xp``."""
-    loss, t, w, scale, dtype = _bce_losses(xp, options, y_true, y_score, sample_weight)
+    loss, t, w, dtype = _bce_losses(xp, options, y_true, y_score, sample_weight)
     n_inf = 0
     if options.clip is None and not options.from_logits:
         n_inf = int(xp.sum(xp.astype(xp.isinf(loss), xp.int64)))
-    total = float(xp.sum(loss))
-    weight = float(loss.shape[0]) if w is None else float(xp.sum(xp.astype(w, xp.float64)))
+    w, scale = _scaled(xp, w)
+    total, weight = _weighted_sum(xp, loss, w, dtype)
     class_weight = None
-    if options.class_totals:
+    if options.class_totals:  # each class's weight summed on its own (no cancellation)
         tf = xp.astype(t, xp.float64)
-        positive = float(xp.sum(tf if w is None else tf * xp.astype(w, xp.float64)))
-        class_weight = np.array([weight - positive, positive])
+        wf = None if w is None else xp.astype(w, xp.float64)
+        parts = (1 - tf, tf) if wf is None else ((1 - tf) * wf, tf * wf)
+        class_weight = np.array([float(xp.sum(part)) for part in parts])
     return LossSums(total, weight, class_weight, n_inf, scale), dtype

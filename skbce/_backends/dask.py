@@ -12,7 +12,6 @@ Dask is an optional dependency (``pip install "skbce[dask]"``), imported
 only when a dask array is passed.
 """
 
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -21,7 +20,7 @@ from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.states import chunk_state, merge_states, sorted_labels
 from skbce._utils.optional import import_optional
 from skbce._utils.options import clip_bounds_of, pos_weight_of
-from skbce._utils.validation import FLOAT_DTYPES, check_lengths
+from skbce._utils.validation import FLOAT_DTYPES, check_array_like, check_lengths, check_proba
 
 __all__ = ["is_dask_array", "reduce_states", "sums", "values"]
 
@@ -42,14 +41,6 @@ def _aligned_blocks(arrays, reference):
     each block holds whole rows.
     """
     da = import_optional("dask.array", "Metrics of dask arrays")
-    for name, value in arrays.items():
-        if is_dask_array(value) and any(math.isnan(c) for c in value.chunks[0]):
-            msg = (
-                f"{name} has unknown chunk sizes; call {name}.compute_chunk_sizes() "
-                "(or pass lengths=True when converting from a dask DataFrame)."
-            )
-            raise ValueError(msg)
-    check_lengths(**arrays)
     rows = arrays[reference].chunks[0]
     blocks = {}
     for name, value in arrays.items():
@@ -72,6 +63,7 @@ def reduce_states(spec, y_true, y_score, sample_weight, score_name):
     """
     dask = import_optional("dask", "Metrics of dask arrays")
     arrays = {"y_true": y_true, score_name: y_score, "sample_weight": sample_weight}
+    _check_lengths(arrays)
     reference = next(name for name, value in arrays.items() if is_dask_array(value))
     blocks = _aligned_blocks(arrays, reference)
     chunk = dask.delayed(chunk_state)
@@ -86,6 +78,17 @@ def reduce_states(spec, y_true, y_score, sample_weight, score_name):
         states = [merge(*states[i : i + FAN_IN]) for i in range(0, len(states), FAN_IN)]
     (state,) = dask.compute(states[0])
     return state
+
+
+def _check_lengths(arrays):
+    """The number of samples; raise as numpy does for scalars and unknown lengths.
+
+    The arrays are checked in the order of ``arrays``: a 0-d array is not an
+    array-like of samples, and a NaN length (unknown chunk sizes) is named.
+    """
+    for name, value in arrays.items():
+        check_array_like(value, name, allow_none=name == "sample_weight")
+    return check_lengths(**arrays)
 
 
 def _score_dtype(y_score, from_logits):
@@ -114,6 +117,11 @@ def sums(options, y_true, y_score, sample_weight):
     >>> round(float(total.loss / total.weight), 4)
     0.2603
     """
+    score_name = "y_proba" if options.kind == "log_loss" else "y_score"
+    check_array_like(y_score, score_name)  # named first, as on the numpy path
+    arrays = {"y_true": y_true, score_name: y_score, "sample_weight": sample_weight}
+    if _check_lengths(arrays) == 0:  # the numpy path's error, from the (empty) data
+        check_proba(np.asarray(y_score), name=score_name, check_range=False)
     if options.kind == "log_loss":
         spec = replace(options, labels=sorted_labels(options.labels), reduction="mean")
         state = reduce_states(spec, y_true, y_score, sample_weight, "y_proba")

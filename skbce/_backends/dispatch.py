@@ -16,6 +16,7 @@ from skbce._backends import dask as _dask
 from skbce._backends.array_api import Namespace
 from skbce._backends.dask import is_dask_array
 from skbce._losses import numpy_sums
+from skbce._utils.array_namespace import is_numpy_namespace, namespace_of
 
 __all__ = ["array_backend", "is_dask_array", "loss_sums", "loss_values"]
 
@@ -71,23 +72,6 @@ def _type_name(value):
     return f"{cls.__module__.split('.')[0]}.{cls.__qualname__}"
 
 
-def _namespace(value):
-    """The array-API namespace of ``value``, or None if it has none we can use."""
-    if hasattr(value, "__array_namespace__"):
-        return value.__array_namespace__()
-    try:
-        import array_api_compat
-    except ImportError:
-        return None
-    if array_api_compat.is_array_api_obj(value):
-        return array_api_compat.array_namespace(value)
-    return None
-
-
-def _is_numpy_namespace(xp):
-    return xp is np or getattr(xp, "__name__", "") in ("numpy", "array_api_compat.numpy")
-
-
 def array_backend(**arrays):
     """The backend for the named array inputs; None for the numpy path.
 
@@ -130,8 +114,8 @@ def _foreign_backend(arrays):
         if is_dask_array(value):
             kinds[name] = ("dask", None)
             continue
-        xp = None if isinstance(value, np.ndarray | np.generic) else _namespace(value)
-        if xp is None or _is_numpy_namespace(xp):
+        xp = None if isinstance(value, np.ndarray | np.generic) else namespace_of(value)
+        if xp is None or is_numpy_namespace(xp):
             kinds[name] = ("numpy", None)
         else:
             kinds[name] = (xp.__name__, xp)

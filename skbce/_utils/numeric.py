@@ -16,8 +16,12 @@ def weighted_sum(values, w, dtype=None):
 
     :func:`numpy.einsum` keeps to the calling thread; a BLAS ``dot`` may start
     threads that stall for milliseconds on a busy machine.  ``dtype`` sets the
-    accumulator (by default the common dtype of the inputs, as ``dot``).
+    accumulator (by default the common dtype of the inputs, as ``dot``, but
+    float64 for float16: the products are exact, and a float16 sum would
+    overflow from 65504 on).
     """
+    if dtype is None and np.result_type(values, w) == np.float16:
+        dtype = np.float64
     return float(np.einsum("i,i->", values, w, dtype=dtype))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skbce._utils.array_namespace import host_array
 from skbce._utils.numeric import native_byte_order
 from skbce._utils.options import InvalidParameterError, check_bool
 
@@ -33,7 +34,10 @@ def check_array(array, *, input_name, **kwargs):
 
     An array it would return unchanged is returned without importing it (scoring
     a file does not load scikit-learn; the helpers below import it on use).
+    Arrays of other array libraries (torch, ...) are converted to numpy first
+    (:func:`~skbce._utils.array_namespace.host_array`).
     """
+    array = host_array(array)
     if _accepted_as_is(array, kwargs):
         return array
     from sklearn.utils import check_array as sklearn_check_array
@@ -113,6 +117,12 @@ def n_samples_of(value, name):
         if len(shape) == 0:
             msg = f"{name} must be an array-like of samples, got a scalar {value!r}."
             raise InvalidParameterError(msg)
+        if shape[0] is None or shape[0] != shape[0]:  # a lazy array's unknown length (NaN)
+            msg = (
+                f"{name} has unknown chunk sizes; call {name}.compute_chunk_sizes() "
+                "(or pass lengths=True when converting from a dask DataFrame)."
+            )
+            raise ValueError(msg)
         return int(shape[0])
     return len(value)
 
@@ -355,6 +365,7 @@ def equals_label(y, label):
 
 def label_array(y_true):
     """An ndarray view of ``y_true`` when that cannot change its meaning."""
+    y_true = host_array(y_true)
     if isinstance(y_true, np.ndarray):
         return y_true
     module = type(y_true).__module__
@@ -397,6 +408,7 @@ def _unique_int(y):
 
 def labels_of(y_true, name):
     """Classes of a 1-D label vector, with scikit-learn's rules for targets."""
+    y_true = host_array(y_true)
     y = label_array(y_true)
     if y is not None and y.ndim == 1 and y.dtype.kind in "iubU" and y.size:
         classes = _unique_int(y) if y.dtype.kind in "iub" else _few_unique(y)
@@ -454,6 +466,7 @@ def check_target(y_true, *, labels=None, name="y_true"):
     target : Target
     """
     check_array_like(y_true, name)
+    y_true = host_array(y_true)
     if labels is not None:
         check_array_like(labels, "labels")
     if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:
