@@ -357,6 +357,26 @@ def response(estimator, X, response_method):
     raise ValueError(msg)
 
 
+def sorted_classes(y_proba, classes, pos_label, from_logits):
+    """An estimator's predictions for classes in sorted order: ``(y_proba, classes, pos_label)``.
+
+    ``classes`` is the estimator's ``classes_``, in the order of its columns
+    (custom estimators may not sort them): a matrix's columns are put in the
+    sorted order the report reads.  The binary positive class defaults to
+    ``classes_[1]``; a 1-D decision function is the logit of ``classes_[1]``,
+    negated when ``pos_label`` is ``classes_[0]``.
+    """
+    classes = np.asarray(classes)
+    if pos_label is None and classes.shape[0] == 2:
+        pos_label = _label(classes[1])
+    if y_proba.ndim == 1:
+        if from_logits and pos_label is not None and index_of(classes, pos_label) == 0:
+            y_proba = -y_proba
+        return y_proba, classes, pos_label
+    order = np.argsort(classes, kind="stable")
+    return y_proba[:, order], classes[order], pos_label
+
+
 def take(X, idx):
     """Rows ``idx`` of ``X`` (a DataFrame, an array, a sparse matrix or a list)."""
     if hasattr(X, "iloc"):

@@ -14,7 +14,7 @@ from skbce._render import text as _text
 from skbce._render.data import frame_row, report_dict
 from skbce._render.numbers import fmt
 from skbce._render.plot import ReliabilityDisplay
-from skbce._report.build import Settings, build_report, index_of, response
+from skbce._report.build import Settings, build_report, response, sorted_classes
 from skbce._report.table import Table, import_pandas
 from skbce._utils.validation import check_lengths
 
@@ -324,9 +324,8 @@ default="auto"
         """
         check_lengths(X=X, y=y)
         y_proba, from_logits, labels = response(estimator, X, response_method)
-        if from_logits and y_proba.ndim == 1 and labels is not None and pos_label is not None:
-            if index_of(labels, pos_label) == 0:
-                y_proba = -y_proba  # the decision function is the logit of classes_[1]
+        if labels is not None:
+            y_proba, labels, pos_label = sorted_classes(y_proba, labels, pos_label, from_logits)
         options = Settings(
             n_bins,
             strategy,

@@ -236,7 +236,10 @@ def _positive_column(values, estimator_classes, positive, logits):
 
 
 def _aligned_matrix(values, estimator_classes, classes, logits):
-    """One column per class of ``classes``: unseen classes get 0 (or -inf logits)."""
+    """One column per class of ``classes`` (sorted), whatever the order of the estimator's.
+
+    Classes the estimator did not see get 0 (or -inf logits).
+    """
     if logits and values.ndim == 1:
         if len(estimator_classes) != 2:
             msg = (
@@ -245,7 +248,7 @@ def _aligned_matrix(values, estimator_classes, classes, logits):
             )
             raise ValueError(msg)
         values = np.column_stack([np.zeros_like(values), values])
-    if values.shape[1] == len(classes):
+    if values.shape[1] == len(classes) and np.array_equal(estimator_classes, classes):
         return values
     fill = -np.inf if logits else 0
     full = np.full((values.shape[0], len(classes)), fill, dtype=values.dtype)
