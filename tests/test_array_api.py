@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import sklearn
+import sklearn.metrics
 
 import skbce
 from skbce._backends.dispatch import array_backend
@@ -252,3 +253,121 @@ def test_the_data_stay_in_the_namespace(monkeypatch):
         skbce.log_loss(np.arange(1000) % 2, np.linspace(0.01, 0.99, 1000)), rel=1e-12
     )
     assert exported == [(2,)]  # the distinct labels only
+
+
+# --- lists next to arrays (fuzz round 2, #7) ------------------------------------------
+
+LIST_CASES = [
+    ([0, 1, 1, 0], [0.2, 0.7, 0.6, 0.4], [0.1, 0.2, 0.3, 0.4]),
+    ([0, 1, 1, 0], [0.2, 0.7, 0.6, 0.40000001], [1e300, 1.0, 1.0, 1.0]),
+    ([1, 0, 1, 1], [0.9, 1e-50, 0.55, 0.5], [1e-300, 1e-40, 3.0, 1.0]),
+    (["a", "b", "b", "a"], [0.2, 0.7, 0.6, 0.4], [1, 2, 3, 4]),
+]
+
+
+#: Which arguments are lists (the others are arrays); string labels must be a list.
+LISTED = [
+    pytest.param(case, as_list, id=f"case{case}-{as_list}")
+    for case in range(len(LIST_CASES))
+    for as_list in ("y_true", "y_score", "sample_weight", "y_true+sample_weight")
+    if "y_true" in as_list or not isinstance(LIST_CASES[case][0][0], str)
+]
+
+
+@pytest.mark.parametrize(("case", "as_list"), LISTED)
+@pytest.mark.parametrize(
+    "metric", [skbce.log_loss, skbce.d2_log_loss_score, skbce.binary_cross_entropy]
+)
+def test_lists_next_to_arrays_give_the_numpy_value(namespace, dispatch, metric, case, as_list):
+    """A list keeps numpy's dtypes (float64, not the namespace's float32; strings)."""
+    _, asarray = namespace
+    y, s, w = LIST_CASES[case]
+    expected = metric(np.asarray(y), np.asarray(s), sample_weight=np.asarray(w))
+    sklearn_metric = getattr(sklearn.metrics, metric.__name__, None)
+    if sklearn_metric is not None and metric is not skbce.binary_cross_entropy:
+        assert expected == pytest.approx(sklearn_metric(y, s, sample_weight=w), rel=1e-12)
+    args = {"y_true": y, "y_score": s, "sample_weight": w}
+    args = {k: v if k in as_list.split("+") else asarray(np.asarray(v)) for k, v in args.items()}
+    got = metric(args["y_true"], args["y_score"], sample_weight=args["sample_weight"])
+    assert _is_float(got)
+    assert got == pytest.approx(expected, rel=1e-13)
+
+
+def test_lists_of_labels_follow_the_numpy_rules(namespace):
+    _, asarray = namespace
+    p = asarray(np.array([0.2, 0.7, 0.6, 0.4]))
+    y = ["spam", "ham", "ham", "spam"]
+    got = skbce.binary_cross_entropy(y, p, pos_label="ham")
+    assert got == pytest.approx(sklearn.metrics.log_loss(y, [0.8, 0.3, 0.4, 0.6]), rel=1e-13)
+    P = asarray(np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]]))
+    expected = sklearn.metrics.log_loss(["c", "a", "c"], np.from_dlpack(P), labels=["a", "b", "c"])
+    assert skbce.log_loss(["c", "a", "c"], P, labels=["a", "b", "c"]) == pytest.approx(
+        expected, rel=1e-13
+    )
+    expected = _numpy_error(skbce.log_loss, np.array([1, 1, 1, 1]), np.from_dlpack(p), labels=["a"])
+    assert _numpy_error(skbce.log_loss, [1, 1, 1, 1], p, labels=["a"]) == expected
+    with pytest.raises(ValueError, match="y_proba"):
+        skbce.log_loss([0, 1, 1, 0], ["a", "b", "c", "d"], sample_weight=asarray([1, 1, 1, 1]))
+    with pytest.raises(ValueError, match="sample_weight"):
+        skbce.log_loss([0, 1, 1, 0], p, sample_weight=["a", "b", "c", "d"])
+
+
+# --- numpy-only entry points (fuzz round 2, #9, #12, #13) -----------------------------
+
+
+def _numpy_only_results(y, p, w):
+    """What the numpy-only entry points compute, as floats."""
+    state = skbce.StreamingLogLoss()
+    state.update(y[:20], p[:20], None if w is None else w[:20])
+    state.update(y[20:], p[20:], None if w is None else w[20:])
+    report = skbce.calibration_report(y, p, sample_weight=w, n_resamples=0, n_bins=5)
+    return {
+        "brier_score_loss": skbce.brier_score_loss(y, p, sample_weight=w),
+        "report.log_loss": report.log_loss,
+        "report.brier_score": report.brier_score,
+        "log_loss_breakdown": skbce.log_loss_breakdown(y, p, sample_weight=w).total,
+        "StreamingLogLoss": state.result(),
+        "StreamingLogLoss.brier_score_loss": state.brier_score_loss(),
+    }
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_numpy_only_entry_points_take_namespace_arrays(namespace, dispatch, dtype):
+    """They convert to numpy, with or without array_api_dispatch, and keep the dtype."""
+    _, asarray = namespace
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 60)
+    p = rng.uniform(0.02, 0.98, 60).astype(dtype)
+    w = rng.uniform(0.5, 2.0, 60).astype(dtype)
+    with sklearn.config_context(array_api_dispatch=False):
+        expected = _numpy_only_results(y, p, w)
+        reference = sklearn.metrics.brier_score_loss(y, p, sample_weight=w)
+    assert expected["brier_score_loss"] == pytest.approx(reference, rel=1e-6)
+    got = _numpy_only_results(asarray(y), asarray(p), asarray(w))
+    assert got == expected  # the same dtype, so the same floats
+    if dtype == "float32":
+        assert float(np.float32(got["brier_score_loss"])) == got["brier_score_loss"]
+
+
+def test_torch_tensors_that_require_grad_or_are_bfloat16():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("array_api_compat")
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 60)
+    p = rng.uniform(0.02, 0.98, 60)
+    w = rng.uniform(0.5, 2.0, 60)
+    expected = _numpy_only_results(y, p, w)
+    got = _numpy_only_results(
+        torch.asarray(y), torch.asarray(p, requires_grad=True), torch.asarray(w, requires_grad=True)
+    )
+    assert got == expected
+    for metric in (skbce.log_loss, skbce.binary_cross_entropy, skbce.d2_log_loss_score):
+        grad = metric(torch.asarray(y), torch.asarray(p, requires_grad=True))
+        assert grad == pytest.approx(metric(y, p), rel=1e-13)
+    # bfloat16 is read as float64, as numpy reads any other floating dtype
+    p16 = torch.asarray(p, dtype=torch.bfloat16)
+    exact = p16.to(torch.float64).numpy()
+    assert _numpy_only_results(torch.asarray(y), p16, None) == _numpy_only_results(y, exact, None)
+    assert skbce.log_loss(torch.asarray(y), p16) == pytest.approx(
+        sklearn.metrics.log_loss(y, exact), rel=1e-13
+    )

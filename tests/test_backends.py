@@ -6,8 +6,11 @@ backends it is defined for; the numpy result is the reference, itself
 checked against scikit-learn in the other test modules.
 """
 
+import contextlib
+
 import numpy as np
 import pytest
+import sklearn.metrics
 
 import skbce
 
@@ -174,3 +177,60 @@ def test_every_metric_on_every_backend_matches_numpy(case, backend, request):
         assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
     else:
         np.testing.assert_allclose(_host(got), expected, rtol=1e-12)
+
+
+# --- float16 with weights (fuzz round 2, #8) -------------------------------------------
+
+
+def _float16_oracle(y, p, w):
+    """Weighted mean of scikit-learn's float16 losses, summed exactly, in the result dtype.
+
+    The losses are those of ``sklearn.metrics.log_loss`` on float16 input:
+    columns ``[1 - p, p]`` and the clipping at float16's eps, in float16.
+    """
+    import math
+
+    eps = np.finfo(np.float16).eps
+    P = np.clip(np.column_stack([1 - p, p]), eps, 1 - eps)
+    loss = -np.log(P[np.arange(len(y)), y])
+    assert loss.dtype == np.float16
+    w64 = np.ones(len(y)) if w is None else w.astype(np.float64)
+    mean = math.fsum(loss.astype(np.float64) * w64) / math.fsum(w64)
+    return float(np.result_type(p, np.float16 if w is None else w).type(mean))
+
+
+F16_WEIGHTS = {
+    "none": lambda rng, n: None,
+    "float64-1e5": lambda rng, n: rng.uniform(1e5, 2e5, n),
+    "float16-6e4": lambda rng, n: rng.uniform(3e4, 6e4, n).astype(np.float16),
+    "float16-small": lambda rng, n: rng.uniform(0.5, 2.0, n).astype(np.float16),
+}
+
+
+@pytest.mark.parametrize("backend", ("numpy", "torch", "dask"))
+@pytest.mark.parametrize("weights", F16_WEIGHTS, ids=list(F16_WEIGHTS))
+def test_float16_weighted_losses_are_the_exact_sums_on_every_backend(weights, backend, request):
+    """No overflow past 65504, no float16 rounding of the sums: the same float everywhere."""
+    rng = np.random.default_rng(7)
+    n = 301
+    y = rng.integers(0, 2, n)
+    p = rng.uniform(0.01, 0.99, n).astype(np.float16)
+    w = F16_WEIGHTS[weights](rng, n)
+    expected = _float16_oracle(y, p, w)
+    with np.errstate(over="ignore", invalid="ignore"):  # float16 sums overflow
+        reference = sklearn.metrics.log_loss(y, p, sample_weight=w)
+    if np.isfinite(reference):  # scikit-learn rounds its products and sums to float16
+        assert reference == pytest.approx(expected, rel=4 * 2.0**-10)
+    # float16 results are equal; float64 ones (float64 weights) equal to rounding
+    rel = 0 if np.result_type(p, np.float16 if w is None else w) == np.float16 else 1e-13
+    convert = _converter(backend, request)
+    args = (convert(y), convert(p))
+    kwargs = {"sample_weight": None if w is None else convert(w)}
+    client = request.getfixturevalue("dask_client") if backend == "dask" else None
+    with contextlib.nullcontext() if client is None else client.as_current():
+        assert skbce.log_loss(*args, **kwargs) == pytest.approx(expected, rel=rel, abs=0)
+        assert skbce.binary_cross_entropy(*args, **kwargs) == pytest.approx(expected, rel=rel)
+        nce = skbce.normalized_cross_entropy(*args, **kwargs)
+    expected_nce = skbce.normalized_cross_entropy(y, p, sample_weight=w)
+    assert np.isfinite(expected_nce)
+    assert nce == pytest.approx(expected_nce, rel=rel)

@@ -1,5 +1,7 @@
 """Dask arrays on a real two-process LocalCluster: same numbers as numpy."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -171,3 +173,61 @@ def test_rows_that_do_not_sum_to_one_warn_on_the_client(client, data):
     _, _, _, y3, P3 = data
     with pytest.warns(UserWarning, match="do not sum to one"):
         skbce.log_loss(da.from_array(y3, chunks=300), da.from_array(P3 * 0.5, chunks=300))
+
+
+def _error(func, *args, **kwargs):
+    with pytest.raises(ValueError) as info:  # InvalidParameterError is a ValueError
+        func(*args, **kwargs)
+    return str(info.value)
+
+
+def _update(y, p):
+    return StreamingLogLoss().update(y, p)
+
+
+@pytest.mark.parametrize(
+    "func",
+    [
+        skbce.log_loss,
+        skbce.binary_cross_entropy,
+        skbce.normalized_cross_entropy,
+        skbce.brier_score_loss,
+        skbce.d2_log_loss_score,
+        _update,
+    ],
+)
+def test_scalars_and_empty_arrays_give_the_numpy_errors(client, func):
+    """A 0-d or an empty dask array is refused with the numpy path's message."""
+    zero_d = (np.array(1), np.array(0.5))
+    expected = _error(func, *zero_d).split(", got ")[0]  # then the repr of the value
+    assert _error(func, *(da.from_array(a) for a in zero_d)).split(", got ")[0] == expected
+    if func in (skbce.d2_log_loss_score, _update):  # NaN with a warning; no samples
+        return
+    empty = (np.array([], dtype=np.int64), np.array([]))
+    expected = _error(func, *empty)
+    assert "0 sample(s)" in expected
+    assert _error(func, *(da.from_array(a, chunks=1) for a in empty)) == expected
+
+
+@pytest.mark.parametrize(
+    "func",
+    [
+        skbce.log_loss,
+        skbce.binary_cross_entropy,
+        skbce.normalized_cross_entropy,
+        skbce.brier_score_loss,
+        skbce.d2_log_loss_score,
+        _update,
+    ],
+)
+def test_unknown_chunk_sizes_are_named(client, data, func):
+    y, p, _, _, _ = data
+    Y, P = da.from_array(y, chunks=100), da.from_array(p, chunks=100)
+    with pytest.raises(ValueError, match=r"y_true has unknown chunk sizes; call y_true\.compute"):
+        func(Y[Y >= 0], P[Y >= 0])
+    try:  # the numpy-only Brier score reads (computes) y_proba first: then it works
+        got = func(Y, P[P >= 0])
+    except ValueError as exc:
+        assert re.search(r"y_\w+ has unknown chunk sizes; call y_\w+\.compute", str(exc))
+    else:
+        assert got == pytest.approx(func(y, p), rel=1e-12)
