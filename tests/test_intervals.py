@@ -230,3 +230,39 @@ def test_a_report_side_by_side_on_two_threads_equals_one_computed_in_turn(monkey
     for key in one:
         np.testing.assert_allclose(two[key], one[key], rtol=1e-12, atol=1e-15, err_msg=key)
     assert notes_two == notes_one
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multiclass_report_intervals_are_those_of_the_all_class_losses(weighted):
+    """The multiclass report printed the top label's intervals beside the all-class
+    log loss and Brier score (e.g. 1.352 [0.7452, 0.8115])."""
+    from scipy import stats
+
+    import skbce
+
+    rng = np.random.default_rng(2)
+    n, k = 600, 4
+    P = rng.dirichlet(np.ones(k), n)
+    y = np.array([rng.choice(k, p=row) for row in P])
+    counts = rng.integers(1, 4, n) if weighted else np.ones(n, dtype=int)
+    report = skbce.calibration_report(
+        y, P, sample_weight=counts.astype(float) if weighted else None, n_resamples=0
+    )
+    table = report.intervals
+    rows = {s: i for i, s in enumerate(table.statistic.tolist())}
+    assert "roc_auc" not in rows  # the macro AUC has no interval
+    # independent: the t interval of the per-sample losses, rows repeated by their counts
+    losses = {
+        "log_loss": -np.log(P[np.arange(n), y]),
+        "brier_score": ((P - np.eye(k)[y]) ** 2).sum(axis=1),
+    }
+    for name, per_sample in losses.items():
+        values = np.repeat(per_sample, counts)
+        low, high = stats.t.interval(
+            0.95, values.shape[0] - 1, loc=values.mean(), scale=stats.sem(values)
+        )
+        i = rows[name]
+        assert table.estimate[i] == pytest.approx(getattr(report, name), rel=1e-12)
+        assert table.estimate[i] == pytest.approx(values.mean(), rel=1e-9)
+        assert table.low[i] == pytest.approx(max(low, 0.0), rel=1e-9)
+        assert table.high[i] == pytest.approx(high, rel=1e-9)

@@ -45,6 +45,7 @@ __all__ = [
     "loss_moments",
     "masses_of",
     "mean_loss_intervals",
+    "multiclass_loss_intervals",
 ]
 
 
@@ -197,6 +198,55 @@ def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level, moments=
     return (
         Interval("log_loss", log_loss, ll_low, ll_high, method),
         Interval("brier_score", brier, bs_low, bs_high, method),
+    )
+
+
+def multiclass_loss_intervals(codes, P, w, log_loss, brier, confidence_level):
+    """Student t intervals of the all-class log loss and Brier score of a probability matrix.
+
+    The per-sample losses are ``-log P[i, y_i]`` (clipped as the log loss
+    clips it) and ``sum_k (P[i, k] - [y_i = k])**2``; ``w`` the sample
+    weights (counted as frequencies), ``log_loss`` and ``brier`` the
+    estimates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.intervals import multiclass_loss_intervals
+    >>> P = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.3, 0.4]])
+    >>> codes = np.array([0, 1, 2, 0])
+    >>> ll = float(-np.log(P[np.arange(4), codes]).mean())
+    >>> rows = multiclass_loss_intervals(codes, P, None, ll, 0.4, 0.95)
+    >>> [row.statistic for row in rows], round(rows[0].estimate, 4)
+    (['log_loss', 'brier_score'], 0.5737)
+    """
+    m = masses_of(w, codes.shape[0])
+    eps = np.finfo(np.float64).eps
+
+    def block(sel):
+        Pb, cb = P[sel], codes[sel]
+        q = Pb[np.arange(Pb.shape[0]), cb]
+        b = np.einsum("ij,ij->i", Pb, Pb)
+        b -= 2.0 * q
+        b += 1.0 - brier
+        q = np.log(np.clip(q, eps, 1.0 - eps, out=q), out=q)
+        q += log_loss  # -(l - log_loss)
+        mb = None if m is None else m[sel]
+        return _sum_sq(q, mb), _sum_sq(b, mb)
+
+    n = codes.shape[0]
+    sums = map_blocks(block, n, max(1, block_step(n) // P.shape[1]))
+    total = float(n) if m is None else float(np.add.reduce(m))
+    method = "t (mean of per-sample losses)"
+    bounds = (("log_loss", log_loss, math.inf, 0), ("brier_score", brier, 2.0, 1))
+    return tuple(
+        Interval(
+            name,
+            value,
+            *_t_interval(value, math.fsum(s[i] for s in sums), total, confidence_level, upper),
+            method,
+        )
+        for name, value, upper, i in bounds
     )
 
 

@@ -11,7 +11,12 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._calibration.binning_free import binning_free_errors
-from skbce._calibration.intervals import exact_intervals, loss_moments
+from skbce._calibration.intervals import (
+    INTERVAL_COLUMNS,
+    exact_intervals,
+    loss_moments,
+    multiclass_loss_intervals,
+)
 from skbce._calibration.multiclass import multiclass_scores, top_label
 from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
@@ -324,6 +329,7 @@ def _multiclass_report(factory, codes, P, w, classes, settings, per_class):
     scores, notes = collect_warnings(multiclass_scores, codes, P, w, baseline)
     fields |= scores | {"task": "multiclass", "convention": "top label"}
     fields["notes"] += notes
+    fields["intervals"] = _all_class_intervals(fields, codes, P, w, settings)
     reports = None
     if per_class:
         reports = {}
@@ -337,6 +343,24 @@ def _multiclass_report(factory, codes, P, w, classes, settings, per_class):
                 **one, classes=np.array(["rest", label], dtype=object), pos_label=label
             )
     return factory(**fields, classes=classes, pos_label=None, per_class=reports)
+
+
+def _all_class_intervals(fields, codes, P, w, settings):
+    """The top-label intervals, those of the all-class log loss and Brier score in place.
+
+    The macro ROC AUC of a multiclass report has no interval (its row of the
+    top label is dropped).
+    """
+    rows = multiclass_loss_intervals(
+        codes, P, w, fields["log_loss"], fields["brier_score"], settings["confidence_level"]
+    )
+    replaced = {row.statistic for row in rows} | {"roc_auc"}
+    table = fields["intervals"]
+    keep = [i for i, name in enumerate(table.statistic.tolist()) if name not in replaced]
+    columns = {name: [getattr(row, name) for row in rows] for name in INTERVAL_COLUMNS}
+    for name in INTERVAL_COLUMNS:
+        columns[name] += table[name][keep].tolist()
+    return Table(columns)
 
 
 # --- estimators ---------------------------------------------------------------------
