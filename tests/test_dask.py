@@ -185,17 +185,18 @@ def _update(y, p):
     return StreamingLogLoss().update(y, p)
 
 
-@pytest.mark.parametrize(
-    "func",
-    [
-        skbce.log_loss,
-        skbce.binary_cross_entropy,
-        skbce.normalized_cross_entropy,
-        skbce.brier_score_loss,
-        skbce.d2_log_loss_score,
-        _update,
-    ],
-)
+#: The entry points whose input checks the two tests below compare.
+CHECKED = [
+    skbce.log_loss,
+    skbce.binary_cross_entropy,
+    skbce.normalized_cross_entropy,
+    skbce.brier_score_loss,
+    skbce.d2_log_loss_score,
+    _update,
+]
+
+
+@pytest.mark.parametrize("func", CHECKED)
 def test_scalars_and_empty_arrays_give_the_numpy_errors(client, func):
     """A 0-d or an empty dask array is refused with the numpy path's message."""
     zero_d = (np.array(1), np.array(0.5))
@@ -209,17 +210,7 @@ def test_scalars_and_empty_arrays_give_the_numpy_errors(client, func):
     assert _error(func, *(da.from_array(a, chunks=1) for a in empty)) == expected
 
 
-@pytest.mark.parametrize(
-    "func",
-    [
-        skbce.log_loss,
-        skbce.binary_cross_entropy,
-        skbce.normalized_cross_entropy,
-        skbce.brier_score_loss,
-        skbce.d2_log_loss_score,
-        _update,
-    ],
-)
+@pytest.mark.parametrize("func", CHECKED)
 def test_unknown_chunk_sizes_are_named(client, data, func):
     y, p, _, _, _ = data
     Y, P = da.from_array(y, chunks=100), da.from_array(p, chunks=100)

@@ -42,7 +42,7 @@ def foreign_namespace(value):
     """
     if value is None or isinstance(value, np.ndarray | np.generic | list | tuple | str | bytes):
         return None
-    if type(value).__module__.startswith("dask."):
+    if type(value).__module__.startswith(("dask.", "pandas.")):
         return None
     xp = namespace_of(value)
     return None if xp is None or is_numpy_namespace(xp) else xp
