@@ -237,3 +237,29 @@ def test_debiased_rmsce_counts_fractional_weights_as_frequencies(scale):
     got = _report(y, p, sample_weight=w * scale, n_resamples=0).debiased_rmsce
     assert got == pytest.approx(want, rel=1e-9)
     assert want > 0
+
+
+@pytest.mark.filterwarnings("ignore")  # the notes are re-issued as warnings
+def test_reports_built_on_several_threads_keep_their_own_notes():
+    """Notes are warnings caught process-wide: reports built at once on several threads
+    took each other's notes (a plain report noted a perfect separation) and left
+    warning filters behind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(8)
+    cases = []
+    for i in range(8):
+        n = 300
+        p = rng.random(n)
+        y = (p > 0.5) if i % 2 else (rng.random(n) < p)  # every other one separates perfectly
+        cases.append((y.astype(int), p))
+
+    def build(case):
+        return skbce.calibration_report(*case, n_resamples=0).notes
+
+    serial = [build(case) for case in cases]
+    filters = len(warnings.filters)
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(build, cases * 2))
+    assert threaded == serial * 2
+    assert len(warnings.filters) == filters

@@ -5,6 +5,7 @@ keyword arguments), so this module does not import it and the class can
 build itself (``CalibrationReport.from_estimator``).
 """
 
+import threading
 import warnings
 from typing import NamedTuple
 
@@ -270,13 +271,28 @@ def _is_matrix(y_proba):
     return len(shape) == 2 and shape[1] > 1
 
 
-def build_report(
-    factory, y_true, y_proba, sample_weight, options, *, pos_label, from_logits=False, labels=None
-):
+#: Reports are built one at a time: their notes are the warnings caught by
+#: ``warnings.catch_warnings``, which is process-wide (reports built at once on
+#: several threads took each other's notes, and left filters behind).
+_BUILDING = threading.RLock()
+
+
+def build_report(factory, y_true, y_proba, sample_weight, options, **given):
     """Validate once and build the report (binary or multiclass) with ``factory``.
 
-    ``options`` is a :class:`Settings`, unchecked.
+    ``options`` is a :class:`Settings`, unchecked; ``given``: ``pos_label``,
+    ``from_logits`` and ``labels``.  One report is built at a time (the
+    threads of the block kernels still serve it).
     """
+    data = [y_true, y_proba, sample_weight]
+    del y_true, y_proba, sample_weight  # the report frees the arrays it no longer needs
+    with _BUILDING:
+        return _build_report(factory, data, options, **given)
+
+
+def _build_report(factory, data, options, *, pos_label, from_logits=False, labels=None):
+    y_true, y_proba, sample_weight = data
+    data.clear()
     settings = options._asdict()
     per_class = settings.pop("per_class")
     settings["strategy"] = check_strategy(settings["strategy"])
