@@ -814,3 +814,25 @@ def test_labels_of_another_type_are_refused():
     clf = LogisticRegression().fit(X, y)
     with pytest.raises(ValueError, match="do not match the classes of the estimator"):
         make_scorer()(clf, X, np.array(["a", "b"])[y])
+
+
+def test_d2_scorer_on_a_fold_of_one_class_fails_as_scikit_learns():
+    # the class frequencies predict a one-class fold perfectly: D2 is undefined there
+    # (it came out near -5.6e15 from the clipping), and cross_val_score gives NaN
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold, cross_val_score
+
+    X = np.arange(30.0)[:, None]
+    y = np.r_[[0, 1] * 10, [1] * 10]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Scoring failed"
+        ours = cross_val_score(
+            LogisticRegression(), X, y, cv=KFold(3), scoring=skbce.get_scorer("d2_log_loss_score")
+        )
+        theirs = cross_val_score(
+            LogisticRegression(), X, y, cv=KFold(3), scoring="d2_log_loss_score"
+        )
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9)
+    assert np.isnan(ours[2])
+    with pytest.raises(ValueError, match="single class"):
+        skbce.get_scorer("d2_log_loss_score")(LogisticRegression().fit(X, y), X[20:], y[20:])

@@ -351,6 +351,13 @@ class _MetricScorer(ScorerBase):
         logits = method == "decision_function"
         params.pop("from_logits", None)
         y, fold_classes = _labels_of(y_true, "y_true")
+        if self._entry is _METRICS["d2_log_loss_score"] and len(fold_classes) == 1:
+            msg = (
+                f"y_true holds a single class ({fold_classes[0]!r}): the D2 log-loss score "
+                "compares with predicting the class frequencies, which is then perfect, "
+                "so the score is undefined."
+            )
+            raise ValueError(msg)
         aligned = _aligned(y, values, fold_classes, estimator_classes, logits, params)
         return self.sign * self._call_metric(*aligned, logits, params)
 
