@@ -263,3 +263,22 @@ def test_reports_built_on_several_threads_keep_their_own_notes():
         threaded = list(pool.map(build, cases * 2))
     assert threaded == serial * 2
     assert len(warnings.filters) == filters
+
+
+@pytest.mark.parametrize("heavy", [1.0, 1e12, 1e17])
+def test_report_d2_is_the_function_s_d2(heavy):
+    """The report divided by the entropy of the base rate, the function (as scikit-learn)
+    by the loss of the clipped class frequencies: 11% apart at a base rate of 1 - 3e-17."""
+    from sklearn.metrics import d2_log_loss_score as sk_d2
+
+    y, p = [0, 1, 1, 0, 1, 0], [0.1, 0.8, 0.6, 0.3, 0.95, 0.2]
+    w = [1.0, heavy, 1.0, 1.0, 1.0, 1.0]
+    report = _report(y, p, sample_weight=w, n_bins=2, n_resamples=0)
+    expected = sk_d2(y, p, sample_weight=w)
+    assert report.d2_log_loss_score == pytest.approx(expected, rel=1e-9)
+    stream = skbce.StreamingCalibration(n_bins=2)
+    stream.update(y, p, sample_weight=w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Hosmer-Lemeshow on two bins
+        found = stream.result()
+    assert found["d2_log_loss_score"] == pytest.approx(expected, rel=1e-9)

@@ -91,7 +91,8 @@ def _binnings(p_s, w, n_bins, strategy):
 
 def _scores(p_s, y_s, w, sums, runs, baseline):
     """Log loss, Brier score, NCE, D2, base rate, mean prediction, O/E ratio."""
-    from skbce._losses.kernels import baseline_loss, binary_sums
+    from skbce._losses.kernels import baseline_loss, binary_sums, prior_log_loss_sum
+    from skbce._losses.sums import LossSums
     from skbce._utils.validation import Target
 
     total = runs.total
@@ -101,13 +102,16 @@ def _scores(p_s, y_s, w, sums, runs, baseline):
     base_rate = runs.positive / total
     entropy = baseline_loss(runs.negative, runs.positive)
     nce_baseline = baseline_loss(runs.negative, runs.positive, baseline)
+    # d2's constant prediction is clipped, as in d2_log_loss_score (and scikit-learn's)
+    classes = LossSums(0.0, total, np.array([runs.negative, runs.positive]))
+    null = prior_log_loss_sum(classes) / total
     return {
         "log_loss": log_loss,
         "brier_score": sums["brier"] / total,
         "normalized_cross_entropy": log_loss / nce_baseline if nce_baseline > 0 else math.nan,
         "nce_baseline": nce_baseline,
         "baseline": base_rate if baseline is None else baseline,
-        "d2_log_loss_score": 1.0 - log_loss / entropy if entropy > 0 else math.nan,
+        "d2_log_loss_score": 1.0 - log_loss / null if null > 0 else math.nan,
         "base_rate": base_rate,
         "mean_prediction": sums["sum_p"] / total,
         "observed_expected_ratio": (

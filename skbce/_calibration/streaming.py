@@ -16,7 +16,7 @@ from skbce._calibration.statistics import (
     _spiegelhalter,
     wilson_interval,
 )
-from skbce._losses.kernels import baseline_loss, binary_sums
+from skbce._losses.kernels import baseline_loss, binary_sums, prior_log_loss_sum
 from skbce._losses.options import loss_options
 from skbce._losses.parallel import map_blocks
 from skbce._losses.states import State
@@ -271,7 +271,7 @@ class StreamingCalibration(_Streaming):
                 "a common factor (the statistics do not depend on their scale)."
             )
             raise ValueError(msg)
-        if not 0 < positive < total:
+        if not (positive > 0 and float(sums.loss.class_weight[0]) > 0):
             msg = (
                 "y_true holds a single class (among the samples of non-zero weight); "
                 "calibration needs both classes."
@@ -294,7 +294,7 @@ class StreamingCalibration(_Streaming):
             "log_loss": log_loss,
             "brier_score": brier / total,
             "normalized_cross_entropy": log_loss / entropy,
-            "d2_log_loss_score": 1.0 - log_loss / entropy,
+            "d2_log_loss_score": 1.0 - log_loss * total / prior_log_loss_sum(sums.loss),
             "base_rate": base_rate,
             "mean_prediction": total_p / total,
             "observed_expected_ratio": positive / total_p if total_p > 0 else math.inf,
