@@ -276,15 +276,22 @@ LISTED = [
 
 @pytest.mark.parametrize(("case", "as_list"), LISTED)
 @pytest.mark.parametrize(
-    "metric", [skbce.log_loss, skbce.d2_log_loss_score, skbce.binary_cross_entropy]
+    "metric",
+    [
+        skbce.log_loss,
+        skbce.d2_log_loss_score,
+        skbce.binary_cross_entropy,
+        skbce.normalized_cross_entropy,
+    ],
 )
 def test_lists_next_to_arrays_give_the_numpy_value(namespace, dispatch, metric, case, as_list):
     """A list keeps numpy's dtypes (float64, not the namespace's float32; strings)."""
     _, asarray = namespace
     y, s, w = LIST_CASES[case]
     expected = metric(np.asarray(y), np.asarray(s), sample_weight=np.asarray(w))
-    sklearn_metric = getattr(sklearn.metrics, metric.__name__, None)
-    if sklearn_metric is not None and metric is not skbce.binary_cross_entropy:
+    if metric is not skbce.normalized_cross_entropy:  # hard labels: bce is the log loss
+        name = "log_loss" if metric is skbce.binary_cross_entropy else metric.__name__
+        sklearn_metric = getattr(sklearn.metrics, name)
         assert expected == pytest.approx(sklearn_metric(y, s, sample_weight=w), rel=1e-12)
     args = {"y_true": y, "y_score": s, "sample_weight": w}
     args = {k: v if k in as_list.split("+") else asarray(np.asarray(v)) for k, v in args.items()}
