@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 import sklearn
 import sklearn.metrics
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import skbce
 from skbce._backends.dispatch import array_backend
@@ -377,4 +379,32 @@ def test_torch_tensors_that_require_grad_or_are_bfloat16():
     assert _numpy_only_results(torch.asarray(y), p16, None) == _numpy_only_results(y, exact, None)
     assert skbce.log_loss(torch.asarray(y), p16) == pytest.approx(
         sklearn.metrics.log_loss(y, exact), rel=1e-13
+    )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 1),
+            st.floats(0.0, 1.0),
+            st.floats(1e-300, 1e300) | st.sampled_from([0.0, 1.0]),
+        ),
+        min_size=2,
+        max_size=12,
+    )
+)
+def test_list_arguments_never_lose_precision(namespace, rows):
+    """Any list of floats next to an array: the value of the all-numpy call."""
+    _, asarray = namespace
+    y, p, w = (list(column) for column in zip(*rows, strict=True))
+    assume(len(set(y)) == 2 and sum(w) > 0)
+    expected = skbce.log_loss(y, p, sample_weight=w)
+    assert skbce.log_loss(asarray(np.asarray(y)), p, sample_weight=w) == pytest.approx(
+        expected, rel=1e-13
+    )
+    assert skbce.log_loss(y, asarray(np.asarray(p)), sample_weight=w) == pytest.approx(
+        expected, rel=1e-13
     )
