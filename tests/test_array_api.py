@@ -162,6 +162,8 @@ def _numpy_error(func, *args, **kwargs):
         (skbce.binary_cross_entropy, [0, 1, np.nan], [0.2, 0.5, 0.4], {}),
         (skbce.binary_cross_entropy, [0, 1, 1], [0.2, 0.5, 0.4], {"pos_label": 7}),
         (skbce.binary_cross_entropy, [[0, 1]], [0.2, 0.5], {}),
+        (skbce.log_loss, np.array([], dtype=int), [], {}),
+        (skbce.binary_cross_entropy, np.array([], dtype=int), [], {}),
     ],
     ids=[
         "nan",
@@ -178,6 +180,8 @@ def _numpy_error(func, *args, **kwargs):
         "nan-label",
         "pos-label-missing",
         "shape",
+        "empty",
+        "empty-bce",
     ],
 )
 def test_errors_are_the_numpy_errors(namespace, func, y, s, kwargs):

@@ -180,7 +180,10 @@ def _floating(xp, x, name, *, kept):
         msg = f"{name} must be a 1-D or 2-D array, got shape {tuple(x.shape)}."
         raise ValueError(msg)
     if x.shape[0] == 0:
-        msg = f"{name}: Found array with 0 sample(s) (shape={tuple(x.shape)})."
+        msg = (
+            f"{name}: Found array with 0 sample(s) (shape={tuple(x.shape)}) while a "
+            "minimum of 1 is required."
+        )
         raise ValueError(msg)
     if xp.isdtype(x.dtype, "complex floating"):
         msg = f"{name}: Complex data not supported."
