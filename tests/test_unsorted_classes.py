@@ -70,3 +70,17 @@ def test_binary_positive_class_of_unsorted_classes(response_method, pos_label):
     p = est.model_.predict_proba(X)[:, positive]
     assert report.roc_auc == pytest.approx(roc_auc_score(y == positive, p), rel=1e-12)
     assert report.log_loss == pytest.approx(sk_log_loss(y == positive, p), rel=1e-9)
+
+
+def test_report_of_data_lacking_a_class_of_the_model():
+    # the report had no labels argument: a model of three classes could not be reported
+    # on data of two
+    rng = np.random.default_rng(1)
+    P = rng.dirichlet(np.ones(3), 300)
+    y = rng.integers(0, 2, 300)
+    report = skbce.calibration_report(y, P, labels=[0, 1, 2], n_resamples=0)
+    assert report.log_loss == pytest.approx(sk_log_loss(y, P, labels=[0, 1, 2]), rel=1e-12)
+    with pytest.raises(ValueError, match="labels argument"):
+        skbce.calibration_report(y, P, n_resamples=0)
+    with pytest.raises(ValueError, match="labels applies to a matrix"):
+        skbce.calibration_report(y, P[:, 1], labels=[0, 1], n_resamples=0)

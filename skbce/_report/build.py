@@ -313,6 +313,12 @@ def _build_report(factory, data, options, *, pos_label, from_logits=False, label
         pos_label = _label(classes[pos])
         del codes, P, w
     else:
+        if labels is not None:
+            msg = (
+                "labels applies to a matrix of probabilities, one column per class; "
+                "1-D probabilities are of the class pos_label."
+            )
+            raise ValueError(msg)
         *data, ordered = validate_binary(
             y_true,
             y_proba,

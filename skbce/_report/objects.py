@@ -336,6 +336,7 @@ default="auto"
             random_state,
             n_resamples,
         )
+        labels = labels if y_proba.ndim == 2 else None  # 1-D: the scores of pos_label
         given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
         return build_report(cls, y, y_proba, sample_weight, options, **given)
 

@@ -40,6 +40,7 @@ def calibration_report(
     groups=None,
     n_resamples=200,
     random_state=None,
+    labels=None,
 ):
     """Calibration report of predicted probabilities: scores, errors, tests.
 
@@ -122,6 +123,11 @@ def calibration_report(
         ``report.recalibration_gain``.  None uses a fixed seed (0), so that
         two reports of the same data are equal; the same int gives the same
         report, another int other draws.
+    labels : array-like of shape (n_classes,), default=None
+        The classes of the columns of a probability matrix, sorted, as in
+        :func:`skbce.log_loss`: for data that lack some of the model's
+        classes.  None takes the classes of ``y_true``.  Not for 1-D
+        probabilities (``pos_label`` names their class).
 
     Returns
     -------
@@ -213,5 +219,5 @@ def calibration_report(
     options = Settings(
         n_bins, strategy, confidence_level, baseline, per_class, groups, random_state, n_resamples
     )
-    given = {"pos_label": pos_label, "from_logits": from_logits}
+    given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
     return build_report(CalibrationReport, y_true, y_proba, sample_weight, options, **given)
