@@ -313,3 +313,14 @@ def test_verdict_and_hierarchy_notes_print_numbers_under_the_one_rule(power):
     assert numbers or power == 1.0
     for number in numbers:
         assert fmt(float(number)) == number, (number, texts)
+
+
+def test_comparison_of_reports_at_other_levels_names_each_level(data):
+    y, p, _ = data
+    reports = {
+        "at 90%": calibration_report(y, p, confidence_level=0.9, n_resamples=0),
+        "at 99%": calibration_report(y, p, confidence_level=0.99, n_resamples=0),
+    }
+    text = str(compare_calibration(reports))
+    assert "interval (90%, 99%)" in text
+    assert "90% interval" not in text  # it labelled the 99% intervals too

@@ -199,12 +199,15 @@ def comparison_rows(reports):
     a statistic with an interval in any report is followed by a row of the
     intervals.
     """
-    level = f"{100 * next(iter(reports.values())).confidence_level:g}%"
+    levels = [f"{100 * r.confidence_level:g}%" for r in reports.values()]
+    label = f"  {levels[0]} interval"
+    if len(set(levels)) > 1:  # each model's own level, in the order of the columns
+        label = f"  interval ({', '.join(levels)})"
     rows = []
     for key, values, intervals in comparison_cells(reports):
         rows.append([name_of(key), *values])
         if intervals is not None:
-            rows.append([f"  {level} interval", *intervals])
+            rows.append([label, *intervals])
     return rows
 
 
