@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import skbce
 from skbce._losses import parallel
-from skbce._losses.parallel import MAX_IN_FLIGHT, MIN_PARALLEL_BLOCKS, map_blocks
+from skbce._losses.parallel import MAX_IN_FLIGHT, MIN_PARALLEL_BLOCKS, map_blocks, threaded_step
 
 
 @pytest.fixture
@@ -93,6 +93,35 @@ def test_small_inputs_stay_in_the_calling_thread(submits):
         idents = set(map_blocks(lambda b: threading.get_ident(), MIN_PARALLEL_BLOCKS - 1, 1))
     assert submits == []
     assert idents == {threading.get_ident()}
+
+
+@given(
+    n=st.integers(1, 10**9),
+    step=st.integers(1, 2**17),
+    factor=st.integers(1, 8),
+    multiple=st.sampled_from([1, 16]),
+)
+def test_threaded_blocks_are_even_and_bounded(n, step, factor, multiple):
+    largest = factor * step
+    chosen = threaded_step(n, step, largest, multiple)
+    blocks = len(range(0, n, chosen))
+    if len(range(0, n, step)) < MIN_PARALLEL_BLOCKS:
+        assert chosen == step  # computed in the calling thread, as before
+        return
+    count = 4 * -(-n // (4 * largest))
+    assert chosen % multiple == 0
+    assert chosen <= -(-largest // multiple) * multiple
+    assert blocks <= count
+    # every block but the last holds ``chosen`` samples; the last is not much smaller
+    assert n - (blocks - 1) * chosen > chosen - count * multiple
+
+
+def test_a_million_samples_run_on_threads_in_four_even_blocks(submits):
+    y, p = _binary(10**6)[:2]
+    with skbce.config_context(n_threads=2):
+        skbce.log_loss(y, p)
+    assert submits == [1]
+    assert threaded_step(10**6, 2**16, 2**18, 16) == 250_000
 
 
 def _slow_identity(block):

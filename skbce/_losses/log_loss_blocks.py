@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._losses.parallel import MIN_PARALLEL_BLOCKS, map_blocks, scratch
+from skbce._losses.parallel import map_blocks, scratch, threaded_step
 from skbce._losses.sums import LossSums
 from skbce._utils.numeric import (
     BLOCK,
@@ -57,14 +57,10 @@ EXACT_BELOW = 1e-5
 GROUP = 16
 #: The bits of 1.0: ``ONE_BITS >> t`` stand in for the float ``1.0 - t``, ``t`` in {0, 1}.
 ONE_BITS = np.array(1.0).view(np.int64)[()]
-#: Samples per block of :func:`binary_blocks`: a block of 64k samples spends a
-#: tenth of its time in Python between numpy calls, holding the GIL, and two
-#: threads then wait for each other on a busy machine (measured: blocks of 192k
-#: and 256k samples were 1.2-1.6x faster on 2 threads than blocks of 64k).
-#: Fewer than :data:`MIN_PARALLEL_BLOCKS` such blocks are cut into blocks of
-#: ``BLOCK`` instead, so that the threads share them evenly (6 blocks of 192k
-#: at N = 1e6 left one thread three and the other two and a bit).
-BINARY_STEP = 3 * BLOCK
+#: Most samples per block of :func:`binary_blocks` on threads: 2 MiB of
+#: float64 scratch per thread (measured at N = 1e7 on 2 cores: blocks of 64k
+#: samples 1.2x faster on two threads than on one, of 250k 1.9x).
+BINARY_LARGEST = 4 * BLOCK
 
 
 class CodesOutside(Exception):  # noqa: N818 - a signal between the blocks and the caller
@@ -215,11 +211,11 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
 
     def block(b):
         t, pb = target.codes(b), p[b]
-        p_ext = _low_high(pb)
         if check_codes:
             _check_codes(t, 2)
-        w_ext = None if w is None else _low_high(w[b])
         q = _one_minus(t, p.dtype)
+        p_ext = _low_high(pb)  # after reading t: ``pb`` is in cache for the subtraction
+        w_ext = None if w is None else _low_high(w[b])
         np.subtract(q, pb, out=q)
         if not lo <= p_ext[0] <= p_ext[1] <= hi:  # also when NaN: clip leaves it
             np.abs(q, out=q)
@@ -234,8 +230,7 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
         return (-loss, weight, positive, count, negative), (p_ext, w_ext)
 
     n = p.shape[0]
-    step = BINARY_STEP if n >= MIN_PARALLEL_BLOCKS * BINARY_STEP else BLOCK
-    parts = map_blocks(block, n, step, MIN_PARALLEL_BLOCKS * BLOCK // step)
+    parts = map_blocks(block, n, threaded_step(n, BLOCK, BINARY_LARGEST, GROUP), 2)
     loss, weight, positive, count, negative = add_parts((part[0] for part in parts), 5)
     sums = LossSums(loss, weight)
     if class_totals:
@@ -296,6 +291,7 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
     tolerance = row_sum_tolerance(P.dtype)
     acc = accumulator(P.dtype)
     step = max(1, (8 * BLOCK) // k)
+    step = threaded_step(n, step, step, 1)
     offsets = np.arange(min(step, n)) * k
 
     def block(b):
@@ -327,7 +323,7 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
             weights = np.bincount(codes, weights=wb, minlength=k)
         return (-loss, weight, weights, counts, rows_off), facts
 
-    parts = map_blocks(block, n, step)
+    parts = map_blocks(block, n, step, 2)
     loss, weight, weights, counts = add_parts(part[0] for part in parts)
     rows_off = any(part[0][4] for part in parts)
     sums = LossSums(loss, weight)

@@ -36,7 +36,14 @@ import numpy as np
 
 from skbce._utils.config import effective_n_threads
 
-__all__ = ["MAX_IN_FLIGHT", "MIN_PARALLEL_BLOCKS", "map_blocks", "scratch", "side_by_side"]
+__all__ = [
+    "MAX_IN_FLIGHT",
+    "MIN_PARALLEL_BLOCKS",
+    "map_blocks",
+    "scratch",
+    "side_by_side",
+    "threaded_step",
+]
 
 #: Inputs of fewer blocks than this are computed in the calling thread.
 MIN_PARALLEL_BLOCKS = 16
@@ -194,6 +201,32 @@ def map_blocks(func, n, step, min_blocks=MIN_PARALLEL_BLOCKS):
     if run.errors:
         raise run.errors[min(run.errors)]
     return run.results
+
+
+def threaded_step(n, step, largest, multiple=16):
+    """Samples per block of :func:`map_blocks` for a kernel whose small inputs take ``step``.
+
+    Inputs of fewer than :data:`MIN_PARALLEL_BLOCKS` blocks of ``step``
+    (computed in the calling thread) keep ``step``.  Larger ones are cut into
+    a multiple of 4 blocks of about equal size, at most ``largest`` samples
+    each (rounded up to a ``multiple``): 2 or 4 threads share them evenly,
+    and the blocks are as large as the kernel's cache allows.  On several
+    threads, each numpy call of a block hands the GIL back and may wait for
+    the other threads to give it up: measured on 2 cores at N = 1e6, blocks
+    of 64k samples ran slower on two threads than on one, blocks of 250k
+    1.6x faster.  The blocks depend on ``n`` alone, never on the number of
+    threads, so that the sums do not either.
+
+    Examples
+    --------
+    >>> from skbce._losses.parallel import threaded_step
+    >>> threaded_step(10**4, 2**16, 2**18), threaded_step(10**7, 2**16, 2**18)
+    (65536, 250000)
+    """
+    if len(range(0, n, step)) < MIN_PARALLEL_BLOCKS:
+        return step
+    count = 4 * -(-n // (4 * largest))
+    return -(-n // (count * multiple)) * multiple
 
 
 def side_by_side(first, second, large=True):
