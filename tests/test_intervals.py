@@ -184,15 +184,15 @@ def test_loss_moments_in_any_order_equal_two_passes_about_the_mean(clipped):
 def test_intervals_from_moments_while_sorting_equal_their_own_pass(monkeypatch):
     """Large unweighted reports take the losses' moments while they sort: the same intervals."""
     import skbce
-    from skbce._report import build
+    from skbce._losses import parallel
 
     rng = np.random.default_rng(4)
     p, t = _calibrated(rng, 50_000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        monkeypatch.setattr(build, "OVERLAP_SAMPLES", 10**9)
+        monkeypatch.setattr(parallel, "OVERLAP_SAMPLES", 10**9)
         own = skbce.calibration_report(t, p, n_resamples=0).intervals
-        monkeypatch.setattr(build, "OVERLAP_SAMPLES", 1000)
+        monkeypatch.setattr(parallel, "OVERLAP_SAMPLES", 1000)
         with skbce.config_context(n_threads=2):
             overlapped = skbce.calibration_report(t, p, n_resamples=0).intervals
     for column in ("estimate", "low", "high"):
@@ -203,7 +203,7 @@ def test_intervals_from_moments_while_sorting_equal_their_own_pass(monkeypatch):
 def test_a_report_side_by_side_on_two_threads_equals_one_computed_in_turn(monkeypatch):
     """Every number of the report, with its parts side by side on two threads or in turn."""
     import skbce
-    from skbce._report import build
+    from skbce._losses import parallel
 
     rng = np.random.default_rng(5)
     p, t = _calibrated(rng, 40_000)
@@ -220,7 +220,7 @@ def test_a_report_side_by_side_on_two_threads_equals_one_computed_in_turn(monkey
 
     reports = {}
     for threshold, n_threads in ((10**9, 1), (1000, 2)):
-        monkeypatch.setattr(build, "OVERLAP_SAMPLES", threshold)
+        monkeypatch.setattr(parallel, "OVERLAP_SAMPLES", threshold)
         with warnings.catch_warnings(), skbce.config_context(n_threads=n_threads):
             warnings.simplefilter("ignore", RuntimeWarning)
             report = skbce.calibration_report(t, p, n_resamples=20, random_state=1)

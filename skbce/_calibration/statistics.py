@@ -58,6 +58,7 @@ from skbce._calibration.reliability import (
 from skbce._calibration.sample_pass import sample_sums
 from skbce._calibration.smooth_ece import SMOOTH_GRID, SmoothCurve, smooth_ece_from_grids
 from skbce._calibration.sorting import sort_by_prediction, sort_keys, sort_keys_of
+from skbce._losses.parallel import side_by_side
 
 __all__ = [
     "Decomposition",
@@ -119,15 +120,6 @@ def _scores(p_s, y_s, w, sums, runs, baseline):
         ),
         "entropy": entropy,
     }
-
-
-def _roc_auc_or_nan(p_s, w, runs):
-    auc = roc_auc_of_runs(p_s, w, runs)
-    if math.isnan(auc):
-        warnings.warn(
-            "ROC AUC is nan: one class has zero total weight.", RuntimeWarning, stacklevel=3
-        )
-    return auc
 
 
 def _reliability(table, scale, confidence_level):
@@ -217,15 +209,27 @@ def binary_statistics(
     sums = sample_sums(p_s, y_s, w, (table, groups), SMOOTH_GRID)
     table.finish(w is not None)
     groups.finish(w is not None)
-    runs = label_runs(y_s, w)
-    scores = _scores(p_s, y_s, w, sums, runs, baseline)
-    roc_auc = _roc_auc_or_nan(p_s, w, runs)
-    blocks, total = pre_blocks(runs), runs.total
-    del runs  # the fit then needs no more memory than the pre-blocks
-    ones, zeros, fitted, recal = isotonic_recalibration(p_s, blocks)
-    decomposition = corp_decomposition(ones, zeros, fitted, total, scores)
-    del ones, zeros, fitted
-    slope, intercept, citl = logistic_recalibration(p_s, y_s, w, confidence_level, scale)
+
+    def ordered():
+        runs = label_runs(y_s, w)
+        scores = _scores(p_s, y_s, w, sums, runs, baseline)
+        roc_auc = roc_auc_of_runs(p_s, w, runs)
+        blocks, total = pre_blocks(runs), runs.total
+        del runs  # the fit then needs no more memory than the pre-blocks
+        ones, zeros, fitted, recal = isotonic_recalibration(p_s, blocks)
+        decomposition = corp_decomposition(ones, zeros, fitted, total, scores)
+        return scores, roc_auc, total, recal, decomposition
+
+    # the logistic fit (which may warn) beside the statistics of the label runs
+    (scores, roc_auc, total, recal, decomposition), (slope, intercept, citl) = side_by_side(
+        ordered,
+        lambda: logistic_recalibration(p_s, y_s, w, confidence_level, scale),
+        p_s.shape[0] if w is None else 0,
+    )
+    if math.isnan(roc_auc):
+        warnings.warn(
+            "ROC AUC is nan: one class has zero total weight.", RuntimeWarning, stacklevel=2
+        )
     del scores["entropy"]
     cumulative = path_tests(*sums["path"], total, sums["p_var"], scale)
     return {

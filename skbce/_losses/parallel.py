@@ -39,6 +39,7 @@ from skbce._utils.config import effective_n_threads
 __all__ = [
     "MAX_IN_FLIGHT",
     "MIN_PARALLEL_BLOCKS",
+    "OVERLAP_SAMPLES",
     "map_blocks",
     "scratch",
     "side_by_side",
@@ -229,19 +230,27 @@ def threaded_step(n, step, largest, multiple=16):
     return -(-n // (count * multiple)) * multiple
 
 
-def side_by_side(first, second, large=True):
-    """``(first(), second())``, computed at once on two threads when ``large``.
+#: Samples from which :func:`side_by_side` runs its two parts at once (below, the
+#: thread hand-over costs more than it saves).
+OVERLAP_SAMPLES = 1 << 20
 
-    Through :func:`map_blocks` (two blocks of one call each): with
-    ``n_threads=1``, or not ``large``, one after the other; the blocks of
-    their own :func:`map_blocks` calls run in their thread.
+
+def side_by_side(first, second, n_samples):
+    """``(first(), second())``, computed at once on two threads for ``n_samples`` large.
+
+    From :data:`OVERLAP_SAMPLES` samples on, through :func:`map_blocks` (two
+    blocks of one call each); with ``n_threads=1``, or fewer samples, one
+    after the other.  The blocks of their own :func:`map_blocks` calls run in
+    their thread.  The two parts must not depend on each other, and only the
+    second may warn (the first's warnings would reach the caller's
+    ``warnings.catch_warnings`` in an order that depends on the threads).
 
     Examples
     --------
     >>> from skbce._losses.parallel import side_by_side
-    >>> side_by_side(lambda: 1, lambda: 2)
+    >>> side_by_side(lambda: 1, lambda: 2, 10**7)
     (1, 2)
     """
-    if not large:
+    if n_samples < OVERLAP_SAMPLES:
         return first(), second()
     return tuple(map_blocks(lambda block: (first, second)[block.start](), 2, 1, 2))

@@ -24,6 +24,7 @@ from skbce._calibration.sorting import sort_keys, sort_keys_of
 from skbce._calibration.statistics import binary_statistics
 from skbce._calibration.subgroups import check_groups, subgroup_table, validation_statistics
 from skbce._calibration.uncertainty import uncertainty
+from skbce._losses import parallel
 from skbce._losses.parallel import side_by_side
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
@@ -99,16 +100,18 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
 
     def standard():
         found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
-        return found, exact_intervals(p_s, y_s, w_s, stats, confidence_level)
+        return found, binning_free_errors(p_s, y_s, w_s)
 
     def others():
         gain = recalibration_gain(
             p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level
         )
-        return gain, binning_free_errors(p_s, y_s, w_s)
+        return gain, exact_intervals(p_s, y_s, w_s, stats, confidence_level)
 
-    (found, exact), (gain, (debiased, sweep)) = side_by_side(
-        standard, others, p_s.shape[0] >= OVERLAP_SAMPLES
+    # two halves of about equal time at N = 1e7; weighted data in turn (their temporaries
+    # side by side would take more than 4x the memory of the probabilities)
+    (found, (debiased, sweep)), (gain, exact) = side_by_side(
+        standard, others, p_s.shape[0] if w_s is None else 0
     )
     fields = (
         found.indices._asdict()
@@ -135,27 +138,23 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
     return fields | found
 
 
-#: Samples from which independent parts of the report run side by side on two threads
-#: (the losses' moments while unweighted data are sorted; the validation standard
-#: beside the recalibration gain and the binning-free errors).
-OVERLAP_SAMPLES = 1 << 20
-
-
 def _sorted(data):
     """``(p_s, y_s, w_s, moments)`` of ``data = [t, p, w]`` (emptied): sorted data, losses' moments.
 
-    Large unweighted data have the moments of their per-sample losses (for
-    the t intervals, :func:`~skbce._calibration.intervals.loss_moments`)
-    computed on a worker thread while the calling thread sorts (the sort
-    releases the GIL); otherwise ``moments`` is None and the intervals take
-    their own pass later.  ``t`` and ``p`` are then kept until both are done.
+    Large unweighted data (:data:`~skbce._losses.parallel.OVERLAP_SAMPLES`)
+    have the moments of their per-sample losses (for the t intervals,
+    :func:`~skbce._calibration.intervals.loss_moments`) computed on a worker
+    thread while the calling thread sorts (the sort releases the GIL);
+    otherwise ``moments`` is None and the intervals take their own pass
+    later.  ``t`` and ``p`` are then kept until both are done.
     """
     w, p, t = data.pop(), data.pop(), data.pop()
     keys = sort_keys_of(t, p, w)
-    if w is not None or p.shape[0] < OVERLAP_SAMPLES:
+    n = p.shape[0]
+    if w is not None or n < parallel.OVERLAP_SAMPLES:
         del t, p, w  # the sort then takes no memory beyond its own
         return (*sort_keys(keys), None)
-    (p_s, y_s, w_s), moments = side_by_side(lambda: sort_keys(keys), lambda: loss_moments(p, t))
+    (p_s, y_s, w_s), moments = side_by_side(lambda: sort_keys(keys), lambda: loss_moments(p, t), n)
     return p_s, y_s, w_s, moments
 
 
