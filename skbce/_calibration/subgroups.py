@@ -71,6 +71,20 @@ class SubgroupRow(NamedTuple):
     notes: tuple
 
 
+def _is_missing(value):
+    """Whether one group label is a missing value: None, NaN, NaT or ``pandas.NA``.
+
+    A missing value is unequal to itself (NaN, NaT), or cannot say whether it
+    is (``pandas.NA``, whose comparisons are NA).
+    """
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pandas.NA: "boolean value of NA is ambiguous"
+        return True
+
+
 def check_groups(groups, n_samples):
     """Group labels as a 1-D array of ``n_samples`` usable labels, or ValueError naming ``groups``.
 
@@ -80,6 +94,10 @@ def check_groups(groups, n_samples):
     >>> check_groups(["a", "b", "a"], 3)
     array(['a', 'b', 'a'], dtype='<U1')
     >>> check_groups([1.0, float("nan")], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: groups must not contain NaN or None, got 1 missing label(s).
+    >>> check_groups(np.array(["2024-01-01", "NaT"], dtype="datetime64[D]"), 2)
     Traceback (most recent call last):
     ...
     ValueError: groups must not contain NaN or None, got 1 missing label(s).
@@ -94,8 +112,10 @@ def check_groups(groups, n_samples):
         raise ValueError(msg)
     if labels.dtype.kind in "fc":
         missing = int(np.count_nonzero(np.isnan(labels)))
+    elif labels.dtype.kind == "M":  # NaT is the missing date
+        missing = int(np.count_nonzero(np.isnat(labels)))
     elif labels.dtype.kind == "O":
-        missing = sum(v is None or (isinstance(v, float) and math.isnan(v)) for v in labels)
+        missing = sum(map(_is_missing, labels))
     elif labels.dtype.kind in "US" and not hasattr(groups, "dtype"):  # a NaN among strings
         missing = sum(isinstance(v, float) and math.isnan(v) for v in groups)
     else:

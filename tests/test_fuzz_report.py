@@ -1,0 +1,51 @@
+"""Adversarial inputs of the report, streaming and scorer APIs (found by fuzzing)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skbce
+
+RNG = np.random.default_rng(0)
+N = 12
+P = np.linspace(0.05, 0.95, N)
+Y = np.array([0, 1] * (N // 2))
+
+
+def _dates(n_missing):
+    dates = pd.date_range("2024-01-01", periods=2).repeat(N // 2).to_numpy().copy()
+    dates[:n_missing] = np.datetime64("NaT")
+    return dates
+
+
+@pytest.mark.parametrize("n_missing", [1, 3])
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda d: d, id="datetime64"),
+        pytest.param(lambda d: d.astype("datetime64[D]"), id="datetime64[D]"),
+        pytest.param(lambda d: pd.Series(d), id="Series of Timestamps"),
+        pytest.param(lambda d: list(d), id="list of datetime64"),
+        pytest.param(
+            lambda d: pd.Series(np.where(pd.isna(d), None, "a"), dtype="string"), id="string NA"
+        ),
+        pytest.param(
+            lambda d: pd.array(np.where(pd.isna(d), None, True), dtype="boolean"), id="boolean NA"
+        ),
+        pytest.param(lambda d: np.array(pd.Series(d).tolist(), dtype=object), id="object NaT"),
+    ],
+)
+def test_missing_group_labels_of_any_kind_are_refused_and_counted(make, n_missing):
+    """NaT became a group of its own (labelled None); pandas.NA failed as 'one comparable
+    type, boolean value of NA is ambiguous' instead of naming the missing labels."""
+    groups = make(_dates(n_missing))
+    expected = int(pd.isna(pd.Series(groups)).sum())
+    assert expected == n_missing
+    with pytest.raises(ValueError, match=f"groups must not contain NaN.*got {expected} missing"):
+        skbce.calibration_report(Y, P, groups=groups, n_bins=2, n_resamples=0)
+
+
+def test_dates_without_missing_values_still_make_groups():
+    groups = _dates(0)
+    report = skbce.calibration_report(Y, P, groups=groups, n_bins=3, n_resamples=0)
+    assert [row.n_samples for row in report.subgroups] == [N // 2, N // 2]
