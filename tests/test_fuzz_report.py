@@ -49,3 +49,16 @@ def test_dates_without_missing_values_still_make_groups():
     groups = _dates(0)
     report = skbce.calibration_report(Y, P, groups=groups, n_bins=3, n_resamples=0)
     assert [row.n_samples for row in report.subgroups] == [N // 2, N // 2]
+
+
+@pytest.mark.parametrize("labels", [["a", "b"], ["x", "y", "z"]])
+def test_scorer_labels_of_another_type_are_named_in_the_error(labels):
+    """The message blamed y_true and the estimator's classes, which agree, and left out
+    the labels argument that did not."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = RNG.normal(size=(N, 2))
+    model = LogisticRegression().fit(X, Y)
+    scorer = skbce.make_scorer("log_loss", labels=labels)
+    with pytest.raises(ValueError, match=r"labels=\[" + repr(labels[0])):
+        scorer(model, X, Y)

@@ -208,9 +208,10 @@ def _union_classes(fold_classes, estimator_classes, labels):
     try:
         return unique_labels(*parts)
     except (TypeError, ValueError) as exc:
+        given = "" if labels is None else f" and labels={np.asarray(labels).tolist()}"
         msg = (
             f"The labels of y_true {fold_classes.tolist()} do not match the classes "
-            f"of the estimator {estimator_classes.tolist()}: {exc}"
+            f"of the estimator {estimator_classes.tolist()}{given}: {exc}"
         )
         raise ValueError(msg) from exc
 
