@@ -62,3 +62,21 @@ def test_scorer_labels_of_another_type_are_named_in_the_error(labels):
     scorer = skbce.make_scorer("log_loss", labels=labels)
     with pytest.raises(ValueError, match=r"labels=\[" + repr(labels[0])):
         scorer(model, X, Y)
+
+
+@pytest.mark.parametrize("ax", [5, "axes", [None]], ids=["int", "str", "list"])
+@pytest.mark.parametrize("comparison", [False, True])
+def test_plot_refuses_what_is_not_an_axes_naming_ax(ax, comparison):
+    """A wrong ax crashed as AttributeError: 'int' object has no attribute 'errorbar'."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    report = skbce.calibration_report(Y, P, n_bins=3, n_resamples=0)
+    target = skbce.compare_calibration({"a": report}) if comparison else report
+    try:
+        with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+            target.plot(ax=ax)
+        figure, axes = plt.subplots()
+        assert target.plot(ax=axes).ax_ is axes
+    finally:
+        plt.close("all")

@@ -106,6 +106,7 @@ default="reliability"
         plt = import_pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(6.4, 5.6))
+        _check_axes(ax)
         self.lines_, self.hist_axes_, self.bands_ = {}, {}, {}
         if len(self.reports) == 1:
             self.bands_ = _bands(ax, next(iter(self.reports.values())), self.kind)
@@ -133,6 +134,15 @@ default="reliability"
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+
+def _check_axes(ax):
+    """Refuse an ``ax`` that is not a matplotlib Axes, naming the argument."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        msg = f"ax must be a matplotlib Axes or None, got {ax!r} of type {type(ax).__name__}."
+        raise InvalidParameterError(msg)
 
 
 def _check_reports(reports):
