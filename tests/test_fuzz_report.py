@@ -80,3 +80,29 @@ def test_plot_refuses_what_is_not_an_axes_naming_ax(ax, comparison):
         assert target.plot(ax=axes).ax_ is axes
     finally:
         plt.close("all")
+
+
+@pytest.mark.parametrize("splitter", ["GroupKFold", "LeaveOneGroupOut", "StratifiedGroupKFold"])
+def test_cross_val_report_gives_groups_to_group_splitters(splitter):
+    """groups were not given to cv.split: group splitters failed with "The 'groups'
+    parameter should not be None" although groups was passed."""
+    from sklearn import model_selection
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + rng.normal(size=60) > 0).astype(int)
+    groups = np.arange(60) % 4
+    cv = getattr(model_selection, splitter)()
+    if splitter != "LeaveOneGroupOut":
+        cv.n_splits = 3
+    report = skbce.cross_val_calibration_report(
+        LogisticRegression(), X, y, cv=cv, groups=groups, n_bins=3, n_resamples=0
+    )
+    proba = model_selection.cross_val_predict(
+        LogisticRegression(), X, y, cv=cv, groups=groups, method="predict_proba"
+    )
+    assert report.log_loss == pytest.approx(log_loss(y, proba), rel=1e-12)
+    expected = [len(test) for _, test in cv.split(X, y, groups)]
+    assert list(report.folds.n_samples) == expected

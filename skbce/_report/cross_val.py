@@ -19,14 +19,15 @@ from skbce._utils.validation import check_lengths, check_sample_weight
 __all__ = ["cross_val_calibration_report"]
 
 
-def _splits(cv, estimator, X, y):
-    """The (train, test) pairs of ``cv``: at least one, test folds disjoint."""
+def _splits(cv, estimator, X, y, groups):
+    """The (train, test) pairs of ``cv`` (given ``groups``): at least one, test folds disjoint."""
     from sklearn.base import is_classifier
     from sklearn.model_selection import check_cv
 
     splitter = check_cv(cv, y, classifier=is_classifier(estimator))
     try:
-        splits = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y)]
+        pairs = splitter.split(X, y, groups)
+        splits = [(np.asarray(train), np.asarray(test)) for train, test in pairs]
         if not splits:
             raise ValueError("it gives no train/test split")
     except ValueError as exc:
@@ -112,7 +113,11 @@ default="auto"
         As in :func:`calibration_report`.
     groups : array-like of shape (n_samples,), default=None
         A group label per sample: the pooled out-of-fold report gets
-        ``subgroups``, one row per group (as in :func:`calibration_report`).
+        ``subgroups``, one row per group (as in :func:`calibration_report`);
+        also given to the splitter of ``cv``, as
+        :func:`~sklearn.model_selection.cross_validate` does, so that group
+        splitters (``GroupKFold``, ``LeaveOneGroupOut``) keep each group in
+        one test fold.  Other splitters ignore them.
     random_state : int, RandomState instance or None, default=None
         Seeds the cross-fitting of the pooled report's
         ``recalibration_gain`` (not the folds of ``cv``); None a fixed seed,
@@ -152,7 +157,7 @@ default="auto"
     check_n_resamples(n_resamples)
     check_baseline(baseline, n_classes=max(2, len(classes)))
     groups = None if groups is None else check_groups(groups, n)
-    splits, left_out = _splits(cv, estimator, X, y_arr)
+    splits, left_out = _splits(cv, estimator, X, y_arr, groups)
     probas, problems = _fold_predictions(
         estimator, X, y_arr, splits, dict(fit_params or {}), response_method, classes
     )
