@@ -320,7 +320,8 @@ def gather_blocks(target, P, w, *, class_totals=False, check_codes=False):
         elif class_totals:
             wb = w[b]
             counts = np.bincount(codes[wb != 0], minlength=k).astype(np.float64)
-            weights = np.bincount(codes, weights=wb, minlength=k)
+            # bincount refuses long double weights
+            weights = np.bincount(codes, weights=wb.astype(np.float64, copy=False), minlength=k)
         return (-loss, weight, weights, counts, rows_off), facts
 
     parts = map_blocks(block, n, step, 2)

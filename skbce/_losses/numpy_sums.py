@@ -28,6 +28,8 @@ from skbce._utils.numeric import scaled_weights
 from skbce._utils.options import clip_bounds_of, pos_weight_of
 from skbce._utils.validation import (
     Target,
+    check_label_type,
+    check_labels,
     check_lengths,
     check_n_columns,
     check_proba,
@@ -190,8 +192,12 @@ def bce_values_of(options, y_true, y_score, sample_weight):
     return out, int(np.count_nonzero(np.isinf(out)))
 
 
-def brier_sums_of(options, y_true, y_proba, sample_weight):
-    """``(sums, dtype, n_classes)`` of :func:`skbce.brier_score_loss`."""
+def brier_sums_of(options, y_true, y_proba, sample_weight, labels=None):
+    """``(sums, dtype, n_classes)`` of :func:`skbce.brier_score_loss`.
+
+    ``labels`` (the user's, unchecked) serve a probability matrix only:
+    scikit-learn ignores them for 1-D probabilities.
+    """
     P = check_proba(y_proba)
     n = check_lengths(y_true=y_true, y_proba=P)
     w = check_sample_weight(sample_weight, n)
@@ -200,10 +206,12 @@ def brier_sums_of(options, y_true, y_proba, sample_weight):
         target = binary_target(y_true, pos_label=options.pos_label, one_class=True)
         n_classes = 2
     else:
-        target = check_target(y_true, labels=options.labels)
+        check_label_type(labels)
+        labels = check_labels(labels)
+        target = check_target(y_true, labels=labels)
         if _rows_off(P):
             warn_rows()
-        check_n_columns(target, P.shape[1], options.labels)
+        check_n_columns(target, P.shape[1], labels)
         n_classes = P.shape[1]
     dtype = result_dtype(P.dtype, None if w is None else w.dtype)
     w, scale = scaled_weights(w)

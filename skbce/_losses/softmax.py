@@ -93,6 +93,7 @@ def class_weight_sums(codes, w, n_classes):
     >>> class_weight_sums(np.array([0, 2, 2]), np.array([1.0, 0.5, 2.0]), 4)
     array([1. , 0. , 2.5, 0. ])
     """
+    w = None if w is None else w.astype(np.float64, copy=False)  # bincount refuses long double
     return np.bincount(codes, weights=w, minlength=n_classes).astype(np.float64)
 
 

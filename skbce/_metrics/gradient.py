@@ -76,8 +76,9 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     grad = (1 - t) * p - positive * q
     hess = (positive + 1 - t) * (p * q)
     if w is not None:
-        scale = w.astype(z.dtype, copy=False)
-        scale = scale if z.ndim == 1 else scale[:, None]
+        # multiplied in the weights' dtype: a weight beyond the range of
+        # float32 logits must not become inf (0 * inf is NaN)
+        scale = w if z.ndim == 1 else w[:, None]
         grad *= scale
         hess *= scale
     return grad, hess

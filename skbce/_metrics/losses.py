@@ -18,7 +18,7 @@ from skbce._losses.kernels import prior_log_loss_sum
 from skbce._losses.numpy_sums import brier_sums_of
 from skbce._losses.options import loss_options
 from skbce._utils.options import InvalidParameterError
-from skbce._utils.validation import check_lengths
+from skbce._utils.validation import check_array_like, check_label_type, check_lengths
 
 __all__ = [
     "binary_cross_entropy",
@@ -117,6 +117,7 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     >>> log_loss([0, 1, 1], [0.1, 0.8, 0.6], sample_weight=[1, 2, 1])
     0.26...
     """
+    check_label_type(labels)
     options = loss_options("log_loss", normalize=normalize, labels=labels)
     sums, dtype = loss_sums(options, y_true, y_proba, sample_weight)
     return finish(sums, dtype, options.reduction)
@@ -161,6 +162,7 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     >>> d2_log_loss_score([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3])
     0.568...
     """
+    check_label_type(labels)
     options = loss_options("log_loss", labels=labels, class_totals=True)
     n = check_lengths(y_true=y_true, y_proba=y_proba, sample_weight=sample_weight)
     if n < 2:
@@ -408,7 +410,8 @@ def brier_score_loss(
     pos_label : int, float, bool or str, default=None
         The positive class for 1-D ``y_proba``; by default the greater label.
     labels : array-like, default=None
-        All class labels, for 2-D ``y_proba``.
+        All class labels, for 2-D ``y_proba`` (ignored for 1-D ``y_proba``,
+        as by scikit-learn).
     scale_by_half : bool or "auto", default="auto"
         Halve the score; ``"auto"`` halves it for two classes only.
 
@@ -438,8 +441,9 @@ def brier_score_loss(
     if not (isinstance(scale_by_half, bool | np.bool_) or scale_by_half == "auto"):
         msg = f"scale_by_half must be a bool or 'auto', got {scale_by_half!r}."
         raise InvalidParameterError(msg)
-    options = loss_options("brier", pos_label=pos_label, labels=labels)
-    sums, dtype, n_classes = brier_sums_of(options, y_true, y_proba, sample_weight)
+    check_array_like(labels, "labels", allow_none=True)
+    options = loss_options("brier", pos_label=pos_label)
+    sums, dtype, n_classes = brier_sums_of(options, y_true, y_proba, sample_weight, labels)
     score = finish(sums, dtype)
     if scale_by_half == "auto":
         scale_by_half = n_classes < 3

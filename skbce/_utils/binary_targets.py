@@ -83,16 +83,18 @@ def binary_target(y_true, *, pos_label=None, name="y_true", one_class=False):
     With ``one_class=True`` (scikit-learn's rule for the Brier score),
     ``y_true`` may hold a single class and ``pos_label`` may be absent from
     it; by default ``pos_label`` is 1 for labels within {0, 1} or {-1, 1},
-    else the greater label, and string labels need it.
+    else the greater label, and labels of a string or object dtype need it.
     """
     check_array_like(y_true, name)
+    if one_class and isinstance(y_true, list | tuple) and np.shape(y_true)[1:] == (1,):
+        y_true = np.asarray(y_true)  # scikit-learn's Brier score takes a column of labels
     y, classes = labels_of(y_true, name)
     values = classes.tolist()
     if len(classes) > 2:
         msg = f"{name} must be binary, got {len(classes)} classes: {values}."
         raise ValueError(msg)
     if one_class:
-        pos_label = _one_class_pos_label(values, y.dtype.kind in "iubf", pos_label, name)
+        pos_label = _one_class_pos_label(values, y.dtype.kind not in "OUS", pos_label, name)
     elif pos_label is None:
         if len(classes) < 2:
             msg = (

@@ -18,10 +18,14 @@ def weighted_sum(values, w, dtype=None):
     threads that stall for milliseconds on a busy machine.  ``dtype`` sets the
     accumulator (by default the common dtype of the inputs, as ``dot``, but
     float64 for float16: the products are exact, and a float16 sum would
-    overflow from 65504 on).
+    overflow from 65504 on).  Inputs wider than ``dtype`` (long double
+    weights) are summed in their own dtype: ``einsum`` refuses to narrow them.
     """
-    if dtype is None and np.result_type(values, w) == np.float16:
+    common = np.result_type(values, w)
+    if dtype is None and common == np.float16:
         dtype = np.float64
+    elif dtype is not None and not np.can_cast(common, dtype):
+        dtype = common
     return float(np.einsum("i,i->", values, w, dtype=dtype))
 
 

@@ -170,6 +170,30 @@ def check_probability_range(lowest, highest, name):
         raise ValueError(msg)
 
 
+def check_label_type(labels):
+    """Refuse ``labels`` that scikit-learn's metrics refuse as of unknown type.
+
+    An object array whose first label is not a string (``np.array([0, 1],
+    dtype=object)``) has the target type ``"unknown"`` for
+    :func:`sklearn.utils.multiclass.type_of_target`, and
+    :func:`sklearn.metrics.log_loss` raises; its labels as a tuple would not
+    show it any more.
+    """
+    if not hasattr(labels, "dtype"):
+        return
+    values = np.asarray(labels)
+    if values.dtype.kind != "O" or not values.size:
+        return
+    first = values.flat[0]
+    if not isinstance(first, str):
+        msg = (
+            f"labels: Unknown label type: an object array whose first label is "
+            f"{first!r} of type {type(first).__name__}; pass labels of a numeric "
+            "or string dtype."
+        )
+        raise ValueError(msg)
+
+
 def check_labels(labels):
     """``labels`` as a tuple of labels in the given order (None stays None).
 

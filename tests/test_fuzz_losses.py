@@ -1,0 +1,173 @@
+"""Inputs found by fuzzing the losses against scikit-learn: each was accepted,
+refused or computed differently from scikit-learn, or crashed inside numpy."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sklearn.metrics as skm
+from scipy.special import expit
+
+import skbce
+
+Y = [0, 1, 0, 1]
+P = [0.2, 0.7, 0.4, 0.6]
+P2 = np.array([[0.8, 0.2], [0.3, 0.7], [0.6, 0.4], [0.4, 0.6]])
+Y3 = [0, 1, 2, 1]
+P3 = np.array([[0.8, 0.1, 0.1], [0.3, 0.6, 0.1], [0.1, 0.1, 0.8], [0.4, 0.4, 0.2]])
+
+
+def _outcome(func, *args, **kwargs):
+    """``("ok", value)`` or ``("error", exception)``; warnings are not compared."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return "ok", func(*args, **kwargs)
+        except (ValueError, TypeError) as exc:
+            return "error", exc
+
+
+def _assert_same_as_sklearn(name, *args, **kwargs):
+    """Both raise (skbce with a ValueError or TypeError) or both give the same value."""
+    want = _outcome(getattr(skm, name), *args, **kwargs)
+    got = _outcome(getattr(skbce, name), *args, **kwargs)
+    assert got[0] == want[0], (got, want)
+    if want[0] == "ok":
+        assert got[1] == pytest.approx(want[1], rel=1e-9, abs=1e-15)
+    return got[1]
+
+
+# --- long double weights: numpy's einsum and bincount refused to narrow them
+
+
+@pytest.mark.parametrize(
+    ("name", "y", "proba"),
+    [
+        ("d2_log_loss_score", Y, P),
+        ("d2_log_loss_score", Y, P2),
+        ("d2_log_loss_score", Y3, P3),
+        ("log_loss", Y3, P3),
+        ("brier_score_loss", Y, P),
+    ],
+)
+@pytest.mark.parametrize("weights", [[1.0, 2.0, 3.0, 4.0], [0.5, 0.0, 1e-3, 7.0]])
+def test_long_double_weights_give_scikit_learn_s_value(name, y, proba, weights):
+    """d2_log_loss_score raised numpy's TypeError 'could not be cast from float128'."""
+    w = np.array(weights, dtype=np.longdouble)
+    _assert_same_as_sklearn(name, y, proba, sample_weight=w)
+
+
+@pytest.mark.parametrize("baseline", [None, 0.3])
+def test_long_double_weights_in_normalized_cross_entropy(baseline):
+    w = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.longdouble)
+    got = skbce.normalized_cross_entropy(Y, P, sample_weight=w, baseline=baseline)
+    t, p, wf = np.array(Y, float), np.array(P), np.array(w, float)
+    loss = -np.sum(wf * (t * np.log(p) + (1 - t) * np.log1p(-p))) / wf.sum()
+    r = np.sum(wf * t) / wf.sum()
+    b = r if baseline is None else baseline
+    assert got == pytest.approx(loss / -(r * np.log(b) + (1 - r) * np.log1p(-b)), rel=1e-12)
+
+
+# --- gradient: float32 logits with weights beyond float32's range
+
+
+@pytest.mark.parametrize("weight", [1e39, 1e300, 1e308])
+def test_gradient_of_float32_logits_with_huge_weights_has_no_nan(weight):
+    """The weights were cast to float32 (inf) first: 0 * inf gave NaN gradients and Hessians."""
+    y = np.array([1, 0, 1, 0])
+    z = np.array([3e38, -3e38, 0.5, -2.0], dtype=np.float32)
+    w = np.array([weight, weight, 1.0, 3.0])
+    grad, hess = skbce.bce_gradient_hessian(y, z, sample_weight=w)
+    z64 = z.astype(np.float64)
+    p, q = expit(z64), expit(-z64)
+    want_grad = ((1 - y) * p - y * q) * w
+    want_hess = p * q * w
+    assert not np.isnan(grad).any() and not np.isnan(hess).any()
+    np.testing.assert_allclose(grad, want_grad.astype(np.float32), rtol=1e-6)
+    np.testing.assert_allclose(hess, want_hess.astype(np.float32), rtol=1e-6)
+
+
+# --- labels: object arrays of numbers are of "unknown" type for scikit-learn
+
+OBJECT_LABELS = [
+    np.array([0, 1, 2], dtype=object),
+    np.array([[0], [1], [2]], dtype=object),
+    np.array([False, True], dtype=object),
+]
+
+
+@pytest.mark.parametrize("labels", OBJECT_LABELS, ids=["ints", "column", "bools"])
+@pytest.mark.parametrize(
+    ("name", "y", "proba"),
+    [
+        ("log_loss", Y3, P3),
+        ("log_loss", Y, P),
+        ("d2_log_loss_score", Y3, P3),
+        ("brier_score_loss", Y3, P3),
+        ("log_loss", [0.0, 1.0, 2.0, 1.0], P3),
+    ],
+)
+def test_object_labels_of_numbers_are_refused_as_by_scikit_learn(name, y, proba, labels):
+    """They were read as a tuple of Python numbers and accepted."""
+    outcome = _outcome(getattr(skbce, name), y, proba, labels=labels)
+    want = _outcome(getattr(skm, name), y, proba, labels=labels)
+    assert outcome[0] == want[0]
+    if outcome[0] == "error":
+        assert "labels" in str(outcome[1])
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [np.array(["a", "b", "c"], dtype=object), np.array(["a", 1, 2], dtype=object)],
+)
+def test_object_labels_of_strings_are_still_read(labels):
+    y = np.array(["a", "b", "c", "b"], dtype=object)
+    _assert_same_as_sklearn("log_loss", y, P3, labels=labels)
+
+
+# --- brier_score_loss with 1-D probabilities: scikit-learn's binary rules
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [{0, 1}, [[0], [1]], np.array([0, 1], dtype=object), ["x", "y", "z"], [5]],
+    ids=["set", "nested", "object", "other", "one"],
+)
+def test_brier_ignores_labels_with_1d_probabilities(labels):
+    """labels were checked even though scikit-learn does not read them for 1-D y_proba."""
+    got = _assert_same_as_sklearn("brier_score_loss", Y, P, labels=labels)
+    assert got == pytest.approx(np.mean((np.array(Y) - np.array(P)) ** 2))
+
+
+@pytest.mark.parametrize("labels", [1, "ab", 3.5])
+def test_brier_refuses_labels_that_are_not_array_like(labels):
+    with pytest.raises((ValueError, TypeError), match="labels"):
+        skbce.brier_score_loss(Y, P, labels=labels)
+    with pytest.raises((ValueError, TypeError), match="labels"):
+        skm.brier_score_loss(Y, P, labels=labels)
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array(["2020-01-01", "2020-01-02"] * 2, dtype="datetime64[D]"),
+        np.array([10, 20, 10, 20], dtype="timedelta64[s]"),
+        [[0], [1], [0], [1]],
+        [[2], [5], [2], [5]],
+        ([False], [True], [False], [True]),
+    ],
+    ids=["datetime", "timedelta", "nested", "nested-2-5", "nested-bool"],
+)
+def test_brier_takes_the_binary_labels_scikit_learn_takes(y):
+    """Datetime labels asked for pos_label, a column of labels as nested lists was refused."""
+    got = _assert_same_as_sklearn("brier_score_loss", y, P)
+    assert got == pytest.approx(np.mean((np.array([0, 1, 0, 1]) - np.array(P)) ** 2))
+
+
+@pytest.mark.parametrize(
+    "y",
+    [np.array(["a", "b", "a", "b"], dtype=object), np.array([0, 1, 0, 1], dtype=object)],
+)
+def test_brier_still_needs_pos_label_for_object_labels(y):
+    _assert_same_as_sklearn("brier_score_loss", y, P)
+    _assert_same_as_sklearn("brier_score_loss", y, P, pos_label=y[1])
