@@ -16,6 +16,7 @@ Which class is positive is decided by the library, from the whole column
 (:func:`skbce._utils.binary_targets.binary_target`'s rules).
 """
 
+import decimal
 import math
 
 import numpy as np
@@ -40,11 +41,14 @@ def label_value(value):
     Examples
     --------
     >>> from skbce._cli.columns import label_value
-    >>> [label_value(v) for v in ["1", "1.0", 2.0, "TRUE", True, " yes", "", None]]
-    [1, 1, 2, 1, 1, ' yes', None, None]
+    >>> from decimal import Decimal
+    >>> [label_value(v) for v in ["1", "1.0", 2.0, "TRUE", True, " yes", "", None, Decimal("1.0")]]
+    [1, 1, 2, 1, 1, ' yes', None, None, 1]
     """
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, decimal.Decimal):  # Parquet decimals: numbers like any other
+        value = float(value)
     if value is None:
         return None
     if isinstance(value, str | bytes):

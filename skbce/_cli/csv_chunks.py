@@ -68,7 +68,8 @@ def _blocks(f, source):
         data = carry + block
         cut = _line_ends(data)
         if cut == 0 and len(data) > MAX_CARRY:
-            msg = f"cannot read {source.name}: a quote is not closed within {MAX_CARRY >> 20} MiB"
+            what = "a quote is not closed" if b'"' in data else "a line does not end"
+            msg = f"cannot read {source.name}: {what} within {MAX_CARRY >> 20} MiB"
             raise UsageError(msg)
         carry = data[cut:]
         if cut:
@@ -114,12 +115,7 @@ class _Parser:
             invalid_row_handler=self._bad_row,
         )
         try:
-            table = csv.read_csv(
-                pa.py_buffer(data),
-                read_options=self.read_options if len(data) > PARSE_BYTES else self.one_block,
-                parse_options=parse,
-                convert_options=convert,
-            )
+            table = self._parse_table(data, parse, convert)
         except pa.ArrowInvalid as exc:  # pyarrow says so when the first row is malformed
             if "Empty CSV file" not in str(exc) or not data.strip():
                 raise
@@ -127,6 +123,39 @@ class _Parser:
         if self.bad_rows:
             self._refuse_row(data, parse, min(self._offset(data, r.text) for r in self.bad_rows))
         return table
+
+    def _options(self, data, whole=False):
+        """Read options of ``data``: pieces parsed on pyarrow's threads, or ``whole``, one piece."""
+        if len(data) <= PARSE_BYTES:
+            return self.one_block
+        if whole:
+            return self.csv.ReadOptions(
+                column_names=self.read_options.column_names,
+                block_size=len(data) + 1,
+                use_threads=False,
+            )
+        return self.read_options
+
+    def _parse_table(self, data, parse, convert):
+        """``data`` parsed in pieces; as one piece when a row is longer than a piece."""
+        pa, csv = self.pa, self.csv
+        try:
+            return csv.read_csv(
+                pa.py_buffer(data),
+                read_options=self._options(data),
+                parse_options=parse,
+                convert_options=convert,
+            )
+        except pa.ArrowInvalid as exc:  # "straddling object straddles two block boundaries"
+            if "straddl" not in str(exc):
+                raise
+        self.bad_rows = []
+        return csv.read_csv(
+            pa.py_buffer(data),
+            read_options=self._options(data, whole=True),
+            parse_options=parse,
+            convert_options=convert,
+        )
 
     @staticmethod
     def _offset(data, text):
@@ -141,7 +170,7 @@ class _Parser:
         if offset:
             before = self.csv.read_csv(
                 self.pa.py_buffer(data[:offset]),
-                read_options=self.one_block,
+                read_options=self._options(data[:offset], whole=True),
                 parse_options=self.csv.ParseOptions(
                     delimiter=parse.delimiter, newlines_in_values=parse.newlines_in_values
                 ),

@@ -8,11 +8,13 @@ parser) or :mod:`skbce._cli.parquet_chunks`.  Every failure to read ends in a
 :class:`~skbce._cli.errors.UsageError` of one line.
 """
 
+import collections
 import contextlib
 import csv
 import gzip
 import io
 import os
+import re
 import stat
 import zlib
 
@@ -141,7 +143,7 @@ class Source:
         else:
             with read_errors(self.name), self.open_text() as f:
                 names = self._csv_header(f)
-        repeated = sorted({n for n in names if names.count(n) > 1})
+        repeated = sorted(n for n, k in collections.Counter(names).items() if k > 1)
         if repeated:
             msg = f"{self.name} has several columns named {shown(repeated[0])}; names must differ"
             raise UsageError(msg)
@@ -149,8 +151,9 @@ class Source:
 
     def _csv_header(self, f):
         first = f.readline()
-        if self.sep is None:
-            counts = [first.count(d) for d in DELIMITERS]
+        if self.sep is None:  # a delimiter inside a quoted name does not count
+            outside = re.sub(r'"[^"]*("|$)', "", first)
+            counts = [outside.count(d) for d in DELIMITERS]
             self.sep = DELIMITERS[counts.index(max(counts))]
         f.seek(0)
         header = next(csv.reader(f, delimiter=self.sep), None)
@@ -162,6 +165,12 @@ class Source:
             msg = (
                 f"the header of {self.name} has a line break inside quotes in "
                 f"{shown(broken[0])} (an unclosed quote?)"
+            )
+            raise UsageError(msg)
+        if first.endswith("\r"):  # the rows are cut at line feeds
+            msg = (
+                f"{self.name} ends its lines with a carriage return alone (old Mac "
+                "line ends): save it with LF or CRLF line ends"
             )
             raise UsageError(msg)
         return header

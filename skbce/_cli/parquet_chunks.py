@@ -74,8 +74,10 @@ def parquet_chunks(source, names, chunk_rows):
     _check_types(source, pf.schema_arrow, names)
     source.n_rows = pf.metadata.num_rows
     first = 1
+    # pyarrow takes a C long: more rows than the file holds is the whole file
+    batch_size = min(chunk_rows, max(source.n_rows, 1))
     try:
-        for batch in pf.iter_batches(batch_size=chunk_rows, columns=list(names)):
+        for batch in pf.iter_batches(batch_size=batch_size, columns=list(names)):
             raw = {n: batch.column(n).to_numpy(zero_copy_only=False) for n in names}
             labels = _categories(raw.pop(names[0]))
             yield Chunk(first, batch.num_rows, labels, raw)

@@ -40,6 +40,9 @@ class Predictions:
             msg = f"the same column is given twice: {names}"
             raise UsageError(msg)
         self.names = names
+        if args.pos_label is not None and label_value(args.pos_label) is None:
+            msg = f"--pos-label {args.pos_label!r} is not a label (an empty or NaN cell is missing)"
+            raise UsageError(msg)
         self.labels = LabelColumn(args.y_true)
         self.n_rows = 0
         self.within_unit = dict.fromkeys(self.models, True)

@@ -1,0 +1,211 @@
+"""Adversarial inputs of ``skbce score`` and ``skbce report``, found by fuzzing the command line.
+
+Each bad input must end in exit status 2 with one line on stderr naming what
+is wrong; each good one must give the library's numbers on the same arrays.
+"""
+
+import contextlib
+import decimal
+import io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from skbce import brier_score_loss, log_loss
+from skbce._cli.main import main
+
+ARGS = ("--y-true", "y", "--y-proba", "p")
+
+
+def run_here(*args):
+    """``main(args)`` in this process: (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main([str(a) for a in args])
+    return status, out.getvalue(), err.getvalue()
+
+
+def score_json(path, *extra):
+    status, out, err = run_here("score", path, *ARGS, *extra, "--format", "json")
+    assert (status, err) == (0, ""), err
+    return json.loads(out)
+
+
+def assert_one_line_error(status, out, err, *words):
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err, err
+
+
+def _parquet(path, columns):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+# -- CSV files cut at line feeds: a carriage return alone ends no row ---------------
+
+LONE_CR = {
+    "old-mac": b"y,p\r0,0.1\r1,0.8\r1,0.6\r",
+    "header-cr-rows-lf": b"y,p\r0,0.1\n1,0.8\n1,0.6\n0,0.2\n",
+    "bom-header-cr": b"\xef\xbb\xbfy,p\r0,0.1\n1,0.8\n",
+}
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+@pytest.mark.parametrize("name", list(LONE_CR))
+def test_lone_carriage_return_line_ends_are_refused(tmp_path, name, command):
+    # they read as "no rows", or the first row was dropped without a word
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(LONE_CR[name])
+    assert_one_line_error(*run_here(command, path, *ARGS), path.name, "carriage return")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "y,p\r\n0,0.1\r\n1,0.8\r\n1,0.6\r\n0,0.3\r\n",
+        "y,p\n0,0.1\r\n1,0.8\r\n1,0.6\r\n0,0.3\n",
+    ],
+    ids=["crlf", "lf-header-crlf-rows"],
+)
+def test_crlf_files_still_read(tmp_path, text):
+    path = tmp_path / "p.csv"
+    path.write_bytes(text.encode())
+    got = score_json(path)
+    y, p = [0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]
+    assert got["n_rows"] == 4
+    assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+
+
+# -- rows longer than pyarrow's parse pieces ---------------------------------------
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted"])
+@pytest.mark.parametrize("size", [3_000_000, 9_000_000])
+def test_a_long_row_in_another_column_is_read(tmp_path, size, quoted):
+    # rows longer than a parse piece (1 MiB) failed: "straddling object straddles
+    # two block boundaries (try to increase block size?)"
+    cell = '"' + "x" * size + '"' if quoted else "x" * size
+    rows = [f"{k % 2},0.{k % 9 + 1},a" for k in range(30)]
+    rows.insert(12, f"1,0.7,{cell}")
+    path = tmp_path / "long.csv"
+    path.write_text("y,p,note\n" + "\n".join(rows) + "\n")
+    y = [k % 2 for k in range(30)]
+    p = [float(f"0.{k % 9 + 1}") for k in range(30)]
+    y.insert(12, 1)
+    p.insert(12, 0.7)
+    got = score_json(path)
+    assert got["n_rows"] == 31
+    assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+    assert got["brier_score"] == pytest.approx(brier_score_loss(y, p), rel=1e-12)
+
+
+def test_a_long_row_before_a_ragged_row_names_the_right_row(tmp_path):
+    rows = ["0,0.1,a", "1,0.8," + "x" * 3_000_000, "1,0.6,b", "0,0.2,c,extra", "1,0.9,d"]
+    path = tmp_path / "ragged.csv"
+    path.write_text("y,p,note\n" + "\n".join(rows) + "\n")
+    assert_one_line_error(*run_here("score", path, *ARGS), "row 4 has 4 fields")
+
+
+# -- a header of many columns ------------------------------------------------------
+
+
+def test_a_wide_header_is_read_at_once(tmp_path):
+    # the check for repeated names was quadratic: 100k columns took minutes
+    n = 100_000
+    path = tmp_path / "wide.csv"
+    header = "y,p," + ",".join(f"c{k}" for k in range(n))
+    path.write_text(header + "\n0,0.1" + "," * n + "\n1,0.8" + "," * n + "\n")
+    command = [sys.executable, "-m", "skbce", "score", str(path), *ARGS, "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["log_loss"] == pytest.approx(log_loss([0, 1], [0.1, 0.8]))
+
+
+# -- the delimiter is found outside quoted names -----------------------------------
+
+
+QUOTED_NAMES = {
+    "semicolons, commas in a name": 'y;p;"a,b,c"\n0;0.1;x\n1;0.8;x\n1;0.6;x\n',
+    "commas, semicolons in a name": '"x;y;z",y,p\nq,0,0.1\nq,1,0.8\nq,1,0.6\n',
+    "tabs, commas in a name": 'y\tp\t"a,b"\n0\t0.1\tx\n1\t0.8\tx\n1\t0.6\tx\n',
+    "pipes, semicolons in a name": 'y|p|"a;b"\n0|0.1|x\n1|0.8|x\n1|0.6|x\n',
+}
+
+
+@pytest.mark.parametrize("name", list(QUOTED_NAMES))
+def test_delimiter_inside_a_quoted_name_does_not_count(tmp_path, name):
+    # a tie (or more) counted inside the quotes chose the wrong delimiter
+    path = tmp_path / "quoted-names.csv"
+    path.write_text(QUOTED_NAMES[name])
+    got = score_json(path)
+    assert got["n_rows"] == 3
+    assert got["log_loss"] == pytest.approx(log_loss([0, 1, 1], [0.1, 0.8, 0.6]), rel=1e-12)
+
+
+# -- Parquet decimals and --chunk-rows beyond a C long ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("labels", "positive"),
+    [
+        (["0", "1", "1", "0"], 1),
+        (["0.0", "1.0", "1.0", "0.0"], 1),
+        (["1", "2", "2", "1"], 2),
+        (["-1.00", "1.00", "1.00", "-1.00"], 1),
+    ],
+)
+def test_parquet_decimal_labels_are_numbers(tmp_path, labels, positive):
+    # they were refused: "must hold class labels, got a target of type 'unknown'"
+    p = [0.1, 0.8, 0.6, 0.3]
+    path = _parquet(tmp_path / "d.parquet", {"y": [decimal.Decimal(v) for v in labels], "p": p})
+    got = score_json(path)
+    assert got["positive_class"] == positive
+    y = [int(float(v) == positive) for v in labels]
+    assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+
+
+@pytest.mark.parametrize("rows", [str(2**63), str(10**30)])
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_chunk_rows_beyond_a_c_long_reads_the_whole_file(tmp_path, rows, kind):
+    # Parquet: "cannot read ... as Parquet: Python int too large to convert to C long"
+    y, p = [0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]
+    if kind == "parquet":
+        path = _parquet(tmp_path / "c.parquet", {"y": y, "p": p})
+    else:
+        path = tmp_path / "c.csv"
+        path.write_text("y,p\n" + "".join(f"{a},{b}\n" for a, b in zip(y, p, strict=True)))
+    got = score_json(path, "--chunk-rows", rows)
+    assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+
+
+# -- --pos-label that no cell can hold ----------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+@pytest.mark.parametrize("label", ["", "nan", "NaN"])
+def test_pos_label_that_is_missing_is_refused(tmp_path, label, command):
+    # it was ignored: the greater label was the positive class, without a word
+    path = tmp_path / "p.csv"
+    path.write_text("y,p\n" + "0,0.1\n1,0.8\n1,0.6\n0,0.3\n" * 5)
+    status, out, err = run_here(command, path, *ARGS, "--pos-label", label)
+    assert_one_line_error(status, out, err, "--pos-label")
+
+
+def test_pos_label_check_keeps_real_labels(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("y,p\n0,0.1\n1,0.8\n1,0.6\n0,0.3\n")
+    y = np.array([0, 1, 1, 0])
+    p = [0.1, 0.8, 0.6, 0.3]
+    for label, positive in [("0", 0), ("1.0", 1), ("true", 1), ("FALSE", 0)]:
+        got = score_json(path, "--pos-label", label)
+        assert got["positive_class"] == positive
+        assert got["log_loss"] == pytest.approx(log_loss(y == positive, p), rel=1e-12)
