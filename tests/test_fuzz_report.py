@@ -106,3 +106,23 @@ def test_cross_val_report_gives_groups_to_group_splitters(splitter):
     assert report.log_loss == pytest.approx(log_loss(y, proba), rel=1e-12)
     expected = [len(test) for _, test in cv.split(X, y, groups)]
     assert list(report.folds.n_samples) == expected
+
+
+@pytest.mark.parametrize("per_class", ["no", None, 0, 1])
+@pytest.mark.parametrize("where", ["calibration_report", "from_estimator", "cross_val"])
+def test_per_class_must_be_a_bool(per_class, where):
+    """per_class was read as truthy: per_class="no" gave one-vs-rest reports."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(30, 2))
+    y = np.arange(30) % 3
+    kwargs = {"per_class": per_class, "n_bins": 3, "n_resamples": 0}
+    with pytest.raises(TypeError, match="per_class must be a bool"):
+        if where == "calibration_report":
+            skbce.calibration_report(y, rng.dirichlet([1, 1, 1], 30), **kwargs)
+        elif where == "from_estimator":
+            model = LogisticRegression().fit(X, y)
+            skbce.CalibrationReport.from_estimator(model, X, y, **kwargs)
+        else:
+            skbce.cross_val_calibration_report(LogisticRegression(), X, y, cv=3, **kwargs)

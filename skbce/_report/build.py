@@ -32,6 +32,7 @@ from skbce._utils.binary_targets import validate_binary
 from skbce._utils.numeric import weighted_sum
 from skbce._utils.options import (
     check_baseline,
+    check_bool,
     check_confidence_level,
     check_n_bins,
     check_n_resamples,
@@ -293,7 +294,7 @@ def _build_report(factory, data, options, *, pos_label, from_logits=False, label
     y_true, y_proba, sample_weight = data
     data.clear()
     settings = options._asdict()
-    per_class = settings.pop("per_class")
+    per_class = check_bool(settings.pop("per_class"), "per_class")
     settings["strategy"] = check_strategy(settings["strategy"])
     settings["confidence_level"] = check_confidence_level(settings["confidence_level"])
     settings["n_resamples"] = check_n_resamples(settings["n_resamples"])

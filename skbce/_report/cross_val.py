@@ -9,6 +9,7 @@ from skbce._report.objects import CalibrationReport
 from skbce._report.table import Table
 from skbce._utils.options import (
     check_baseline,
+    check_bool,
     check_confidence_level,
     check_n_bins,
     check_n_resamples,
@@ -155,6 +156,7 @@ default="auto"
     check_strategy(strategy)
     check_confidence_level(confidence_level)
     check_n_resamples(n_resamples)
+    check_bool(per_class, "per_class")
     check_baseline(baseline, n_classes=max(2, len(classes)))
     groups = None if groups is None else check_groups(groups, n)
     splits, left_out = _splits(cv, estimator, X, y_arr, groups)
