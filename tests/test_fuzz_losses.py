@@ -171,3 +171,36 @@ def test_brier_takes_the_binary_labels_scikit_learn_takes(y):
 def test_brier_still_needs_pos_label_for_object_labels(y):
     _assert_same_as_sklearn("brier_score_loss", y, P)
     _assert_same_as_sklearn("brier_score_loss", y, P, pos_label=y[1])
+
+
+# --- d2_log_loss_score: a class whose signed weights cancel
+
+
+@pytest.mark.parametrize(
+    ("y", "weights"),
+    [
+        (Y3, [1.0, -1.0, 1.0, 1.0]),
+        (Y3, [1.0, -2.0, 1.0, 2.0]),
+        ([0, 1, 2, 1, 0, 2], [1.0, 0.5, 2.0, -0.5, 3.0, 1.0]),
+    ],
+)
+def test_d2_with_a_class_of_zero_total_weight_among_others_is_scikit_learn_s(y, weights):
+    """Refused (prior zero), where scikit-learn gives the score of the other classes."""
+    proba = P3 if len(y) == 4 else np.vstack([P3, P3[:2]])
+    got = _assert_same_as_sklearn("d2_log_loss_score", y, proba, sample_weight=weights)
+    # independently: the prior of a class of zero weight adds 0 * log(eps) = 0
+    t = np.eye(3)[y]
+    w = np.array(weights)
+    loss = -np.sum(w * np.log(np.sum(t * proba, axis=1)))
+    class_weight = w @ t
+    prior = np.clip(class_weight / w.sum(), np.finfo(float).eps, 1 - np.finfo(float).eps)
+    present = class_weight != 0
+    null = -np.sum(class_weight[present] * np.log(prior[present]))
+    assert got == pytest.approx(1 - loss / null, rel=1e-9)
+
+
+def test_d2_with_one_class_of_non_zero_weight_is_still_refused():
+    with pytest.raises(ValueError, match="sample_weight"):
+        skbce.d2_log_loss_score(Y, P, sample_weight=[1.0, -1.0, 1.0, 1.0])
+    with pytest.raises((ValueError, ZeroDivisionError)):
+        skm.d2_log_loss_score(Y, P, sample_weight=[1.0, -1.0, 1.0, 1.0])

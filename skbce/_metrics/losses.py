@@ -179,13 +179,17 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
 
 
 def _check_positive_classes(sums):
-    """Raise if the weights of a class present in ``y_true`` sum to zero.
+    """Raise if the weights of a class present in ``y_true`` sum to zero, leaving one class.
 
-    The prior of that class is then zero, and the loss of the prior on its
-    samples is infinite (scikit-learn raises a division by zero).
+    The prior of that class is then zero (clipped to ``eps``), and its
+    samples' weighted loss under the prior sums to zero, as in scikit-learn.
+    With two or more classes of non-zero weight the score is that of the
+    others; with one, the prior's loss is only the clipping's ``eps``
+    (scikit-learn raises a division by zero, or gives a number of order
+    ``1e15``).
     """
     empty = (sums.class_weight == 0) & (sums.class_count > 0)
-    if np.any(empty):
+    if np.any(empty) and np.count_nonzero(sums.class_weight) < 2:
         index = np.flatnonzero(empty).tolist()
         msg = (
             f"sample_weight sums to zero over the samples of the classes at positions "
