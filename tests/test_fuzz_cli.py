@@ -209,3 +209,42 @@ def test_pos_label_check_keeps_real_labels(tmp_path):
         got = score_json(path, "--pos-label", label)
         assert got["positive_class"] == positive
         assert got["log_loss"] == pytest.approx(log_loss(y == positive, p), rel=1e-12)
+
+
+# -- weights near the largest float --------------------------------------------------
+
+
+@pytest.mark.parametrize("chunk", ["1", "3", "1000"])
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [1e308] * 6,
+        [1e308, 1.0, 1e308, 2.0, 1e300, 1e308],
+        [1e-320, 2e-320, 1e-320, 3e-320, 1e-320, 1e-320],
+        [0.5, 2.0, 1.0, 0.0, 3.0, 1.0],
+    ],
+    ids=["all-1e308", "mixed-huge", "subnormal", "plain"],
+)
+@pytest.mark.parametrize("labels", [("0", "1"), ("no", "yes")])
+def test_weights_near_the_largest_float_keep_both_classes(tmp_path, weights, chunk, labels):
+    # three weights of 1e308 summed to inf: "holds a single class" was raised
+    y = np.array([0, 1, 1, 0, 1, 0])
+    p = [0.1, 0.8, 0.6, 0.3, 0.7, 0.2]
+    path = tmp_path / "w.csv"
+    rows = "".join(f"{labels[a]},{b},{c!r}\n" for a, b, c in zip(y, p, weights, strict=True))
+    path.write_text("y,p,w\n" + rows)
+    got = score_json(path, "--weight", "w", "--chunk-rows", chunk)
+    w = np.asarray(weights)
+    assert got["positive_class"] == (1 if labels[1] == "1" else labels[1])
+    scaled = w / w.max()
+    assert got["base_rate"] == pytest.approx(scaled[y == 1].sum() / scaled.sum(), rel=1e-12)
+    # the mean is the same for weights scaled by a constant (and has no overflow)
+    assert got["log_loss"] == pytest.approx(log_loss(y, p, sample_weight=scaled), rel=1e-12)
+    total = got["total_weight"]
+    with np.errstate(over="ignore"):
+        expected_total = w.sum()
+    if np.isfinite(expected_total):
+        assert total == pytest.approx(expected_total, rel=1e-12)
+    else:  # not a JSON number: null, with a note
+        assert total is None
+        assert "total_weight" in got["notes"]

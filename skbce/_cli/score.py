@@ -1,6 +1,9 @@
 """``skbce score``: the losses of a file of predictions, from the library's streaming states."""
 
+import math
 import os
+
+import numpy as np
 
 from skbce._cli.errors import library_errors
 from skbce._cli.output import json_text, text_table
@@ -25,6 +28,55 @@ SCORES = {
         "0.25 is a coin flip",
     ),
 }
+
+
+class _LabelWeights:
+    """The weight of each label, kept as ``sums * 2**scale``.
+
+    Weights near the largest float do not overflow (three weights of 1e308
+    add up to inf): the base rate and the check for both classes stay exact.
+    """
+
+    def __init__(self):
+        self.sums = {}
+        self.scale = None  # set by the first chunk
+
+    def update(self, y, w):
+        """Add the labels ``y`` of a chunk with their weights ``w`` (None: one each)."""
+        first = y[0]
+        mask = y == first
+        labels = [first.item() if hasattr(first, "item") else first]
+        if not mask.all():
+            other = y[np.argmin(mask)]
+            labels.append(other.item() if hasattr(other, "item") else other)
+        if w is None:
+            parts = [float(np.count_nonzero(mask)), float(mask.size - np.count_nonzero(mask))]
+            scale = 0 if self.scale is None else self.scale
+        else:
+            top = math.frexp(float(w.max()))[1]  # every weight is below 2**top
+            scale = top if self.scale is None else max(self.scale, top)
+            scaled = np.ldexp(w, -scale)
+            parts = [float(scaled[mask].sum()), float(scaled[~mask].sum())]
+        self.sums = {k: math.ldexp(v, (self.scale or 0) - scale) for k, v in self.sums.items()}
+        self.scale = scale
+        for label, part in zip(labels, parts, strict=False):
+            self.sums[label] = self.sums.get(label, 0.0) + part
+
+    def figures(self, positive_class):
+        """``(total weight, base rate)``; a ValueError when a class has no weight."""
+        total = sum(self.sums.values())
+        positive = self.sums.get(positive_class, 0.0)
+        if not 0 < positive < total:
+            msg = (
+                "y_true holds a single class (among the samples of non-zero weight); "
+                "calibration needs both classes."
+            )
+            raise ValueError(msg)
+        try:
+            total_weight = math.ldexp(total, self.scale or 0)
+        except OverflowError:  # written as inf (null in JSON, with a note)
+            total_weight = math.inf
+        return total_weight, positive / total
 
 
 class _Model:
@@ -52,21 +104,12 @@ class _Model:
 
     def result(self):
         state = self.state
-        total, positive = state.weight_sum, float(state.class_weight[1])
-        if not 0 < positive < total:
-            msg = (
-                "y_true holds a single class (among the samples of non-zero weight); "
-                "calibration needs both classes."
-            )
-            raise ValueError(msg)
         loss = state.result()
         summary = {
-            "total_weight": total,
             "log_loss": loss,
             "binary_cross_entropy": loss,
             "normalized_cross_entropy": state.normalized_cross_entropy(),
             "brier_score": state.brier_score_loss(),
-            "base_rate": positive / total,
         }
         if self.calibration is not None:
             summary["log_loss"] = self.calibration.result()["log_loss"]
@@ -87,24 +130,27 @@ def compute_scores(args):
     for name in predictions.models:
         with library_errors(predictions.library_names(name)):
             models[name] = _Model(pos_label, args.from_logits)
+    weights = _LabelWeights()
     for y, scores, w, _ in predictions:
         for name, model in models.items():
             with library_errors(predictions.library_names(name)):
                 model.update(y, scores[name], w)
+        weights.update(y, w)
     predictions.check_both_classes("skbce score")
-    with library_errors(predictions.library_names(predictions.models[0])):
+    names = predictions.library_names(predictions.models[0])
+    with library_errors(names):
         classes = binary_target(predictions.labels.classes(), pos_label=pos_label).classes
+        total_weight, base_rate = weights.figures(classes.tolist()[1])
     results = {}
     for name, model in models.items():
         with library_errors(predictions.library_names(name)):
             results[name] = model.result()
-    first = results[predictions.models[0]]
     shared = {
         "file": os.fspath(args.file),
         "n_rows": predictions.n_rows,
-        "total_weight": first["total_weight"],
+        "total_weight": total_weight,
         "positive_class": classes.tolist()[1],
-        "base_rate": first["base_rate"],
+        "base_rate": base_rate,
     }
     each = {name: {key: r[key] for key in SCORES} for name, r in results.items()}
     if len(each) == 1:
