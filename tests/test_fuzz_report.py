@@ -126,3 +126,59 @@ def test_per_class_must_be_a_bool(per_class, where):
             skbce.CalibrationReport.from_estimator(model, X, y, **kwargs)
         else:
             skbce.cross_val_calibration_report(LogisticRegression(), X, y, cv=3, **kwargs)
+
+
+def _exact_recalibrated_log_loss(y, p, w):
+    """Weighted log loss of the PAV recalibration (ties pooled), in exact fractions."""
+    import math
+    from fractions import Fraction
+
+    pooled = {}
+    for yi, pi, wi in zip(y, p, w, strict=True):
+        ones, zeros = pooled.setdefault(pi, [Fraction(0), Fraction(0)])
+        pooled[pi] = [ones + Fraction(wi) * yi, zeros + Fraction(wi) * (1 - yi)]
+    blocks = []
+    for key in sorted(pooled):
+        ones, zeros = pooled[key]
+        if ones + zeros == 0:
+            continue
+        blocks.append([ones, zeros])
+        while len(blocks) > 1:
+            (a1, a0), (b1, b0) = blocks[-2], blocks[-1]
+            if a1 * (b1 + b0) < b1 * (a1 + a0):  # increasing: no violation
+                break
+            blocks[-2:] = [[a1 + b1, a0 + b0]]
+
+    def log(q):
+        return math.log(q.numerator) - math.log(q.denominator)
+
+    terms = [float(c) * log(c / (b1 + b0)) for b1, b0 in blocks for c in (b1, b0) if c]
+    total = sum(b1 + b0 for b1, b0 in blocks)
+    return -math.fsum(terms) / float(total)
+
+
+@pytest.mark.filterwarnings("ignore:Calibration slope and intercept are nan")
+@pytest.mark.parametrize("heavy", [1e16, 1e17, 1e20, 1e100, 1e200])
+@pytest.mark.parametrize("seed", [0, 5, 8, 10, 11])
+def test_corp_log_loss_decomposition_is_finite_for_dominant_weights(heavy, seed):
+    """A PAV block whose negatives weigh < 1e-16 of it has a fitted value that rounds
+    to 1: log(1 - fitted) made miscalibration and discrimination -inf, silently,
+    also in their bootstrap intervals."""
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(seed)
+    n = 30
+    p = rng.uniform(size=n)
+    y = (rng.uniform(size=n) < p).astype(int)
+    y[:2] = [0, 1]
+    w = rng.choice([1.0, heavy], n)
+    w[:2] = 1.0
+    report = skbce.calibration_report(y, p, sample_weight=w, n_bins=5, n_resamples=20)
+    d = report.decomposition["log_loss"]
+    recalibrated = _exact_recalibrated_log_loss(y.tolist(), p.tolist(), w.tolist())
+    score = log_loss(y, p, sample_weight=w / heavy)
+    assert d.miscalibration == pytest.approx(score - recalibrated, rel=1e-9, abs=1e-12)
+    assert d.discrimination == pytest.approx(d.uncertainty - recalibrated, rel=1e-9, abs=1e-12)
+    rows = {row["statistic"]: row for row in report.intervals}
+    for name in ("log_loss_miscalibration", "log_loss_discrimination"):
+        assert np.isfinite(rows[name]["low"]) and np.isfinite(rows[name]["high"]), name

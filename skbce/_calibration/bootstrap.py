@@ -31,8 +31,9 @@ import numpy as np
 
 from skbce._calibration.flexible_curve import weighted_quantile
 from skbce._calibration.intervals import Interval
+from skbce._calibration.isotonic import block_weights, recalibrated_sums
 from skbce._calibration.reliability import calibration_errors
-from skbce._calibration.resampling import basic_interval, cell_bins, isotonic_fit
+from skbce._calibration.resampling import basic_interval, cell_bins
 from skbce._calibration.smooth_ece import Smoother, trapezoid_abs
 
 __all__ = ["BOOTSTRAPPED", "bootstrap_intervals"]
@@ -155,10 +156,9 @@ def _decompositions(cells, c1, c0, total):
 
     c = c1 + c0
     used = c > 0
-    fit = isotonic_fit(c1[used] / c[used], c[used])
-    a1, a0 = c1[used], c0[used]
-    ll_recal = -float(np.sum(xlogy(a1, fit) + xlogy(a0, 1.0 - fit))) / total
-    bs_recal = float(a1 @ (1.0 - fit) ** 2 + a0 @ fit**2) / total
+    a1, a0 = block_weights(c1[used] / c[used], c[used], c1[used], c0[used])
+    ll_recal, bs_recal = recalibrated_sums(a1, a0)
+    ll_recal, bs_recal = ll_recal / total, bs_recal / total
     rate = float(c1.sum()) / total
     entropy = -float(xlogy(rate, rate) + xlogy(1.0 - rate, 1.0 - rate))
     log_loss = float(c1 @ cells.ll1 + c0 @ cells.ll0) / total

@@ -17,10 +17,12 @@ from skbce._utils.numeric import weighted_sum
 __all__ = [
     "Decomposition",
     "Recalibration",
+    "block_weights",
     "corp_decomposition",
     "isotonic_recalibration",
     "pav",
     "pre_blocks",
+    "recalibrated_sums",
 ]
 
 
@@ -146,19 +148,51 @@ def isotonic_recalibration(p_s, blocks):
     return np.add.reduceat(ones, lo), np.add.reduceat(zeros, lo), curve.value, curve
 
 
-def corp_decomposition(ones, zeros, fitted, total, scores):
+def recalibrated_sums(ones, zeros):
+    """Weighted sums of the log loss and the Brier score of the PAV recalibration.
+
+    ``ones`` and ``zeros`` are the weights of each PAV block's positives and
+    negatives; the block predicts ``ones / (ones + zeros)``.  Its complement
+    is taken as ``zeros / (ones + zeros)``, not ``1 - fitted``: a block whose
+    negatives weigh less than ``1e-16`` of it has a fitted value that rounds
+    to 1, and ``log(1 - 1)`` made the recalibrated log loss infinite.  The
+    losses are ``-log(ones / total) = log1p(zeros / ones)`` (and the same for
+    the negatives), exact also where the ratio rounds to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._calibration.isotonic import recalibrated_sums
+    >>> ll, bs = recalibrated_sums(np.array([1e20]), np.array([1.0]))
+    >>> round(ll, 3), bs
+    (47.052, 1.0)
+    """
+    from scipy.special import xlog1py
+
+    total = ones + zeros
+    with np.errstate(divide="ignore"):  # a block without negatives (or positives)
+        log_loss = float(np.sum(xlog1py(ones, zeros / ones) + xlog1py(zeros, ones / zeros)))
+    q1, q0 = ones / total, zeros / total
+    return log_loss, float(weighted_sum(ones, q0 * q0) + weighted_sum(zeros, q1 * q1))
+
+
+def block_weights(values, weights, ones, zeros):
+    """The weights of positives and negatives of each block of the isotonic fit of ``values``."""
+    starts = _isotonic(values, weights)[1][:-1]
+    return np.add.reduceat(ones, starts), np.add.reduceat(zeros, starts)
+
+
+def corp_decomposition(ones, zeros, total, scores):
     """CORP decompositions of the log loss and the Brier score.
 
-    ``ones``, ``zeros`` and ``fitted`` come from :func:`isotonic_recalibration`
-    (one entry per PAV block; the recalibrated scores are exact: no clipping
-    needed); ``scores`` holds
+    ``ones`` and ``zeros`` come from :func:`isotonic_recalibration` (the
+    weights of the positives and negatives of each PAV block; the
+    recalibrated scores are exact: no clipping needed); ``scores`` holds
     ``log_loss``, ``brier_score``, ``base_rate`` and ``entropy`` (the
     uncertainty of the log loss).
     """
-    from scipy.special import xlogy
-
-    ll_recal = -float(np.sum(xlogy(ones, fitted) + xlogy(zeros, 1.0 - fitted))) / total
-    bs_recal = (weighted_sum(ones, (1.0 - fitted) ** 2) + weighted_sum(zeros, fitted**2)) / total
+    ll_recal, bs_recal = recalibrated_sums(ones, zeros)
+    ll_recal, bs_recal = ll_recal / total, bs_recal / total
     rate = scores["base_rate"]
     log_loss, brier, entropy = scores["log_loss"], scores["brier_score"], scores["entropy"]
     unc_bs = rate * (1.0 - rate)

@@ -216,8 +216,8 @@ def binary_statistics(
         roc_auc = roc_auc_of_runs(p_s, w, runs)
         blocks, total = pre_blocks(runs), runs.total
         del runs  # the fit then needs no more memory than the pre-blocks
-        ones, zeros, fitted, recal = isotonic_recalibration(p_s, blocks)
-        decomposition = corp_decomposition(ones, zeros, fitted, total, scores)
+        ones, zeros, _, recal = isotonic_recalibration(p_s, blocks)
+        decomposition = corp_decomposition(ones, zeros, total, scores)
         return scores, roc_auc, total, recal, decomposition
 
     # the logistic fit (which may warn) beside the statistics of the label runs
