@@ -248,3 +248,34 @@ def test_weights_near_the_largest_float_keep_both_classes(tmp_path, weights, chu
     else:  # not a JSON number: null, with a note
         assert total is None
         assert "total_weight" in got["notes"]
+
+
+# -- "PAR1" opens Parquet files and some CSV headers --------------------------------
+
+
+PAR1_HEADERS = {
+    "comma": "PAR1,y,p\nx,0,0.1\nx,1,0.8\n",
+    "semicolon": "PAR1;y;p\nx;0;0.1\nx;1;0.8\n",
+    "tab": "PAR1_flag\ty\tp\nx\t0\t0.1\nx\t1\t0.8\n",
+}
+
+
+@pytest.mark.parametrize("name", list(PAR1_HEADERS))
+def test_a_csv_header_starting_with_par1_is_csv(tmp_path, name):
+    # it was read as a Parquet file: "Parquet magic bytes not found in footer"
+    path = tmp_path / "par1.csv"
+    path.write_text(PAR1_HEADERS[name])
+    got = score_json(path)
+    assert got["n_rows"] == 2
+    assert got["log_loss"] == pytest.approx(log_loss([0, 1], [0.1, 0.8]), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["data.csv", "data.parquet", "data"])
+def test_parquet_is_found_by_its_bytes_whatever_its_name(tmp_path, name):
+    y, p = [0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]
+    whole = _parquet(tmp_path / "whole.parquet", {"y": y, "p": p}).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(whole)
+    assert score_json(path)["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+    path.write_bytes(whole[:-40])  # cut: no magic at the end
+    assert_one_line_error(*run_here("score", path, *ARGS), "as Parquet")

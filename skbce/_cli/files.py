@@ -1,6 +1,7 @@
 """Files of predictions: CSV (optionally gzip-compressed) or Parquet, read in chunks.
 
-The format is read from the first bytes of the file, not its name.  The
+The format is read from the bytes of the file (Parquet opens and ends with
+``PAR1``), not its name, but for a damaged file that opens so.  The
 header of a CSV file is read here (a UTF-8 byte-order mark is dropped and the
 delimiter is found among ``,`` ``;`` tab and ``|`` unless ``--sep`` names
 it); the rows are read by :mod:`skbce._cli.csv_chunks` (pyarrow's CSV
@@ -8,6 +9,7 @@ parser) or :mod:`skbce._cli.parquet_chunks`.  Every failure to read ends in a
 :class:`~skbce._cli.errors.UsageError` of one line.
 """
 
+import codecs
 import collections
 import contextlib
 import csv
@@ -91,6 +93,8 @@ class Source:
                 raise UsageError(msg)
             with open(self.path, "rb") as f:
                 magic = f.read(4)
+                if magic == b"PAR1":  # Parquet, or a CSV file whose header starts so
+                    magic = self._parquet_or_text(f)
             self.size = os.path.getsize(self.path)
         except FileNotFoundError:
             msg = f"no such file: {self.name}"
@@ -102,6 +106,22 @@ class Source:
             msg = f"{self.name} is empty"
             raise UsageError(msg)
         return magic
+
+    def _parquet_or_text(self, f):
+        """``b"PAR1"`` for a Parquet file (damaged or not), ``b"text"`` for a CSV header.
+
+        A Parquet file ends with ``PAR1`` too; a damaged one (or one named
+        ``.parquet``) holds bytes that are not UTF-8 text soon after.
+        """
+        f.seek(-4, os.SEEK_END)
+        if f.read(4) == b"PAR1" or self.name.lower().endswith((".parquet", ".pq")):
+            return b"PAR1"
+        f.seek(0)
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(f.read(1 << 12))
+        except UnicodeDecodeError:
+            return b"PAR1"
+        return b"text"
 
     def progress(self):
         """Fraction of the file read so far, in ``[0, 1]``."""
