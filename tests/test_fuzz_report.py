@@ -182,3 +182,30 @@ def test_corp_log_loss_decomposition_is_finite_for_dominant_weights(heavy, seed)
     rows = {row["statistic"]: row for row in report.intervals}
     for name in ("log_loss_miscalibration", "log_loss_discrimination"):
         assert np.isfinite(rows[name]["low"]) and np.isfinite(rows[name]["high"]), name
+
+
+@pytest.mark.parametrize("label", ["c\nd", "c\r\nd", "c\td"])
+def test_labels_with_line_breaks_keep_each_table_row_on_one_line(label):
+    """A group or model name with a newline split its row of the text and Markdown
+    tables across two lines (a broken Markdown table)."""
+    rng = np.random.default_rng(3)
+    n = 60
+    p = rng.uniform(size=n)
+    y = (rng.uniform(size=n) < p).astype(int)
+    groups = np.array(["a", label, "e"])[np.arange(n) % 3]
+    report = skbce.calibration_report(y, p, groups=groups, n_bins=3, n_resamples=0)
+    shown = label.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    texts = {
+        "markdown": report.to_markdown(),
+        "text": str(report),
+        "comparison markdown": skbce.compare_calibration({label: report}).to_markdown(),
+        "comparison text": str(skbce.compare_calibration({label: report})),
+    }
+    for kind, text in texts.items():
+        lines = text.splitlines()
+        assert not any(line.rstrip().endswith(("c", "| c")) for line in lines), kind
+        assert any(shown in line for line in lines), kind
+        if "markdown" in kind:  # every table row has the columns of its header
+            rows = [line for line in lines if line.startswith("|")]
+            for row in rows:
+                assert row.endswith("|"), (kind, row)

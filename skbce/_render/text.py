@@ -33,6 +33,7 @@ __all__ = [
     "comparison_verdicts",
     "html_table",
     "md_table",
+    "one_line",
     "report_html",
     "report_markdown",
     "report_text",
@@ -42,8 +43,28 @@ __all__ = [
 ]
 
 
+#: Control characters that would break a table's row, and what shows them on one line.
+_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def one_line(text):
+    r"""``text`` with line breaks and tabs escaped (a label ``"a\nb"`` reads ``a\nb``).
+
+    Examples
+    --------
+    >>> print(one_line("c\nd"))
+    c\nd
+    """
+    return str(text).translate(_BREAKS)
+
+
 def align(rows, right=()):
-    """Aligned text lines from rows of strings; ``right`` columns right-aligned."""
+    """Aligned text lines from rows of strings; ``right`` columns right-aligned.
+
+    Line breaks and tabs in cells (labels of groups or classes) are escaped:
+    they broke the row across lines.
+    """
+    rows = [[one_line(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for r in rows:
@@ -56,10 +77,10 @@ def align(rows, right=()):
 
 
 def md_table(head, rows):
-    """A Markdown table (``|`` in cells escaped)."""
+    """A Markdown table (``|``, line breaks and tabs in cells escaped)."""
 
     def esc(c):
-        return str(c).replace("|", "\\|")
+        return one_line(c).replace("|", "\\|")
 
     out = ["| " + " | ".join(esc(h) for h in head) + " |"]
     out.append("|" + "|".join("---" for _ in head) + "|")
@@ -225,7 +246,7 @@ def comparison_text(reports, *, width=88):
     lines = [_title(reports), "", "Verdicts"]
     for name, text in comparison_verdicts(reports):
         lines += textwrap.wrap(
-            f"{name}: {text}", width, initial_indent="  ", subsequent_indent="    "
+            f"{one_line(name)}: {text}", width, initial_indent="  ", subsequent_indent="    "
         )
     head = ["statistic", *map(str, reports)]
     rows = [head, *comparison_rows(reports)]
@@ -236,7 +257,7 @@ def comparison_text(reports, *, width=88):
 def comparison_markdown(reports):
     """The comparison in Markdown: the verdicts as a list, then the table."""
     parts = [f"**{_title(reports)}**", ""]
-    parts += [f"- **{name}**: {text}" for name, text in comparison_verdicts(reports)]
+    parts += [f"- **{one_line(name)}**: {text}" for name, text in comparison_verdicts(reports)]
     parts += ["", md_table(["statistic", *map(str, reports)], comparison_rows(reports))]
     return "\n".join(parts)
 
