@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import sklearn.metrics as skm
-from scipy.special import expit
+from scipy.special import expit, xlogy
 
 import skbce
 
@@ -204,3 +204,58 @@ def test_d2_with_one_class_of_non_zero_weight_is_still_refused():
         skbce.d2_log_loss_score(Y, P, sample_weight=[1.0, -1.0, 1.0, 1.0])
     with pytest.raises((ValueError, ZeroDivisionError)):
         skm.d2_log_loss_score(Y, P, sample_weight=[1.0, -1.0, 1.0, 1.0])
+
+
+# --- clip=None: a sample of zero weight with an infinite loss
+
+
+@pytest.mark.parametrize(
+    ("y", "p", "weights"),
+    [
+        ([0, 0, 0, 1], [0.0, 0.0, 1.0, 0.7], [1.0, 2.0, 0.0, 1.0]),
+        ([1, 0, 1, 0], [0.0, 0.3, 0.9, 1.0], [0.0, 1.0, 3.0, 0.0]),
+        ([0.5, 0.2, 1.0, 0.0], [0.0, 0.3, 0.9, 1.0], [0.0, 1.0, 3.0, 0.0]),
+        ([[0, 1], [1, 1], [0, 0]], [[1.0, 0.4], [0.2, 0.9], [0.5, 0.5]], [0.0, 1.0, 2.0]),
+    ],
+    ids=["binary", "two", "soft", "multilabel"],
+)
+def test_zero_weight_sample_with_infinite_loss_adds_nothing(y, p, weights):
+    """0 * inf made the mean, the sum and the per-sample losses NaN."""
+    w = np.array(weights)
+    keep = w != 0
+    y_kept = np.asarray(y, dtype=float)[keep]
+    p_kept = np.asarray(p, dtype=float)[keep]
+    # independent: the loss of the samples of non-zero weight only
+    each = -(xlogy(y_kept, p_kept) + xlogy(1 - y_kept, 1 - p_kept))
+    each = each.mean(axis=1) if each.ndim == 2 else each
+    want_sum = np.sum(w[keep] * each)
+    got = skbce.binary_cross_entropy(y, p, sample_weight=w, clip=None)
+    assert got == pytest.approx(want_sum / w.sum(), rel=1e-12)
+    got_sum = skbce.binary_cross_entropy(y, p, sample_weight=w, clip=None, reduction="sum")
+    assert got_sum == pytest.approx(want_sum, rel=1e-12)
+    none = skbce.binary_cross_entropy(y, p, sample_weight=w, clip=None, reduction="none")
+    assert not np.isnan(none).any()
+    assert np.all(none[~keep] == 0)
+
+
+def test_zero_weight_sample_with_infinite_loss_in_the_breakdown():
+    table = skbce.log_loss_breakdown(
+        [0, 0, 1, 0], [0.2, 0.0, 0.0, 0.5], sample_weight=[1.0, 2.0, 0.0, 1.0], clip=None
+    )
+    want = np.array([np.log(1.25), 0.0, 0.0, np.log(2.0)])
+    assert table.total == pytest.approx(want.sum() / 4.0, rel=1e-12)
+    np.testing.assert_allclose(np.asarray(table.share, float), want / want.sum(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("weight", [None, 2.0, 1e300])
+def test_breakdown_shares_of_huge_logits_are_not_nan(weight):
+    """The weighted losses overflowed (inf / inf): NaN shares beside a finite total."""
+    z = [1e308, 9e307, -1.0, 0.0]
+    w = None if weight is None else [weight, weight, weight, weight]
+    table = skbce.log_loss_breakdown([0, 0, 1, 0], z, from_logits=True, sample_weight=w)
+    share = np.asarray(table.share, float)
+    assert not np.isnan(share).any()
+    # independent: losses of the two huge logits are the logits themselves
+    assert share[0] == pytest.approx(1 / (1 + z[1] / z[0]), rel=1e-12)
+    assert share[1] == pytest.approx(1 / (1 + z[0] / z[1]), rel=1e-12)
+    assert share.sum() == pytest.approx(1.0, rel=1e-12)

@@ -177,6 +177,8 @@ def bce_values(target, s, w, *, smoothing=0.0, **options):
         loss = elementwise_bce(_targets_of(target, b, s, smoothing), s[b], **options)
         if w is not None:
             wb = w[b]
+            if options["bounds"] is None and not options["from_logits"]:
+                loss[wb == 0] = 0  # a sample of zero weight adds nothing, not 0 * inf
             loss *= wb if loss.ndim == 1 else wb[:, None]
         return loss
 
@@ -223,6 +225,8 @@ def _general_bce_sums(target, s, w, *, smoothing, **options):
         loss = elementwise_bce(_targets_of(target, b, s, smoothing), s[b], **options)
         if loss.ndim == 2:
             loss = loss.mean(axis=1, dtype=acc)
+        if count_infinite and w is not None:
+            loss[w[b] == 0] = 0  # a sample of zero weight adds nothing, not 0 * inf
         n_inf = int(np.count_nonzero(np.isinf(loss))) if count_infinite else 0
         total, weight = _weighted(loss, w, b, acc)
         return total, weight, n_inf

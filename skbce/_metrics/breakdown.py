@@ -141,6 +141,26 @@ class LogLossBreakdown:
         )
 
 
+def _shares(losses, scaled, wide):
+    """Each sample's share of the weighted loss sum, in dtype ``wide``.
+
+    The losses are first scaled exactly by a power of two (their largest near
+    one), so that the weighted sum does not overflow for logits near 1e308;
+    a sample of zero weight has no share, even of an infinite loss
+    (``clip=None``); infinite losses of non-zero weight give NaN shares.
+    """
+    top = float(np.max(losses)) if losses.size else 0.0
+    shift = int(np.frexp(top)[1]) if np.isfinite(top) and top > 0 else 0
+    weighted = np.ldexp(losses.astype(wide), -shift)
+    if scaled is not None:
+        with np.errstate(invalid="ignore"):  # 0 * inf: set to 0 below
+            weighted *= scaled.astype(wide)
+        weighted[scaled == 0] = 0
+    total_sum = weighted.sum()
+    with np.errstate(invalid="ignore"):  # inf / inf when clip=None: NaN shares
+        return weighted / total_sum if total_sum else np.zeros_like(weighted)
+
+
 def log_loss_breakdown(
     y_true, y_score, *, from_logits=False, pos_label=None, sample_weight=None, clip="dtype"
 ):
@@ -204,10 +224,7 @@ def log_loss_breakdown(
     wide = losses.dtype if w is None else np.result_type(losses.dtype, w.dtype)
     weight = np.ones_like(losses) if w is None else w.astype(wide)
     scaled, scale = scaled_weights(w)
-    weighted = losses if scaled is None else losses.astype(wide) * scaled.astype(wide)
-    total_sum = weighted.sum()
-    with np.errstate(invalid="ignore"):  # inf / inf when clip=None: NaN shares
-        share = weighted / total_sum if total_sum else np.zeros_like(weighted)
+    share = _shares(losses, scaled, wide)
     dtype = result_dtype(s.dtype, None if w is None else w.dtype)
     sums = bce_sums(target, s, scaled, smoothing=0.0, **kernel_options)
     total = finish(sums._replace(scale=scale), dtype)
