@@ -279,3 +279,31 @@ def test_parquet_is_found_by_its_bytes_whatever_its_name(tmp_path, name):
     assert score_json(path)["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
     path.write_bytes(whole[:-40])  # cut: no magic at the end
     assert_one_line_error(*run_here("score", path, *ARGS), "as Parquet")
+
+
+# -- an output that cannot be written is refused before the work ---------------------
+
+
+@pytest.mark.parametrize("where", ["directory", "no-folder", "file-as-folder", "empty"])
+def test_report_output_that_cannot_be_written_is_refused_first(tmp_path, where):
+    # the file was read and the report computed before "cannot write"; the bad
+    # value at the last row shows which came first
+    path = tmp_path / "p.csv"
+    path.write_text("y,p\n" + "0,0.1\n1,0.8\n" * 20 + "1,oops\n")
+    out = {
+        "directory": tmp_path,
+        "no-folder": tmp_path / "missing" / "r.html",
+        "file-as-folder": path / "r.html",
+        "empty": "",
+    }[where]
+    status, stdout, err = run_here("report", path, *ARGS, "--format", "html", "-o", out)
+    assert_one_line_error(status, stdout, err, "cannot write")
+    assert "oops" not in err
+
+
+@pytest.mark.parametrize("where", ["directory", "no-folder"])
+def test_demo_output_that_cannot_be_written_is_refused_first(tmp_path, where):
+    # the demo tuned its models for seconds, printed them, then failed to write
+    out = tmp_path if where == "directory" else tmp_path / "missing" / "demo.html"
+    status, stdout, err = run_here("demo", "-o", out)
+    assert_one_line_error(status, stdout, err, "cannot write", str(out))

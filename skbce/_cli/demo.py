@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from skbce._cli.errors import UsageError
-from skbce._cli.output import text_table
+from skbce._cli.output import check_output, text_table
 from skbce._render.numbers import fmt
 
 __all__ = ["command_demo"]
@@ -150,6 +150,7 @@ def command_demo(args):
 
     from skbce._report.report import CalibrationReport, compare_calibration
 
+    check_output(args.output, [])  # before the work, not after
     clock = _Clock()
     data = load_breast_cancer()
     X, y = data.data, data.target_names[data.target]

@@ -56,9 +56,24 @@ def json_text(data):
 
 
 def check_output(path, inputs):
-    """Refuse an output ``path`` that is one of ``inputs``, whatever its spelling or links."""
+    """Refuse an output ``path`` that cannot be written or is one of ``inputs``.
+
+    Called before the work: a directory, a file in a folder that does not
+    exist, or an input file (whatever its spelling or links) is refused at once.
+    """
     if path is None:
         return
+    folder = os.path.dirname(os.path.abspath(path)) if path else ""
+    reason = None
+    if not path:
+        reason = "an empty name"
+    elif os.path.isdir(path):
+        reason = "Is a directory"
+    elif not os.path.isdir(folder):
+        reason = f"no folder {folder}"
+    if reason is not None:
+        msg = f"cannot write {path!r}: {reason}" if not path else f"cannot write {path}: {reason}"
+        raise UsageError(msg)
     for name in inputs:
         try:
             same = os.path.samefile(path, name)
