@@ -1,5 +1,7 @@
 """Adversarial inputs of the report, streaming and scorer APIs (found by fuzzing)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -209,3 +211,18 @@ def test_labels_with_line_breaks_keep_each_table_row_on_one_line(label):
             rows = [line for line in lines if line.startswith("|")]
             for row in rows:
                 assert row.endswith("|"), (kind, row)
+
+
+@pytest.mark.parametrize("right", ["every", "no"])
+def test_multiclass_top_label_always_or_never_right_is_in_the_notes(right):
+    """Its warning was given but left out of report.notes (which keeps every other)."""
+    y = np.array([0, 1, 2, 0, 1, 2])
+    correct = np.eye(3)[y] * 0.7 + 0.1
+    proba = correct if right == "every" else np.roll(correct, 1, axis=1)
+    assert np.mean(np.argmax(proba, axis=1) == y) == (1.0 if right == "every" else 0.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = skbce.calibration_report(y, proba, n_bins=2, n_resamples=0)
+    messages = {str(w.message) for w in caught}
+    assert any(f"top label is right for {right} sample" in m for m in messages)
+    assert messages <= set(report.notes)

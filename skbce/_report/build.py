@@ -337,17 +337,18 @@ def _multiclass_report(factory, codes, P, w, classes, settings, per_class):
     baseline = check_baseline(settings["baseline"], n_classes=P.shape[1])
     conf, correct = top_label(codes, P)
     one_class = not 0 < correct.sum() < correct.shape[0]
+    top_note = []
     if one_class:
         what = "every" if correct.sum() else "no"
-        warnings.warn(
+        top_note.append(
             f"The top label is right for {what} sample: the top-label statistics that "
             "need both outcomes (ROC AUC, calibration slope and intercept, "
-            "calibration-in-the-large) are nan; per_class=True gives one-vs-rest reports.",
-            UserWarning,
-            stacklevel=4,
+            "calibration-in-the-large) are nan; per_class=True gives one-vs-rest reports."
         )
+        warnings.warn(top_note[0], UserWarning, stacklevel=4)
     binary_settings = settings | {"baseline": None}
     fields = binary_fields([correct, conf, w], **binary_settings, one_class=one_class)
+    fields["notes"][:0] = top_note  # kept in the notes, as every warning of the report
     scores, notes = collect_warnings(multiclass_scores, codes, P, w, baseline)
     fields |= scores | {"task": "multiclass", "convention": "top label"}
     fields["notes"] += notes
