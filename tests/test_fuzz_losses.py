@@ -259,3 +259,26 @@ def test_breakdown_shares_of_huge_logits_are_not_nan(weight):
     assert share[0] == pytest.approx(1 / (1 + z[1] / z[0]), rel=1e-12)
     assert share[1] == pytest.approx(1 / (1 + z[0] / z[1]), rel=1e-12)
     assert share.sum() == pytest.approx(1.0, rel=1e-12)
+
+
+# --- empty y_true beside non-empty scores
+
+
+@pytest.mark.parametrize(
+    "func",
+    [
+        skbce.binary_cross_entropy,
+        skbce.normalized_cross_entropy,
+        skbce.log_loss_breakdown,
+        skbce.bce_gradient_hessian,
+    ],
+)
+@pytest.mark.parametrize(
+    ("y", "score"),
+    [([], [0.2, 0.3]), (np.empty((2, 0)), [0.2, 0.3]), (np.empty((0, 2)), np.full((2, 2), 0.5))],
+    ids=["empty", "no-labels", "no-rows"],
+)
+def test_empty_targets_are_refused_naming_y_true(func, y, score):
+    """numpy's 'zero-size array to reduction operation minimum' named no argument."""
+    with pytest.raises(ValueError, match="y_true"):
+        func(y, score)

@@ -140,6 +140,9 @@ def cross_entropy_targets(y_true, *, pos_label=None, name="y_true"):
     y = label_array(y_true)
     if y is None or y.dtype.kind not in "iubf":
         y = np.asarray(y_true)
+    if y.size == 0:
+        msg = f"{name} is empty (shape {y.shape}); it must hold at least one target."
+        raise ValueError(msg)
     numeric = y.dtype.kind in "iubf"
     if y.ndim == 2 or (numeric and pos_label is None):
         if pos_label is not None:
