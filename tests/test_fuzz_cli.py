@@ -307,3 +307,39 @@ def test_demo_output_that_cannot_be_written_is_refused_first(tmp_path, where):
     out = tmp_path if where == "directory" else tmp_path / "missing" / "demo.html"
     status, stdout, err = run_here("demo", "-o", out)
     assert_one_line_error(status, stdout, err, "cannot write", str(out))
+
+
+# -- Python's float() is not a CSV reader: "0_1" is not 0.1 (nor 1) ------------------
+
+UNDERSCORES = {
+    "score": ("y,p\n0,0.1\n1,0_8\n", ["p"], "column 'p' must hold numbers, but row 2 has '0_8'"),
+    "score-first": ("y,p\n0,0_1\n1,0.8\n", ["p"], "row 1 has '0_1'"),
+    "weight": ("y,p,w\n0,0.1,1\n1,0.8,1_000\n", ["p", "--weight", "w"], "column 'w'"),
+    "logit": ("y,p\n0,-1_0\n1,2\n", ["p", "--from-logits"], "row 1 has '-1_0'"),
+    "label": ("y,p\n0,0.1\n1_0,0.8\n", ["p"], "mixes numbers and text"),
+}
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+@pytest.mark.parametrize("name", list(UNDERSCORES))
+def test_underscores_in_numbers_are_refused(tmp_path, name, command):
+    # numpy's str -> float (Python's float) read "0_8" as 8 and "1_0" as the label 10:
+    # a silent wrong number
+    text, extra, words = UNDERSCORES[name]
+    path = tmp_path / "u.csv"
+    path.write_text(text)
+    status, out, err = run_here(command, path, "--y-true", "y", "--y-proba", *extra)
+    assert_one_line_error(status, out, err, words)
+
+
+def test_underscores_in_parquet_text_are_refused(tmp_path):
+    path = _parquet(tmp_path / "u.parquet", {"y": [0, 1, 1], "p": ["0.1", "0_8", "0.6"]})
+    assert_one_line_error(*run_here("score", path, *ARGS), "row 2 has '0_8'")
+
+
+def test_text_labels_with_underscores_are_text(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text("y,p\nis_spam,0.9\nnot_spam,0.2\nis_spam,0.7\n")
+    got = score_json(path, "--pos-label", "is_spam")
+    assert got["positive_class"] == "is_spam"
+    assert got["log_loss"] == pytest.approx(log_loss([1, 0, 1], [0.9, 0.2, 0.7]), rel=1e-12)

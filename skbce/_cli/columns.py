@@ -44,6 +44,8 @@ def label_value(value):
     >>> from decimal import Decimal
     >>> [label_value(v) for v in ["1", "1.0", 2.0, "TRUE", True, " yes", "", None, Decimal("1.0")]]
     [1, 1, 2, 1, 1, ' yes', None, None, 1]
+    >>> label_value("1_0")
+    '1_0'
     """
     if isinstance(value, np.generic):
         value = value.item()
@@ -55,6 +57,8 @@ def label_value(value):
         text = value.decode() if isinstance(value, bytes) else value
         if text.strip().lower() in _BOOLEANS:
             return _BOOLEANS[text.strip().lower()]
+        if "_" in text:  # float() reads "1_0" as 10: text, as every CSV reader reads it
+            return text
         try:
             value = float(text)
         except ValueError:
@@ -159,9 +163,18 @@ def _is_missing(values):
     return np.zeros(values.shape, dtype=bool)
 
 
+def _underscored(values):
+    """Whether some text of ``values`` holds ``_`` (Python's float reads ``"0_1"`` as 1)."""
+    return values.dtype.kind in "OU" and any(
+        isinstance(v, str) and "_" in v for v in values.tolist()
+    )
+
+
 def _not_a_number(values):
     """Index of the first value that does not read as a number, or None."""
     for i, v in enumerate(values.tolist()):
+        if isinstance(v, str) and "_" in v:  # no CSV reader takes "0_1" for 1
+            return i
         try:
             float(v)
         except (ValueError, TypeError, OverflowError):
@@ -183,6 +196,8 @@ def to_float(values, column, first_row):
         filled = np.where(missing, "nan", values)
         try:
             values = filled.astype(np.float64)
+            if _underscored(filled):
+                raise ValueError
         except (ValueError, TypeError, OverflowError):
             i = _not_a_number(filled)
             msg = (
