@@ -226,3 +226,56 @@ def test_multiclass_top_label_always_or_never_right_is_in_the_notes(right):
     messages = {str(w.message) for w in caught}
     assert any(f"top label is right for {right} sample" in m for m in messages)
     assert messages <= set(report.notes)
+
+
+class _ColumnsOff:
+    """A classifier whose predict_proba drops or adds a column (or an OvO SVC)."""
+
+    @staticmethod
+    def make(kind):
+        from sklearn.base import BaseEstimator, ClassifierMixin
+        from sklearn.linear_model import LogisticRegression
+
+        class ColumnsOff(ClassifierMixin, BaseEstimator):
+            def __init__(self, kind="drop"):
+                self.kind = kind
+
+            def fit(self, X, y):
+                self.model_ = LogisticRegression().fit(X, y)
+                self.classes_ = self.model_.classes_
+                return self
+
+            def predict(self, X):
+                return self.model_.predict(X)
+
+            def predict_proba(self, X):
+                proba = self.model_.predict_proba(X)
+                if self.kind == "drop":
+                    return proba[:, 1:]
+                return np.column_stack([proba, np.zeros(len(proba))])
+
+        return ColumnsOff(kind)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("kind", ["drop", "add", "ovo"])
+@pytest.mark.parametrize("where", ["from_estimator", "cross_val"])
+def test_predictions_that_do_not_fit_the_classes_are_refused(kind, n_classes, where):
+    """A column too few crashed with IndexError; a column too many (or the
+    n * (n - 1) / 2 columns of a one-vs-one SVC) was silently cut to the first ones."""
+    from sklearn.svm import SVC
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(48, 2))
+    n_classes = 4 if kind == "ovo" else n_classes
+    y = np.arange(48) % n_classes
+    if kind == "ovo":
+        model = SVC(decision_function_shape="ovo", break_ties=False)
+    else:
+        model = _ColumnsOff.make(kind)
+    kwargs = {"n_bins": 3, "n_resamples": 0}
+    with pytest.raises(ValueError, match="does not match the classifier's classes"):
+        if where == "from_estimator":
+            skbce.CalibrationReport.from_estimator(model.fit(X, y), X, y, **kwargs)
+        else:
+            skbce.cross_val_calibration_report(model, X, y, cv=2, **kwargs)

@@ -399,8 +399,29 @@ def response(estimator, X, response_method):
     for method in methods:
         if hasattr(estimator, method):
             scores = np.asarray(getattr(estimator, method)(X))
+            scores = _check_response_shape(scores, method, classes)
             return scores, method != "predict_proba", classes
     msg = f"estimator has none of {list(methods)}; cannot compute probabilities."
+    raise ValueError(msg)
+
+
+def _check_response_shape(scores, method, classes):
+    """``scores`` of ``method``, or a ValueError when they do not fit ``classes``.
+
+    One column per class; two classes may also have one score (the positive
+    class's probability or logit), 1-D or as a single column of logits.
+    """
+    if classes is None:
+        return scores
+    k = len(classes)
+    if scores.ndim == 2 and scores.shape[1] == 1 and k == 2 and method != "predict_proba":
+        scores = scores[:, 0]
+    if (scores.ndim == 1 and k == 2) or (scores.ndim == 2 and scores.shape[1] == k):
+        return scores
+    msg = (
+        f"{method} returned an array of shape {scores.shape}, which does not match "
+        f"the classifier's classes {np.asarray(classes).tolist()}."
+    )
     raise ValueError(msg)
 
 
