@@ -282,3 +282,29 @@ def test_empty_targets_are_refused_naming_y_true(func, y, score):
     """numpy's 'zero-size array to reduction operation minimum' named no argument."""
     with pytest.raises(ValueError, match="y_true"):
         func(y, score)
+
+
+# --- labels given as an indicator matrix with a one-hot y_true
+
+
+INDICATOR_CASES = [
+    (np.eye(2)[Y], P2, [[0, 1]]),
+    (np.eye(2)[Y], P2, np.array([[0, 1], [1, 0]])),
+    (np.eye(2)[Y].astype(bool), P, np.array([[1, 0]])),
+    (np.eye(3)[Y3], P3, np.array([[1, 0, 0], [0, 1, 0]])),
+    (np.eye(2)[Y], P2, np.array([[0, 1, 0]])),
+    (np.eye(2)[Y], P2, [0, 1]),
+    (np.eye(3)[Y3], P3, [[0], [1], [2]]),
+]
+
+
+@pytest.mark.parametrize(("y", "proba", "labels"), INDICATOR_CASES)
+@pytest.mark.parametrize("name", ["log_loss", "d2_log_loss_score"])
+def test_one_hot_y_true_with_indicator_labels_as_in_scikit_learn(name, y, proba, labels):
+    """A one-hot y_true with indicator labels of as many columns was refused."""
+    got = _assert_same_as_sklearn(name, y, proba, labels=labels)
+    if not isinstance(got, Exception) and name == "log_loss":
+        codes = np.argmax(y, axis=1)
+        columns = np.column_stack([1 - np.asarray(proba), proba]) if np.ndim(proba) == 1 else proba
+        want = -np.mean(np.log(columns[np.arange(len(codes)), codes]))
+        assert got == pytest.approx(want, rel=1e-12)

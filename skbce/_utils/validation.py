@@ -194,6 +194,16 @@ def check_label_type(labels):
         raise ValueError(msg)
 
 
+class IndicatorLabels(tuple):
+    """The classes ``0 .. c - 1`` declared by an indicator matrix ``labels``.
+
+    A one-hot ``y_true`` of ``c`` columns may come with them, as in
+    scikit-learn (not with 1-D labels).
+    """
+
+    __slots__ = ()
+
+
 def check_labels(labels):
     """``labels`` as a tuple of labels in the given order (None stays None).
 
@@ -217,6 +227,8 @@ def check_labels(labels):
         if shape != (1, 1) and not np.all(values == classes[: shape[1]]):
             msg = f"labels {values.tolist()} are read as the classes {classes.tolist()}."
             warnings.warn(msg, UserWarning, stacklevel=4)
+        if shape[1] > 1:
+            return IndicatorLabels(classes.tolist())
         labels = classes
     elif len(shape) != 1:
         msg = f"labels must be a 1-D array-like of class labels, got {labels!r} of shape {shape}."
@@ -468,10 +480,11 @@ def _from_indicator(y_true, labels, name):
             "use skbce.binary_cross_entropy."
         )
         raise ValueError(msg)
-    if labels is not None:
+    same_columns = isinstance(labels, IndicatorLabels) and len(labels) == y.shape[1]
+    if labels is not None and not same_columns:
         msg = (
-            f"labels cannot be combined with a label indicator matrix {name}: its "
-            "columns already are the classes."
+            f"labels cannot be combined with a label indicator matrix {name} (but as "
+            "an indicator matrix of as many columns): its columns already are the classes."
         )
         raise ValueError(msg)
     return Target(classes=np.arange(y.shape[1]), y=np.argmax(y, axis=1), encoded=True)
