@@ -151,6 +151,13 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
         :class:`~sklearn.exceptions.UndefinedMetricWarning`, for fewer than
         two samples.
 
+    Raises
+    ------
+    ValueError
+        For the inputs :func:`log_loss` refuses; like it, and unlike
+        scikit-learn, for a multilabel indicator ``y_true`` (rows with other
+        than exactly one positive label).
+
     See Also
     --------
     log_loss : The loss this score is based on.
@@ -423,6 +430,13 @@ def brier_score_loss(
     -------
     score : float
         The Brier score.
+
+    Raises
+    ------
+    ValueError
+        For probabilities outside ``[0, 1]``, inconsistent lengths, labels
+        outside ``labels`` and, unlike scikit-learn, a multilabel indicator
+        ``y_true`` (rows with other than exactly one positive label).
 
     See Also
     --------
