@@ -343,3 +343,70 @@ def test_text_labels_with_underscores_are_text(tmp_path):
     got = score_json(path, "--pos-label", "is_spam")
     assert got["positive_class"] == "is_spam"
     assert got["log_loss"] == pytest.approx(log_loss([1, 0, 1], [0.9, 0.2, 0.7]), rel=1e-12)
+
+
+# -- a ragged row is described as it is: quoted delimiters and line breaks are one field
+
+RAGGED = {
+    "quoted-line-break": (
+        'y,p,c\n0,0.1,a\n1,0.8,b\n0,0.3,"x\ny",extra\n1,0.5,d\n',
+        "row 3 has 4 fields",
+    ),
+    "quoted-delimiter": (
+        'y,p,c\n0,0.1,a\n1,0.8,b\n0,0.3,"x,y",extra\n1,0.5,d\n',
+        "row 3 has 4 fields",
+    ),
+    "short-quoted": ('y,p,c\n0,0.1,a\n1,"0,8"\n0,0.3,b\n', "row 2 has 2 fields"),
+    "open-quote": ('y,p,c\n0,0.1,a\n1,0.8,"b\n0,0.3,c\n', "row 2 has a quote that is not closed"),
+}
+
+
+@pytest.mark.parametrize("name", list(RAGGED))
+def test_ragged_rows_count_fields_as_csv_does(tmp_path, name):
+    # a quoted line break was "a quote that is not closed", a quoted delimiter one field more
+    text, words = RAGGED[name]
+    path = tmp_path / "ragged.csv"
+    path.write_text(text)
+    assert_one_line_error(*run_here("score", path, *ARGS), words)
+
+
+# -- a quote left open in a column not asked for swallowed the rest of the file -------
+
+OPEN_QUOTES = {
+    "small": (["0,0.1,a", "1,0.8,b", '1,0.6,"open', "0,0.3,c", "1,0.9,d"], 3),
+    "big": (
+        [f"{k % 2},0.5,a" for k in range(700_000)]
+        + ['1,0.5,"open']
+        + [f"{k % 2},0.5,b" for k in range(400_000)],
+        700_001,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(OPEN_QUOTES))
+def test_a_quote_left_open_in_another_column_is_refused(tmp_path, name):
+    # pyarrow took the rest of the file into the cell: the rows after it were
+    # silently not counted (700,000 of 1,100,001 rows scored)
+    rows, bad = OPEN_QUOTES[name]
+    path = tmp_path / "open.csv"
+    path.write_text("y,p,c\n" + "\n".join(rows) + "\n")
+    status, out, err = run_here("score", path, *ARGS)
+    assert_one_line_error(status, out, err, f"row {bad} has a quote that is not closed")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ['15" screen', '"15"" screen"', 'a"b"c', '"x' + "y" * 200_000 + '"'],
+    ids=["inch", "escaped", "two-stray", "long-quoted"],
+)
+def test_quotes_that_are_text_are_kept(tmp_path, cell):
+    rows = [f"{k % 2},0.{k % 9 + 1},a" for k in range(40)]
+    rows[17] = f"1,0.8,{cell}"
+    path = tmp_path / "quotes.csv"
+    path.write_text("y,p,c\n" + "\n".join(rows) + "\n")
+    got = score_json(path)
+    y = [k % 2 for k in range(40)]
+    p = [float(f"0.{k % 9 + 1}") for k in range(40)]
+    y[17], p[17] = 1, 0.8
+    assert got["n_rows"] == 40
+    assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)

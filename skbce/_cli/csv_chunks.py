@@ -15,6 +15,10 @@ rules, whatever the block or chunk boundaries:
   (integers as such, anything else as text).
 """
 
+import contextlib
+import csv as std_csv
+import io
+
 import numpy as np
 
 from skbce._cli.chunk import Chunk
@@ -74,6 +78,16 @@ def _blocks(f, source):
         carry = data[cut:]
         if cut:
             yield data if cut == len(data) else data[:cut]
+
+
+@contextlib.contextmanager
+def _field_limit(size):
+    """Let Python's csv module read fields of ``size`` characters (131072 by default)."""
+    limit = std_csv.field_size_limit(max(std_csv.field_size_limit(), size))
+    try:
+        yield
+    finally:
+        std_csv.field_size_limit(limit)
 
 
 class _Parser:
@@ -177,13 +191,53 @@ class _Parser:
                 convert_options=self.csv.ConvertOptions(include_columns=[]),
             ).num_rows
         text = data[offset:].split(b"\n", 1)[0].decode(errors="replace").rstrip("\r")
-        fields = len(text.split(self.source.sep))
+        fields = self._fields(data[offset:])
         width = len(self.read_options.column_names)
         what = f"{fields} field{'s' if fields != 1 else ''} ({shown(text)}), the header {width}"
-        if fields == width:  # then a quote opens and is not closed
+        if fields in (None, width):  # then a quote opens and is not closed
             what = f"a quote that is not closed ({shown(text)})"
         row = self.first_row + before
         raise UsageError(f"cannot read {self.source.name}: row {row} has {what}")
+
+    def _fields(self, data):
+        """Number of fields of the row that opens ``data``; None when a quote is not closed.
+
+        A quoted delimiter or line break is inside a field, as the parser reads it.
+        """
+        rows = std_csv.reader(
+            io.StringIO(data.decode(errors="replace"), newline=""),
+            delimiter=self.source.sep,
+            strict=True,
+        )
+        try:
+            with _field_limit(len(data)):
+                return len(next(rows, []))
+        except std_csv.Error:
+            return None
+
+    def _refuse_open_quote(self, data):
+        """Refuse a quote opened and never closed at the end of the file.
+
+        pyarrow takes the rest of the file into the cell, rows and all; a
+        quote inside a field that is not quoted (``5" screen``) is text.
+        """
+        text = data.decode(errors="replace")
+        lines = text.split("\n")
+        rows = std_csv.reader(io.StringIO(text, newline=""), delimiter=self.source.sep, strict=True)
+        row, start = self.first_row, 0
+        try:
+            with _field_limit(len(text)):
+                for fields in rows:
+                    row += bool(fields)  # blank lines are skipped
+                    start = rows.line_num
+        except std_csv.Error as exc:
+            if "unexpected end of data" not in str(exc):
+                return
+            line = shown(lines[start].rstrip("\r"))
+            msg = (
+                f"cannot read {self.source.name}: row {row} has a quote that is not closed ({line})"
+            )
+            raise UsageError(msg) from None
 
     def _refuse_first_malformed(self, data, parse):
         """The first row of ``data`` with the wrong number of fields or an open quote."""
@@ -210,6 +264,8 @@ class _Parser:
     def parse(self, data, first_row):
         """The record batches of a block, each as ``((categories, codes), columns, n_rows)``."""
         self.first_row = first_row
+        if data.count(b'"') % 2:  # only the end of the file can leave a quote open
+            self._refuse_open_quote(data)
         attempts = self._attempts()
         for k, types in enumerate(attempts, start=1):
             try:
