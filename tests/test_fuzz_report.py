@@ -279,3 +279,54 @@ def test_predictions_that_do_not_fit_the_classes_are_refused(kind, n_classes, wh
             skbce.CalibrationReport.from_estimator(model.fit(X, y), X, y, **kwargs)
         else:
             skbce.cross_val_calibration_report(model, X, y, cv=2, **kwargs)
+
+
+def test_multiclass_report_of_one_class_gives_nan_scores_with_notes():
+    """With labels, y_true of one class gave D2 = -8e15 and NCE = 8e15 (the clipped
+    loss of the one-hot prior, 2e-16, as the entropy), and a NaN ROC AUC, all without
+    a note; skbce.d2_log_loss_score refuses one class."""
+    rng = np.random.default_rng(5)
+    proba = rng.dirichlet(np.ones(3), 12)
+    y = np.zeros(12, dtype=int)
+    with pytest.raises(ValueError, match="one class"):
+        skbce.d2_log_loss_score(y, proba)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        report = skbce.calibration_report(y, proba, labels=[0, 1, 2], n_bins=2, n_resamples=0)
+    assert np.isnan(report.d2_log_loss_score)
+    assert np.isnan(report.normalized_cross_entropy)
+    assert np.isnan(report.roc_auc)
+    notes = " ".join(report.notes)
+    assert "ROC AUC is nan" in notes and "D2 log loss score and NCE are nan" in notes
+    stream = skbce.StreamingLogLoss(labels=[0, 1, 2]).update(y, proba)
+    with pytest.raises(ValueError, match="single class"):
+        stream.normalized_cross_entropy()
+
+
+def test_macro_auc_of_data_lacking_a_class_is_noted():
+    """The macro ROC AUC silently averaged fewer classes than the model's."""
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(6)
+    proba = rng.dirichlet(np.ones(3), 40)
+    y = np.arange(40) % 2
+    report = skbce.calibration_report(y, proba, labels=[0, 1, 2], n_bins=4, n_resamples=0)
+    expected = np.mean([roc_auc_score(y == j, proba[:, j]) for j in (0, 1)])
+    assert report.roc_auc == pytest.approx(expected, rel=1e-12)
+    assert any("mean one-vs-rest AUC of the 2 classes" in note for note in report.notes)
+
+
+def test_cross_val_multiclass_fold_of_one_class_notes_its_auc():
+    """A multiclass test fold of one class had a NaN ROC AUC and no problem listed
+    (binary folds had one)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(60, 2))
+    y = np.r_[np.zeros(20, dtype=int), np.arange(40) % 3]
+    report = skbce.cross_val_calibration_report(
+        LogisticRegression(), X, y, cv=KFold(3), n_bins=3, n_resamples=0
+    )
+    assert np.isnan(report.folds.roc_auc[0]) and not np.isnan(report.folds.roc_auc[1])
+    assert any(p.startswith("fold 0: ROC AUC is nan") for p in report.problems)

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from skbce._calibration.label_runs import binary_roc_auc
-from skbce._calibration.multiclass import loss_sums, macro_auc, top_label
+from skbce._calibration.multiclass import auc_classes, auc_note, loss_sums, macro_auc, top_label
 from skbce._calibration.reliability import calibration_errors
 from skbce._calibration.streaming import fixed_bin_sums
 from skbce._losses.kernels import row_sum_tolerance as _row_sum_tolerance
@@ -109,6 +109,9 @@ def _fold_row(codes, P, w, n_bins, k):
     else:
         brier = _squared_error_sums(target, P, w) / weight
         auc = macro_auc(codes, P, w, sums.class_weight)
+        note = auc_note(len(auc_classes(sums.class_weight)), P.shape[1], "the test fold")
+        if note is not None:
+            notes.append(f"fold {k}: {note}")
         conf, correct = top_label(codes, P)
     row |= {
         "log_loss": sums.loss / weight,

@@ -6,6 +6,7 @@ The log loss and the Brier score come from the loss kernels of
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -15,16 +16,32 @@ from skbce._losses.kernels import prior_log_loss_sum
 from skbce._losses.kernels import squared_error_sum as _squared_error_sums
 from skbce._utils.validation import Target
 
-__all__ = ["loss_sums", "macro_auc", "multiclass_scores", "top_label"]
+__all__ = ["auc_classes", "auc_note", "loss_sums", "macro_auc", "multiclass_scores", "top_label"]
+
+
+def auc_classes(class_weight):
+    """The columns whose one-vs-rest ROC AUC is defined: classes present, with a rest."""
+    total = float(np.sum(class_weight))
+    return [j for j in range(len(class_weight)) if 0 < class_weight[j] < total]
+
+
+def auc_note(n_present, n_classes, where="y_true"):
+    """Why the macro ROC AUC is NaN or averages fewer classes than columns; None if neither."""
+    if n_present == n_classes:
+        return None
+    if n_present == 0:
+        return f"ROC AUC is nan: {where} holds a single class (one-vs-rest needs a rest)."
+    return (
+        f"ROC AUC is the mean one-vs-rest AUC of the {n_present} classes of {where}, "
+        f"not of all {n_classes}: an absent class has none."
+    )
 
 
 def macro_auc(codes, P, w, class_weight):
     """Mean one-vs-rest ROC AUC over the classes present with the rest (NaN if none)."""
-    total = float(np.sum(class_weight))
     aucs = [
         binary_roc_auc((codes == j).astype(np.float64), P[:, j], w)
-        for j in range(P.shape[1])
-        if 0 < class_weight[j] < total
+        for j in auc_classes(class_weight)
     ]
     return float(np.mean(aucs)) if aucs else math.nan
 
@@ -71,10 +88,13 @@ def multiclass_scores(codes, P, w, baseline):
     prevalence = sums.class_weight / weight
     mean_prediction = np.asarray(P.mean(axis=0) if w is None else (w @ P) / weight, np.float64)
     entropy = prior_log_loss_sum(sums) / weight
+    if np.count_nonzero(sums.class_weight > 0) < 2:
+        entropy = 0.0  # one class: the prior's loss is that of clipping, not an entropy
     if baseline is None:
         nce_base, base = entropy, prevalence
     else:
         nce_base, base = -float(np.sum(xlogy(prevalence, baseline))), baseline
+    _warn_undefined(sums.class_weight, entropy, nce_base)
     return {
         "log_loss": log_loss,
         "brier_score": _squared_error_sums(target, P, w) / weight,
@@ -86,3 +106,17 @@ def multiclass_scores(codes, P, w, baseline):
         "base_rate": prevalence,
         "mean_prediction": mean_prediction,
     }
+
+
+def _warn_undefined(class_weight, entropy, nce_base):
+    """Warn (the report's notes) of the scores the labels leave undefined.
+
+    A macro ROC AUC of fewer classes than columns (data lacking a class of
+    the model) is defined: the report notes it without a warning.
+    """
+    if not auc_classes(class_weight):
+        warnings.warn(auc_note(0, len(class_weight)), RuntimeWarning, stacklevel=3)
+    if not entropy > 0:
+        what = "D2 log loss score is" if nce_base > 0 else "D2 log loss score and NCE are"
+        msg = f"{what} nan: y_true holds a single class, whose entropy is zero."
+        warnings.warn(msg, RuntimeWarning, stacklevel=3)

@@ -337,5 +337,11 @@ class StreamingLogLoss(_Streaming):
             if baseline is not None:
                 msg = "baseline applies to binary data only."
                 raise ValueError(msg)
+            if np.count_nonzero(np.asarray(sums.class_weight) > 0) < 2:
+                msg = (
+                    "y_true holds a single class, so its class frequencies have zero "
+                    "entropy: the normalized cross-entropy (1 - D2) is undefined."
+                )
+                raise ValueError(msg)
             return float(sums.loss) / prior_log_loss_sum(sums)
         return loss / baseline_loss_of(check_baseline(baseline), sums)

@@ -18,7 +18,7 @@ from skbce._calibration.intervals import (
     loss_moments,
     multiclass_loss_intervals,
 )
-from skbce._calibration.multiclass import multiclass_scores, top_label
+from skbce._calibration.multiclass import auc_classes, auc_note, multiclass_scores, top_label
 from skbce._calibration.recalibration_gain import recalibration_gain
 from skbce._calibration.sorting import sort_keys, sort_keys_of
 from skbce._calibration.statistics import binary_statistics
@@ -352,6 +352,9 @@ def _multiclass_report(factory, codes, P, w, classes, settings, per_class):
     scores, notes = collect_warnings(multiclass_scores, codes, P, w, baseline)
     fields |= scores | {"task": "multiclass", "convention": "top label"}
     fields["notes"] += notes
+    present = len(auc_classes(np.bincount(codes, weights=w, minlength=P.shape[1])))
+    if present:  # data lacking a class of the model: a note, not a warning
+        fields["notes"] += [n for n in [auc_note(present, P.shape[1])] if n is not None]
     fields["intervals"] = _all_class_intervals(fields, codes, P, w, settings)
     reports = None
     if per_class:
