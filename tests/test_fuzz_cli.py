@@ -410,3 +410,37 @@ def test_quotes_that_are_text_are_kept(tmp_path, cell):
     y[17], p[17] = 1, 0.8
     assert got["n_rows"] == 40
     assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+
+
+@pytest.mark.parametrize("block", [16, 64, 1000])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ['15" screen'],
+        ['15" screen', '"a\nb"', "x"],
+        ['15" screen', '"note\n1,0.3,x"'],
+        ['a"b', '"c,d"', '"e""f"', '7"'],
+    ],
+    ids=["one-inch", "inch-then-quoted-break", "inch-then-a-row-in-quotes", "mixed"],
+)
+def test_a_quote_that_is_text_does_not_stop_the_reading(tmp_path, monkeypatch, block, cells):
+    # counting quotes took the one in `15" screen` for an opening quote: a block
+    # was then cut inside a later quoted cell (a wrong row, or a row made of the
+    # cell's text: "note\n1,0.3,x" scored one row more), and past MAX_CARRY
+    # bytes (64 MiB) the file was refused, "a quote is not closed"
+    from skbce._cli import csv_chunks
+
+    monkeypatch.setattr(csv_chunks, "BLOCK_BYTES", block)
+    monkeypatch.setattr(csv_chunks, "MAX_CARRY", 256)
+    n = 400
+    notes = ["z"] * n
+    for k, cell in enumerate(cells):
+        notes[5 + 97 * k] = cell
+    y = [k % 2 for k in range(n)]
+    p = [round(0.05 + 0.9 * ((k * 37) % 100) / 100, 4) for k in range(n)]
+    path = tmp_path / "inches.csv"
+    body = "".join(f"{a},{b},{c}\n" for a, b, c in zip(y, p, notes, strict=True))
+    path.write_text("y,p,note\n" + body)
+    got = score_json(path)
+    assert got["n_rows"] == n
+    assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)

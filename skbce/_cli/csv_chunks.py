@@ -49,12 +49,50 @@ def import_pyarrow_csv():
     return pa, csv
 
 
-def _line_ends(data):
+def _exact_quotes(raw, quotes, sep):
+    """The quotes that open or close a quoted field, one at a time (see :func:`_field_quotes`)."""
+    kept, inside, closed = [], False, -2
+    breaks = {ord(sep), ord("\n"), ord("\r")}
+    for q in quotes.tolist():
+        if inside:
+            inside, closed = False, q
+        elif q == 0 or int(raw[q - 1]) in breaks or closed == q - 1:
+            inside = True  # a field opens with a quote, or a doubled quote goes on
+        else:
+            continue  # a quote inside a field that is not quoted is text
+        kept.append(q)
+    return np.array(kept, dtype=np.intp)
+
+
+def _field_quotes(raw, sep):
+    """Positions of the quotes of ``raw`` that open or close a quoted field.
+
+    Taking every quote in turn is right unless a quote stands inside a field
+    that is not quoted (``15" screen``): an opening quote follows a delimiter,
+    a line end or a closing quote.  Only then are the quotes read one at a time.
+    """
+    quotes = np.flatnonzero(raw == ord('"'))
+    opening = quotes[::2]
+    before = raw[np.maximum(opening - 1, 0)]
+    starts = np.isin(before, [ord(sep), ord("\n"), ord("\r"), ord('"')]) | (opening == 0)
+    return quotes if starts.all() else _exact_quotes(raw, quotes, sep)
+
+
+def _quote_left_open(data, sep):
+    """Whether a quoted field of ``data`` (starting outside quotes) is not closed at its end."""
+    if b'"' not in data:
+        return False
+    return _field_quotes(np.frombuffer(data, dtype=np.uint8), sep).size % 2 == 1
+
+
+def _line_ends(data, sep):
     """Offset just after the last line end of ``data`` outside quotes (0 if none)."""
     if b'"' not in data:
         return data.rfind(b"\n") + 1
     raw = np.frombuffer(data, dtype=np.uint8)
-    outside = np.cumsum(raw == ord('"')) % 2 == 0
+    marks = np.zeros(raw.size, dtype=np.int8)
+    marks[_field_quotes(raw, sep)] = 1
+    outside = np.cumsum(marks, dtype=np.int64) % 2 == 0
     ends = np.flatnonzero((raw == ord("\n")) & outside)
     return int(ends[-1]) + 1 if ends.size else 0
 
@@ -70,7 +108,11 @@ def _blocks(f, source):
                 yield carry
             return
         data = carry + block
-        cut = _line_ends(data)
+        cut = _line_ends(data, source.sep)
+        if cut == 0 and len(data) > MAX_CARRY:
+            # counting quotes takes one in a field that is not quoted (15" screen) for
+            # an opening one: ask the csv module where the whole rows end
+            cut = _record_ends(data, source.sep)
         if cut == 0 and len(data) > MAX_CARRY:
             what = "a quote is not closed" if b'"' in data else "a line does not end"
             msg = f"cannot read {source.name}: {what} within {MAX_CARRY >> 20} MiB"
@@ -78,6 +120,25 @@ def _blocks(f, source):
         carry = data[cut:]
         if cut:
             yield data if cut == len(data) else data[:cut]
+
+
+def _record_ends(data, sep):
+    """Offset just after the last whole row of ``data``, read by the csv module (0 if none)."""
+    text = data.decode(errors="replace")
+    rows = std_csv.reader(io.StringIO(text, newline="\n"), delimiter=sep, strict=True)
+    whole = [0]  # lines read at the end of each row
+    try:
+        with _field_limit(len(text)):
+            for _ in rows:
+                whole.append(rows.line_num)
+        if not text.endswith("\n"):  # the last row may go on in the next block
+            whole.pop()
+    except std_csv.Error:  # a quote open at the end of data, or a malformed row
+        pass
+    if not whole or not whole[-1]:
+        return 0
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    return int(ends[whole[-1] - 1]) + 1
 
 
 @contextlib.contextmanager
@@ -264,7 +325,7 @@ class _Parser:
     def parse(self, data, first_row):
         """The record batches of a block, each as ``((categories, codes), columns, n_rows)``."""
         self.first_row = first_row
-        if data.count(b'"') % 2:  # only the end of the file can leave a quote open
+        if _quote_left_open(data, self.source.sep):  # only at the end of the file
             self._refuse_open_quote(data)
         attempts = self._attempts()
         for k, types in enumerate(attempts, start=1):
