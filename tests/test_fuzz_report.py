@@ -330,3 +330,15 @@ def test_cross_val_multiclass_fold_of_one_class_notes_its_auc():
     )
     assert np.isnan(report.folds.roc_auc[0]) and not np.isnan(report.folds.roc_auc[1])
     assert any(p.startswith("fold 0: ROC AUC is nan") for p in report.problems)
+
+
+@pytest.mark.parametrize(
+    "reports, match",
+    [({}, "non-empty dict"), ({"a": 1}, "must be a CalibrationReport"), ([], "non-empty dict")],
+)
+@pytest.mark.parametrize("build", ["compare_calibration", "CalibrationComparison"])
+def test_comparison_built_directly_checks_its_reports(reports, match, build):
+    """CalibrationComparison({}) crashed with IndexError and {"a": 1} with AttributeError;
+    only compare_calibration checked its argument."""
+    with pytest.raises(ValueError, match=f"reports.*{match}"):
+        getattr(skbce, build)(reports)

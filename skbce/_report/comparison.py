@@ -35,6 +35,7 @@ class CalibrationComparison:
     table: Table = field(init=False)
 
     def __post_init__(self):
+        _check_reports(self.reports)  # also when built directly, not by compare_calibration
         self.reports = dict(self.reports)
         columns = {"statistic": np.array(COMPARISON, dtype=object)}
         for name, row in self._frame_rows().items():
@@ -187,6 +188,11 @@ def compare_calibration(reports):
     >>> cmp.table.statistic[:2]
     array(['log_loss', 'brier_score'], dtype=object)
     """
+    return CalibrationComparison(reports)
+
+
+def _check_reports(reports):
+    """Refuse what is not a non-empty dict of model names to reports, naming ``reports``."""
     if not isinstance(reports, dict) or not reports:
         msg = f"reports must be a non-empty dict of name to CalibrationReport, got {reports!r}."
         raise ValueError(msg)
@@ -200,4 +206,3 @@ def compare_calibration(reports):
         if not isinstance(report, CalibrationReport):
             msg = f"reports[{name!r}] must be a CalibrationReport, got {type(report).__name__}."
             raise ValueError(msg)
-    return CalibrationComparison(reports)
