@@ -50,7 +50,7 @@ def import_pyarrow_csv():
 
 
 def _exact_quotes(raw, quotes, sep):
-    """The quotes that open or close a quoted field, one at a time (see :func:`_field_quotes`)."""
+    """The quotes that open or close a quoted field, one at a time (see :func:`_inside_quotes`)."""
     kept, inside, closed = [], False, -2
     breaks = {ord(sep), ord("\n"), ord("\r")}
     for q in quotes.tolist():
@@ -64,25 +64,32 @@ def _exact_quotes(raw, quotes, sep):
     return np.array(kept, dtype=np.intp)
 
 
-def _field_quotes(raw, sep):
-    """Positions of the quotes of ``raw`` that open or close a quoted field.
+def _inside_quotes(raw, sep):
+    """Per byte of ``raw`` (starting outside quotes): 1 inside a quoted field, else 0.
 
     Taking every quote in turn is right unless a quote stands inside a field
     that is not quoted (``15" screen``): an opening quote follows a delimiter,
     a line end or a closing quote.  Only then are the quotes read one at a time.
     """
-    quotes = np.flatnonzero(raw == ord('"'))
-    opening = quotes[::2]
-    before = raw[np.maximum(opening - 1, 0)]
-    starts = np.isin(before, [ord(sep), ord("\n"), ord("\r"), ord('"')]) | (opening == 0)
-    return quotes if starts.all() else _exact_quotes(raw, quotes, sep)
+    is_quote = raw == ord('"')
+    inside = np.bitwise_xor.accumulate(is_quote.view(np.uint8))
+    opening = np.flatnonzero(is_quote & (inside == 1))
+    follows = np.zeros(256, dtype=bool)
+    follows[[ord(sep), ord("\n"), ord("\r"), ord('"')]] = True
+    starts = follows[raw[opening - 1]]  # the byte before each opening quote
+    starts[opening == 0] = True  # (or none)
+    if not starts.all():
+        is_quote = np.zeros(raw.size, dtype=np.uint8)
+        is_quote[_exact_quotes(raw, np.flatnonzero(raw == ord('"')), sep)] = 1
+        inside = np.bitwise_xor.accumulate(is_quote)
+    return inside
 
 
 def _quote_left_open(data, sep):
     """Whether a quoted field of ``data`` (starting outside quotes) is not closed at its end."""
     if b'"' not in data:
         return False
-    return _field_quotes(np.frombuffer(data, dtype=np.uint8), sep).size % 2 == 1
+    return bool(_inside_quotes(np.frombuffer(data, dtype=np.uint8), sep)[-1])
 
 
 def _line_ends(data, sep):
@@ -90,10 +97,7 @@ def _line_ends(data, sep):
     if b'"' not in data:
         return data.rfind(b"\n") + 1
     raw = np.frombuffer(data, dtype=np.uint8)
-    marks = np.zeros(raw.size, dtype=np.int8)
-    marks[_field_quotes(raw, sep)] = 1
-    outside = np.cumsum(marks, dtype=np.int64) % 2 == 0
-    ends = np.flatnonzero((raw == ord("\n")) & outside)
+    ends = np.flatnonzero((raw == ord("\n")) & (_inside_quotes(raw, sep) == 0))
     return int(ends[-1]) + 1 if ends.size else 0
 
 
