@@ -342,3 +342,33 @@ def test_comparison_built_directly_checks_its_reports(reports, match, build):
     only compare_calibration checked its argument."""
     with pytest.raises(ValueError, match=f"reports.*{match}"):
         getattr(skbce, build)(reports)
+
+
+@pytest.mark.parametrize("labels", [(0, 1), ("a", "b"), (False, True), (-1, 1)])
+@pytest.mark.parametrize("positive", [0, 1])
+@pytest.mark.parametrize("matrix", [False, True])
+def test_binary_baseline_priors_follow_the_sorted_classes(labels, positive, matrix):
+    """Two class priors were read as [negative, positive] whatever pos_label: with the
+    smaller label positive, the NCE was normalized by the other class's prior."""
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(8)
+    p1 = rng.uniform(0.05, 0.95, 40)  # probability of the greater label
+    codes = (rng.uniform(size=40) < p1).astype(int)
+    codes[:2] = [0, 1]
+    y = np.array(labels, dtype=object)[codes]
+    if isinstance(labels[0], str | bool):
+        y = y.astype(type(labels[0]))
+    else:
+        y = y.astype(int)
+    priors = [0.2, 0.8]  # of the sorted labels
+    proba = np.column_stack([1 - p1, p1]) if matrix else (p1 if positive else 1 - p1)
+    report = skbce.calibration_report(
+        y, proba, pos_label=labels[positive], baseline=priors, n_bins=3, n_resamples=0
+    )
+    rate = np.mean(codes == positive)
+    b = priors[positive]
+    baseline_loss = -(rate * np.log(b) + (1 - rate) * np.log(1 - b))
+    expected = log_loss(codes, p1) / baseline_loss
+    assert report.baseline == pytest.approx(b)
+    assert report.normalized_cross_entropy == pytest.approx(expected, rel=1e-12)
