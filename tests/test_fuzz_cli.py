@@ -444,3 +444,28 @@ def test_a_quote_that_is_text_does_not_stop_the_reading(tmp_path, monkeypatch, b
     got = score_json(path)
     assert got["n_rows"] == n
     assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
+
+
+# -- a lone carriage return inside the rows ends a row (as pyarrow reads it) ---------
+
+LONE_CR_ROWS = {
+    "open-quote": (
+        'y,p,c\n0,0.1,a\r1,0.8,b\r0,0.3,"open\n',
+        "row 3 has a quote that is not closed",
+    ),
+    "ragged": ("y,p,c\n0,0.1,a\r1,0.8,b\r0,0.3,x,y\n", "row 3 has 4 fields ('0,0.3,x,y')"),
+    "ragged-then-row": (
+        "y,p,c\n0,0.1,a\n1,0.8,b\r0,0.3,x,y\r0,0.1,a\n",
+        "row 3 has 4 fields ('0,0.3,x,y')",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LONE_CR_ROWS))
+def test_lone_carriage_returns_in_rows_name_the_right_row(tmp_path, name):
+    # the open quote failed with an IndexError traceback; the ragged row was "row 1
+    # has a quote that is not closed"
+    text, words = LONE_CR_ROWS[name]
+    path = tmp_path / "cr.csv"
+    path.write_bytes(text.encode())
+    assert_one_line_error(*run_here("score", path, *ARGS), words)

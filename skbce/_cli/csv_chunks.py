@@ -18,6 +18,7 @@ rules, whatever the block or chunk boundaries:
 import contextlib
 import csv as std_csv
 import io
+import re
 
 import numpy as np
 
@@ -240,8 +241,10 @@ class _Parser:
     def _offset(data, text):
         """Where the line ``text`` starts in ``data``."""
         line = text.encode()
-        at = 0 if data.startswith(line) else data.find(b"\n" + line) + 1
-        return at if at >= 0 else len(data)
+        if data.startswith(line):
+            return 0
+        found = [data.find(end + line) + 1 for end in (b"\n", b"\r")]  # a lone CR ends a row too
+        return min((at for at in found if at > 0), default=0)
 
     def _refuse_row(self, data, parse, offset):
         """A row of ``data`` starting at ``offset`` has the wrong number of fields."""
@@ -255,7 +258,7 @@ class _Parser:
                 ),
                 convert_options=self.csv.ConvertOptions(include_columns=[]),
             ).num_rows
-        text = data[offset:].split(b"\n", 1)[0].decode(errors="replace").rstrip("\r")
+        text = re.split(rb"[\r\n]", data[offset:], maxsplit=1)[0].decode(errors="replace")
         fields = self._fields(data[offset:])
         width = len(self.read_options.column_names)
         what = f"{fields} field{'s' if fields != 1 else ''} ({shown(text)}), the header {width}"
@@ -287,7 +290,7 @@ class _Parser:
         quote inside a field that is not quoted (``5" screen``) is text.
         """
         text = data.decode(errors="replace")
-        lines = text.split("\n")
+        lines = io.StringIO(text, newline="").readlines()  # as the csv module counts them
         rows = std_csv.reader(io.StringIO(text, newline=""), delimiter=self.source.sep, strict=True)
         row, start = self.first_row, 0
         try:
@@ -298,7 +301,7 @@ class _Parser:
         except std_csv.Error as exc:
             if "unexpected end of data" not in str(exc):
                 return
-            line = shown(lines[start].rstrip("\r"))
+            line = shown(lines[start].rstrip("\r\n") if start < len(lines) else "")
             msg = (
                 f"cannot read {self.source.name}: row {row} has a quote that is not closed ({line})"
             )
