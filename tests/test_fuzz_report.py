@@ -372,3 +372,24 @@ def test_binary_baseline_priors_follow_the_sorted_classes(labels, positive, matr
     expected = log_loss(codes, p1) / baseline_loss
     assert report.baseline == pytest.approx(b)
     assert report.normalized_cross_entropy == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("positive", [0, 1])
+@pytest.mark.parametrize("priors", [[0.2, 0.8], [0.6, 0.4]])
+def test_scorer_baseline_priors_follow_the_sorted_classes(positive, priors):
+    """The scorer binarizes y to the positive class, then the metric read the second
+    prior as the positive's: wrong with pos_label the smaller label."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(50, 2))
+    y = np.where(X[:, 0] + rng.normal(size=50) > 0, "b", "a")
+    model = LogisticRegression().fit(X, y)
+    label = ["a", "b"][positive]
+    scorer = skbce.make_scorer("normalized_cross_entropy", baseline=priors, pos_label=label)
+    hits = y == label
+    p = model.predict_proba(X)[:, positive]
+    rate, b = hits.mean(), priors[positive]
+    expected = log_loss(hits, p) / -(rate * np.log(b) + (1 - rate) * np.log(1 - b))
+    assert -scorer(model, X, y) == pytest.approx(expected, rel=1e-12)

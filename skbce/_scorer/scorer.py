@@ -300,6 +300,10 @@ def _aligned(y, values, fold_classes, estimator_classes, logits, params):
         positive = _positive_class(classes, pos_label)
         y_score = _positive_column(values, estimator_classes, positive, logits)
         y_true = (y == positive).astype(np.int8)
+        baseline = params.get("baseline")
+        if np.ndim(baseline) == 1 and positive == classes[0]:
+            # priors of the sorted classes; the metric reads them for the 0/1 labels
+            params["baseline"] = np.asarray(baseline)[::-1]
         return y_true, y_score, np.array([0, 1]), len(fold_classes) == 1
     if pos_label is not None:
         msg = (
