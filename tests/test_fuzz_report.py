@@ -393,3 +393,21 @@ def test_scorer_baseline_priors_follow_the_sorted_classes(positive, priors):
     rate, b = hits.mean(), priors[positive]
     expected = log_loss(hits, p) / -(rate * np.log(b) + (1 - rate) * np.log(1 - b))
     assert -scorer(model, X, y) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("positive", [0, 1])
+@pytest.mark.parametrize("labels", [(0, 1), ("a", "b")])
+def test_streaming_nce_baseline_priors_follow_the_sorted_classes(positive, labels):
+    """StreamingLogLoss(pos_label=<smaller label>) read two priors as [negative, positive]."""
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(10)
+    p1 = rng.uniform(0.05, 0.95, 40)
+    codes = (rng.uniform(size=40) < p1).astype(int)
+    y = np.array(labels)[codes]
+    priors = [0.25, 0.75]
+    state = skbce.StreamingLogLoss(pos_label=labels[positive])
+    state.update(y, p1 if positive else 1 - p1)
+    rate, b = np.mean(codes == positive), priors[positive]
+    expected = log_loss(codes, p1) / -(rate * np.log(b) + (1 - rate) * np.log(1 - b))
+    assert state.normalized_cross_entropy(baseline=priors) == pytest.approx(expected, rel=1e-12)

@@ -324,8 +324,9 @@ class StreamingLogLoss(_Streaming):
 
         Parameters
         ----------
-        baseline : float, default=None
-            Base rate in ``(0, 1)`` of binary data.
+        baseline : float or array-like of shape (2,), default=None
+            Base rate in ``(0, 1)`` of the positive class of binary data, or
+            the priors of the two classes in sorted order of the labels.
 
         Returns
         -------
@@ -344,4 +345,19 @@ class StreamingLogLoss(_Streaming):
                 )
                 raise ValueError(msg)
             return float(sums.loss) / prior_log_loss_sum(sums)
-        return loss / baseline_loss_of(check_baseline(baseline), sums)
+        return loss / baseline_loss_of(_positive_prior(baseline, classes), sums)
+
+
+def _positive_prior(baseline, classes):
+    """The positive class's rate: ``baseline``, or its prior among the sorted classes.
+
+    ``classes`` are the negative then the positive class.  Two priors follow
+    the sorted labels: with ``pos_label`` the smaller label the second prior
+    is the negative class's.
+    """
+    rate = check_baseline(baseline)
+    if rate is None or np.ndim(baseline) == 0:
+        return rate
+    negative, positive = list(classes)
+    first = sorted([negative, positive])[0]
+    return float(np.asarray(baseline, dtype=np.float64)[0]) if positive == first else rate
