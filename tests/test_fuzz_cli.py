@@ -469,3 +469,39 @@ def test_lone_carriage_returns_in_rows_name_the_right_row(tmp_path, name):
     path = tmp_path / "cr.csv"
     path.write_bytes(text.encode())
     assert_one_line_error(*run_here("score", path, *ARGS), words)
+
+
+# -- a quote opened in one row and closed rows later before text swallowed the rows ---
+
+SWALLOWED = {
+    "he-said": (
+        'y,p,c\n1,0.9,a\n0,0.2,b\n1,0.5,"hi\n0,0.3,15" screen\n1,0.6,b\n',
+        "row 3 opens a quote",
+    ),
+    "doubled-quotes": (
+        'y,p,c\r\n1,0.9,\r\n1,0.5,c\r\n0,0.5,"\r\n1,0.1,c\r\n'
+        '1,0.9,""\r\n1,0.1,c\r\n0,0.9,15" x\r\n',
+        "row 3 opens a quote",
+    ),
+}
+
+
+@pytest.mark.parametrize("block", [16, 1 << 23])
+@pytest.mark.parametrize("name", list(SWALLOWED))
+def test_a_quote_closed_rows_later_before_text_is_refused(tmp_path, monkeypatch, name, block):
+    # pyarrow read the rows in between as one cell of the row: they were not scored
+    from skbce._cli import csv_chunks
+
+    monkeypatch.setattr(csv_chunks, "BLOCK_BYTES", block)
+    text, words = SWALLOWED[name]
+    path = tmp_path / "swallowed.csv"
+    path.write_bytes(text.encode())
+    assert_one_line_error(*run_here("score", path, *ARGS), words)
+
+
+def test_a_quoted_cell_followed_by_text_on_its_line_is_kept(tmp_path):
+    path = tmp_path / "jr.csv"
+    path.write_text('y,p,c\n1,0.9,"Smith" Jr\n0,0.2,"a\nb"\n1,0.7,x\n')
+    got = score_json(path)
+    assert got["n_rows"] == 3
+    assert got["log_loss"] == pytest.approx(log_loss([1, 0, 1], [0.9, 0.2, 0.7]), rel=1e-12)

@@ -86,13 +86,6 @@ def _inside_quotes(raw, sep):
     return inside
 
 
-def _quote_left_open(data, sep):
-    """Whether a quoted field of ``data`` (starting outside quotes) is not closed at its end."""
-    if b'"' not in data:
-        return False
-    return bool(_inside_quotes(np.frombuffer(data, dtype=np.uint8), sep)[-1])
-
-
 def _line_ends(data, sep):
     """Offset just after the last line end of ``data`` outside quotes (0 if none)."""
     if b'"' not in data:
@@ -246,18 +239,54 @@ class _Parser:
         found = [data.find(end + line) + 1 for end in (b"\n", b"\r")]  # a lone CR ends a row too
         return min((at for at in found if at > 0), default=0)
 
+    def _rows_before(self, data, offset):
+        """Number of rows of ``data`` before ``offset`` (a row start), as pyarrow counts them."""
+        if not offset:
+            return 0
+        return self.csv.read_csv(
+            self.pa.py_buffer(data[:offset]),
+            read_options=self._options(data[:offset], whole=True),
+            parse_options=self.csv.ParseOptions(
+                delimiter=self.source.sep, newlines_in_values=b'"' in data[:offset]
+            ),
+            convert_options=self.csv.ConvertOptions(include_columns=[]),
+        ).num_rows
+
+    def _check_quotes(self, data):
+        """Refuse a quote left open, or closed rows later before text.
+
+        pyarrow takes the rows in between into the cell (``He said "hi`` ...
+        ``15" screen``); a quoted cell on one line followed by text is kept.
+        """
+        raw = np.frombuffer(data, dtype=np.uint8)
+        inside = _inside_quotes(raw, self.source.sep)
+        if inside[-1]:  # only at the end of the file
+            self._refuse_open_quote(data)
+        was = np.concatenate(([0], inside[:-1]))
+        quote = raw == ord('"')
+        opens = np.flatnonzero(quote & (inside == 1) & (was == 0))
+        closes = np.flatnonzero(quote & (inside == 0) & (was == 1))
+        after = np.append(raw, ord("\n"))[closes + 1]
+        ends = np.zeros(256, dtype=bool)
+        ends[[ord(self.source.sep), ord("\n"), ord("\r"), ord('"')]] = True
+        for k in np.flatnonzero(~ends[after]).tolist():
+            j = k
+            while j and closes[j - 1] == opens[j] - 1:  # a doubled quote: the same cell
+                j -= 1
+            cell = data[opens[j] : closes[k]]
+            if b"\n" in cell or b"\r" in cell:
+                start = max(data.rfind(b"\n", 0, opens[j]), data.rfind(b"\r", 0, opens[j])) + 1
+                row = self.first_row + self._rows_before(data, start)
+                line = re.split(rb"[\r\n]", data[start:], maxsplit=1)[0].decode(errors="replace")
+                msg = (
+                    f"cannot read {self.source.name}: row {row} opens a quote that closes "
+                    f"rows later before text ({shown(line)}): a quote is not closed?"
+                )
+                raise UsageError(msg)
+
     def _refuse_row(self, data, parse, offset):
         """A row of ``data`` starting at ``offset`` has the wrong number of fields."""
-        before = 0
-        if offset:
-            before = self.csv.read_csv(
-                self.pa.py_buffer(data[:offset]),
-                read_options=self._options(data[:offset], whole=True),
-                parse_options=self.csv.ParseOptions(
-                    delimiter=parse.delimiter, newlines_in_values=parse.newlines_in_values
-                ),
-                convert_options=self.csv.ConvertOptions(include_columns=[]),
-            ).num_rows
+        before = self._rows_before(data, offset)
         text = re.split(rb"[\r\n]", data[offset:], maxsplit=1)[0].decode(errors="replace")
         fields = self._fields(data[offset:])
         width = len(self.read_options.column_names)
@@ -332,8 +361,8 @@ class _Parser:
     def parse(self, data, first_row):
         """The record batches of a block, each as ``((categories, codes), columns, n_rows)``."""
         self.first_row = first_row
-        if _quote_left_open(data, self.source.sep):  # only at the end of the file
-            self._refuse_open_quote(data)
+        if b'"' in data:
+            self._check_quotes(data)
         attempts = self._attempts()
         for k, types in enumerate(attempts, start=1):
             try:
