@@ -411,3 +411,18 @@ def test_streaming_nce_baseline_priors_follow_the_sorted_classes(positive, label
     rate, b = np.mean(codes == positive), priors[positive]
     expected = log_loss(codes, p1) / -(rate * np.log(b) + (1 - rate) * np.log(1 - b))
     assert state.normalized_cross_entropy(baseline=priors) == pytest.approx(expected, rel=1e-12)
+
+
+def test_cross_val_report_groups_with_a_splitter_that_ignores_them_do_not_warn():
+    """Passing groups to every splitter made StratifiedKFold warn that it ignores them."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + rng.normal(size=60) > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = skbce.cross_val_calibration_report(
+            LogisticRegression(), X, y, cv=3, groups=np.arange(60) % 2, n_bins=3, n_resamples=0
+        )
+    assert [row.n_samples for row in report.subgroups] == [30, 30]

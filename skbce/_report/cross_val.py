@@ -27,7 +27,7 @@ def _splits(cv, estimator, X, y, groups):
 
     splitter = check_cv(cv, y, classifier=is_classifier(estimator))
     try:
-        pairs = splitter.split(X, y, groups)
+        pairs = splitter.split(X, y, groups if _uses_groups(splitter) else None)
         splits = [(np.asarray(train), np.asarray(test)) for train, test in pairs]
         if not splits:
             raise ValueError("it gives no train/test split")
@@ -41,6 +41,14 @@ def _splits(cv, estimator, X, y, groups):
             raise ValueError(msg)
         covered[test] = True
     return splits, int((~covered).sum())
+
+
+def _uses_groups(splitter):
+    """Whether ``splitter.split`` reads ``groups`` (others warn that they ignore them)."""
+    try:
+        return bool(splitter.get_metadata_routing().split.requests.get("groups"))
+    except AttributeError:  # not a scikit-learn splitter: give them, as cross_validate does
+        return True
 
 
 def _fold_predictions(estimator, X, y, splits, fit_params, response_method, classes):
@@ -115,10 +123,10 @@ default="auto"
     groups : array-like of shape (n_samples,), default=None
         A group label per sample: the pooled out-of-fold report gets
         ``subgroups``, one row per group (as in :func:`calibration_report`);
-        also given to the splitter of ``cv``, as
-        :func:`~sklearn.model_selection.cross_validate` does, so that group
-        splitters (``GroupKFold``, ``LeaveOneGroupOut``) keep each group in
-        one test fold.  Other splitters ignore them.
+        also given to a group splitter of ``cv`` (``GroupKFold``,
+        ``LeaveOneGroupOut``, ...), as
+        :func:`~sklearn.model_selection.cross_validate` does, which keeps
+        each group in one test fold.
     random_state : int, RandomState instance or None, default=None
         Seeds the cross-fitting of the pooled report's
         ``recalibration_gain`` (not the folds of ``cv``); None a fixed seed,
