@@ -308,3 +308,29 @@ def test_one_hot_y_true_with_indicator_labels_as_in_scikit_learn(name, y, proba,
         columns = np.column_stack([1 - np.asarray(proba), proba]) if np.ndim(proba) == 1 else proba
         want = -np.mean(np.log(columns[np.arange(len(codes)), codes]))
         assert got == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("labels", "pos_label"),
+    [((0, 1), 0), ((0, 1), 1), (("a", "b"), "a"), (("a", "b"), "b"), ((-1, 1), -1)],
+)
+def test_nce_two_priors_follow_the_sorted_labels_whatever_pos_label(labels, pos_label):
+    """normalized_cross_entropy(..., pos_label=0, baseline=[p0, p1]) normalized by p1's loss."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 2, 200)
+    y = np.array(labels, dtype=object if isinstance(labels[0], str) else None)[codes]
+    p_pos = rng.uniform(0.05, 0.95, 200)  # probability of pos_label
+    priors = [0.3, 0.7]  # of the sorted labels
+    b = priors[sorted(labels).index(pos_label)]
+    is_pos = y == pos_label
+    rate = is_pos.mean()
+    expected = sk_log_loss(is_pos, p_pos) / -(rate * np.log(b) + (1 - rate) * np.log1p(-b))
+    got = skbce.normalized_cross_entropy(y, p_pos, pos_label=pos_label, baseline=priors)
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_nce_two_priors_with_only_the_positive_class_is_refused():
+    with pytest.raises(ValueError, match="baseline"):
+        skbce.normalized_cross_entropy([0, 0, 0], [0.2, 0.4, 0.5], pos_label=0, baseline=[0.3, 0.7])

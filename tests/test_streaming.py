@@ -513,3 +513,12 @@ def test_brier_score_survives_pickling_and_rows_off_still_warn():
     assert again.brier_score_loss() == state.brier_score_loss()
     with pytest.warns(UserWarning):
         state.update([1], [[0.2, 0.2, 0.2]])
+
+
+def test_a_chunk_with_other_columns_is_refused_naming_y_score():
+    state = StreamingLogLoss()
+    state.update([0, 1, 2], np.eye(3))
+    with pytest.raises(
+        ValueError, match=r"columns of y_\w+: 3 in one, 2 in the other \(every chunk"
+    ):
+        state.update([0, 1], np.full((2, 2), 0.5))

@@ -112,8 +112,8 @@ class State:
             name = self.spec.score_name
             what = f"columns of {name}" if self.spec.kind == "log_loss" else f"shape of {name}"
             msg = (
-                f"Cannot merge parts with a different {what}: {self.width} in one part, "
-                f"{other.width} in the other."
+                f"The parts differ in the {what}: {self.width} in one, {other.width} in "
+                f"the other (every chunk of {name} must have the same)."
             )
             raise ValueError(msg)
 

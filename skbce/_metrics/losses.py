@@ -17,7 +17,8 @@ from skbce._losses.finish import baseline_loss_of, check_weight_sum, finish, war
 from skbce._losses.kernels import prior_log_loss_sum
 from skbce._losses.numpy_sums import brier_sums_of
 from skbce._losses.options import loss_options
-from skbce._utils.options import InvalidParameterError
+from skbce._utils.binary_targets import binary_target
+from skbce._utils.options import InvalidParameterError, positive_rate
 from skbce._utils.validation import check_array_like, check_label_type, check_lengths
 
 __all__ = [
@@ -355,10 +356,11 @@ def normalized_cross_entropy(
         Binary class labels, or 0/1 (or soft) targets.
     y_score : array-like of shape (n_samples,)
         Probabilities of the positive class, or logits when ``from_logits``.
-    baseline : float, default=None
+    baseline : float or array-like of shape (2,), default=None
         The base rate :math:`b` in ``(0, 1)``, for example the positive rate of
-        the training data; ``None`` takes the (weighted) positive rate of
-        ``y_true``.
+        the training data, or the priors of the two classes in the sorted
+        order of the labels (the positive class's is then :math:`b`);
+        ``None`` takes the (weighted) positive rate of ``y_true``.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
     pos_label : int, float, bool or str, default=None
@@ -392,8 +394,27 @@ def normalized_cross_entropy(
     options = loss_options(
         "bce", baseline=baseline, pos_label=pos_label, from_logits=from_logits, class_totals=True
     )
+    rate = _positive_rate(baseline, options.baseline, y_true, pos_label)
     sums, dtype = loss_sums(options, y_true, y_score, sample_weight)
-    return finish(sums, dtype) / baseline_loss_of(options.baseline, sums)
+    return finish(sums, dtype) / baseline_loss_of(rate, sums)
+
+
+def _positive_rate(baseline, checked, y_true, pos_label):
+    """The positive class's rate of ``baseline`` (``checked``: the validated rate or None).
+
+    Two priors follow the sorted labels: with a ``pos_label`` the smaller
+    label, the first is the positive class's (``checked`` holds the second).
+    """
+    if pos_label is None or np.ndim(baseline) == 0:
+        return checked
+    classes = binary_target(np.asarray(y_true), pos_label=pos_label).classes
+    if classes[0] is None:
+        msg = (
+            "baseline: two class priors follow the sorted labels, and y_true holds only "
+            f"pos_label={pos_label!r}; give the positive class's rate as a float."
+        )
+        raise ValueError(msg)
+    return positive_rate(baseline, classes)
 
 
 def brier_score_loss(

@@ -22,7 +22,7 @@ from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.options import loss_options
 from skbce._losses.states import State, chunk_state, part_sums, sorted_labels
 from skbce._losses.sums import LossSums
-from skbce._utils.options import check_baseline
+from skbce._utils.options import positive_rate
 from skbce._utils.validation import InvalidParameterError, Target
 
 __all__ = ["StreamingLogLoss"]
@@ -345,19 +345,4 @@ class StreamingLogLoss(_Streaming):
                 )
                 raise ValueError(msg)
             return float(sums.loss) / prior_log_loss_sum(sums)
-        return loss / baseline_loss_of(_positive_prior(baseline, classes), sums)
-
-
-def _positive_prior(baseline, classes):
-    """The positive class's rate: ``baseline``, or its prior among the sorted classes.
-
-    ``classes`` are the negative then the positive class.  Two priors follow
-    the sorted labels: with ``pos_label`` the smaller label the second prior
-    is the negative class's.
-    """
-    rate = check_baseline(baseline)
-    if rate is None or np.ndim(baseline) == 0:
-        return rate
-    negative, positive = list(classes)
-    first = sorted([negative, positive])[0]
-    return float(np.asarray(baseline, dtype=np.float64)[0]) if positive == first else rate
+        return loss / baseline_loss_of(positive_rate(baseline, classes), sums)

@@ -39,6 +39,7 @@ from skbce._utils.options import (
     check_response_method,
     check_seed,
     check_strategy,
+    positive_rate,
 )
 from skbce._utils.validation import validate_multiclass
 
@@ -327,27 +328,10 @@ def _build_report(factory, data, options, *, pos_label, from_logits=False, label
             from_logits=from_logits,
         )
         pos_label = _label(ordered[1])
-    settings["baseline"] = _binary_baseline(settings["baseline"], ordered)
+    settings["baseline"] = positive_rate(settings["baseline"], ordered)
     del y_true, y_proba, sample_weight  # the report frees the arrays it no longer needs
     fields = binary_fields(data, **settings)
     return factory(**fields, classes=ordered, pos_label=pos_label)
-
-
-def _binary_baseline(baseline, ordered):
-    """The positive class's rate from ``baseline``: a rate, or the priors of the sorted classes.
-
-    ``ordered`` holds the negative then the positive class.  Two priors
-    follow the sorted labels (as the columns of ``predict_proba``), so the
-    positive class's is the first when it is the smaller label (``pos_label``
-    0 of 0/1): taking the second whatever ``pos_label`` normalized the
-    cross-entropy by the negative class's prior.
-    """
-    rate = check_baseline(baseline)  # validated: a rate, or two priors (then the second's)
-    if rate is None or np.ndim(baseline) == 0:
-        return rate
-    negative, positive = list(ordered)
-    first = sorted([negative, positive])[0]
-    return float(np.asarray(baseline, dtype=np.float64)[0]) if positive == first else rate
 
 
 def _multiclass_report(factory, codes, P, w, classes, settings, per_class):

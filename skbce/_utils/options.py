@@ -239,6 +239,29 @@ def check_baseline(baseline, n_classes=2):
     return prior if n_classes > 2 else float(prior[1])
 
 
+def positive_rate(baseline, classes):
+    """The positive class's rate from a binary ``baseline``: a rate, or two priors.
+
+    Two priors follow the sorted labels (as the columns of ``predict_proba``):
+    the positive class's is the first when it is the smaller label
+    (``pos_label=0`` of 0/1 labels), the second otherwise.  ``classes`` holds
+    the negative then the positive class.
+
+    Examples
+    --------
+    >>> from skbce._utils.options import positive_rate
+    >>> positive_rate([0.3, 0.7], [1, 0]), positive_rate([0.3, 0.7], ["a", "b"])
+    (0.3, 0.7)
+    """
+    rate = check_baseline(baseline)  # validated: a rate, or two priors (then the second's)
+    if rate is None or np.ndim(baseline) == 0:
+        return rate
+    negative, positive = list(classes)
+    if positive == min(negative, positive):
+        return float(np.asarray(baseline, dtype=np.float64)[0])
+    return rate
+
+
 def check_response_method(response_method):
     """Return the estimator methods ``response_method`` reads, in order of preference.
 
