@@ -426,3 +426,11 @@ def test_cross_val_report_groups_with_a_splitter_that_ignores_them_do_not_warn()
             LogisticRegression(), X, y, cv=3, groups=np.arange(60) % 2, n_bins=3, n_resamples=0
         )
     assert [row.n_samples for row in report.subgroups] == [30, 30]
+
+
+@pytest.mark.parametrize(("option", "value"), [("title", None), ("title", 3), ("subtitle", 1.5)])
+def test_comparison_page_title_and_subtitle_must_be_text(option, value):
+    y, p = [0, 1, 1, 0, 1, 0, 0, 1] * 10, [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 10
+    comparison = skbce.compare_calibration({"a": skbce.calibration_report(y, p, n_resamples=0)})
+    with pytest.raises(TypeError, match=f"{option} must be a str"):
+        comparison.to_html(**{option: value})

@@ -661,3 +661,18 @@ def test_estimator_and_cross_validation_take_n_resamples(classification):
     assert cv.n_resamples == 10 and "10 Poisson resamples" in cv.intervals.method[4]
     with pytest.raises(ValueError, match="n_resamples"):
         cross_val_calibration_report(LogisticRegression(), X, y, n_resamples=-2)
+
+
+def test_from_predictions_is_calibration_report_as_a_constructor():
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    rng = np.random.default_rng(7)
+    p = rng.uniform(0.01, 0.99, 500)
+    y = np.where(rng.uniform(size=500) < p, "spam", "ham")
+    w = rng.integers(1, 4, 500)
+    report = CalibrationReport.from_predictions(y, p, sample_weight=w, n_resamples=0, n_bins=5)
+    same = calibration_report(y, p, sample_weight=w, n_resamples=0, n_bins=5)
+    assert isinstance(report, CalibrationReport)
+    assert report.log_loss == pytest.approx(sk_log_loss(y, p, sample_weight=w), rel=1e-12)
+    assert report.to_dict().keys() == same.to_dict().keys()
+    assert report.ece == same.ece and report.pos_label == "spam"

@@ -114,6 +114,10 @@ class CalibrationComparison:
         >>> page.startswith("<!DOCTYPE html>"), page.count("<svg") >= 3
         (True, True)
         """
+        for name, text in (("title", title), ("subtitle", subtitle)):
+            if not isinstance(text, str) and not (name == "subtitle" and text is None):
+                msg = f"{name} must be a str, got {type(text).__name__}."
+                raise TypeError(msg)
         return _html.comparison_page(self.reports, path, title=title, subtitle=subtitle)
 
     def to_dict(self):

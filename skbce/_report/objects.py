@@ -340,6 +340,63 @@ default="auto"
         given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
         return build_report(cls, y, y_proba, sample_weight, options, **given)
 
+    @classmethod
+    def from_predictions(
+        cls,
+        y_true,
+        y_proba,
+        *,
+        sample_weight=None,
+        pos_label=None,
+        from_logits=False,
+        n_bins=10,
+        strategy="uniform",
+        confidence_level=0.95,
+        baseline=None,
+        per_class=False,
+        groups=None,
+        n_resamples=200,
+        random_state=None,
+        labels=None,
+    ):
+        """Report on predicted probabilities: :func:`calibration_report`, spelled as a constructor.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            True labels.
+        y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Probabilities (or logits with ``from_logits``).
+        sample_weight, pos_label, from_logits, n_bins, strategy, confidence_level, \
+baseline, per_class, groups, n_resamples, random_state, labels
+            As in :func:`calibration_report`.
+
+        Returns
+        -------
+        report : CalibrationReport
+
+        Examples
+        --------
+        >>> from skbce import CalibrationReport
+        >>> report = CalibrationReport.from_predictions(
+        ...     [0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4], n_bins=3
+        ... )
+        >>> round(report.log_loss, 4)  # sklearn.metrics.log_loss: 0.4534
+        0.4534
+        """
+        options = Settings(
+            n_bins,
+            strategy,
+            confidence_level,
+            baseline,
+            per_class,
+            groups,
+            random_state,
+            n_resamples,
+        )
+        given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
+        return build_report(cls, y_true, y_proba, sample_weight, options, **given)
+
     # -- renderings ---------------------------------------------------------------
 
     def __str__(self):

@@ -8,7 +8,6 @@ This module gathers the public names of the report layer.
 """
 
 from skbce._render.plot import ReliabilityDisplay
-from skbce._report.build import Settings, build_report
 from skbce._report.comparison import CalibrationComparison, compare_calibration
 from skbce._report.cross_val import cross_val_calibration_report
 from skbce._report.objects import CalibrationReport
@@ -216,8 +215,19 @@ def calibration_report(
     >>> report.corp_test.pvalue > 0.05
     True
     """
-    options = Settings(
-        n_bins, strategy, confidence_level, baseline, per_class, groups, random_state, n_resamples
+    return CalibrationReport.from_predictions(
+        y_true,
+        y_proba,
+        sample_weight=sample_weight,
+        pos_label=pos_label,
+        from_logits=from_logits,
+        n_bins=n_bins,
+        strategy=strategy,
+        confidence_level=confidence_level,
+        baseline=baseline,
+        per_class=per_class,
+        groups=groups,
+        n_resamples=n_resamples,
+        random_state=random_state,
+        labels=labels,
     )
-    given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
-    return build_report(CalibrationReport, y_true, y_proba, sample_weight, options, **given)
