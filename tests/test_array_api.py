@@ -412,3 +412,33 @@ def test_list_arguments_never_lose_precision(namespace, rows):
     assert skbce.log_loss(y, asarray(np.asarray(p)), sample_weight=w) == pytest.approx(
         expected, rel=1e-13
     )
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("multilabel", [False, True], ids=["binary", "multilabel"])
+def test_zero_weight_sample_with_infinite_loss_adds_nothing(namespace, reduction, multilabel):
+    """clip=None: a zero-weight sample of probability 0 for its true class (0 * inf = NaN)."""
+    xp, asarray = namespace
+    y = np.array([[1, 0], [1, 1], [0, 1], [0, 0]]) if multilabel else np.array([1, 1, 1, 0])
+    p = np.array([[0.0, 0.3], [0.7, 0.6], [0.6, 0.5], [0.2, 0.1]])
+    p = p if multilabel else p[:, 0]
+    w = np.array([0.0, 1.0, 2.0, 1.0])
+    keep = w != 0  # the formula on the samples of non-zero weight, written out
+    q = np.where(y == 1, p, 1 - p)[keep]
+    losses = -np.log(q) if not multilabel or reduction == "none" else -np.log(q).mean(axis=1)
+    weighted = losses * (w[keep] if losses.ndim == 1 else w[keep][:, None])
+    if reduction == "none":
+        weighted = np.concatenate([np.zeros((1, *weighted.shape[1:])), weighted])
+    expected = {"mean": weighted.sum() / w.sum(), "sum": weighted.sum(), "none": weighted}
+    got = skbce.binary_cross_entropy(
+        asarray(y), asarray(p), sample_weight=asarray(w), clip=None, reduction=reduction
+    )
+    np.testing.assert_allclose(np.asarray(got, dtype=np.float64), expected[reduction], rtol=1e-12)
+
+
+@pytest.mark.parametrize("scores", [[0.5], []], ids=["scores", "no scores"])
+def test_empty_y_true_is_refused_naming_it(namespace, scores):
+    xp, asarray = namespace
+    y = asarray(np.array([], dtype=np.int64))
+    with pytest.raises(ValueError, match="y_true is empty|0 sample"):
+        skbce.binary_cross_entropy(y, asarray(np.array(scores, dtype=np.float64)))

@@ -22,6 +22,8 @@ libraries have no strings) and, for :func:`skbce.log_loss`, is 1-D (no
 indicator matrices).
 """
 
+import math
+
 import numpy as np
 
 from skbce._losses.finish import result_dtype
@@ -106,7 +108,8 @@ class Namespace:
         if w is not None:  # the product in float64, rounded once, as numpy's in-place product
             wf = xp.astype(w, xp.float64)
             wf = wf if loss.ndim == 1 else xp.reshape(wf, (-1, 1))
-            loss = xp.astype(xp.astype(loss, xp.float64) * wf, loss.dtype)
+            product = _zero_weight_zero(xp, xp.astype(loss, xp.float64), wf) * wf
+            loss = xp.astype(product, loss.dtype)
         return loss, int(xp.sum(xp.astype(xp.isinf(loss), xp.int64)))
 
 
@@ -262,8 +265,22 @@ def _weighted_sum(xp, loss, w, dtype):
         acc = getattr(xp, np.dtype(accumulator(dtype)).name)
         return float(xp.sum(xp.astype(loss, acc))), float(loss.shape[0])
     acc = xp.float64 if dtype == np.float16 else getattr(xp, dtype.name)
-    total = xp.sum(xp.astype(loss, acc) * xp.astype(w, acc))
+    wa = xp.astype(w, acc)
+    total = xp.sum(_zero_weight_zero(xp, xp.astype(loss, acc), wa) * wa)
     return float(total), float(xp.sum(xp.astype(w, xp.float64)))
+
+
+def _zero_weight_zero(xp, values, w):
+    """``values`` with 0 where the weight is 0 (``w`` None: unchanged), to multiply by ``w``.
+
+    A sample of zero weight adds nothing, also with an infinite loss
+    (``0 * inf`` is NaN), as on the numpy path.  ``w`` weighs the rows of
+    2-D ``values``.
+    """
+    if w is None:
+        return values
+    w = w if values.ndim == 1 else xp.reshape(w, (-1, 1))
+    return xp.where(w == 0, xp.zeros_like(values), values)
 
 
 def _scaled(xp, w):
@@ -375,6 +392,8 @@ def _targets(xp, y, pos_label, like):
     and checked on the host; a list is decided on the host.  Returns 0/1
     (or soft) targets in ``xp``.
     """
+    if not isinstance(y, list | tuple) and math.prod(y.shape) == 0:
+        cross_entropy_targets(np.empty(tuple(y.shape)), pos_label=pos_label)  # raises: empty
     if isinstance(y, list | tuple):
         target = cross_entropy_targets(y, pos_label=pos_label)
         if isinstance(target, Target):
@@ -440,7 +459,7 @@ def bce_sums(xp, options, y_true, y_score, sample_weight):
     loss, t, w, dtype = _bce_losses(xp, options, y_true, y_score, sample_weight)
     n_inf = 0
     if options.clip is None and not options.from_logits:
-        n_inf = int(xp.sum(xp.astype(xp.isinf(loss), xp.int64)))
+        n_inf = int(xp.sum(xp.astype(xp.isinf(_zero_weight_zero(xp, loss, w)), xp.int64)))
     w, scale = _scaled(xp, w)
     total, weight = _weighted_sum(xp, loss, w, dtype)
     class_weight = None
