@@ -434,3 +434,19 @@ def test_comparison_page_title_and_subtitle_must_be_text(option, value):
     comparison = skbce.compare_calibration({"a": skbce.calibration_report(y, p, n_resamples=0)})
     with pytest.raises(TypeError, match=f"{option} must be a str"):
         comparison.to_html(**{option: value})
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_rows_not_summing_to_one_warn_and_are_kept_in_the_notes(k):
+    """scikit-learn's log_loss warns about such rows; the report said nothing."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    rng = np.random.default_rng(11)
+    P = rng.dirichlet(np.ones(k), 300) * 0.9
+    y = rng.integers(0, k, 300)
+    with pytest.warns(UserWarning, match="do not sum to one") as caught:
+        sk_log_loss(y, P)
+    with pytest.warns(UserWarning, match="do not sum to one"):
+        report = skbce.calibration_report(y, P, n_resamples=0)
+    assert any("do not sum to one" in note for note in report.notes)
+    assert len(caught) >= 1

@@ -46,6 +46,7 @@ __all__ = [
     "bce_values_of",
     "brier_sums_of",
     "log_loss_sums_of",
+    "rows_off",
     "warn_rows",
 ]
 
@@ -60,7 +61,16 @@ def warn_rows(stacklevel=5):
     )
 
 
-def _rows_off(P):
+def rows_off(P):
+    """Whether a row of the probability matrix ``P`` is off one by more than scikit-learn allows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._losses.numpy_sums import rows_off
+    >>> rows_off(np.array([[0.2, 0.8], [0.5, 0.5]])), rows_off(np.array([[0.2, 0.7]]))
+    (False, True)
+    """
     return bool(np.any(np.abs(P.sum(axis=1) - 1) > row_sum_tolerance(P.dtype)))
 
 
@@ -104,7 +114,7 @@ def _code_sums(options, y_true, P, w):
         if P.ndim == 1:
             sums, found = binary_blocks(target, P, w, class_totals=totals, check_codes=True)
         else:
-            sums, rows_off, found = gather_blocks(
+            sums, off, found = gather_blocks(
                 target, P, w, class_totals=totals, check_codes=True
             )
     except CodesOutside:
@@ -116,7 +126,7 @@ def _code_sums(options, y_true, P, w):
     if not found.every_class:
         return None
     check_probability_range(*found.p, "y_proba")
-    if P.ndim == 2 and rows_off:
+    if P.ndim == 2 and off:
         warn_rows()
     return sums
 
@@ -135,11 +145,11 @@ def _label_sums(options, y_true, P, w):
         if target.n_classes != P.shape[1]:
             # scikit-learn checks the values and warns about the rows first.
             check_probability_range(P.min(), P.max(), "y_proba")
-            if _rows_off(P):
+            if rows_off(P):
                 warn_rows()
             check_n_columns(target, P.shape[1], labels)
-        sums, rows_off = gather_sums(target, P, w, class_totals=totals)
-        if rows_off:
+        sums, off = gather_sums(target, P, w, class_totals=totals)
+        if off:
             warn_rows()
     return sums._replace(scale=scale)
 
@@ -209,7 +219,7 @@ def brier_sums_of(options, y_true, y_proba, sample_weight, labels=None):
         check_label_type(labels)
         labels = check_labels(labels)
         target = check_target(y_true, labels=labels)
-        if _rows_off(P):
+        if rows_off(P):
             warn_rows()
         check_n_columns(target, P.shape[1], labels)
         n_classes = P.shape[1]

@@ -25,6 +25,7 @@ from skbce._calibration.statistics import binary_statistics
 from skbce._calibration.subgroups import check_groups, subgroup_table, validation_statistics
 from skbce._calibration.uncertainty import uncertainty
 from skbce._losses import parallel
+from skbce._losses.numpy_sums import rows_off, warn_rows
 from skbce._losses.parallel import side_by_side
 from skbce._render.definitions import RELIABILITY_COLUMNS
 from skbce._report.table import Table
@@ -306,14 +307,18 @@ def _build_report(factory, data, options, *, pos_label, from_logits=False, label
         codes, P, w, classes = validate_multiclass(
             y_true, y_proba, sample_weight=sample_weight, labels=labels
         )
+        _, input_notes = collect_warnings(lambda: rows_off(P) and warn_rows(stacklevel=7))
         if P.shape[1] > 2:
-            return _multiclass_report(factory, codes, P, w, classes, settings, per_class)
+            return _multiclass_report(
+                factory, codes, P, w, classes, settings, per_class, input_notes
+            )
         pos = 1 if pos_label is None else index_of(classes, pos_label)
         data = [(codes == pos).astype(np.float64), P[:, pos], w]
         ordered = np.array([classes[1 - pos], classes[pos]], dtype=object)
         pos_label = _label(classes[pos])
         del codes, P, w
     else:
+        input_notes = []
         if labels is not None:
             msg = (
                 "labels applies to a matrix of probabilities, one column per class; "
@@ -331,10 +336,11 @@ def _build_report(factory, data, options, *, pos_label, from_logits=False, label
     settings["baseline"] = positive_rate(settings["baseline"], ordered)
     del y_true, y_proba, sample_weight  # the report frees the arrays it no longer needs
     fields = binary_fields(data, **settings)
+    fields["notes"][:0] = input_notes
     return factory(**fields, classes=ordered, pos_label=pos_label)
 
 
-def _multiclass_report(factory, codes, P, w, classes, settings, per_class):
+def _multiclass_report(factory, codes, P, w, classes, settings, per_class, input_notes):
     baseline = check_baseline(settings["baseline"], n_classes=P.shape[1])
     conf, correct = top_label(codes, P)
     one_class = not 0 < correct.sum() < correct.shape[0]
@@ -349,7 +355,7 @@ def _multiclass_report(factory, codes, P, w, classes, settings, per_class):
         warnings.warn(top_note[0], UserWarning, stacklevel=4)
     binary_settings = settings | {"baseline": None}
     fields = binary_fields([correct, conf, w], **binary_settings, one_class=one_class)
-    fields["notes"][:0] = top_note  # kept in the notes, as every warning of the report
+    fields["notes"][:0] = input_notes + top_note  # kept in the notes, as every warning
     scores, notes = collect_warnings(multiclass_scores, codes, P, w, baseline)
     fields |= scores | {"task": "multiclass", "convention": "top label"}
     fields["notes"] += notes
