@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skbce._calibration.blocks import BLOCK
 from skbce._utils.numeric import weighted_sum
 
 __all__ = [
@@ -103,8 +102,8 @@ def pav(y, w):
     # 24 bytes each (the report's memory stays within 4x the probabilities)
     values, weights, firsts = array("d"), array("d"), array("q")
     i = 0
-    for start in range(0, y.shape[0], BLOCK):  # Python floats of one block at a time
-        stop = start + BLOCK
+    for start in range(0, y.shape[0], 4096):  # Python floats of 4096 values at a time
+        stop = start + 4096
         for yi, wi in zip(y[start:stop].tolist(), w[start:stop].tolist(), strict=True):
             values.append(yi)
             weights.append(wi)
