@@ -114,8 +114,8 @@ class CalibrationComparison:
         >>> page.startswith("<!DOCTYPE html>"), page.count("<svg") >= 3
         (True, True)
         """
-        for name, text in (("title", title), ("subtitle", subtitle)):
-            if not isinstance(text, str) and not (name == "subtitle" and text is None):
+        for name, text in {"title": title, "subtitle": "" if subtitle is None else subtitle}.items():
+            if not isinstance(text, str):
                 msg = f"{name} must be a str, got {type(text).__name__}."
                 raise TypeError(msg)
         return _html.comparison_page(self.reports, path, title=title, subtitle=subtitle)

@@ -326,19 +326,22 @@ default="auto"
         y_proba, from_logits, labels = response(estimator, X, response_method)
         if labels is not None:
             y_proba, labels, pos_label = sorted_classes(y_proba, labels, pos_label, from_logits)
-        options = Settings(
-            n_bins,
-            strategy,
-            confidence_level,
-            baseline,
-            per_class,
-            groups,
-            random_state,
-            n_resamples,
+        return cls.from_predictions(
+            y,
+            y_proba,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+            from_logits=from_logits,
+            n_bins=n_bins,
+            strategy=strategy,
+            confidence_level=confidence_level,
+            baseline=baseline,
+            per_class=per_class,
+            groups=groups,
+            n_resamples=n_resamples,
+            random_state=random_state,
+            labels=labels if y_proba.ndim == 2 else None,  # 1-D: the scores of pos_label
         )
-        labels = labels if y_proba.ndim == 2 else None  # 1-D: the scores of pos_label
-        given = {"pos_label": pos_label, "from_logits": from_logits, "labels": labels}
-        return build_report(cls, y, y_proba, sample_weight, options, **given)
 
     @classmethod
     def from_predictions(

@@ -29,7 +29,12 @@ from skbce._metrics.losses import (
     normalized_cross_entropy,
 )
 from skbce._scorer.logits import d2_log_loss_of_logits, log_loss_of_logits
-from skbce._utils.options import InvalidParameterError, check_bool, check_response_method
+from skbce._utils.options import (
+    InvalidParameterError,
+    check_bool,
+    check_response_method,
+    positive_rate,
+)
 from skbce._utils.sklearn_compat import (
     ScorerBase,
     is_classifier_or_false,
@@ -300,10 +305,9 @@ def _aligned(y, values, fold_classes, estimator_classes, logits, params):
         positive = _positive_class(classes, pos_label)
         y_score = _positive_column(values, estimator_classes, positive, logits)
         y_true = (y == positive).astype(np.int8)
-        baseline = params.get("baseline")
-        if np.ndim(baseline) == 1 and positive == classes[0]:
-            # priors of the sorted classes; the metric reads them for the 0/1 labels
-            params["baseline"] = np.asarray(baseline)[::-1]
+        if params.get("baseline") is not None:  # the positive class's rate, for 0/1 labels
+            negative = classes[1] if positive == classes[0] else classes[0]
+            params["baseline"] = positive_rate(params["baseline"], [negative, positive])
         return y_true, y_score, np.array([0, 1]), len(fold_classes) == 1
     if pos_label is not None:
         msg = (
