@@ -114,7 +114,8 @@ class CalibrationComparison:
         >>> page.startswith("<!DOCTYPE html>"), page.count("<svg") >= 3
         (True, True)
         """
-        for name, text in {"title": title, "subtitle": "" if subtitle is None else subtitle}.items():
+        texts = {"title": title, "subtitle": "" if subtitle is None else subtitle}
+        for name, text in texts.items():
             if not isinstance(text, str):
                 msg = f"{name} must be a str, got {type(text).__name__}."
                 raise TypeError(msg)
