@@ -56,7 +56,7 @@ EXACT_BELOW = 1e-5
 #: Samples per product in :func:`sum_of_logs`: ``(2 ** -52) ** 16 = 2 ** -832`` is normal.
 GROUP = 16
 #: The bits of 1.0: ``ONE_BITS >> t`` stand in for the float ``1.0 - t``, ``t`` in {0, 1}.
-ONE_BITS = np.array(1.0).view(np.int64)[()]
+ONE_BITS = np.array(1.0).view(np.uint64)[()]
 #: Most samples per block of :func:`binary_blocks` on threads: 2 MiB of
 #: float64 scratch per thread (measured at N = 1e7 on 2 cores: blocks of 64k
 #: samples 1.2x faster on two threads than on one, of 250k 1.9x).
@@ -129,10 +129,12 @@ def _one_minus(t, dtype):
     ``t = 1`` gives the float of bits ``ONE_BITS >> 1``, about ``1e-154``,
     instead of ``0``; subtracting a probability of at least ``2 ** -52`` from
     it gives the same float as from ``0`` (the caller clips smaller ones).
+    The shift is unsigned: numpy's signed one also looks for negative counts
+    (measured at N = 1e7 on one thread: 35.5 ms against 37.1, best of 40).
     """
     out = scratch(t.shape[0], dtype, "q")
     if dtype == np.float64 and t.dtype.kind in "iu" and t.dtype.itemsize == 8:
-        np.right_shift(ONE_BITS, t.view(np.int64), out=out.view(np.int64))
+        np.right_shift(ONE_BITS, t.view(np.uint64), out=out.view(np.uint64))
         return out
     return np.subtract(1, t, dtype=dtype, out=out)
 
