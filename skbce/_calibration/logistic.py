@@ -189,7 +189,9 @@ def logistic_recalibration(p_s, y_s, w_s, confidence_level, scale=1.0):
     z = float(ndtri(0.5 + confidence_level / 2))
     p, y, w = _finite_logits(p_s, y_s, w_s)
     reason = _why_no_slope(p, y)
-    cox, citl = _fit(p, y, w, fit_cox=reason is None, fit_citl=p.shape[0] > 0)
+    # the offset model's maximum is at an infinite c unless both classes are there
+    both = bool(y.any() and not y.all())
+    cox, citl = _fit(p, y, w, fit_cox=reason is None, fit_citl=both)
     if reason is not None:
         message = f"Calibration slope and intercept are nan: {reason}."
     elif not cox.converged:
@@ -201,12 +203,15 @@ def logistic_recalibration(p_s, y_s, w_s, confidence_level, scale=1.0):
     if message is not None:
         warnings.warn(message, RuntimeWarning, stacklevel=3)
     if citl is None or not citl.converged:
-        warnings.warn(
-            "Calibration-in-the-large is nan: its logistic fit did not converge"
-            + (" (every prediction is exactly 0 or 1)." if citl is None else "."),
-            RuntimeWarning,
-            stacklevel=3,
-        )
+        why = "its logistic fit did not converge."
+        if citl is None:
+            why = (
+                "every prediction is exactly 0 or 1."
+                if p.shape[0] == 0
+                else "the predictions strictly between 0 and 1 hold one class only, "
+                "so its maximum-likelihood estimate is infinite."
+            )
+        warnings.warn(f"Calibration-in-the-large is nan: {why}", RuntimeWarning, stacklevel=3)
     return (
         _estimate(cox, 1, z, scale),
         _estimate(cox, 0, z, scale),

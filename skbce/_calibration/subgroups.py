@@ -50,7 +50,8 @@ _NAN = Estimate(math.nan, math.nan, math.nan)
 class SubgroupRow(NamedTuple):
     """The calibration of one group.
 
-    ``n_samples`` and ``weight`` (total sample weight) of the group, its
+    ``n_samples`` (rows, zero weights included, as the report's) and ``weight``
+    (total sample weight) of the group, its
     ``base_rate`` and ``mean_prediction``, ``observed_expected`` (O/E with
     interval), ``calibration_in_the_large`` and ``calibration_slope`` (with
     intervals), ``log_loss``, ``ece``, its ``hierarchy`` verdict and ``notes``
@@ -216,7 +217,7 @@ def _group_row(label, t, p, w, *, n_bins, confidence_level):
     notes = tuple(dict.fromkeys(str(c.message) for c in caught))
     return SubgroupRow(
         label,
-        int(p_s.shape[0]),
+        int(t.shape[0]),  # every row, as the report's n_samples (the sort drops zero weights)
         float(stats["total_weight"]),
         float(stats["base_rate"]),
         float(stats["mean_prediction"]),

@@ -1,0 +1,91 @@
+"""Adversarial inputs of the calibration report, its subgroups and renderings (second pass).
+
+Every expected value is computed here independently: scikit-learn's metrics
+and ``calibration_curve``, or plain numpy formulas written in the test.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss
+
+import skbce
+
+
+def _quiet_report(*args, **kwargs):
+    """A report whose warnings (kept in its notes) are not raised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return skbce.calibration_report(*args, **kwargs)
+
+
+# --- calibration-in-the-large of one class among the finite logits ------------------
+
+
+@pytest.mark.parametrize(
+    ("y", "p"),
+    [
+        ([0, 0, 1, 1, 1], [0.0, 0.0, 0.3, 0.5, 0.7]),  # negatives only at p = 0
+        ([1, 1, 0, 0, 0], [1.0, 1.0, 0.3, 0.5, 0.7]),  # positives only at p = 1
+        ([0, 1, 1, 1, 1, 1], [0.0, 0.2, 0.2, 0.4, 0.6, 0.9]),
+    ],
+)
+def test_calibration_in_the_large_of_one_class_among_finite_logits_is_nan(y, p):
+    """The offset model ``logit P(y) = c + logit(p)`` fitted on the rows with
+    0 < p < 1 has its maximum at c = +-inf when those rows hold one class.  With
+    positives only, the fit stopped at c = 36.9 (the score ``sum y - sum sigma``
+    rounded to 0) with a Wald interval of +-1e8, shown as an estimate."""
+    y, p = np.asarray(y), np.asarray(p)
+    inside = (p > 0) & (p < 1)
+    assert np.unique(y[inside]).size == 1  # the premise: the MLE is infinite
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = skbce.calibration_report(y, p, n_bins=2, n_resamples=0)
+    assert all(math.isnan(v) for v in report.calibration_in_the_large)
+    note = "Calibration-in-the-large is nan: the predictions strictly between 0 and 1 hold one"
+    assert any(str(w.message).startswith(note) for w in caught)
+    assert any(n.startswith(note) for n in report.notes)
+
+
+def test_subgroup_calibration_in_the_large_of_one_class_is_nan_with_a_note():
+    rng = np.random.default_rng(20)
+    n = 40
+    p = rng.uniform(0.05, 0.95, n)
+    y = (rng.uniform(size=n) < p).astype(int)
+    groups = np.array(["a"] * (n - 6) + ["b"] * 6)
+    y[-6:] = [0, 0, 1, 1, 1, 1]
+    p[-6:] = [0.0, 0.0, 0.3, 0.4, 0.6, 0.8]
+    report = _quiet_report(y, p, groups=groups, n_bins=3, n_resamples=0)
+    row = report.subgroups[1]
+    assert row.group == "b"
+    assert math.isnan(row.calibration_in_the_large.estimate)
+    assert any("Calibration-in-the-large is nan" in note for note in row.notes)
+
+
+# --- subgroups against the group alone ---------------------------------------------------
+
+
+def test_subgroup_n_samples_counts_zero_weight_rows_as_the_report_does():
+    """A group's n_samples left out its zero-weight rows (the sort drops them)
+    when it had at least 3 rows of positive weight, and counted them otherwise;
+    the report's n_samples counts every row."""
+    rng = np.random.default_rng(21)
+    n = 40
+    p = rng.uniform(size=n)
+    y = (rng.uniform(size=n) < p).astype(int)
+    y[:4] = [0, 1, 0, 1]
+    groups = np.arange(n) % 2
+    w = np.where(np.arange(n) % 4 < 2, 1.0, 0.0)  # half the rows of each group weigh 0
+    w[:4] = 1.0
+    w[-2:] = 0.0
+    report = _quiet_report(y, p, sample_weight=w, groups=groups, n_bins=2, n_resamples=0)
+    assert report.n_samples == n
+    for row in report.subgroups:
+        mask = groups == row.group
+        assert row.n_samples == mask.sum()
+        assert row.weight == pytest.approx(w[mask].sum())
+        assert row.log_loss == pytest.approx(
+            log_loss(y[mask], p[mask], sample_weight=w[mask]), rel=1e-9
+        )
