@@ -16,6 +16,7 @@ Which class is positive is decided by the library, from the whole column
 (:func:`skbce._utils.binary_targets.binary_target`'s rules).
 """
 
+import contextlib
 import decimal
 import math
 
@@ -46,11 +47,14 @@ def label_value(value):
     [1, 1, 2, 1, 1, ' yes', None, None, 1]
     >>> label_value("1_0")
     '1_0'
+    >>> label_value("+9007199254740993"), label_value(Decimal("9007199254740993"))
+    (9007199254740993, 9007199254740993)
     """
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, decimal.Decimal):  # Parquet decimals: numbers like any other
-        value = float(value)
+        whole = value.is_finite() and value == value.to_integral_value()
+        value = int(value) if whole else float(value)
     if value is None:
         return None
     if isinstance(value, str | bytes):
@@ -59,6 +63,8 @@ def label_value(value):
             return _BOOLEANS[text.strip().lower()]
         if "_" in text:  # float() reads "1_0" as 10: text, as every CSV reader reads it
             return text
+        with contextlib.suppress(ValueError):  # integers exactly, beyond 2**53 too
+            return int(text)
         try:
             value = float(text)
         except ValueError:
@@ -126,6 +132,9 @@ class LabelColumn:
     def _see(self, label, row):
         if label in self.labels:
             return None
+        if isinstance(label, int) and not math.isfinite(_as_float(label)):
+            msg = f"column {self.column!r} has a label too large for a number at row {row}"
+            return row, f"{msg}: {shown(label)}"
         seen = list(self.labels)
         if seen and isinstance(label, str) != isinstance(seen[0], str):
             msg = (
@@ -146,6 +155,14 @@ class LabelColumn:
     def classes(self):
         """The distinct labels seen, sorted, as an array for the validation module."""
         return np.array(sorted(self.labels))
+
+
+def _as_float(value):
+    """``float(value)``; infinite beyond the largest float."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
 
 
 def _first(mask):

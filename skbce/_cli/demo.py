@@ -7,8 +7,7 @@ import warnings
 
 import numpy as np
 
-from skbce._cli.errors import UsageError
-from skbce._cli.output import check_output, text_table
+from skbce._cli.output import check_output, text_table, write_output
 from skbce._render.numbers import fmt
 
 __all__ = ["command_demo"]
@@ -134,13 +133,9 @@ def _write_page(comparison, searches, n_samples, n_features, output):
         "scored by skbce's neg_log_loss scorer (5-fold cross-validation), and its best "
         f"version is reported on the remaining 30% ({best})."
     )
-    path = os.path.abspath(output)
-    try:
-        comparison.to_html(path, title="skbce demo: tuned by log loss", subtitle=subtitle)
-    except OSError as exc:
-        msg = f"cannot write {output}: {exc.strerror or exc}"
-        raise UsageError(msg) from None
-    return path
+    page = comparison.to_html(title="skbce demo: tuned by log loss", subtitle=subtitle)
+    write_output(page, output)
+    return os.path.abspath(output)
 
 
 def command_demo(args):

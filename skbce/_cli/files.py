@@ -22,7 +22,7 @@ import zlib
 
 from skbce._cli.errors import UsageError, one_line, shown
 
-__all__ = ["CHUNK_ROWS", "Source"]
+__all__ = ["CHUNK_ROWS", "Source", "printable"]
 
 #: Rows read at a time by ``skbce score`` and ``skbce report``.
 CHUNK_ROWS = 1 << 20
@@ -39,6 +39,23 @@ def _not_utf8(name, exc):
         f"{name} is not UTF-8 text: byte {exc.object[exc.start : exc.start + 1]!r} at "
         f"offset {exc.start} of a block cannot be decoded (save the file as UTF-8 CSV)"
     )
+
+
+def printable(path):
+    r"""A file name as text that any output takes.
+
+    A name that is not UTF-8 reaches Python with its bytes as lone
+    surrogates, which a UTF-8 file or terminal refuses: they are shown as
+    the replacement character.
+
+    Examples
+    --------
+    >>> from skbce._cli.files import printable
+    >>> import os
+    >>> printable(os.fsdecode(b"caf\xe9.csv")) == "caf\ufffd.csv"
+    True
+    """
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def describe_delimiter(sep):
@@ -72,7 +89,7 @@ class Source:
 
     def __init__(self, path, sep=None):
         self.path = path
-        self.name = os.fspath(path)
+        self.name = printable(path)
         self.sep = sep
         self._raw = None
         self.rows_read = 0

@@ -4,7 +4,9 @@ import contextlib
 import json
 import math
 import os
+import stat
 import sys
+import tempfile
 import time
 
 from skbce._cli.errors import UsageError
@@ -88,22 +90,56 @@ def write_output(text, path, inputs=()):
     """Write ``text`` to ``path`` (standard output when None).
 
     Refuses a path that is one of ``inputs`` (whatever its spelling or
-    symbolic links), and leaves no partial file behind on a failure.
+    symbolic links).  The text goes to a temporary file beside the target,
+    renamed into place once whole: a failure leaves an existing file as it
+    was and no partial file behind.
     """
     if path is None:
         sys.stdout.write(text)
         return
     check_output(path, inputs)
-    existed = os.path.exists(path)
+    target = os.path.realpath(path)  # through a symbolic link, to the file it names
+    if os.path.exists(target) and not os.path.isfile(target):  # /dev/stdout, a pipe
+        _write_in_place(text, path)
+        return
+    folder, name = os.path.split(target)
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, prefix=f".{name}.", suffix=".tmp", delete=False
+        ) as f:
+            temporary = f.name
+            f.write(text)
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise UsageError(msg) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+
+
+def _write_in_place(text, path):
+    """Write ``text`` to ``path``, a device or a pipe, that cannot be replaced."""
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
     except OSError as exc:
-        if not existed:
-            with contextlib.suppress(OSError):
-                os.remove(path)
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise UsageError(msg) from None
+
+
+def _file_mode(path):
+    """The permissions of the file at ``path``, or those a new file gets (the umask applied)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def text_table(header, rows):

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from skbce._cli.errors import UsageError, library_errors
+from skbce._cli.files import printable
 from skbce._cli.output import check_output, json_text, write_output
 from skbce._cli.predictions import Predictions
 
@@ -38,7 +39,7 @@ def _subtitle(args):
         if column is not None
     )
     labels = f"labels in column {args.y_true!r}"
-    return f"{args.file}: {labels}, {what} in column{plural} {columns}{extra}"
+    return f"{printable(args.file)}: {labels}, {what} in column{plural} {columns}{extra}"
 
 
 def render(reports, args):

@@ -1,7 +1,6 @@
 """``skbce score``: the losses of a file of predictions, from the library's streaming states."""
 
 import math
-import os
 
 import numpy as np
 
@@ -146,7 +145,7 @@ def compute_scores(args):
         with library_errors(predictions.library_names(name)):
             results[name] = model.result()
     shared = {
-        "file": os.fspath(args.file),
+        "file": predictions.source.name,
         "n_rows": predictions.n_rows,
         "total_weight": total_weight,
         "positive_class": classes.tolist()[1],
