@@ -158,8 +158,8 @@ def elementwise_bce(t, s, *, from_logits=False, pos_weight=None, bounds=None, xp
                 loss = loss * pos_weight
             loss = loss - _xlogy(1 - tf, p0, xp)
         return loss if xp is not None else loss.astype(s.dtype, copy=False)
-    if pos_weight is not None:
-        loss = loss * (1 + (pos_weight - 1) * tf)
+    if pos_weight is not None:  # c t + (1 - t), exact for t in {0, 1} (1 + (c - 1) t cancels)
+        loss = loss * (pos_weight * tf + (1 - tf))
     return loss
 
 

@@ -74,7 +74,7 @@ def bce_gradient_hessian(y_true, logits, *, sample_weight=None, pos_weight=None)
     p, q = expit(z), expit(-z)  # sigma(z) and 1 - sigma(z), each exact
     positive = t if c is None else c * t
     grad = (1 - t) * p - positive * q
-    hess = (positive + 1 - t) * (p * q)
+    hess = (positive + (1 - t)) * (p * q)  # c t + 1 would round away a small c
     if w is not None:
         # multiplied in the weights' dtype: a weight beyond the range of
         # float32 logits must not become inf (0 * inf is NaN)

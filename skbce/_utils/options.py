@@ -111,8 +111,12 @@ def pos_weight_of(pos_weight, n_labels, dtype):
 
 
 def check_pos_label(pos_label):
-    """Return ``pos_label`` if it is None or a single label (number, bool or str)."""
-    if pos_label is None or isinstance(pos_label, numbers.Number | str | bytes | np.bool_):
+    """Return ``pos_label`` if it is None or a single label (real number, bool or str).
+
+    As scikit-learn's parameter check: bytes and complex labels are refused
+    (scikit-learn refuses bytes labels in ``y_true`` too).
+    """
+    if pos_label is None or isinstance(pos_label, numbers.Real | str | np.bool_):
         return pos_label
     msg = (
         f"pos_label must be a single class label (int, float, bool or str), got "

@@ -52,7 +52,9 @@ def _accepted_as_is(array, kwargs):
     if not plain or kwargs != {"ensure_2d": False, "dtype": dtype, "ensure_all_finite": False}:
         return False
     numeric = dtype == "numeric" and array.dtype.kind in "biuf"
-    return numeric or (isinstance(dtype, list) and array.dtype.type in dtype)
+    # ``in`` compares dtypes: a big-endian float32 is not float32 (scikit-learn converts
+    # it to float64, and so computes in float64)
+    return numeric or (isinstance(dtype, list) and array.dtype in dtype)
 
 
 def _naming(name, func, *args, **kwargs):
@@ -395,7 +397,11 @@ def equals_label(y, label):
     text = isinstance(label, str | bytes)
     if (y.dtype.kind in "iubfc" and text) or (y.dtype.kind in "US" and not text):
         return np.zeros(y.shape, dtype=bool)
-    equal = np.asarray(y == label)
+    try:
+        equal = np.asarray(y == label)
+    except OverflowError as exc:  # an int beyond the range of the labels' dtype (bool)
+        msg = f"pos_label={label!r} cannot be compared with the labels of dtype {y.dtype}."
+        raise ValueError(msg) from exc
     return equal if equal.shape == y.shape else np.zeros(y.shape, dtype=bool)
 
 

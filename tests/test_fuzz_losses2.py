@@ -1,0 +1,152 @@
+"""Second fuzzing pass over the losses: input containers, dtypes, extreme options.
+
+Each test records an input that skbce computed differently from scikit-learn
+(or from an independent formula), or refused with an error that named no
+argument.
+"""
+
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+import sklearn.metrics as skm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import skbce
+
+Y = [0, 1, 0, 1]
+P = [0.2, 0.7, 0.4, 0.6]
+P3 = np.array([[0.8, 0.1, 0.1], [0.3, 0.6, 0.1], [0.1, 0.1, 0.8], [0.4, 0.4, 0.2]])
+Y3 = [0, 1, 2, 1]
+
+
+def _outcome(func, *args, **kwargs):
+    """``("ok", value)`` or ``("error", exception)``; warnings are not compared."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return "ok", func(*args, **kwargs)
+        except (ValueError, TypeError) as exc:
+            return "error", exc
+
+
+def _assert_same_as_sklearn(name, *args, **kwargs):
+    """Both raise (skbce with a ValueError or TypeError) or both give the same value."""
+    want = _outcome(getattr(skm, name), *args, **kwargs)
+    got = _outcome(getattr(skbce, name), *args, **kwargs)
+    assert got[0] == want[0], (got, want)
+    if want[0] == "ok":
+        assert got[1] == pytest.approx(want[1], rel=1e-9, abs=1e-15)
+    return got[1]
+
+
+# --- big-endian probabilities: scikit-learn computes them in float64
+
+
+@pytest.mark.parametrize("dtype", [">f4", ">f2", ">f8"])
+@pytest.mark.parametrize(
+    ("name", "y", "proba"),
+    [
+        ("log_loss", Y, P),
+        ("log_loss", Y3, P3),
+        ("d2_log_loss_score", Y, P),
+        ("brier_score_loss", Y, P),
+        ("brier_score_loss", Y3, P3),
+    ],
+)
+def test_big_endian_probabilities_are_computed_in_float64(name, y, proba, dtype):
+    """'>f4' was kept in float32 (byte-swapped), where scikit-learn converts it to float64."""
+    values = np.asarray(proba, dtype=dtype)
+    got = _assert_same_as_sklearn(name, y, values)
+    # independent: the same values read as float64 (what scikit-learn does)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # rows rounded to float16 do not sum to 1
+        want = getattr(skm, name)(y, values.astype(np.float64))
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_big_endian_float32_cross_entropy_is_that_of_its_float64_values():
+    z = np.array([0.3, -1.7, 2.2, 0.01], dtype=">f4")
+    t = np.array(Y, dtype=float)
+    z64 = z.astype(np.float64)
+    want = np.mean(np.logaddexp(0, z64) - t * z64)
+    got = skbce.binary_cross_entropy(Y, z, from_logits=True)
+    assert got == pytest.approx(want, rel=1e-13)
+
+
+# --- pos_weight much smaller than one: 1 + (c - 1) t cancelled
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    c=st.floats(1e-300, 1e-4),
+    z=st.floats(-50, 50),
+    from_logits=st.booleans(),
+)
+def test_small_pos_weight_scales_the_positive_loss_exactly(c, z, from_logits):
+    """A pos_weight of 1e-10 gave a loss off by 1e-7; of 1e-17 a loss of zero."""
+    score = z if from_logits else float(mpmath.mpf(1) / (1 + mpmath.exp(-z)))
+    if not from_logits and not 0 < score < 1:
+        return
+    got = skbce.binary_cross_entropy(
+        [1, 0], [score, score], from_logits=from_logits, pos_weight=c, reduction="none"
+    )
+    s = mpmath.mpf(score)
+    log_p = -mpmath.log1p(mpmath.exp(-s)) if from_logits else mpmath.log(s)
+    eps = np.finfo(np.float64).eps
+    if not from_logits:
+        log_p = mpmath.log(min(max(s, eps), 1 - eps))
+    assert got[0] == pytest.approx(float(-c * log_p), rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    c=st.floats(1e-300, 1e-4),
+    z=st.floats(-100, 100),
+    t=st.sampled_from([0.0, 1.0, 0.3, 1e-12]),
+)
+def test_hessian_with_small_pos_weight_is_exact(c, z, t):
+    """(c t + 1 - t) was computed as c t + 1 - t: zero for c < 1e-16 and t = 1."""
+    y = [t, 1.0 - t] if t in (0.0, 1.0) else [t, 0.5]
+    grad, hess = skbce.bce_gradient_hessian(y, [z, 0.0], pos_weight=c)
+    mpmath.mp.dps = 50
+    zz, tt, cc = mpmath.mpf(z), mpmath.mpf(t), mpmath.mpf(c)
+
+    def loss(x):
+        return cc * tt * mpmath.log1p(mpmath.exp(-x)) + (1 - tt) * mpmath.log1p(mpmath.exp(x))
+
+    # independent: finite differences of the loss in 50 digits
+    want_grad = mpmath.diff(loss, zz, 1)
+    want_hess = mpmath.diff(loss, zz, 2)
+    assert grad[0] == pytest.approx(float(want_grad), rel=1e-9, abs=1e-300)
+    assert hess[0] == pytest.approx(float(want_hess), rel=1e-9, abs=1e-300)
+
+
+# --- pos_label: the types scikit-learn takes
+
+
+@pytest.mark.parametrize("pos_label", [b"b", 1j, np.complex128(1)])
+@pytest.mark.parametrize("y", [Y, ["a", "b", "a", "b"]])
+def test_pos_label_of_bytes_or_complex_is_refused(pos_label, y):
+    """Accepted (the Brier score then counted every sample as negative); scikit-learn refuses."""
+    _assert_same_as_sklearn("brier_score_loss", y, P, pos_label=pos_label)
+    for func in (
+        skbce.brier_score_loss,
+        skbce.binary_cross_entropy,
+        skbce.normalized_cross_entropy,
+        skbce.log_loss_breakdown,
+    ):
+        with pytest.raises(TypeError, match="pos_label"):
+            func(y, P, pos_label=pos_label)
+
+
+@pytest.mark.parametrize("pos_label", [10**20, -(10**30)])
+def test_pos_label_beyond_int64_with_bool_labels_names_pos_label(pos_label):
+    """numpy's OverflowError 'Python int too large to convert to C long' (so did scikit-learn's)."""
+    y = [False, True, False, True]
+    with pytest.raises(ValueError, match="pos_label"):
+        skbce.brier_score_loss(y, P, pos_label=pos_label)
+    with pytest.raises(OverflowError):
+        skm.brier_score_loss(y, P, pos_label=pos_label)
