@@ -22,7 +22,7 @@ from skbce._losses.parallel import map_blocks
 from skbce._losses.states import State
 from skbce._losses.sums import LossSums
 from skbce._metrics.streaming import _Streaming
-from skbce._utils.numeric import BLOCK, weighted_sum
+from skbce._utils.numeric import BLOCK, scaled_weights, weighted_sum
 from skbce._utils.options import check_bin_edges, check_confidence_level, check_n_bins
 
 __all__ = ["MAX_BINS", "CalibrationSums", "StreamingCalibration", "fixed_bin_sums"]
@@ -44,17 +44,24 @@ class CalibrationSums(NamedTuple):
         Brier sum ``w (p - y)^2``, Spiegelhalter's numerator
         ``-w (p - y)(1 - 2p)`` and variance ``w (1 - 2p)^2 p (1 - p)``, and the
         sum of ``w * p``.
+    scale : int
+        The weights were multiplied by ``2 ** -scale`` before summing (as in
+        ``LossSums.scale``, which ``loss`` shares): the weighted sums of the
+        caller's weights are ``2 ** scale`` times these.
     """
 
     loss: LossSums
     bins: np.ndarray
     totals: np.ndarray
+    scale: int = 0
 
     def merge(self, other):
         """Return the sums over the union of both parts."""
-        return CalibrationSums(
-            self.loss.merge(other.loss), self.bins + other.bins, self.totals + other.totals
-        )
+        scale = max(self.scale, other.scale)
+        a, b = (np.ldexp(1.0, part.scale - scale) for part in (self, other))
+        bins = self.bins * [[1.0], [a], [a], [a]] + other.bins * [[1.0], [b], [b], [b]]
+        totals = self.totals * a + other.totals * b
+        return CalibrationSums(self.loss.merge(other.loss), bins, totals, scale)
 
 
 def fixed_bin_sums(p, y, w, edges):
@@ -133,11 +140,33 @@ def _calibration_totals(p, y, w):
 
 
 def calibration_chunk_sums(options, target, p, w):
-    """The :class:`CalibrationSums` of one chunk (the ``chunk_sums`` of its options)."""
+    """The :class:`CalibrationSums` of one chunk (the ``chunk_sums`` of its options).
+
+    Weights beyond ``2 ** +-64`` are first scaled by a power of two, so that
+    the products ``w * p`` of tiny weights do not underflow (nor sums of huge
+    ones overflow).
+    """
+    w, scale = scaled_weights(w)
     sums, _, _ = binary_sums(target, p, w, class_totals=True)
     t = np.asarray(target.codes(), dtype=np.float64)
     bins = fixed_bin_sums(p, t, w, np.asarray(options.bin_edges))
-    return CalibrationSums(sums, bins, _calibration_totals(p, t, w))
+    return CalibrationSums(sums._replace(scale=scale), bins, _calibration_totals(p, t, w), scale)
+
+
+def _unscaled(values, scale):
+    """Sums over weights times ``2 ** -scale`` back on the caller's scale (inf past float64)."""
+    with np.errstate(over="ignore"):
+        return np.ldexp(values, scale)
+
+
+def _spiegelhalter_of(num, var, scale):
+    """Spiegelhalter's test of sums over weights times ``2 ** -scale``.
+
+    ``2 ** scale`` need not be a float (``scale`` up to 1024): half of it
+    goes into the numerator, the test takes the remaining factor 1 or 2.
+    """
+    half = scale // 2
+    return _spiegelhalter(math.ldexp(num, half), var, math.ldexp(1.0, scale - 2 * half))
 
 
 class StreamingCalibration(_Streaming):
@@ -264,40 +293,47 @@ class StreamingCalibration(_Streaming):
         """
         sums, _ = self._state.finish()
         total = float(sums.loss.weight)
-        positive = float(sums.loss.class_weight[1])
-        if not math.isfinite(float(np.sum(sums.bins[1]))):
+        negative, positive = (float(v) for v in sums.loss.class_weight)
+        total_weight = float(_unscaled(total, sums.scale))
+        if not math.isfinite(total_weight):
             msg = (
                 "sample_weight: the total weight overflows float64; divide the weights by "
                 "a common factor (the statistics do not depend on their scale)."
             )
             raise ValueError(msg)
-        if not (positive > 0 and float(sums.loss.class_weight[0]) > 0):
+        if not (positive > 0 and negative > 0):
             msg = (
                 "y_true holds a single class (among the samples of non-zero weight); "
                 "calibration needs both classes."
             )
             raise ValueError(msg)
-        count, weight, sum_p, sum_y = sums.bins
         brier, sp_num, sp_var, total_p = sums.totals.tolist()
+        log_loss = sums.loss.loss / total
+        return {
+            "n_samples": self.n_samples,
+            "total_weight": total_weight,
+            "log_loss": log_loss,
+            "brier_score": brier / total,
+            "normalized_cross_entropy": log_loss / baseline_loss(negative, positive),
+            "d2_log_loss_score": 1.0 - log_loss * total / prior_log_loss_sum(sums.loss),
+            "base_rate": positive / total,
+            "mean_prediction": total_p / total,
+            "observed_expected_ratio": positive / total_p if total_p > 0 else math.inf,
+            **self._binned(sums),
+            "spiegelhalter": _spiegelhalter_of(sp_num, sp_var, sums.scale),
+        }
+
+    def _binned(self, sums):
+        """The reliability table, the ECE family and Hosmer-Lemeshow on the bins."""
+        count, weight, sum_p, sum_y = sums.bins
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_predicted = np.where(weight > 0, sum_p / weight, np.nan)
             observed = np.where(weight > 0, sum_y / weight, np.nan)
-        ci_low, ci_high = wilson_interval(sum_y, weight, self.confidence_level)
         ece, mce, rmsce = _calibration_errors(weight, mean_predicted, observed)
-        log_loss = sums.loss.loss / total
-        base_rate = positive / total
-        entropy = baseline_loss(float(sums.loss.class_weight[0]), positive)
+        weight, sum_p, sum_y = (_unscaled(a, sums.scale) for a in (weight, sum_p, sum_y))
+        ci_low, ci_high = wilson_interval(sum_y, weight, self.confidence_level)
         edges = self.bin_edges
         return {
-            "n_samples": self.n_samples,
-            "total_weight": total,
-            "log_loss": log_loss,
-            "brier_score": brier / total,
-            "normalized_cross_entropy": log_loss / entropy,
-            "d2_log_loss_score": 1.0 - log_loss * total / prior_log_loss_sum(sums.loss),
-            "base_rate": base_rate,
-            "mean_prediction": total_p / total,
-            "observed_expected_ratio": positive / total_p if total_p > 0 else math.inf,
             "reliability": {
                 "bin_lower": edges[:-1].copy(),
                 "bin_upper": edges[1:].copy(),
@@ -312,5 +348,4 @@ class StreamingCalibration(_Streaming):
             "mce": mce,
             "rmsce": rmsce,
             "hosmer_lemeshow": _hosmer_lemeshow(weight, sum_y, sum_p),
-            "spiegelhalter": _spiegelhalter(sp_num, sp_var),
         }
