@@ -89,3 +89,37 @@ def test_subgroup_n_samples_counts_zero_weight_rows_as_the_report_does():
         assert row.log_loss == pytest.approx(
             log_loss(y[mask], p[mask], sample_weight=w[mask]), rel=1e-9
         )
+
+
+@pytest.mark.parametrize(
+    ("groups", "what"),
+    [
+        ([1, "1"], "1 of type int among str"),
+        ([2.5, "2.5"], "2.5 of type float among str"),
+        ([True, "True"], "True of type bool among str"),
+        ([b"a", "a"], "b'a' of type bytes among str"),
+    ],
+)
+def test_labels_of_mixed_types_in_a_list_are_refused_not_merged(groups, what):
+    """numpy writes [1, "1"] as text: the number 1 silently joined the group "1"
+    (an object array of the same labels was refused as not comparable)."""
+    n = 12
+    rng = np.random.default_rng(22)
+    p = rng.uniform(size=n)
+    y = np.arange(n) % 2
+    labels = list(groups) * (n // 2)
+    with pytest.raises(ValueError, match=f"groups must hold labels of one comparable type.*{what}"):
+        skbce.calibration_report(y, p, groups=labels, n_bins=2, n_resamples=0)
+    with pytest.raises(ValueError, match="groups must hold labels of one comparable type"):
+        skbce.calibration_report(
+            y, p, groups=np.array(labels, dtype=object), n_bins=2, n_resamples=0
+        )
+
+
+def test_text_labels_in_a_list_still_make_groups():
+    n = 12
+    p = np.linspace(0.05, 0.95, n)
+    y = np.arange(n) % 2
+    report = _quiet_report(y, p, groups=["a", "b", "c"] * 4, n_bins=2, n_resamples=0)
+    assert [row.group for row in report.subgroups] == ["a", "b", "c"]
+    assert [row.n_samples for row in report.subgroups] == [4, 4, 4]

@@ -86,6 +86,26 @@ def _is_missing(value):
         return True
 
 
+def _missing_among_text(groups, kind):
+    """Missing labels of a sequence numpy made text, or a ValueError for a label of another type.
+
+    ``np.asarray`` writes every item of ``[1, "1", float("nan")]`` as text: the
+    number 1 would join the group ``"1"`` and NaN make a group ``"nan"``.
+    """
+    missing = 0
+    for value in groups:
+        if isinstance(value, kind):
+            continue
+        if not _is_missing(value):
+            msg = (
+                "groups must hold labels of one comparable type, got "
+                f"{value!r} of type {type(value).__name__} among {kind.__name__} labels."
+            )
+            raise ValueError(msg)
+        missing += 1
+    return missing
+
+
 def check_groups(groups, n_samples):
     """Group labels as a 1-D array of ``n_samples`` usable labels, or ValueError naming ``groups``.
 
@@ -117,8 +137,8 @@ def check_groups(groups, n_samples):
         missing = int(np.count_nonzero(np.isnat(labels)))
     elif labels.dtype.kind == "O":
         missing = sum(map(_is_missing, labels))
-    elif labels.dtype.kind in "US" and not hasattr(groups, "dtype"):  # a NaN among strings
-        missing = sum(isinstance(v, float) and math.isnan(v) for v in groups)
+    elif labels.dtype.kind in "US" and not hasattr(groups, "dtype"):
+        missing = _missing_among_text(groups, str if labels.dtype.kind == "U" else bytes)
     else:
         missing = 0 if labels.dtype.kind in "biuUSM" else -1
     if missing < 0:
