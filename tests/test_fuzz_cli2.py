@@ -115,9 +115,7 @@ def test_parquet_decimal_labels_beyond_2_53_are_exact(tmp_path):
 
     y = [BIG + 1, BIG, BIG + 1, BIG]
     p = [0.2, 0.7, 0.4, 0.9]
-    table = pa.table(
-        {"y": pa.array([decimal.Decimal(v) for v in y], pa.decimal128(20, 0)), "p": p}
-    )
+    table = pa.table({"y": pa.array([decimal.Decimal(v) for v in y], pa.decimal128(20, 0)), "p": p})
     path = tmp_path / "big.parquet"
     pq.write_table(table, path)
     got = score_json(path)
@@ -231,8 +229,83 @@ def test_a_file_name_that_is_not_utf8(tmp_path, small_csv):
     assert got["file"].endswith("\ufffd.csv")
     assert got["log_loss"] == pytest.approx(sk_log_loss([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]))
     out = tmp_path / "r.html"
-    status, _, err = run_here(
-        "report", name, *ARGS, "--bins", "2", "--format", "html", "-o", out
-    )
+    status, _, err = run_here("report", name, *ARGS, "--bins", "2", "--format", "html", "-o", out)
     assert status == 0, err
     assert "\ufffd.csv" in out.read_text(encoding="utf-8")
+
+
+# -- standard input and pipes ------------------------------------------------------------
+
+
+def _gzip(data):
+    import gzip
+
+    return gzip.compress(data)
+
+
+def _parquet_bytes(data):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    sink = io.BytesIO()
+    pq.write_table(pa.table({"y": [0, 1, 1, 0], "p": [0.1, 0.8, 0.6, 0.3]}), sink)
+    return sink.getvalue()
+
+
+@pytest.mark.parametrize("encode", [bytes, _gzip, _parquet_bytes], ids=["csv", "csv.gz", "parquet"])
+def test_standard_input(monkeypatch, encode):
+    # '-' was "no such file: -"
+    data = encode(b"y,p\n0,0.1\n1,0.8\n1,0.6\n0,0.3\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    got = score_json("-")
+    assert got["file"] == "standard input"
+    assert got["log_loss"] == pytest.approx(sk_log_loss([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]))
+
+
+@pytest.mark.parametrize(
+    ("stdin", "words"),
+    [(b"", ["standard input", "empty"]), (None, ["standard input", "closed"])],
+)
+def test_empty_or_closed_standard_input_is_one_line(monkeypatch, stdin, words):
+    monkeypatch.setattr(sys, "stdin", None if stdin is None else io.TextIOWrapper(io.BytesIO()))
+    assert_one_line_error(*run_here("score", "-", *ARGS), *words)
+
+
+def test_a_pipe_is_read(tmp_path):
+    # a named pipe (or <(command), /dev/stdin from a pipe) was refused: "not a regular file"
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    data = b"y,p\n0,0.1\n1,0.8\n1,0.6\n0,0.3\n"
+
+    def feed():
+        with open(fifo, "wb") as f:
+            f.write(data)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        got = score_json(fifo)
+    finally:
+        writer.join(30)
+    assert got["log_loss"] == pytest.approx(sk_log_loss([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]))
+
+
+def test_standard_input_end_to_end_and_dash_output(tmp_path):
+    data = b"y,p\n0,0.1\n1,0.8\n1,0.6\n0,0.3\n"
+    before = set(os.listdir(tmp_path))
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "skbce", "report", "-", *ARGS, "--bins", "2"]
+        + ["--format", "json", "-o", "-"],
+        input=data,
+        capture_output=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    got = json.loads(done.stdout)
+    assert got["scores"]["log_loss"] == pytest.approx(
+        sk_log_loss([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]), rel=1e-12
+    )
+    assert set(os.listdir(tmp_path)) == before  # no copy left behind, no file named '-'

@@ -135,7 +135,7 @@ def _write_page(comparison, searches, n_samples, n_features, output):
     )
     page = comparison.to_html(title="skbce demo: tuned by log loss", subtitle=subtitle)
     write_output(page, output)
-    return os.path.abspath(output)
+    return "standard output" if output == "-" else os.path.abspath(output)
 
 
 def command_demo(args):

@@ -17,7 +17,11 @@ import gzip
 import io
 import os
 import re
+import shutil
 import stat
+import sys
+import tempfile
+import weakref
 import zlib
 
 from skbce._cli.errors import UsageError, one_line, shown
@@ -76,6 +80,32 @@ def read_errors(name):
         raise UsageError(msg) from None
 
 
+def _spooled(stream, name):
+    """Copy ``stream`` (read once) to a temporary file; its path.
+
+    ``stream`` is a binary file, or a text one with a ``buffer`` (standard input).
+    """
+    stream = getattr(stream, "buffer", stream)
+    if stream is None:
+        msg = f"{name} is closed: pipe a file into skbce, or name one"
+        raise UsageError(msg)
+    if stream.isatty():
+        msg = f"{name} is a terminal: pipe a file into skbce, or name one"
+        raise UsageError(msg)
+    with tempfile.NamedTemporaryFile(prefix="skbce-", suffix=".input", delete=False) as copy:
+        try:
+            shutil.copyfileobj(stream, copy, 1 << 20)
+        except BaseException:
+            _remove(copy.name)
+            raise
+    return copy.name
+
+
+def _remove(path):
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
 class Source:
     """A file of predictions, opened lazily.
 
@@ -89,7 +119,7 @@ class Source:
 
     def __init__(self, path, sep=None):
         self.path = path
-        self.name = printable(path)
+        self.name = "standard input" if os.fspath(path) == "-" else printable(path)
         self.sep = sep
         self._raw = None
         self.rows_read = 0
@@ -101,12 +131,17 @@ class Source:
 
     def _check_file(self):
         try:
+            if os.fspath(self.path) == "-":
+                self._copy_of(sys.stdin)
             mode = os.stat(self.path).st_mode
             if stat.S_ISDIR(mode):
                 msg = f"{self.name} is a directory, not a file"
                 raise UsageError(msg)
-            if not stat.S_ISREG(mode):
-                msg = f"{self.name} is not a regular file (pipes and devices cannot be read twice)"
+            if stat.S_ISFIFO(mode):  # a pipe (<(command), /dev/stdin) can be read once
+                with open(self.path, "rb") as pipe:
+                    self._copy_of(pipe)
+            elif not stat.S_ISREG(mode):
+                msg = f"{self.name} is not a regular file, nor a pipe"
                 raise UsageError(msg)
             with open(self.path, "rb") as f:
                 magic = f.read(4)
@@ -123,6 +158,11 @@ class Source:
             msg = f"{self.name} is empty"
             raise UsageError(msg)
         return magic
+
+    def _copy_of(self, stream):
+        """Read from a copy of ``stream``, removed when this source is."""
+        self.path = _spooled(stream, self.name)
+        weakref.finalize(self, _remove, self.path)
 
     def _parquet_or_text(self, f):
         """``b"PAR1"`` for a Parquet file (damaged or not), ``b"text"`` for a CSV header.

@@ -63,7 +63,7 @@ def check_output(path, inputs):
     Called before the work: a directory, a file in a folder that does not
     exist, or an input file (whatever its spelling or links) is refused at once.
     """
-    if path is None:
+    if path is None or path == "-":
         return
     folder = os.path.dirname(os.path.abspath(path)) if path else ""
     reason = None
@@ -87,14 +87,14 @@ def check_output(path, inputs):
 
 
 def write_output(text, path, inputs=()):
-    """Write ``text`` to ``path`` (standard output when None).
+    """Write ``text`` to ``path`` (standard output when None or ``-``).
 
     Refuses a path that is one of ``inputs`` (whatever its spelling or
     symbolic links).  The text goes to a temporary file beside the target,
     renamed into place once whole: a failure leaves an existing file as it
     was and no partial file behind.
     """
-    if path is None:
+    if path is None or path == "-":
         sys.stdout.write(text)
         return
     check_output(path, inputs)

@@ -19,7 +19,8 @@ examples:
 
 FILE is a CSV file with a header line (optionally gzip-compressed; the
 delimiter , ; tab or | is found from the header, or given by --sep) or a
-Parquet file, read with pyarrow (pip install "skbce[cli]").  It is read once,
+Parquet file, read with pyarrow (pip install "skbce[cli]"); - reads standard
+input (copied to a temporary file first, as a pipe is).  It is read once,
 in chunks, so memory stays bounded whatever its size; several --y-proba
 columns are scored side by side, each named by its column.  Rows are
 numbered from 1 after the header.  Exit status 2 on a mistake in the
@@ -101,7 +102,9 @@ def _delimiter(text):
 
 
 def _add_input_arguments(parser):
-    parser.add_argument("file", metavar="FILE", help="CSV, CSV.gz or Parquet file")
+    parser.add_argument(
+        "file", metavar="FILE", help="CSV, CSV.gz or Parquet file; - for standard input"
+    )
     once = {"action": _Once, "metavar": "COL"}
     parser.add_argument("--y-true", required=True, help="column of the true labels", **once)
     parser.add_argument(
@@ -194,7 +197,8 @@ def _add_demo(commands):
         action=_Once,
         metavar="OUT",
         default="skbce-demo.html",
-        help="where to write the HTML report (default: skbce-demo.html in the current directory)",
+        help="where to write the HTML report (default: skbce-demo.html in the current "
+        "directory; - for standard output)",
     )
 
 
@@ -250,7 +254,7 @@ def _add_report(commands):
         "--output",
         action=_Once,
         metavar="OUT",
-        help="write to this file instead of standard output",
+        help="write to this file instead of standard output (- for standard output)",
     )
 
 

@@ -10,7 +10,6 @@ import warnings
 import numpy as np
 
 from skbce._cli.errors import UsageError, library_errors
-from skbce._cli.files import printable
 from skbce._cli.output import check_output, json_text, write_output
 from skbce._cli.predictions import Predictions
 
@@ -29,7 +28,7 @@ def read_columns(predictions):
     return joined(0), scores, joined(2), joined(3)
 
 
-def _subtitle(args):
+def _subtitle(args, name):
     what = "logits" if args.from_logits else "probabilities"
     columns = ", ".join(repr(c) for c in args.y_proba)
     plural = "s" if len(args.y_proba) > 1 else ""
@@ -39,11 +38,11 @@ def _subtitle(args):
         if column is not None
     )
     labels = f"labels in column {args.y_true!r}"
-    return f"{printable(args.file)}: {labels}, {what} in column{plural} {columns}{extra}"
+    return f"{name}: {labels}, {what} in column{plural} {columns}{extra}"
 
 
-def render(reports, args):
-    """The report (one column) or the comparison (several) in the format asked for."""
+def render(reports, args, name):
+    """The report (one column) or the comparison (several) of the file ``name``, as asked."""
     if len(reports) == 1:
         (shown,) = reports.values()
     else:
@@ -52,10 +51,10 @@ def render(reports, args):
         shown = compare_calibration(reports)
     if args.format == "html":
         if len(reports) > 1:
-            return shown.to_html(title="Calibration comparison", subtitle=_subtitle(args))
+            return shown.to_html(title="Calibration comparison", subtitle=_subtitle(args, name))
         from skbce._render.html import report_page
 
-        return report_page(shown, title="Calibration report", subtitle=_subtitle(args))
+        return report_page(shown, title="Calibration report", subtitle=_subtitle(args, name))
     if args.format == "markdown":
         return shown.to_markdown() + "\n"
     if args.format == "json":
@@ -88,7 +87,7 @@ def command_report(args):
                 strategy=args.strategy,
                 groups=groups,
             )
-    write_output(render(reports, args), args.output, [args.file])
-    if args.output is not None:
+    write_output(render(reports, args, predictions.source.name), args.output, [args.file])
+    if args.output not in (None, "-"):
         print(f"skbce report: wrote {args.output}", file=sys.stderr)
     return 0
