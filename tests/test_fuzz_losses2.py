@@ -150,3 +150,54 @@ def test_pos_label_beyond_int64_with_bool_labels_names_pos_label(pos_label):
         skbce.brier_score_loss(y, P, pos_label=pos_label)
     with pytest.raises(OverflowError):
         skm.brier_score_loss(y, P, pos_label=pos_label)
+
+
+# --- np.matrix: refused by scikit-learn, read as multilabel data by the cross-entropies
+
+
+MATRIX_CASES = [
+    (np.matrix(Y).T, np.array(P)[:, None], "y_true"),
+    (np.matrix(Y), P, "y_true"),
+    (Y, np.matrix(P).T, "y_score"),
+    (np.matrix(Y).T, np.matrix(P).T, "y_score"),  # the scores are checked first
+]
+
+
+@pytest.mark.parametrize(("y", "score", "name"), MATRIX_CASES)
+@pytest.mark.parametrize(
+    "func",
+    [
+        skbce.binary_cross_entropy,
+        skbce.normalized_cross_entropy,
+        skbce.log_loss_breakdown,
+        skbce.bce_gradient_hessian,
+    ],
+)
+def test_np_matrix_is_refused_naming_the_argument(func, y, score, name):
+    """binary_cross_entropy crashed ('only 0-dimensional arrays can be converted'),
+    bce_gradient_hessian returned (n, 1) derivatives."""
+    name = "logits" if func is skbce.bce_gradient_hessian and name == "y_score" else name
+    with pytest.raises(TypeError, match=name):
+        func(y, score)
+
+
+@pytest.mark.parametrize("name", ["log_loss", "d2_log_loss_score", "brier_score_loss"])
+@pytest.mark.parametrize(
+    ("y", "proba", "weight"),
+    [(np.matrix(Y).T, P, None), (Y, np.matrix(P).T, None), (Y, P, np.matrix([1.0, 2, 3, 4]))],
+)
+def test_np_matrix_is_refused_as_by_scikit_learn(name, y, proba, weight):
+    want = _outcome(getattr(skm, name), y, proba, sample_weight=weight)
+    got = _outcome(getattr(skbce, name), y, proba, sample_weight=weight)
+    assert want[0] == got[0] == "error"
+    assert isinstance(got[1], TypeError)
+
+
+@pytest.mark.parametrize(
+    ("y", "score"),
+    [([0.1, 0.9, 0.5, 1.0], P), (np.array(Y)[:, None], np.array(P)[:, None])],
+    ids=["soft", "column"],
+)
+def test_breakdown_refusal_names_y_true(y, score):
+    with pytest.raises(ValueError, match="y_true"):
+        skbce.log_loss_breakdown(y, score)

@@ -210,7 +210,8 @@ def log_loss_breakdown(
     options = loss_options("bce", from_logits=from_logits, pos_label=pos_label, clip=clip)
     target, s, w, kernel_options = bce_inputs(options, y_true, y_score, sample_weight)
     if not isinstance(target, Target) or s.ndim != 1:
-        msg = "log_loss_breakdown takes 1-D hard binary labels, not soft or multilabel targets."
+        got = f"of shape {s.shape}" if s.ndim != 1 else "soft targets"
+        msg = f"log_loss_breakdown takes 1-D hard binary labels in y_true, got {got}."
         raise ValueError(msg)
     t = np.asarray(target.codes(), dtype=bool)
     bounds = kernel_options["bounds"]

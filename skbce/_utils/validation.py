@@ -90,6 +90,9 @@ def check_array_like(value, name, *, allow_none=False):
             "convert it with .toarray()."
         )
         raise InvalidParameterError(msg)
+    if isinstance(value, np.matrix):  # refused by scikit-learn: its rows stay 2-D
+        msg = f"{name}: np.matrix is not supported; convert it with np.asarray."
+        raise InvalidParameterError(msg)
     is_array_like = (
         hasattr(value, "__len__") or hasattr(value, "shape") or hasattr(value, "__array__")
     ) and not isinstance(value, str | bytes)
