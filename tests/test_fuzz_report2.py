@@ -123,3 +123,35 @@ def test_text_labels_in_a_list_still_make_groups():
     report = _quiet_report(y, p, groups=["a", "b", "c"] * 4, n_bins=2, n_resamples=0)
     assert [row.group for row in report.subgroups] == ["a", "b", "c"]
     assert [row.n_samples for row in report.subgroups] == [4, 4, 4]
+
+
+# --- multiclass: classes and outcomes present only in zero-weight rows ----------------------
+
+
+def test_per_class_report_of_a_class_present_only_with_zero_weight_is_a_note():
+    """per_class=True checked each class's presence by counting rows: a class whose
+    rows all weigh 0 made the whole report fail with 'y_true holds a single class'
+    (the report without per_class notes it)."""
+    rng = np.random.default_rng(23)
+    P = rng.dirichlet(np.ones(3), 12)
+    y = np.arange(12) % 3
+    w = np.where(y == 2, 0.0, 1.0)
+    report = _quiet_report(y, P, sample_weight=w, n_bins=2, n_resamples=0, per_class=True)
+    assert sorted(report.per_class) == [0, 1]
+    assert "No one-vs-rest report for class 2: one class." in report.notes
+    keep = w > 0
+    for j in (0, 1):  # each one-vs-rest report is that of the rows of non-zero weight
+        expected = log_loss(y[keep] == j, P[keep, j])
+        assert report.per_class[j].log_loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_top_label_right_only_on_zero_weight_rows_gives_the_note_not_an_error():
+    """The top-label check counted rows: correct predictions only on zero-weight rows
+    raised 'y_true holds a single class' instead of the note of a top label never right."""
+    P = np.array([[0.7, 0.2, 0.1]] * 6)
+    y = np.array([0, 1, 2, 1, 2, 0])
+    w = np.array([0.0, 1.0, 1.0, 1.0, 1.0, 0.0])
+    report = _quiet_report(y, P, sample_weight=w, n_bins=2, n_resamples=0)
+    assert any("top label is right for no sample" in note for note in report.notes)
+    assert report.log_loss == pytest.approx(log_loss(y, P, sample_weight=w), rel=1e-12)
+    assert report.ece == pytest.approx(0.7)  # confidence 0.7, accuracy 0 on every weighted row

@@ -79,9 +79,8 @@ def _reliability(rel):
     return Table({key: columns[key] for key in RELIABILITY_COLUMNS})
 
 
-def _check_both_classes(t, w, one_class):
-    if one_class:
-        return
+def _both_outcomes(t, w):
+    """Whether the 0/1 outcomes ``t`` hold both among the samples of non-zero weight."""
     # positive and negative weights apart: a sum of both would lose a small one
     # (t holds 0.0 and 1.0: counts and masked sums need no full-size float temporaries)
     if w is None:
@@ -89,7 +88,11 @@ def _check_both_classes(t, w, one_class):
         negative = t.shape[0] - positive
     else:
         positive, negative = weighted_sum(t, w), weighted_sum(t == 0, w)
-    if not (positive > 0 and negative > 0):
+    return bool(positive > 0 and negative > 0)
+
+
+def _check_both_classes(t, w, one_class):
+    if not (one_class or _both_outcomes(t, w)):
         msg = (
             "y_true holds a single class (among the samples of non-zero weight); "
             "calibration needs both classes."
@@ -343,10 +346,11 @@ def _build_report(factory, data, options, *, pos_label, from_logits=False, label
 def _multiclass_report(factory, codes, P, w, classes, settings, per_class, input_notes):
     baseline = check_baseline(settings["baseline"], n_classes=P.shape[1])
     conf, correct = top_label(codes, P)
-    one_class = not 0 < correct.sum() < correct.shape[0]
+    one_class = not _both_outcomes(correct, w)
     top_note = []
     if one_class:
-        what = "every" if correct.sum() else "no"
+        right = np.count_nonzero(correct) if w is None else weighted_sum(correct, w)
+        what = "every" if right > 0 else "no"
         top_note.append(
             f"The top label is right for {what} sample: the top-label statistics that "
             "need both outcomes (ROC AUC, calibration slope and intercept, "
@@ -368,7 +372,7 @@ def _multiclass_report(factory, codes, P, w, classes, settings, per_class, input
         reports = {}
         for j, label in enumerate(np.asarray(classes).tolist()):
             t = (codes == j).astype(np.float64)
-            if not 0 < t.sum() < t.shape[0]:
+            if not _both_outcomes(t, w):
                 fields["notes"].append(f"No one-vs-rest report for class {label!r}: one class.")
                 continue
             one = binary_fields([t, P[:, j], w], **binary_settings)
