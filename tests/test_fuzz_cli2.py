@@ -309,3 +309,27 @@ def test_standard_input_end_to_end_and_dash_output(tmp_path):
         sk_log_loss([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3]), rel=1e-12
     )
     assert set(os.listdir(tmp_path)) == before  # no copy left behind, no file named '-'
+
+
+# -- blank lines -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_a_piece_of_blank_lines_only(tmp_path, monkeypatch, command, eol):
+    # a parse piece holding only blank lines gave an empty batch: a ValueError traceback
+    # ("zero-size array to reduction operation minimum"); with the default sizes
+    # a file with 1 MiB of blank lines between two rows
+    from skbce._cli import csv_chunks
+
+    monkeypatch.setattr(csv_chunks, "PARSE_BYTES", 64)
+    path = tmp_path / "blank.csv"
+    path.write_text(f"y,p{eol}0,0.1{eol}" + eol * 200 + f"1,0.8{eol}1,0.6{eol}", newline="")
+    extra = ("--bins", "1") if command == "report" else ()
+    status, out, err = run_here(command, path, *ARGS, *extra, "--format", "json")
+    assert (status, err) == (0, ""), err
+    got = json.loads(out)
+    if command == "report":
+        got = {"n_rows": got["n_samples"], "log_loss": got["scores"]["log_loss"]}
+    assert got["n_rows"] == 3
+    assert got["log_loss"] == pytest.approx(sk_log_loss([0, 1, 1], [0.1, 0.8, 0.6]), rel=1e-12)

@@ -373,6 +373,8 @@ class _Parser:
                     raise
                 self.label_type = self.text_labels  # the labels are not all integers
         for batch in table.to_batches():
+            if not batch.num_rows:  # a piece of blank lines only
+                continue
             # each batch's arrays become numpy arrays without a copy (no nulls)
             columns = {n: _numpy(batch.column(n)) for n in self.names[1:]}
             yield self._labels(batch.column(self.names[0])), columns, batch.num_rows
