@@ -155,3 +155,57 @@ def test_top_label_right_only_on_zero_weight_rows_gives_the_note_not_an_error():
     assert any("top label is right for no sample" in note for note in report.notes)
     assert report.log_loss == pytest.approx(log_loss(y, P, sample_weight=w), rel=1e-12)
     assert report.ece == pytest.approx(0.7)  # confidence 0.7, accuracy 0 on every weighted row
+
+
+# --- estimators whose scores are not finite ------------------------------------------------
+
+
+def _classifier(kind):
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class NotFinite(ClassifierMixin, BaseEstimator):
+        """predict_proba with a NaN row, or an infinite decision_function."""
+
+        def __init__(self, kind="proba"):
+            self.kind = kind
+
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def __getattr__(self, name):
+            if name == "predict_proba" and self.kind == "proba":
+                return self._proba
+            if name == "decision_function" and self.kind == "decision":
+                return self._decision
+            raise AttributeError(name)
+
+        def _proba(self, X):
+            proba = np.full((len(X), 2), 0.5)
+            proba[0] = np.nan
+            return proba
+
+        def _decision(self, X):
+            return np.where(np.asarray(X)[:, 0] > 0, np.inf, -1.0)
+
+    return NotFinite(kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "method"), [("proba", "predict_proba"), ("decision", "decision_function")]
+)
+@pytest.mark.parametrize("where", ["from_estimator", "cross_val"])
+def test_scores_that_are_not_finite_are_refused_naming_the_method(kind, method, where):
+    """An infinite decision_function was refused by from_estimator (as 'y_proba
+    contains infinite logits', an argument the user did not pass) but silently
+    became probabilities 0 and 1 in cross_val_calibration_report."""
+    rng = np.random.default_rng(24)
+    X = rng.normal(size=(30, 2))
+    y = np.arange(30) % 2
+    model = _classifier(kind).fit(X, y)
+    kwargs = {"n_bins": 2, "n_resamples": 0}
+    with pytest.raises(ValueError, match=f"estimator's {method} returned NaN or infinite"):
+        if where == "from_estimator":
+            skbce.CalibrationReport.from_estimator(model, X, y, **kwargs)
+        else:
+            skbce.cross_val_calibration_report(model, X, y, cv=3, **kwargs)

@@ -404,7 +404,10 @@ def _all_class_intervals(fields, codes, P, w, settings):
 
 
 def response(estimator, X, response_method):
-    """Predictions of a fitted classifier: ``(scores, from_logits, labels)``."""
+    """Predictions of a fitted classifier: ``(scores, from_logits, labels)``.
+
+    NaN or infinite scores are refused, naming the method.
+    """
     from sklearn.utils.validation import check_is_fitted
 
     methods = check_response_method(response_method)
@@ -414,9 +417,20 @@ def response(estimator, X, response_method):
         if hasattr(estimator, method):
             scores = np.asarray(getattr(estimator, method)(X))
             scores = _check_response_shape(scores, method, classes)
+            if not _all_finite(scores):
+                msg = (
+                    f"The estimator's {method} returned NaN or infinite values; "
+                    "probabilities need finite scores."
+                )
+                raise ValueError(msg)
             return scores, method != "predict_proba", classes
     msg = f"estimator has none of {list(methods)}; cannot compute probabilities."
     raise ValueError(msg)
+
+
+def _all_finite(scores):
+    """Whether no score is NaN or infinite (arrays that are not of numbers are checked later)."""
+    return scores.dtype.kind not in "fc" or bool(np.all(np.isfinite(scores)))
 
 
 def _check_response_shape(scores, method, classes):
