@@ -6,8 +6,99 @@ the one-shot functions on the concatenated chunks, and formulas written out here
 
 import numpy as np
 import pytest
+from scipy.special import log_softmax
+from sklearn import metrics as skm
+from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import UndefinedMetricWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.multioutput import MultiOutputClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 
 import skbce
+
+REL = 1e-9
+
+
+def _xy(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    return X, np.digitize(X[:, 0] + 0.3 * rng.normal(size=n), [-0.5, 0.5])
+
+
+def _sklearn_outcome(name, estimator, X, y, **kwargs):
+    """scikit-learn's scorer: its value, or the type of error it raises."""
+    try:
+        return skm.get_scorer(name)(estimator, X, y, **kwargs)
+    except (ValueError, TypeError, AttributeError) as exc:
+        return type(exc)
+
+
+# --- scorers: estimators whose predictions are not one column per class ------------------
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda svc: svc,
+        lambda svc: make_pipeline(StandardScaler(), svc),
+        lambda svc: GridSearchCV(make_pipeline(StandardScaler(), svc), {"svc__C": [1.0]}, cv=2),
+    ],
+    ids=["svc", "pipeline", "search"],
+)
+def test_one_vs_one_decision_values_are_refused(wrap):
+    """SVC(decision_function_shape="ovo") with three classes returns three columns, one
+    per pair of classes: they were read as per-class logits, a silent wrong loss."""
+    X, y = _xy()
+    ovo = wrap(SVC(decision_function_shape="ovo")).fit(X, y)
+    assert ovo.decision_function(X).shape == (len(y), 3)
+    with pytest.raises(ValueError, match="one column per pair of classes.*'ovo'"):
+        skbce.make_scorer()(ovo, X, y)
+    ovr = wrap(SVC()).fit(X, y)  # one column per class: the softmax cross-entropy
+    z = ovr.decision_function(X)
+    expected = np.mean(log_softmax(z, axis=1)[np.arange(len(y)), y])
+    assert skbce.make_scorer()(ovr, X, y) == pytest.approx(expected, rel=REL)
+
+
+def test_multi_output_classifier_is_refused_naming_classes_():
+    """classes_ of one array per output: numpy's "inhomogeneous shape" error before."""
+    X, y = _xy()
+    ragged = MultiOutputClassifier(LogisticRegression()).fit(X, np.column_stack([y % 2, y]))
+    assert _sklearn_outcome("neg_log_loss", ragged, X, np.column_stack([y % 2, y])) is ValueError
+    Y = np.column_stack([y % 2, y > 0])  # two binary outputs: multilabel, not one class per row
+    same = MultiOutputClassifier(LogisticRegression()).fit(X, Y)
+    with pytest.warns(UserWarning, match="do not sum to one"):  # scikit-learn's nonsense
+        skm.get_scorer("neg_log_loss")(same, X, Y)
+    for est, target in ((ragged, np.column_stack([y % 2, y])), (same, Y)):
+        with pytest.raises(ValueError, match="classes_ of MultiOutputClassifier must be a 1-D"):
+            skbce.make_scorer()(est, X, target)
+
+
+def test_a_single_class_everywhere_is_refused_naming_labels():
+    """A model and a fold of one class: the message named labels, which were not given."""
+    X, _ = _xy()
+    y = np.ones(len(X), dtype=int)
+    est = DummyClassifier().fit(X, y)
+    assert _sklearn_outcome("neg_log_loss", est, X, y) is ValueError
+    with pytest.raises(ValueError, match=r"single class \[1\]; pass labels=\[\.\.\.\]"):
+        skbce.make_scorer()(est, X, y)
+    expected = -skm.log_loss(y, est.predict_proba(X)[:, 0], labels=[0, 1])
+    assert skbce.make_scorer(labels=[0, 1])(est, X, y) == pytest.approx(expected, rel=REL)
+
+
+def test_d2_scorer_of_one_sample_is_nan_with_a_warning_as_sklearns():
+    X, y = _xy()
+    est = LogisticRegression().fit(X, y)
+    with pytest.warns(UndefinedMetricWarning, match="less than two samples"):
+        theirs = skm.get_scorer("d2_log_loss_score")(est, X[:1], y[:1])
+    with pytest.warns(UndefinedMetricWarning, match="less than two samples"):
+        ours = skbce.get_scorer("d2_log_loss_score")(est, X[:1], y[:1])
+    assert np.isnan(ours) and np.isnan(theirs)
+    with pytest.raises(ValueError, match=r"single class \(0\)"):  # two samples of one class
+        skbce.get_scorer("d2_log_loss_score")(est, X[y == 0][:2], y[y == 0][:2])
+
 
 # --- StreamingCalibration: weights of any scale -----------------------------------------
 

@@ -14,6 +14,7 @@ is better for every scorer.  See ``docs/scorers.rst`` for the design.
 """
 
 import inspect
+import reprlib
 from typing import NamedTuple
 
 import numpy as np
@@ -189,7 +190,31 @@ def _classes_of(estimator):
             check_is_fitted(estimator)
         msg = f"The estimator must be a fitted classifier with a classes_ attribute, got {name}."
         raise TypeError(msg)
-    return np.asarray(estimator.classes_)
+    try:
+        classes = np.asarray(estimator.classes_)
+    except ValueError:  # ragged: one array of classes per output
+        classes = None
+    if classes is None or classes.ndim != 1:
+        msg = (
+            f"The classes_ of {name} must be a 1-D array of classes (skbce scorers score "
+            f"single-output classifiers), got {reprlib.repr(estimator.classes_)}."
+        )
+        raise ValueError(msg)
+    return classes
+
+
+def _pairwise_columns(estimator):
+    """Whether ``decision_function`` gives one column per pair of classes (SVC's "ovo").
+
+    Looks through the final step of a pipeline and the best estimator of a search.
+    """
+    if getattr(estimator, "decision_function_shape", None) == "ovo":
+        return True
+    inner = getattr(estimator, "best_estimator_", None)
+    steps = getattr(estimator, "steps", None)
+    if inner is None and isinstance(steps, list) and steps:
+        inner = steps[-1][1] if isinstance(steps[-1], tuple) else None
+    return inner is not None and inner is not estimator and _pairwise_columns(inner)
 
 
 def _method_of(estimator, methods, response_method):
@@ -262,15 +287,22 @@ def _aligned_matrix(values, estimator_classes, classes, logits):
     return full
 
 
-def _response_array(values, estimator_classes, method):
+def _response_array(estimator, X, estimator_classes, method):
     """The estimator's predictions as floats, checked against its classes."""
-    values = np.asarray(values)
+    values = np.asarray(getattr(estimator, method)(X))
     if values.dtype.kind != "f":
         values = values.astype(np.float64)
     k = len(estimator_classes)
     expected = values.ndim == 2 and values.shape[1] == k
     if method == "decision_function":
         expected = expected or (values.ndim == 1 and k == 2)
+        if k > 2 and _pairwise_columns(estimator):
+            msg = (
+                f"decision_function of {type(estimator).__name__} has one column per pair "
+                "of classes (decision_function_shape='ovo'), not one per class; use "
+                "decision_function_shape='ovr' or response_method='predict_proba'."
+            )
+            raise ValueError(msg)
         if values.size:
             check_logit_range(values.min(), values.max(), method)
     if not expected:
@@ -301,6 +333,12 @@ def _aligned(y, values, fold_classes, estimator_classes, logits, params):
     labels = params.pop("labels", None)
     pos_label = params.pop("pos_label", None)
     classes = _union_classes(fold_classes, estimator_classes, labels)
+    if len(classes) < 2:
+        msg = (
+            f"y_true and the classes of the estimator hold a single class {classes.tolist()}; "
+            "pass labels=[...] with all the classes to make_scorer."
+        )
+        raise ValueError(msg)
     if len(classes) == 2:
         positive = _positive_class(classes, pos_label)
         y_score = _positive_column(values, estimator_classes, positive, logits)
@@ -356,14 +394,15 @@ class _MetricScorer(ScorerBase):
         if y_true is None:
             msg = "skbce scorers need the true labels y_true, got None."
             raise TypeError(msg)
-        values = _response_array(getattr(estimator, method)(X), estimator_classes, method)
+        values = _response_array(estimator, X, estimator_classes, method)
         logits = method == "decision_function"
         params.pop("from_logits", None)
         y, fold_classes = _labels_of(y_true, "y_true")
-        if self._entry is _METRICS["d2_log_loss_score"] and len(fold_classes) == 1:
+        one_class = len(fold_classes) == 1 and len(y) > 1  # one sample: NaN, as sklearn's
+        if self._entry is _METRICS["d2_log_loss_score"] and one_class:
             msg = (
-                f"y_true holds a single class ({fold_classes[0]!r}): the D2 log-loss score "
-                "compares with predicting the class frequencies, which is then perfect, "
+                f"y_true holds a single class ({fold_classes.tolist()[0]!r}): the D2 log-loss "
+                "score compares with predicting the class frequencies, which is then perfect, "
                 "so the score is undefined."
             )
             raise ValueError(msg)
