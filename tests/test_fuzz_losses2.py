@@ -201,3 +201,56 @@ def test_np_matrix_is_refused_as_by_scikit_learn(name, y, proba, weight):
 def test_breakdown_refusal_names_y_true(y, score):
     with pytest.raises(ValueError, match="y_true"):
         skbce.log_loss_breakdown(y, score)
+
+
+# --- labels of uint64 beyond the range of int64
+
+
+U64 = np.array([0, 2**64 - 1], dtype=np.uint64)
+
+
+@pytest.mark.parametrize("name", ["log_loss", "d2_log_loss_score", "brier_score_loss"])
+@pytest.mark.parametrize(
+    "y",
+    [U64[[0, 1, 1, 0]], U64[[1, 1, 1, 1]], U64[[0, 0, 0, 0]]],
+    ids=["both", "top", "zero"],
+)
+def test_uint64_labels_beyond_int64_are_read(name, y):
+    """labels=np.array([0, 2**64 - 1], dtype=uint64) became float64 labels: 'Unknown label type'."""
+    proba = np.column_stack([1 - np.array(P), P])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # scikit-learn's float cast of uint64
+        got = _assert_same_as_sklearn(name, y, proba, labels=U64)
+    if name == "log_loss":
+        codes = (y != 0).astype(int)
+        want = -np.mean(np.log(proba[np.arange(4), codes]))
+        assert got == pytest.approx(want, rel=1e-12)
+
+
+# --- multiclass Brier score of float32 and float16 probabilities
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 40),
+    k=st.integers(3, 12),
+    dtype=st.sampled_from([np.float32, np.float16]),
+    weighted=st.booleans(),
+)
+def test_multiclass_brier_in_float32_and_float16_is_scikit_learn_s(seed, n, k, dtype, weighted):
+    """The squares were summed in one einsum (1.5e-7 off in float32, 1e-3 in float16)."""
+    rng = np.random.default_rng(seed)
+    proba = rng.random((n, k))
+    proba = (proba / proba.sum(axis=1, keepdims=True)).astype(dtype)
+    y = rng.integers(0, k, n)
+    w = rng.random(n) * 3 if weighted else None
+    got = _assert_same_as_sklearn(
+        "brier_score_loss", y, proba, labels=list(range(k)), sample_weight=w
+    )
+    # independent: the squares in the dtype of the probabilities, summed over each row
+    err = proba.copy()
+    err[np.arange(n), y] -= 1
+    per_sample = (err * err).sum(axis=1).astype(np.float64)
+    want = np.average(per_sample, weights=w)  # in float64: equal to a few roundings of dtype
+    assert got == pytest.approx(want, rel=8 * float(np.finfo(dtype).eps))

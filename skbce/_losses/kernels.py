@@ -279,7 +279,11 @@ def squared_error_sums(target, P, w):
             err = P[b].copy()
             rows = np.arange(err.shape[0])
             err[rows, np.asarray(codes, np.intp)] -= 1
-            per_sample = np.einsum("ij,ij->i", err, err)
+            if P.dtype == np.float64:
+                per_sample = np.einsum("ij,ij->i", err, err)
+            else:  # as scikit-learn: the squares rounded to float32 or float16, then summed
+                np.multiply(err, err, out=err)
+                per_sample = err.sum(axis=1)
         return _weighted(per_sample.astype(P.dtype, copy=False), w, b, acc)
 
     step = BLOCK if binary else max(1, BLOCK // P.shape[1])

@@ -238,7 +238,13 @@ def check_labels(labels):
     elif len(shape) != 1:
         msg = f"labels must be a 1-D array-like of class labels, got {labels!r} of shape {shape}."
         raise ValueError(msg)
-    return tuple(labels.tolist() if hasattr(labels, "tolist") else list(labels))
+    if not hasattr(labels, "tolist"):
+        return tuple(labels)
+    values = labels.tolist()
+    kind = getattr(getattr(labels, "dtype", None), "kind", "")
+    if kind and kind in "iu" and np.asarray(values).dtype.kind not in "iu":
+        values = list(np.asarray(labels))  # uint64 beyond int64 as Python ints became float64
+    return tuple(values)
 
 
 def check_sample_weight(
