@@ -333,3 +333,32 @@ def test_a_piece_of_blank_lines_only(tmp_path, monkeypatch, command, eol):
         got = {"n_rows": got["n_samples"], "log_loss": got["scores"]["log_loss"]}
     assert got["n_rows"] == 3
     assert got["log_loss"] == pytest.approx(sk_log_loss([0, 1, 1], [0.1, 0.8, 0.6]), rel=1e-12)
+
+
+# -- options -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", ["é", "€", "\u00a0"])
+def test_a_delimiter_that_is_not_ascii_is_refused(small_csv, sep):
+    # pyarrow takes one ASCII byte: a ValueError traceback ("Expecting an ASCII character")
+    status, out, err = run_here("score", small_csv, *ARGS, "--sep", sep)
+    assert_one_line_error(status, out, err, "--sep", "ASCII")
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--weight", "y"], ["'y'", "--y-true", "--weight"]),
+        (["--weight", "p"], ["'p'", "--y-proba", "--weight"]),
+    ],
+)
+def test_a_column_given_to_two_options_names_them(small_csv, extra, words):
+    status, out, err = run_here("score", small_csv, *ARGS, *extra)
+    assert_one_line_error(status, out, err, "given twice", *words)
+
+
+def test_a_column_given_to_group_and_y_proba_names_them(small_csv):
+    status, out, err = run_here(
+        "report", small_csv, "--y-true", "y", "--y-proba", "p", "--group", "p"
+    )
+    assert_one_line_error(status, out, err, "given twice", "'p'", "--y-proba", "--group")

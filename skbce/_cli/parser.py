@@ -95,8 +95,8 @@ def _positive_int(text):
 
 def _delimiter(text):
     value = {"tab": "\t", "\\t": "\t"}.get(text.lower(), text)
-    if len(value) != 1 or value in '"\r\n':
-        msg = f"must be one character (or 'tab'), got {text!r}"
+    if len(value) != 1 or value in '"\r\n' or not value.isascii():
+        msg = f"must be one character (an ASCII one, or 'tab'), got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
 

@@ -11,7 +11,7 @@ from skbce._cli.columns import (
     text_column,
     to_float,
 )
-from skbce._cli.errors import UsageError
+from skbce._cli.errors import UsageError, shown
 from skbce._cli.files import Source
 from skbce._cli.output import Progress
 
@@ -34,11 +34,16 @@ class Predictions:
         self.source = Source(args.file, getattr(args, "sep", None))
         self.models = list(args.y_proba)
         self.group = getattr(args, "group", None)
-        names = [args.y_true, *self.models]
-        names += [c for c in (args.weight, self.group) if c is not None]
-        if len(set(names)) != len(names):
-            msg = f"the same column is given twice: {names}"
-            raise UsageError(msg)
+        options = [("--y-true", args.y_true), *(("--y-proba", m) for m in self.models)]
+        options += [
+            (o, c) for o, c in (("--weight", args.weight), ("--group", self.group)) if c is not None
+        ]
+        names = [c for _, c in options]
+        for k, (option, name) in enumerate(options):
+            if name in names[:k]:
+                first = options[names.index(name)][0]
+                msg = f"the same column is given twice: {shown(name)} to {first} and to {option}"
+                raise UsageError(msg)
         self.names = names
         if args.pos_label is not None and label_value(args.pos_label) is None:
             msg = f"--pos-label {args.pos_label!r} is not a label (an empty or NaN cell is missing)"
