@@ -209,3 +209,60 @@ def test_scores_that_are_not_finite_are_refused_naming_the_method(kind, method, 
             skbce.CalibrationReport.from_estimator(model, X, y, **kwargs)
         else:
             skbce.cross_val_calibration_report(model, X, y, cv=3, **kwargs)
+
+
+# --- the histogram of bins of tied predictions ----------------------------------------------
+
+
+def _tied_quantile_report():
+    """Quantile bins of 20 predictions tied at two values: edges [0.3, 0.3, 0.3, 0.6, 0.6, 0.6]."""
+    return _quiet_report(
+        [0, 1] * 10, [0.3] * 10 + [0.6] * 10, n_bins=5, strategy="quantile", n_resamples=0
+    )
+
+
+def _check_bars(lefts, widths, heights, report):
+    """Area is count (per 1 / n_bins), every bar at least a tenth of a bin wide, inside [0, 1]."""
+    rel = report.reliability
+    unit = 1 / len(rel)
+    np.testing.assert_allclose(np.asarray(heights) * np.asarray(widths), rel.count * unit)
+    assert np.all(np.asarray(widths) >= unit / 10 - 1e-12)
+    assert np.all(np.asarray(lefts) >= 0) and np.all(np.asarray(lefts) + widths <= 1 + 1e-12)
+    shown = np.asarray(heights)[rel.count > 0]
+    assert shown.max() / shown.min() <= 100  # was 3e11: the bin of 10 tied predictions
+
+
+def test_plot_histogram_of_a_bin_of_tied_predictions_keeps_the_other_bars_visible():
+    """A zero-width quantile bin (tied predictions) got the density count / 1e-12: a bar
+    of 2e12 and a count axis up to 8e12, on which the other bins did not show."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    report = _tied_quantile_report()
+    assert report.reliability.count.tolist() == [10, 0, 10, 0, 0]
+    try:
+        display = report.plot()
+        patches = display.hist_ax_.patches
+        lefts = [b.get_x() for b in patches]
+        _check_bars(
+            lefts, [b.get_width() for b in patches], [b.get_height() for b in patches], report
+        )
+        assert display.hist_ax_.get_ylim()[1] <= 1000
+    finally:
+        plt.close("all")
+
+
+def test_html_histogram_of_a_bin_of_tied_predictions_keeps_the_other_bars_visible():
+    import re
+
+    report = _tied_quantile_report()
+    bars = re.findall(
+        r'<rect class="histogram" x="[^"]+" y="[^"]+" width="([^"]+)" height="([^"]+)"',
+        report.to_html(),
+    )
+    assert len(bars) == 2
+    heights = [float(h) for _, h in bars]
+    assert min(heights) >= 2  # pixels: the bin of (0.3, 0.6] shows

@@ -5,6 +5,7 @@ public attributes of the report (duck typing); nothing is computed here.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from skbce._render.definitions import (
 )
 from skbce._render.standard import verdict
 
-__all__ = ["frame_row", "report_dict", "to_python"]
+__all__ = ["HistogramBars", "frame_row", "histogram_bars", "report_dict", "to_python"]
 
 
 def to_python(value):
@@ -128,3 +129,44 @@ def frame_row(report):
         for bound in ("low", "high"):
             row.setdefault(f"{interval['statistic']}_{bound}", float(interval[bound]))
     return row
+
+
+class HistogramBars(NamedTuple):
+    """The bars of a histogram of predictions: ``left``, ``width``, ``height``, axis label."""
+
+    left: np.ndarray
+    width: np.ndarray
+    height: np.ndarray
+    label: str
+
+
+def histogram_bars(reliability):
+    """The bars of the histogram under a reliability diagram, one per bin of the table.
+
+    Bins of equal width show their counts.  Bins of unequal width (quantile or
+    given edges) show their count per ``1 / n_bins`` of probability (area is
+    count), each drawn at least ``1 / (10 n_bins)`` wide around its middle: a
+    bin of tied predictions has width 0, and its density would be infinite
+    (with a floor of ``1e-12``, its bar made every other bar invisible).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce._render.data import histogram_bars
+    >>> table = {"bin_lower": np.array([0.3, 0.3]), "bin_upper": np.array([0.3, 0.6]),
+    ...          "count": np.array([10, 10])}
+    >>> bars = histogram_bars(table)
+    >>> bars.height.round(3).tolist(), bars.label
+    ([50.0, 16.667], 'count per 0.5')
+    """
+    lower = np.asarray(reliability["bin_lower"], dtype=float)
+    upper = np.asarray(reliability["bin_upper"], dtype=float)
+    counts = np.asarray(reliability["count"], dtype=float)
+    width = upper - lower
+    unit = 1.0 / width.shape[0]
+    if np.allclose(width, unit, rtol=1e-6, atol=1e-12):
+        return HistogramBars(lower, width, counts, "count")
+    drawn = np.maximum(width, unit / 10)
+    left = np.clip((lower + upper - drawn) / 2, 0.0, 1.0 - drawn)
+    left = np.where(width < drawn, left, lower)
+    return HistogramBars(left, drawn, counts * unit / drawn, f"count per {unit:.3g}")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from skbce._render.data import histogram_bars
 from skbce._utils.options import InvalidParameterError, check_bool, check_choice
 
 __all__ = ["KINDS", "ReliabilityDisplay", "import_pyplot"]
@@ -247,17 +248,13 @@ def _histogram(ax, report, color):
 
     Bins of unequal width show their count per ``1 / n_bins`` of probability.
     """
-    rel = report.reliability
+    bars = histogram_bars(report.reliability)
     hist_ax = ax.twinx()
-    width = rel.bin_upper - rel.bin_lower
-    unit = 1.0 / len(rel)
-    equal = np.allclose(width, unit, rtol=1e-6, atol=1e-12)
-    counts = rel.count.astype(float)
-    heights = counts if equal else counts * unit / np.maximum(width, 1e-12)
+    heights = bars.height
     hist_ax.bar(
-        rel.bin_lower,
+        bars.left,
         heights,
-        width=width,
+        width=bars.width,
         align="edge",
         alpha=0.25,
         color=color,
@@ -266,5 +263,5 @@ def _histogram(ax, report, color):
     top = _nice_top(float(np.max(heights)) if heights.size else 0.0)
     hist_ax.set_ylim(0, 4 * top)
     hist_ax.set_yticks([0, top / 2, top])
-    hist_ax.set_ylabel("count" if equal else f"count per {unit:.3g}", loc="bottom")
+    hist_ax.set_ylabel(bars.label, loc="bottom")
     return hist_ax

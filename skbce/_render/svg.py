@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skbce._render.data import histogram_bars
 from skbce._render.numbers import fmt
 
 __all__ = ["COLORS", "GEOMETRY", "MARKS", "Geometry", "reliability_svg"]
@@ -242,10 +243,8 @@ def _histogram(report):
     rel = report.reliability
     lower, upper = np.asarray(rel.bin_lower, float), np.asarray(rel.bin_upper, float)
     counts = np.asarray(rel.count, dtype=float)
-    width = upper - lower
-    unit = 1.0 / len(rel)
-    equal = np.allclose(width, unit, rtol=1e-6, atol=1e-12)
-    heights = counts if equal else counts * unit / np.maximum(width, 1e-12)
+    bars = histogram_bars(rel)
+    heights = bars.height
     top = _nice_top(float(np.max(heights)) if heights.size else 0.0)
     base, span = _G.hist_top + _G.hist, _G.hist
     out = [
@@ -261,19 +260,21 @@ def _histogram(report):
             f'<text class="tick" x="{_G.left - 6}" y="{y + 4:.1f}" font-size="11" '
             f'text-anchor="end">{fmt(int(v)) if v == int(v) else fmt(v)}</text>'
         )
-    what = "count" if equal else f"count per {unit:.3g}"
+    what = bars.label
     middle = _G.hist_top + span / 2
     out.append(
         f'<text class="axis" x="16" y="{middle:.1f}" font-size="12" text-anchor="middle" '
         f'transform="rotate(-90 16 {middle:.1f})">{_e(what)}</text>'
     )
-    for lo, hi, n, h in zip(lower, upper, counts, heights, strict=True):
+    for lo, hi, n, h, x, w in zip(
+        lower, upper, counts, heights, bars.left, bars.width, strict=True
+    ):
         if n <= 0:
             continue
         bar = span * h / top
         out.append(
-            f'<rect class="histogram" x="{_G.x(lo):.1f}" y="{base - bar:.1f}" '
-            f'width="{max(_G.x(hi) - _G.x(lo) - 1, 0.5):.1f}" height="{bar:.1f}" '
+            f'<rect class="histogram" x="{_G.x(x):.1f}" y="{base - bar:.1f}" '
+            f'width="{max(_G.x(x + w) - _G.x(x) - 1, 0.5):.1f}" height="{bar:.1f}" '
             f'fill="{MARKS["histogram"]}" fill-opacity="0.35"><title>{int(n):,} predictions '
             f"in [{lo:.3g}, {hi:.3g}]</title></rect>"
         )
