@@ -178,3 +178,20 @@ def test_streaming_calibration_merges_states_of_different_weight_scales(shift):
     np.testing.assert_array_equal(got["reliability"]["count"], expected["reliability"]["count"])
     weights = np.ldexp(expected["reliability"]["weight"], shift)
     np.testing.assert_allclose(got["reliability"]["weight"], weights, rtol=1e-12)
+
+
+def test_options_given_twice_warn_and_the_metadata_win_as_in_sklearn():
+    """sample_weight in make_scorer and in the call: scikit-learn warns, skbce was silent."""
+    X, y = _xy()
+    est = LogisticRegression().fit(X, y)
+    rng = np.random.default_rng(1)
+    fixed, passed = rng.uniform(0.1, 2, len(y)), rng.uniform(0.1, 2, len(y))
+    theirs_scorer = skm.make_scorer(
+        skm.log_loss, response_method="predict_proba", greater_is_better=False, sample_weight=fixed
+    )
+    with pytest.warns(UserWarning, match="overlap"):
+        theirs = theirs_scorer(est, X, y, sample_weight=passed)
+    with pytest.warns(UserWarning, match=r"\['sample_weight'\] were given both"):
+        ours = skbce.make_scorer(sample_weight=fixed)(est, X, y, sample_weight=passed)
+    assert ours == pytest.approx(theirs, rel=REL)
+    assert ours == pytest.approx(-skm.log_loss(y, est.predict_proba(X), sample_weight=passed))

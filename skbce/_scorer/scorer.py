@@ -15,6 +15,7 @@ is better for every scorer.  See ``docs/scorers.rst`` for the design.
 
 import inspect
 import reprlib
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -388,6 +389,13 @@ class _MetricScorer(ScorerBase):
 
     def score_estimator(self, estimator, X, y_true, **kwargs):
         """Score ``estimator`` on ``X`` against ``y_true``; greater is better."""
+        overlap = sorted(set(self.metric_params) & set(kwargs))
+        if overlap:  # as scikit-learn's scorers: the metadata passed wins
+            msg = (
+                f"{overlap} were given both to make_scorer and as metadata of this call; "
+                "the metadata are used. Pass them one way, not both."
+            )
+            warnings.warn(msg, UserWarning, stacklevel=3)
         params = {**self.metric_params, **kwargs}
         estimator_classes = _classes_of(estimator)
         method = _method_of(estimator, self._methods, self._response)
