@@ -157,7 +157,7 @@ def histogram_bars(reliability):
     ...          "count": np.array([10, 10])}
     >>> bars = histogram_bars(table)
     >>> bars.height.round(3).tolist(), bars.label
-    ([50.0, 16.667], 'count per 0.5')
+    ([100.0, 16.667], 'count per 0.5')
     """
     lower = np.asarray(reliability["bin_lower"], dtype=float)
     upper = np.asarray(reliability["bin_upper"], dtype=float)
