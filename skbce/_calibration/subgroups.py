@@ -227,12 +227,19 @@ def validation_statistics(p_s, y_s, w_s, stats, *, confidence_level=0.95):
     return ValidationStatistics(indices, curve, errors, o_e, verdict)
 
 
-def _group_row(label, t, p, w, *, n_bins, confidence_level):
+def _group_row(label, t, p, w, *, n_bins, strategy, confidence_level):
     """The row of one group; warnings become notes."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         p_s, y_s, w_s = sort_by_prediction(t, p, w)
-        stats = binary_statistics(p_s, y_s, w_s, n_bins=n_bins, confidence_level=confidence_level)
+        stats = binary_statistics(
+            p_s,
+            y_s,
+            w_s,
+            n_bins=n_bins,
+            strategy=strategy,
+            confidence_level=confidence_level,
+        )
         found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
     notes = tuple(dict.fromkeys(str(c.message) for c in caught))
     return SubgroupRow(
@@ -291,7 +298,7 @@ def _group_codes(labels):
     return uniques, codes
 
 
-def subgroup_table(t, p, w, groups, *, n_bins=10, confidence_level=0.95):
+def subgroup_table(t, p, w, groups, *, n_bins=10, strategy="uniform", confidence_level=0.95):
     """Calibration statistics and the hierarchy verdict of every group.
 
     Parameters
@@ -306,7 +313,11 @@ def subgroup_table(t, p, w, groups, *, n_bins=10, confidence_level=0.95):
     groups : array-like of shape (n_samples,)
         A group label per sample (numbers, strings or booleans; no NaN).
     n_bins : int, default=10
-        Bins of each group's ECE.
+        Bins of each group's ECE (at most the group's number of rows of
+        non-zero weight).
+    strategy : {"uniform", "quantile"} or ndarray of edges, default="uniform"
+        Bin edges of each group's ECE, as the report's (checked): quantiles are
+        those of the group's predictions.
     confidence_level : float, default=0.95
         Of the intervals and the verdicts.
 
@@ -337,5 +348,15 @@ def subgroup_table(t, p, w, groups, *, n_bins=10, confidence_level=0.95):
             note = f"{positive} sample(s) of positive weight: too few for any statistic."
             rows.append(_too_small_row(label, tg, pg, wg, note))
             continue
-        rows.append(_group_row(label, tg, pg, wg, n_bins=n_bins, confidence_level=confidence_level))
+        rows.append(
+            _group_row(
+                label,
+                tg,
+                pg,
+                wg,
+                n_bins=n_bins,
+                strategy=strategy,
+                confidence_level=confidence_level,
+            )
+        )
     return tuple(rows)

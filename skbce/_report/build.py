@@ -190,7 +190,7 @@ def binary_fields(
     if groups is not None:
         labels = check_groups(groups, n_rows)
         subgroups = subgroup_table(
-            t, p, w, labels, n_bins=n_bins, confidence_level=confidence_level
+            t, p, w, labels, n_bins=n_bins, strategy=strategy, confidence_level=confidence_level
         )
     del t, p, w  # ``data`` holds the only references: the sort frees them (see _sorted)
     p_s, y_s, w_s, moments = _sorted(data)
