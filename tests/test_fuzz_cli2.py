@@ -362,3 +362,21 @@ def test_a_column_given_to_group_and_y_proba_names_them(small_csv):
         "report", small_csv, "--y-true", "y", "--y-proba", "p", "--group", "p"
     )
     assert_one_line_error(status, out, err, "given twice", "'p'", "--y-proba", "--group")
+
+
+@pytest.mark.parametrize("chunk", ["1", "2", "1000"])
+def test_labels_beyond_int64_are_uint64_as_numpy_reads_them(tmp_path, chunk):
+    # 0 and 2**64 - 1 became the floats 0.0 and 1.8e19: "a target of type 'continuous'";
+    # in chunks, the int64 labels of the first chunks are joined as uint64 too
+    path = tmp_path / "u.csv"
+    top = 2**64 - 1
+    path.write_text(f"y,p\n0,0.3\n0,0.2\n{top},0.8\n0,0.4\n{top},0.7\n")
+    y = np.array([0, 0, top, 0, top], dtype=np.uint64)
+    p = [0.3, 0.2, 0.8, 0.4, 0.7]
+    status, out, err = run_here(
+        "report", path, *ARGS, "--bins", "1", "--chunk-rows", chunk, "--format", "json"
+    )
+    assert (status, err) == (0, ""), err
+    got = json.loads(out)
+    assert got["pos_label"] == top
+    assert got["scores"]["log_loss"] == pytest.approx(sk_log_loss(y, p), rel=1e-12)

@@ -27,6 +27,7 @@ from skbce._cli.errors import UsageError, shown
 __all__ = [
     "LabelColumn",
     "check_values",
+    "label_array",
     "label_value",
     "raise_first",
     "text_column",
@@ -79,6 +80,28 @@ def label_value(value):
     return value
 
 
+def label_array(labels):
+    """Labels (as :func:`label_value` gives them) as one array, as numpy would read them.
+
+    Text as text; integers exactly, as int64 (uint64 beyond it); other
+    numbers as float64.
+
+    Examples
+    --------
+    >>> from skbce._cli.columns import label_array
+    >>> label_array([0, 2**64 - 1]).dtype, label_array([0, 0.5]).dtype
+    (dtype('uint64'), dtype('float64'))
+    """
+    if any(isinstance(v, str) for v in labels):
+        return np.array(labels, dtype=str)
+    if all(isinstance(v, int) for v in labels):
+        for dtype in (np.int64, np.uint64):
+            info = np.iinfo(dtype)
+            if all(info.min <= v <= info.max for v in labels):
+                return np.array(labels, dtype=dtype)
+    return np.array(labels, dtype=np.float64)
+
+
 class LabelColumn:
     """The labels of a column, chunk by chunk, as one array type for the whole file.
 
@@ -123,10 +146,7 @@ class LabelColumn:
                 break
         if problem is not None:
             return None, problem
-        numeric = not any(isinstance(v, str) for v in values)
-        table = np.array([0 if v is None else v for v in values], dtype=None if numeric else str)
-        if numeric and table.dtype.kind == "O":  # integers beyond int64
-            table = table.astype(np.float64)
+        table = label_array([0 if v is None else v for v in values])
         return table[codes], None
 
     def _see(self, label, row):
@@ -154,7 +174,7 @@ class LabelColumn:
 
     def classes(self):
         """The distinct labels seen, sorted, as an array for the validation module."""
-        return np.array(sorted(self.labels))
+        return label_array(sorted(self.labels))
 
 
 def _as_float(value):

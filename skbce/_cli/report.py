@@ -24,8 +24,11 @@ def read_columns(predictions):
     def joined(k):
         return None if parts[0][k] is None else np.concatenate([p[k] for p in parts])
 
+    # labels of chunks seen before a label beyond int64 are int64: all as the classes
+    kind = predictions.labels.classes().dtype
+    y = np.concatenate([p[0].astype(kind, copy=False) for p in parts])
     scores = {m: np.concatenate([p[1][m] for p in parts]) for m in predictions.models}
-    return joined(0), scores, joined(2), joined(3)
+    return y, scores, joined(2), joined(3)
 
 
 def _subtitle(args, name):
