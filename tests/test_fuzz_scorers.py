@@ -195,3 +195,28 @@ def test_options_given_twice_warn_and_the_metadata_win_as_in_sklearn():
         ours = skbce.make_scorer(sample_weight=fixed)(est, X, y, sample_weight=passed)
     assert ours == pytest.approx(theirs, rel=REL)
     assert ours == pytest.approx(-skm.log_loss(y, est.predict_proba(X), sample_weight=passed))
+
+
+@pytest.mark.parametrize("metric", ["binary_cross_entropy", "normalized_cross_entropy"])
+@pytest.mark.parametrize("where", ["model", "fold", "labels"])
+def test_binary_metrics_of_more_classes_name_the_classes(metric, where):
+    """A three-class model scored on a fold of two classes said that y_score (which the
+    caller never passed) must be 1-D."""
+    X, y3 = _xy()
+    y = y3 if where == "model" else y3 % 2
+    est = LogisticRegression().fit(X, y)
+    fold = y3[y3 < 2] if where == "model" else np.where(y == 1, 1, 2 * (where == "fold"))
+    kwargs = {"labels": [0, 1, 7]} if where == "labels" else {}
+    rows = y3 < 2 if where == "model" else slice(None)
+    with pytest.raises(ValueError, match=rf"make_scorer\('{metric}'\) scores two classes, got 3"):
+        skbce.make_scorer(metric, **kwargs)(est, X[rows], fold)
+    binary = LogisticRegression().fit(X, y3 % 2)  # and two classes still score
+    p = binary.predict_proba(X)[:, 1]
+    t = y3 % 2
+    loss = -np.mean(t * np.log(p) + (1 - t) * np.log1p(-p))
+    expected = loss if metric == "binary_cross_entropy" else loss / _entropy(t.mean())
+    assert -skbce.make_scorer(metric)(binary, X, t) == pytest.approx(expected, rel=REL)
+
+
+def _entropy(rate):
+    return -(rate * np.log(rate) + (1 - rate) * np.log1p(-rate))

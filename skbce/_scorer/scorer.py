@@ -64,19 +64,22 @@ class _Metric(NamedTuple):
         or when the metric is defined on probabilities only (the decision
         values are then turned into probabilities by ``expit`` or
         ``softmax``).
+    binary : bool
+        True for metrics of two classes only.
     """
 
     function: object
     greater_is_better: bool
     logits: object = None
+    binary: bool = False
 
 
 #: The metrics known by name.  Adding one is one line: the scorer of a loss
 #: is named ``neg_<name>``, that of a score ``<name>``.
 _METRICS = {
     "log_loss": _Metric(log_loss, False, log_loss_of_logits),
-    "binary_cross_entropy": _Metric(binary_cross_entropy, False),
-    "normalized_cross_entropy": _Metric(normalized_cross_entropy, False),
+    "binary_cross_entropy": _Metric(binary_cross_entropy, False, binary=True),
+    "normalized_cross_entropy": _Metric(normalized_cross_entropy, False, binary=True),
     "brier_score": _Metric(brier_score_loss, False),  # on probabilities: expit(margins)
     "d2_log_loss_score": _Metric(d2_log_loss_score, True, d2_log_loss_of_logits),
 }
@@ -415,6 +418,14 @@ class _MetricScorer(ScorerBase):
             )
             raise ValueError(msg)
         aligned = _aligned(y, values, fold_classes, estimator_classes, logits, params)
+        if self._entry is not None and self._entry.binary and aligned[1].ndim == 2:
+            msg = (
+                f"make_scorer({self._metric!r}) scores two classes, got {len(aligned[2])}: "
+                f"{aligned[2].tolist()} (the classifier's classes_ "
+                f"{estimator_classes.tolist()}, the labels of y_true {fold_classes.tolist()} "
+                "and labels, if given)."
+            )
+            raise ValueError(msg)
         return self.sign * self._call_metric(*aligned, logits, params)
 
     def _call_metric(self, y_true, y_score, classes, one_class, logits, params):
