@@ -254,3 +254,33 @@ def test_multiclass_brier_in_float32_and_float16_is_scikit_learn_s(seed, n, k, d
     per_sample = (err * err).sum(axis=1).astype(np.float64)
     want = np.average(per_sample, weights=w)  # in float64: equal to a few roundings of dtype
     assert got == pytest.approx(want, rel=8 * float(np.finfo(dtype).eps))
+
+
+# --- a column of labels as nested lists, with labels: scikit-learn reads it
+
+
+@pytest.mark.parametrize("name", ["log_loss", "d2_log_loss_score", "brier_score_loss"])
+@pytest.mark.parametrize(
+    ("y", "labels"),
+    [
+        ([[1], [0], [1], [0]], [0, 1]),
+        (([1], [0], [1], [1]), [0, 1]),
+        ([["b"], ["a"], ["b"], ["a"]], ["a", "b"]),
+        ([[1], [0], [1], [0]], [0, 1, 2]),
+        ([[1], [0], [1], [0]], None),
+    ],
+    ids=["ints", "tuple", "strings", "extra-label", "no-labels"],
+)
+def test_nested_column_of_labels_with_labels_as_in_scikit_learn(name, y, labels):
+    """Refused ('a flat sequence of labels') where scikit-learn takes it given labels."""
+    proba = np.column_stack([1 - np.array(P), P])
+    got = _assert_same_as_sklearn(name, y, proba, labels=labels)
+    if name == "log_loss" and not isinstance(got, Exception) and labels is not None:
+        codes = np.array([labels.index(row[0]) for row in y])
+        assert got == pytest.approx(-np.mean(np.log(proba[np.arange(4), codes])), rel=1e-12)
+
+
+def test_brier_refusal_of_multilabel_rows_does_not_name_log_loss():
+    with pytest.raises(ValueError, match="y_true is a multilabel") as info:
+        skbce.brier_score_loss([[0, 1], [1, 1]], [[0.2, 0.8], [0.6, 0.4]])
+    assert "log_loss" not in str(info.value)

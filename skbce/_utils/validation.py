@@ -457,8 +457,12 @@ def _unique_int(y):
     return np.unique(y)
 
 
-def labels_of(y_true, name):
-    """Classes of a 1-D label vector, with scikit-learn's rules for targets."""
+def labels_of(y_true, name, *, nested=False):
+    """Classes of a 1-D label vector, with scikit-learn's rules for targets.
+
+    A column of labels as nested Python sequences (``[[0], [1]]``) is refused
+    unless ``nested``: scikit-learn's log loss takes it only with ``labels``.
+    """
     y_true = host_array(y_true)
     y = label_array(y_true)
     if y is not None and y.ndim == 1 and y.dtype.kind in "iubU" and y.size:
@@ -466,7 +470,7 @@ def labels_of(y_true, name):
         if classes is None:
             classes = np.unique(y)
         return y, classes
-    if isinstance(y_true, list | tuple) and np.shape(y_true)[1:] == (1,):
+    if not nested and isinstance(y_true, list | tuple) and np.shape(y_true)[1:] == (1,):
         # scikit-learn accepts an (n, 1) array but not nested Python sequences
         msg = f"{name} must be a flat sequence of labels, got nested sequences."
         raise ValueError(msg)
@@ -479,7 +483,7 @@ def labels_of(y_true, name):
     y = np.asarray(y_true)
     if y.ndim == 2:
         y = y.ravel()
-    return y, unique_labels(y_true, name)
+    return y, unique_labels(y if nested else y_true, name)
 
 
 def _from_indicator(y_true, labels, name):
@@ -490,7 +494,7 @@ def _from_indicator(y_true, labels, name):
         bad = int(np.flatnonzero(positives != 1)[0])
         msg = (
             f"{name} is a multilabel indicator matrix (row {bad} has "
-            f"{positives[bad]} positive labels); log_loss expects one class per "
+            f"{positives[bad]} positive labels); this metric expects one class per "
             "sample. For the elementwise binary cross-entropy of multilabel data, "
             "use skbce.binary_cross_entropy."
         )
@@ -524,7 +528,7 @@ def check_target(y_true, *, labels=None, name="y_true"):
     if np.ndim(y_true) == 2 and np.shape(y_true)[1] > 1:
         if type_of_target(y_true, name) == "multilabel-indicator":
             return _from_indicator(y_true, labels, name)
-    y, classes = labels_of(y_true, name)
+    y, classes = labels_of(y_true, name, nested=labels is not None)
     if labels is not None:
         present = classes
         label_values = np.asarray(labels)
