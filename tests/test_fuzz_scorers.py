@@ -5,7 +5,10 @@ the one-shot functions on the concatenated chunks, and formulas written out here
 """
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import log_softmax
 from sklearn import metrics as skm
 from sklearn.dummy import DummyClassifier
@@ -220,3 +223,117 @@ def test_binary_metrics_of_more_classes_name_the_classes(metric, where):
 
 def _entropy(rate):
     return -(rate * np.log(rate) + (1 - rate) * np.log1p(-rate))
+
+
+# --- StreamingLogLoss: chunks of any container, dtype and size equal the one-shot loss ---
+
+_CONTAINERS = {
+    "ndarray": lambda a: a,
+    "list": lambda a: a.tolist(),
+    "pandas": lambda a: (pd.Series if a.ndim == 1 else pd.DataFrame)(a),
+    "column": lambda a: a.reshape(-1, 1) if a.ndim == 1 else a,
+    "noncontiguous": lambda a: np.repeat(a, 2, axis=0)[::2],
+}
+
+
+def _stream_in_chunks(make, y, s, w, cuts, containers, roundtrip):
+    import pickle
+
+    states, edges = [], sorted({0, len(y), *(c % (len(y) + 1) for c in cuts)})
+    edges = [0, *edges]  # an empty chunk first
+    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        wrap = _CONTAINERS[containers[i % len(containers)]]
+        y_chunk = wrap(y[a:b]) if wrap is not _CONTAINERS["column"] else y[a:b]
+        state = make().update(y_chunk, wrap(s[a:b]), None if w is None else w[a:b])
+        states.append(pickle.loads(pickle.dumps(state)) if roundtrip[i % len(roundtrip)] else state)
+    total = make()
+    for state in states[::-1]:
+        total.merge(state)
+    return total
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(3, 40),
+    n_classes=st.sampled_from([2, 3]),
+    kind=st.sampled_from(["int", "str", "bool", "unsorted-int"]),
+    weighted=st.sampled_from([None, "uniform", "zeros", "tiny"]),
+    cuts=st.lists(st.integers(0, 1000), max_size=6),
+    containers=st.lists(st.sampled_from(sorted(_CONTAINERS)), min_size=1, max_size=4),
+    roundtrip=st.lists(st.booleans(), min_size=1, max_size=3),
+)
+def test_streaming_log_loss_of_any_chunks_equals_sklearn(
+    seed, n, n_classes, kind, weighted, cuts, containers, roundtrip
+):
+    """Classes seen late (sorted labels: the first chunks hold the first classes),
+    empty chunks, pickling mid-stream, merges in reverse: sklearn's log_loss."""
+    rng = np.random.default_rng(seed)
+    if kind == "bool":
+        n_classes = 2
+    codes = np.sort(np.r_[np.arange(n_classes), rng.integers(0, n_classes, n - n_classes)])
+    names = {
+        "int": np.array([-3, 0, 8]),
+        "str": np.array(["ant", "bee", "cat"]),
+        "bool": np.array([False, True]),
+        "unsorted-int": np.array([9, 4, 1]),
+    }[kind]
+    y = names[codes]
+    classes = np.unique(names[:n_classes])
+    P = rng.dirichlet(np.ones(n_classes), n)  # columns follow the sorted classes
+    s = P[:, 1] if n_classes == 2 else P
+    w = {
+        None: None,
+        "uniform": rng.uniform(0.1, 3, n),
+        "zeros": rng.uniform(0.1, 3, n) * (rng.random(n) < 0.6),
+        "tiny": rng.uniform(0.1, 3, n) * 1e-300,
+    }[weighted]
+    if weighted == "zeros":
+        w[rng.integers(0, n)] = 1.0  # not all zero
+    state = _stream_in_chunks(skbce.StreamingLogLoss, y, s, w, cuts, containers, roundtrip)
+    assert state.n_samples == n
+    assert state.result() == pytest.approx(skm.log_loss(y, s, sample_weight=w), rel=REL)
+    if n_classes == 2:
+        expected = skm.brier_score_loss(y, s, sample_weight=w, pos_label=classes[-1])
+    else:
+        expected = skm.brier_score_loss(y, P, sample_weight=w, labels=classes)
+    assert state.brier_score_loss() == pytest.approx(expected, rel=REL)
+
+
+# --- scorers in scikit-learn's machinery: both joblib backends, routing, refit ------------
+
+
+@pytest.mark.parametrize(("backend", "labels"), [("loky", "str"), ("threading", "bool")])
+def test_cross_validate_and_search_in_parallel_match_sklearn(backend, labels):
+    from joblib import parallel_backend
+    from sklearn import config_context
+    from sklearn.model_selection import cross_validate
+
+    X, y = _xy(90, seed=3)
+    y = np.array(["yes", "no"])[y % 2] if labels == "str" else (y % 2).astype(bool)
+    w = np.random.default_rng(3).uniform(0.2, 2.0, len(y))
+    names = ["neg_log_loss", "neg_brier_score", "d2_log_loss_score"]
+    ours = {name: skbce.get_scorer(name) for name in names}
+    if labels == "str":  # sklearn's Brier scorer needs a pos_label with string labels
+        names.remove("neg_brier_score")
+        del ours["neg_brier_score"]
+    with config_context(enable_metadata_routing=True), parallel_backend(backend, n_jobs=2):
+        for scorer in ours.values():
+            scorer.set_score_request(sample_weight=True)
+        theirs = {n: skm.get_scorer(n).set_score_request(sample_weight=True) for n in names}
+        scaler = StandardScaler().set_fit_request(sample_weight=False)
+        est = make_pipeline(scaler, LogisticRegression().set_fit_request(sample_weight=True))
+        kwargs = {"cv": 3, "return_train_score": True, "params": {"sample_weight": w}, "n_jobs": 2}
+        got = cross_validate(est, X, y, scoring=ours, **kwargs)
+        expected = cross_validate(est, X, y, scoring=theirs, **kwargs)
+        grid = {"logisticregression__C": [0.01, 1.0]}
+        search = GridSearchCV(est, grid, cv=3, scoring=ours, refit="d2_log_loss_score", n_jobs=2)
+        search.fit(X, y, sample_weight=w)
+    for name in names:
+        for split in ("test", "train"):
+            key = f"{split}_{name}"
+            np.testing.assert_allclose(got[key], expected[key], rtol=REL, err_msg=key)
+    best = np.argmax(search.cv_results_["mean_test_d2_log_loss_score"])
+    assert search.best_index_ == best
+    refit = search.best_estimator_
+    assert search.score(X, y) == pytest.approx(skm.get_scorer("d2_log_loss_score")(refit, X, y))
