@@ -380,3 +380,74 @@ def test_labels_beyond_int64_are_uint64_as_numpy_reads_them(tmp_path, chunk):
     got = json.loads(out)
     assert got["pos_label"] == top
     assert got["scores"]["log_loss"] == pytest.approx(sk_log_loss(y, p), rel=1e-12)
+
+
+# -- compressed files --------------------------------------------------------------------
+
+
+def _compressed(kind, data):
+    import bz2
+    import gzip
+    import lzma
+
+    return {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind](data)
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_compressed_csv_in_chunks_gives_sklearn_numbers(tmp_path, monkeypatch, kind):
+    # bzip2 and xz were "not UTF-8 text: byte ... cannot be decoded"
+    from skbce._cli import csv_chunks
+
+    monkeypatch.setattr(csv_chunks, "BLOCK_BYTES", 1000)
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 3000)
+    p = rng.random(3000)
+    w = rng.random(3000) * 3
+    text = "y,p,w\n" + "".join(
+        f"{a},{b!r},{c!r}\n" for a, b, c in zip(y.tolist(), p.tolist(), w.tolist(), strict=True)
+    )
+    path = tmp_path / f"p.csv.{kind}"
+    path.write_bytes(_compressed(kind, text.encode()))
+    got = score_json(path, "--weight", "w", "--chunk-rows", "77")
+    assert got["n_rows"] == 3000
+    assert got["log_loss"] == pytest.approx(sk_log_loss(y, p, sample_weight=w), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("p.zip", b"PK\x03\x04" + bytes(40), ["p.zip", "zip archive", "decompress"]),
+        ("p.csv.zst", b"\x28\xb5\x2f\xfd" + bytes(40), ["p.csv.zst", "zstd", "decompress"]),
+        ("cut.csv.xz", "xz-cut", ["cut.csv.xz", "cannot read"]),
+        ("bad.csv.xz", "xz-corrupt", ["bad.csv.xz", "cannot read"]),
+        ("cut.csv.bz2", "bz2-cut", ["cut.csv.bz2", "cannot read"]),
+    ],
+)
+def test_damaged_or_unread_compressed_files_are_one_line(tmp_path, name, data, words):
+    import bz2
+    import lzma
+
+    rng = np.random.default_rng(0)
+    text = "y,p\n" + "".join(f"{k % 2},{v!r}\n" for k, v in enumerate(rng.random(5000).tolist()))
+    text = text.encode()
+    if data == "xz-cut":
+        data = lzma.compress(text)
+        data = data[: len(data) // 2]
+    elif data == "bz2-cut":
+        data = bz2.compress(text)
+        data = data[: len(data) // 2]
+    elif data == "xz-corrupt":
+        data = bytearray(lzma.compress(text))
+        data[len(data) // 2] ^= 0xFF
+        data = bytes(data)
+    path = tmp_path / name
+    path.write_bytes(data)
+    for command in ("score", "report"):
+        assert_one_line_error(*run_here(command, path, *ARGS), *words)
+
+
+def test_a_csv_header_that_starts_like_bzip2_is_text(tmp_path):
+    path = tmp_path / "bzh.csv"
+    path.write_text("BZh91AY,p\n0,0.1\n1,0.8\n")
+    status, out, err = run_here("score", path, "--y-true", "BZh91AY", "--y-proba", "p")
+    assert (status, err) == (0, ""), err

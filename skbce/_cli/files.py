@@ -1,4 +1,4 @@
-"""Files of predictions: CSV (optionally gzip-compressed) or Parquet, read in chunks.
+"""Files of predictions: CSV (optionally compressed: gzip, bzip2, xz) or Parquet, read in chunks.
 
 The format is read from the bytes of the file (Parquet opens and ends with
 ``PAR1``), not its name, but for a damaged file that opens so.  The
@@ -9,12 +9,14 @@ parser) or :mod:`skbce._cli.parquet_chunks`.  Every failure to read ends in a
 :class:`~skbce._cli.errors.UsageError` of one line.
 """
 
+import bz2
 import codecs
 import collections
 import contextlib
 import csv
 import gzip
 import io
+import lzma
 import os
 import re
 import shutil
@@ -35,7 +37,39 @@ CHUNK_ROWS = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
 
 #: Errors of reading a damaged or compressed file.
-READ_ERRORS = (EOFError, OSError, zlib.error, csv.Error)
+READ_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError, csv.Error)
+
+
+#: Compressed files read, by the bytes they start with.
+_OPENERS = {
+    "gzip": lambda raw: gzip.GzipFile(fileobj=raw),
+    "bzip2": lambda raw: bz2.BZ2File(raw),
+    "xz": lambda raw: lzma.LZMAFile(raw),
+}
+
+#: Where each compression is told by: the first bytes of the file (a pattern).
+_MAGIC = {
+    "gzip": rb"\x1f\x8b",
+    "bzip2": rb"BZh[1-9](1AY&SY|\x17rE8P\x90)",  # a block, or the end of an empty stream
+    "xz": rb"\xfd7zXZ\x00",
+    "zip": rb"PK\x03\x04",
+    "zstd": rb"\x28\xb5\x2f\xfd",
+}
+
+
+def _compression(start, name):
+    """The compression of a file that starts with the bytes ``start`` (None: not compressed).
+
+    A zip archive or a zstd file is refused, naming the compression.
+    """
+    found = next((k for k, magic in _MAGIC.items() if re.match(magic, start)), None)
+    if found in ("zip", "zstd"):
+        msg = (
+            f"{name} is {'a zip archive' if found == 'zip' else 'compressed with zstd'}: "
+            "only gzip, bzip2 and xz files are read; decompress it first"
+        )
+        raise UsageError(msg)
+    return found
 
 
 def _not_utf8(name, exc):
@@ -126,7 +160,6 @@ class Source:
         self.bytes_read = 0
         magic = self._check_file()
         self.kind = "parquet" if magic == b"PAR1" else "csv"
-        self.gzip = magic[:2] == b"\x1f\x8b"
         self.n_rows = None
 
     def _check_file(self):
@@ -145,6 +178,7 @@ class Source:
                 raise UsageError(msg)
             with open(self.path, "rb") as f:
                 magic = f.read(4)
+                self.compression = _compression(magic + f.read(6), self.name)
                 if magic == b"PAR1":  # Parquet, or a CSV file whose header starts so
                     magic = self._parquet_or_text(f)
             self.size = os.path.getsize(self.path)
@@ -192,14 +226,14 @@ class Source:
 
     @contextlib.contextmanager
     def open_binary(self):
-        """The bytes of the file, decompressed when it is gzip-compressed."""
+        """The bytes of the file, decompressed when it is compressed."""
         with open(self.path, "rb") as raw:
             self._raw = raw
-            if self.gzip:
-                with gzip.GzipFile(fileobj=raw) as f:
-                    yield f
-            else:
+            if self.compression is None:
                 yield raw
+            else:
+                with _OPENERS[self.compression](raw) as f:
+                    yield f
 
     @contextlib.contextmanager
     def open_text(self):

@@ -14,11 +14,11 @@ __all__ = ["build_parser"]
 _SCORE_EXAMPLE = """\
 examples:
   skbce score predictions.csv --y-true label --y-proba p
-  skbce score scores.csv.gz --y-true clicked --y-proba logit --from-logits
+  skbce score scores.csv.xz --y-true clicked --y-proba logit --from-logits
   skbce score data.parquet --y-true y --y-proba p --weight w --pos-label yes
 
-FILE is a CSV file with a header line (optionally gzip-compressed; the
-delimiter , ; tab or | is found from the header, or given by --sep) or a
+FILE is a CSV file with a header line (optionally compressed with gzip, bzip2
+or xz; the delimiter , ; tab or | is found from the header, or given by --sep) or a
 Parquet file, read with pyarrow (pip install "skbce[cli]"); - reads standard
 input (copied to a temporary file first, as a pipe is).  It is read once,
 in chunks, so memory stays bounded whatever its size; several --y-proba
@@ -36,7 +36,7 @@ examples:
   skbce report predictions.csv --y-true label --y-proba lr gbm --group site \\
       --format html -o comparison.html
 
-FILE is read once, as for 'skbce score' (CSV, CSV.gz or Parquet).  Several
+FILE is read once, as for 'skbce score' (CSV, compressed or not, or Parquet).  Several
 --y-proba columns give a comparison of the models, each named by its column;
 --group adds a subgroup table to each report.  Exit status 2 on a mistake in
 the arguments or the data.
@@ -103,7 +103,9 @@ def _delimiter(text):
 
 def _add_input_arguments(parser):
     parser.add_argument(
-        "file", metavar="FILE", help="CSV, CSV.gz or Parquet file; - for standard input"
+        "file",
+        metavar="FILE",
+        help="CSV file (.gz, .bz2, .xz too) or Parquet file; - for standard input",
     )
     once = {"action": _Once, "metavar": "COL"}
     parser.add_argument("--y-true", required=True, help="column of the true labels", **once)
