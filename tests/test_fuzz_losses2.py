@@ -284,3 +284,14 @@ def test_brier_refusal_of_multilabel_rows_does_not_name_log_loss():
     with pytest.raises(ValueError, match="y_true is a multilabel") as info:
         skbce.brier_score_loss([[0, 1], [1, 1]], [[0.2, 0.8], [0.6, 0.4]])
     assert "log_loss" not in str(info.value)
+
+
+def test_breakdown_worst_with_a_zero_weight_infinite_loss():
+    """worst() computed 0 * inf: numpy's 'invalid value' warning and a NaN cost."""
+    y, p, w = [1, 0, 1, 0], [0.0, 0.3, 0.9, 0.6], [0.0, 1.0, 2.0, 3.0]
+    table = skbce.log_loss_breakdown(y, p, sample_weight=w, clip=None)
+    worst = table.worst(4)
+    # independent: the weighted costs 0 (zero weight), -log(0.7), -2 log(0.9), -3 log(0.4)
+    cost = np.array([0.0, -np.log(0.7), -2 * np.log(0.9), -3 * np.log(0.4)])
+    np.testing.assert_array_equal(worst.index, np.argsort(-cost, kind="stable"))
+    assert list(worst.index)[-1] == 0

@@ -83,7 +83,9 @@ class LogLossBreakdown:
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
             msg = f"k must be a positive integer, got {k!r}."
             raise ValueError(msg)
-        cost = -self.log_corrected * self.weight
+        with np.errstate(invalid="ignore"):  # 0 * inf (clip=None): set to 0 below
+            cost = -self.log_corrected * self.weight
+        cost[self.weight == 0] = 0  # a sample of zero weight costs nothing
         return self._take(np.argsort(-cost, kind="stable")[:k])
 
     def to_frame(self):
