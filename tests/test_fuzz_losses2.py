@@ -295,3 +295,32 @@ def test_breakdown_worst_with_a_zero_weight_infinite_loss():
     cost = np.array([0.0, -np.log(0.7), -2 * np.log(0.9), -3 * np.log(0.4)])
     np.testing.assert_array_equal(worst.index, np.argsort(-cost, kind="stable"))
     assert list(worst.index)[-1] == 0
+
+
+# --- options: errors that name the option
+
+
+@pytest.mark.parametrize("pos_weight", [10**400, -(10**400), [1.0, 10**400]])
+@pytest.mark.parametrize("func", [skbce.binary_cross_entropy, skbce.bce_gradient_hessian])
+def test_pos_weight_beyond_float64_names_pos_weight(func, pos_weight):
+    """numpy's OverflowError 'int too large to convert to float'."""
+    with pytest.raises(ValueError, match="pos_weight"):
+        func([[0, 1], [1, 0]], [[0.2, 0.3], [0.4, 0.5]], pos_weight=pos_weight)
+
+
+@pytest.mark.parametrize("value", [np.array([0.1, 0.2]), np.array(["auto", "auto"]), ["auto"]])
+def test_brier_scale_by_half_of_an_array_names_it(value):
+    """'The truth value of an array with more than one element is ambiguous'."""
+    with pytest.raises(ValueError, match="scale_by_half"):
+        skbce.brier_score_loss(Y, P, scale_by_half=value)
+    with pytest.raises((ValueError, TypeError)):
+        skm.brier_score_loss(Y, P, scale_by_half=value)
+
+
+@pytest.mark.parametrize(
+    "weights", [[-1.0, -1.0, -1.0, -1.0], [1.0, 0.0, 1.0, 0.0], [-1.0, 1.0, -1.0, 1.0]]
+)
+def test_nce_weights_that_leave_a_class_without_weight_name_sample_weight(weights):
+    """The message said 'y_true holds a single class' of a y_true with two classes."""
+    with pytest.raises(ValueError, match="sample_weight"):
+        skbce.normalized_cross_entropy(Y, P, sample_weight=weights)

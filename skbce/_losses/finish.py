@@ -71,8 +71,10 @@ def baseline_loss_of(baseline, sums):
     negative, positive = (float(v) for v in sums.class_weight)
     if baseline is None and not (negative > 0 and positive > 0):
         msg = (
-            "y_true holds a single class, so its base rate has zero entropy; "
-            "pass baseline (e.g. the positive rate of the training data)."
+            "y_true holds a single class, or sample_weight leaves a class without "
+            f"positive weight (class weights {negative!r} and {positive!r}), so its base "
+            "rate has zero or undefined entropy; pass baseline (e.g. the positive rate "
+            "of the training data)."
         )
         raise ValueError(msg)
     return baseline_loss(negative, positive, baseline)

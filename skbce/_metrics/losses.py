@@ -477,13 +477,14 @@ def brier_score_loss(
     ...                  [[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.2, 0.2, 0.6]])
     0.146...
     """
-    if not (isinstance(scale_by_half, bool | np.bool_) or scale_by_half == "auto"):
+    auto = isinstance(scale_by_half, str) and scale_by_half == "auto"
+    if not (isinstance(scale_by_half, bool | np.bool_) or auto):
         msg = f"scale_by_half must be a bool or 'auto', got {scale_by_half!r}."
         raise InvalidParameterError(msg)
     check_array_like(labels, "labels", allow_none=True)
     options = loss_options("brier", pos_label=pos_label)
     sums, dtype, n_classes = brier_sums_of(options, y_true, y_proba, sample_weight, labels)
     score = finish(sums, dtype)
-    if scale_by_half == "auto":
+    if auto:
         scale_by_half = n_classes < 3
     return score / 2 if scale_by_half else score

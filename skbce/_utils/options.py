@@ -86,7 +86,10 @@ def check_pos_weight(pos_weight):
     if not all(is_number(value) for value in values):
         msg = f"pos_weight must be a positive number or a 1-D array of them, got {pos_weight!r}."
         raise InvalidParameterError(msg)
-    c = np.asarray(pos_weight, dtype=np.float64)
+    try:
+        c = np.asarray(pos_weight, dtype=np.float64)
+    except OverflowError:  # an int beyond the range of float64
+        c = np.asarray(np.inf)
     if c.ndim > 1:
         msg = f"pos_weight must be a scalar or a 1-D array, got shape {c.shape}."
         raise ValueError(msg)
