@@ -98,7 +98,7 @@ def test_small_pos_weight_scales_the_positive_loss_exactly(c, z, from_logits):
     eps = np.finfo(np.float64).eps
     if not from_logits:
         log_p = mpmath.log(min(max(s, eps), 1 - eps))
-    assert got[0] == pytest.approx(float(-c * log_p), rel=1e-12)
+    assert got[0] == pytest.approx(float(-c * log_p), rel=1e-12, abs=0)
 
 
 @settings(max_examples=40, deadline=None)
