@@ -522,3 +522,16 @@ def test_a_chunk_with_other_columns_is_refused_naming_y_score():
         ValueError, match=r"columns of y_\w+: 3 in one, 2 in the other \(every chunk"
     ):
         state.update([0, 1], np.full((2, 2), 0.5))
+
+
+@pytest.mark.parametrize("split", [1, 2, 3])
+def test_uint64_labels_beyond_int64_are_classes_as_in_sklearn(split):
+    """Labels 0 and 2**64 - 1 (uint64) are two classes, seen in one chunk or across chunks."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    y = np.array([0, 2**64 - 1, 0, 2**64 - 1], dtype=np.uint64)
+    p = np.array([0.2, 0.7, 0.4, 0.9])
+    state = StreamingLogLoss()
+    for start in range(0, 4, split):
+        state.update(y[start : start + split], p[start : start + split])
+    assert state.result() == pytest.approx(sk_log_loss(y, p), rel=1e-12)

@@ -28,11 +28,19 @@ __all__ = ["State", "chunk_state", "merge_states", "part_sums", "sorted_labels"]
 
 
 def _label_array(values):
-    """An array of labels for the validation helpers (object dtype if mixed)."""
+    """An array of labels for the validation helpers (object dtype if mixed).
+
+    Integers beyond int64 stay integers (uint64), as numpy reads an array of
+    them, not the floats a list of Python ints of both ranges becomes.
+    """
     values = list(values)
     if len({isinstance(v, str) for v in values}) > 1:
         return np.array(values, dtype=object)
-    return np.array(values)
+    array = np.array(values)
+    if array.dtype.kind == "f" and all(isinstance(v, int) for v in values):
+        if min(values) >= 0 and max(values) < 2**64:
+            return np.array(values, dtype=np.uint64)
+    return array
 
 
 def sorted_labels(labels):
