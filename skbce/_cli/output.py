@@ -71,10 +71,12 @@ def check_output(path, inputs):
         reason = "an empty name"
     elif os.path.isdir(path):
         reason = "Is a directory"
+    elif path.endswith((os.sep, "/")):  # "out/" names a folder, even one that does not exist
+        reason = "a name ending with / is a folder; give a file name"
     elif not os.path.isdir(folder):
         reason = f"no folder {folder}"
     if reason is not None:
-        msg = f"cannot write {path!r}: {reason}" if not path else f"cannot write {path}: {reason}"
+        msg = f"cannot write -o {path if path else repr(path)}: {reason}"
         raise UsageError(msg)
     for name in inputs:
         try:
@@ -114,7 +116,7 @@ def write_output(text, path, inputs=()):
         os.replace(temporary, target)
         temporary = None
     except OSError as exc:
-        msg = f"cannot write {path}: {exc.strerror or exc}"
+        msg = f"cannot write -o {path}: {exc.strerror or exc}"
         raise UsageError(msg) from None
     finally:
         if temporary is not None:
@@ -128,7 +130,7 @@ def _write_in_place(text, path):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
     except OSError as exc:
-        msg = f"cannot write {path}: {exc.strerror or exc}"
+        msg = f"cannot write -o {path}: {exc.strerror or exc}"
         raise UsageError(msg) from None
 
 

@@ -5,6 +5,7 @@ and ``skbce --version`` stay fast; each command imports what it uses.
 """
 
 import argparse
+import re
 
 from skbce._cli.errors import USAGE_ERROR
 from skbce._cli.files import CHUNK_ROWS
@@ -56,6 +57,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         """Print a one-line error and exit with status 2."""
+        found = re.match(r"argument (?:\S+/)?(\S+): expected (?:at least )?one argument", message)
+        if found:  # argparse reads a value starting with '-' (but a number) as an option
+            option = found.group(1)
+            message += f" (if its value starts with '-', write {option}=VALUE, e.g. {option}=-1)"
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

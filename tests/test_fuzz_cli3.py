@@ -1,0 +1,84 @@
+"""Adversarial inputs of the ``skbce`` command line (third pass).
+
+Each bad input must end in exit status 2 with one line on stderr naming what
+is wrong; each good one must give the library's (or scikit-learn's) numbers
+on the same arrays.
+"""
+
+import contextlib
+import io
+import json
+
+import pytest
+from sklearn.metrics import log_loss as sk_log_loss
+
+from skbce._cli.main import main
+
+ARGS = ("--y-true", "y", "--y-proba", "p")
+
+
+def run_here(*args):
+    """``main(args)`` in this process: (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main([str(a) for a in args])
+    return status, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(status, out, err, *words):
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err, err
+
+
+@pytest.fixture
+def small_csv(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("y,p\n0,0.1\n1,0.8\n1,0.6\n0,0.3\n")
+    return path
+
+
+# -- -o naming a folder that does not exist ------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "demo"])
+@pytest.mark.parametrize("name", ["out/", "a/b/", "in.csv/"])
+def test_output_ending_with_a_slash_is_refused(tmp_path, small_csv, monkeypatch, command, name):
+    # `-o out/` wrote a file named `out` when no folder `out` existed
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    extra = [small_csv, *ARGS, "--bins", "2"] if command == "report" else []
+    status, out, err = run_here(command, *extra, "-o", name)
+    assert_one_line_error(status, out, err, "-o", name, "folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# -- values starting with '-' ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--pos-label", "-a"), ("--pos-label", "-1e3"), ("--weight", "-w"), ("--y-true", "-y")],
+)
+def test_a_value_starting_with_a_dash_gets_a_hint(small_csv, option, value):
+    # argparse said only "expected one argument"
+    args = dict.fromkeys(["--y-true", "--y-proba"])
+    args.update({"--y-true": "y", "--y-proba": "p"})
+    argv = ["score", small_csv, *(a for k, v in args.items() if k != option for a in (k, v))]
+    status, out, err = run_here(*argv, option, value)
+    assert_one_line_error(status, out, err, option, f"{option}=VALUE")
+
+
+def test_pos_label_with_an_equals_sign_takes_a_dash(tmp_path):
+    path = tmp_path / "neg.csv"
+    path.write_text("y,p\n-a,0.1\nb,0.8\nb,0.6\n-a,0.3\n")
+    status, out, err = run_here("score", path, *ARGS, "--pos-label=-a", "--format", "json")
+    assert (status, err) == (0, ""), err
+    got = json.loads(out)
+    assert got["positive_class"] == "-a"
+    assert got["log_loss"] == pytest.approx(
+        sk_log_loss([1, 0, 0, 1], [0.1, 0.8, 0.6, 0.3]), rel=1e-12
+    )
