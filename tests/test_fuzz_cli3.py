@@ -82,3 +82,56 @@ def test_pos_label_with_an_equals_sign_takes_a_dash(tmp_path):
     assert got["log_loss"] == pytest.approx(
         sk_log_loss([1, 0, 0, 1], [0.1, 0.8, 0.6, 0.3]), rel=1e-12
     )
+
+
+# -- files that are not UTF-8 CSV ------------------------------------------------------
+
+
+def _utf16(text, kind):
+    data = text.encode("utf-16-le" if kind != "be" else "utf-16-be")
+    if kind == "le-bom":
+        return b"\xff\xfe" + data
+    if kind == "be":
+        return b"\xfe\xff" + data
+    return data
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (_utf16("y,p\n0,0.1\n1,0.8\n", "le-bom"), ["UTF-16", "UTF-8"]),
+        (_utf16("y,p\n0,0.1\n1,0.8\n", "be"), ["UTF-16", "UTF-8"]),
+        (_utf16("y,p\n0,0.1\n1,0.8\n", "le"), ["NUL bytes", "not a CSV file"]),
+        (bytes(3000), ["NUL bytes", "not a CSV file"]),
+        (b"y,p\x00\n0,0.1\n1,0.8\n", ["NUL bytes", "not a CSV file"]),
+    ],
+    ids=["utf16-le-bom", "utf16-be-bom", "utf16-le-no-bom", "zeros", "nul-in-header"],
+)
+def test_utf16_and_binary_files_are_named(tmp_path, command, data, words):
+    # UTF-16 was "not UTF-8 text: byte b'\xff' at offset 0"; without a byte-order
+    # mark, or a file of zeros, "has no column 'y'; its columns are: y\x00, \x00p\x00"
+    path = tmp_path / "odd.csv"
+    path.write_bytes(data)
+    assert_one_line_error(*run_here(command, path, *ARGS), "odd.csv", *words)
+
+
+def test_utf16_inside_gzip_is_named(tmp_path):
+    import gzip
+
+    path = tmp_path / "odd.csv.gz"
+    path.write_bytes(gzip.compress(_utf16("y,p\n0,0.1\n1,0.8\n", "le-bom")))
+    assert_one_line_error(*run_here("score", path, *ARGS), "odd.csv.gz", "UTF-16")
+
+
+def test_a_later_block_starting_like_utf16_is_not_called_utf16(tmp_path, monkeypatch):
+    from skbce._cli import csv_chunks
+
+    monkeypatch.setattr(csv_chunks, "BLOCK_BYTES", 64)
+    rows = "".join(f"{k % 2},0.5\n" for k in range(40))
+    data = b"y,p\n" + rows.encode() + b"\xff\xfe,0.5\n"
+    path = tmp_path / "late.csv"
+    path.write_bytes(data)
+    status, out, err = run_here("score", path, *ARGS)
+    assert_one_line_error(status, out, err, "late.csv", "not UTF-8")
+    assert "UTF-16" not in err

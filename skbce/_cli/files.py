@@ -253,7 +253,16 @@ class Source:
             names = parquet_columns(self)
         else:
             with read_errors(self.name), self.open_text() as f:
-                names = self._csv_header(f)
+                try:
+                    names = self._csv_header(f)
+                except UnicodeDecodeError as exc:  # the first block, from the first byte
+                    if exc.start == 0 and exc.object[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                        msg = (
+                            f"{self.name} is UTF-16 text (a byte-order mark starts it): "
+                            "save it as UTF-8 CSV"
+                        )
+                        raise UsageError(msg) from None
+                    raise
         repeated = sorted(n for n, k in collections.Counter(names).items() if k > 1)
         if repeated:
             msg = f"{self.name} has several columns named {shown(repeated[0])}; names must differ"
@@ -262,6 +271,12 @@ class Source:
 
     def _csv_header(self, f):
         first = f.readline()
+        if "\x00" in first:  # UTF-8 text holds no NUL byte, a CSV header none
+            msg = (
+                f"{self.name} is not a CSV file: its first line holds NUL bytes "
+                "(a binary file, or UTF-16 text: save it as UTF-8 CSV)"
+            )
+            raise UsageError(msg)
         if self.sep is None:  # a delimiter inside a quoted name does not count
             outside = re.sub(r'"[^"]*("|$)', "", first)
             counts = [outside.count(d) for d in DELIMITERS]
