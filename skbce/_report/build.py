@@ -406,15 +406,19 @@ def _all_class_intervals(fields, codes, P, w, settings):
 def response(estimator, X, response_method):
     """Predictions of a fitted classifier: ``(scores, from_logits, labels)``.
 
-    NaN or infinite scores are refused, naming the method.
+    NaN or infinite scores are refused, naming the method; so are a regressor,
+    an estimator without ``classes_`` (a clusterer, a mixture, an outlier
+    detector) and the decision function of ``decision_function_shape='ovo'``
+    (columns of pairs of classes), as the scorers refuse them.
     """
-    from sklearn.utils.validation import check_is_fitted
+    from skbce._utils.sklearn_compat import check_one_column_per_class, fitted_classes
 
     methods = check_response_method(response_method)
-    check_is_fitted(estimator)
-    classes = getattr(estimator, "classes_", None)
+    classes = fitted_classes(estimator)
     for method in methods:
         if hasattr(estimator, method):
+            if method == "decision_function":
+                check_one_column_per_class(estimator, len(classes))
             scores = np.asarray(getattr(estimator, method)(X))
             scores = _check_response_shape(scores, method, classes)
             if not _all_finite(scores):
@@ -439,8 +443,6 @@ def _check_response_shape(scores, method, classes):
     One column per class; two classes may also have one score (the positive
     class's probability or logit), 1-D or as a single column of logits.
     """
-    if classes is None:
-        return scores
     k = len(classes)
     if scores.ndim == 2 and scores.shape[1] == 1 and k == 2 and method != "predict_proba":
         scores = scores[:, 0]

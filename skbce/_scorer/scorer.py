@@ -14,14 +14,12 @@ is better for every scorer.  See ``docs/scorers.rst`` for the design.
 """
 
 import inspect
-import reprlib
 import warnings
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit, log_softmax
 from sklearn.utils.multiclass import unique_labels
-from sklearn.utils.validation import check_is_fitted
 
 from skbce._metrics.losses import (
     binary_cross_entropy,
@@ -37,11 +35,7 @@ from skbce._utils.options import (
     check_response_method,
     positive_rate,
 )
-from skbce._utils.sklearn_compat import (
-    ScorerBase,
-    is_classifier_or_false,
-    is_regressor_or_false,
-)
+from skbce._utils.sklearn_compat import ScorerBase, check_one_column_per_class, fitted_classes
 from skbce._utils.validation import check_logit_range
 from skbce._utils.validation import labels_of as _labels_of
 
@@ -180,47 +174,6 @@ def _values_equal(a, b):
         return a is b
 
 
-def _classes_of(estimator):
-    """Return the fitted ``classes_`` of a classifier; refuse anything else."""
-    name = type(estimator).__name__
-    if is_regressor_or_false(estimator):
-        msg = (
-            f"The estimator must be a classifier, got the regressor {name}; "
-            "skbce scorers score predicted class probabilities."
-        )
-        raise TypeError(msg)
-    if not hasattr(estimator, "classes_"):
-        if is_classifier_or_false(estimator):
-            check_is_fitted(estimator)
-        msg = f"The estimator must be a fitted classifier with a classes_ attribute, got {name}."
-        raise TypeError(msg)
-    try:
-        classes = np.asarray(estimator.classes_)
-    except ValueError:  # ragged: one array of classes per output
-        classes = None
-    if classes is None or classes.ndim != 1:
-        msg = (
-            f"The classes_ of {name} must be a 1-D array of classes (skbce scorers score "
-            f"single-output classifiers), got {reprlib.repr(estimator.classes_)}."
-        )
-        raise ValueError(msg)
-    return classes
-
-
-def _pairwise_columns(estimator):
-    """Whether ``decision_function`` gives one column per pair of classes (SVC's "ovo").
-
-    Looks through the final step of a pipeline and the best estimator of a search.
-    """
-    if getattr(estimator, "decision_function_shape", None) == "ovo":
-        return True
-    inner = getattr(estimator, "best_estimator_", None)
-    steps = getattr(estimator, "steps", None)
-    if inner is None and isinstance(steps, list) and steps:
-        inner = steps[-1][1] if isinstance(steps[-1], tuple) else None
-    return inner is not None and inner is not estimator and _pairwise_columns(inner)
-
-
 def _method_of(estimator, methods, response_method):
     for method in methods:
         if hasattr(estimator, method):
@@ -300,13 +253,7 @@ def _response_array(estimator, X, estimator_classes, method):
     expected = values.ndim == 2 and values.shape[1] == k
     if method == "decision_function":
         expected = expected or (values.ndim == 1 and k == 2)
-        if k > 2 and _pairwise_columns(estimator):
-            msg = (
-                f"decision_function of {type(estimator).__name__} has one column per pair "
-                "of classes (decision_function_shape='ovo'), not one per class; use "
-                "decision_function_shape='ovr' or response_method='predict_proba'."
-            )
-            raise ValueError(msg)
+        check_one_column_per_class(estimator, k)
         if values.size:
             check_logit_range(values.min(), values.max(), method)
     if not expected:
@@ -400,7 +347,7 @@ class _MetricScorer(ScorerBase):
             )
             warnings.warn(msg, UserWarning, stacklevel=3)
         params = {**self.metric_params, **kwargs}
-        estimator_classes = _classes_of(estimator)
+        estimator_classes = fitted_classes(estimator)
         method = _method_of(estimator, self._methods, self._response)
         if y_true is None:
             msg = "skbce scorers need the true labels y_true, got None."

@@ -18,10 +18,20 @@ which keeps them as ``_score_func``, ``_sign``, ``_kwargs`` and
 multi-metric scoring call.
 """
 
+import reprlib
+
+import numpy as np
 from sklearn.base import is_classifier, is_regressor
 from sklearn.metrics import accuracy_score, make_scorer
+from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["ScorerBase", "is_classifier_or_false", "is_regressor_or_false"]
+__all__ = [
+    "ScorerBase",
+    "check_one_column_per_class",
+    "fitted_classes",
+    "is_classifier_or_false",
+    "is_regressor_or_false",
+]
 
 #: The type :func:`sklearn.metrics.make_scorer` returns (``_Scorer``), whatever the metric.
 _SklearnScorer = type(make_scorer(accuracy_score, response_method="predict"))
@@ -104,3 +114,66 @@ def is_classifier_or_false(estimator):
 def is_regressor_or_false(estimator):
     """:func:`sklearn.base.is_regressor`, False for objects without tags."""
     return _or_false(is_regressor, estimator)
+
+
+def fitted_classes(estimator):
+    """The 1-D ``classes_`` of a fitted single-output classifier; refuse anything else.
+
+    Shared by the scorers and the report.  A regressor, or an estimator
+    without ``classes_`` (a clusterer, a mixture, an outlier detector, whose
+    ``predict_proba`` or ``decision_function`` are not of classes), is a
+    TypeError; an unfitted classifier scikit-learn's NotFittedError; a
+    ``classes_`` per output a ValueError.
+    """
+    name = type(estimator).__name__
+    if is_regressor_or_false(estimator):
+        msg = (
+            f"The estimator must be a classifier, got the regressor {name}; "
+            "skbce reads predicted class probabilities."
+        )
+        raise TypeError(msg)
+    if not hasattr(estimator, "classes_"):
+        if is_classifier_or_false(estimator):
+            check_is_fitted(estimator)
+        msg = f"The estimator must be a fitted classifier with a classes_ attribute, got {name}."
+        raise TypeError(msg)
+    try:
+        classes = np.asarray(estimator.classes_)
+    except ValueError:  # ragged: one array of classes per output
+        classes = None
+    if classes is None or classes.ndim != 1:
+        msg = (
+            f"The classes_ of {name} must be a 1-D array of classes (skbce reads "
+            f"single-output classifiers), got {reprlib.repr(estimator.classes_)}."
+        )
+        raise ValueError(msg)
+    return classes
+
+
+def _pairwise_columns(estimator):
+    """Whether ``decision_function`` gives one column per pair of classes (SVC's "ovo").
+
+    Looks through the final step of a pipeline and the best estimator of a search.
+    """
+    if getattr(estimator, "decision_function_shape", None) == "ovo":
+        return True
+    inner = getattr(estimator, "best_estimator_", None)
+    steps = getattr(estimator, "steps", None)
+    if inner is None and isinstance(steps, list) and steps:
+        inner = steps[-1][1] if isinstance(steps[-1], tuple) else None
+    return inner is not None and inner is not estimator and _pairwise_columns(inner)
+
+
+def check_one_column_per_class(estimator, n_classes):
+    """Refuse the decision function of ``decision_function_shape='ovo'`` on 3+ classes.
+
+    Its columns are pairs of classes, not classes; with three classes they
+    are three, as many as the classes, and would be read as per-class logits.
+    """
+    if n_classes > 2 and _pairwise_columns(estimator):
+        msg = (
+            f"decision_function of {type(estimator).__name__} has one column per pair "
+            "of classes (decision_function_shape='ovo'), not one per class; use "
+            "decision_function_shape='ovr' or response_method='predict_proba'."
+        )
+        raise ValueError(msg)
