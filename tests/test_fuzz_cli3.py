@@ -135,3 +135,59 @@ def test_a_later_block_starting_like_utf16_is_not_called_utf16(tmp_path, monkeyp
     status, out, err = run_here("score", path, *ARGS)
     assert_one_line_error(status, out, err, "late.csv", "not UTF-8")
     assert "UTF-16" not in err
+
+
+# -- numbers only Python (or only pyarrow) reads --------------------------------------
+
+
+@pytest.mark.parametrize("chunk", ["1", "1000"])
+@pytest.mark.parametrize(
+    ("labels", "words"),
+    [
+        (["0", "0x1", "0", "0x1"], "row 2 has '0x1' after 0"),
+        (["0", "0xFFFFFFFFFFFFFFFF", "0", "1"], "row 2 has '0xFFFFFFFFFFFFFFFF'"),
+        (["0", "1", "0X1f", "1"], "row 3 has '0X1f'"),
+        (["0", "\uff11", "0", "1"], "row 2 has '\uff11'"),
+    ],
+    ids=["hex", "hex-minus-one", "hex-upper", "full-width"],
+)
+def test_labels_pyarrow_or_python_read_as_numbers_are_text(tmp_path, labels, words, chunk):
+    # pyarrow's integer parser read "0x1" as 1 and 0xFFFFFFFFFFFFFFFF as -1, Python's
+    # int() the full-width "1" as 1: silently the class 1 (or another class)
+    path = tmp_path / "hex.csv"
+    path.write_text("y,p\n" + "".join(f"{v},0.{k + 2}\n" for k, v in enumerate(labels)))
+    status, out, err = run_here("score", path, *ARGS, "--chunk-rows", chunk)
+    assert_one_line_error(status, out, err, "'y'", "mixes numbers and text", words)
+
+
+@pytest.mark.parametrize("note", ["0x1", "a"])
+def test_hex_looking_labels_alone_are_text_labels(tmp_path, note):
+    path = tmp_path / "hex.csv"
+    rows = [("0x0", 0.2), ("0x1", 0.7), ("0x1", 0.6), ("0x0", 0.4)]
+    path.write_text("y,p,n\n" + "".join(f"{a},{b},{note}\n" for a, b in rows))
+    status, out, err = run_here("score", path, *ARGS, "--format", "json")
+    assert (status, err) == (0, ""), err
+    got = json.loads(out)
+    assert got["positive_class"] == "0x1"
+    y, p = [a for a, _ in rows], [b for _, b in rows]
+    assert got["log_loss"] == pytest.approx(sk_log_loss(y, p), rel=1e-12)
+    # a hex-looking cell in another column leaves integer labels integers
+    path.write_text("y,p,n\n" + "".join(f"{k % 2},{b},0x{k}\n" for k, (_, b) in enumerate(rows)))
+    got = json.loads(run_here("score", path, *ARGS, "--format", "json")[1])
+    assert got["positive_class"] == 1
+    assert got["log_loss"] == pytest.approx(sk_log_loss([0, 1, 0, 1], p), rel=1e-12)
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [("\uff10.\uff12", "'\uff10.\uff12'"), ("\u00a00.2", "'\\xa00.2'"), ("\u0660.2", "'\u0660.2'")],
+    ids=["full-width", "no-break-space", "arabic-indic"],
+)
+def test_scores_with_characters_beyond_ascii_are_not_numbers(tmp_path, command, cell, shown):
+    # Python's float() read "\uff10.\uff12" (full-width digits) as 0.2 where pyarrow
+    # refuses it: the same file meant other numbers to the two readers
+    path = tmp_path / "u.csv"
+    path.write_text(f"y,p\n0,0.1\n1,{cell}\n1,0.6\n")
+    status, out, err = run_here(command, path, *ARGS)
+    assert_one_line_error(status, out, err, "column 'p' must hold numbers", f"row 2 has {shown}")

@@ -62,7 +62,7 @@ def label_value(value):
         text = value.decode() if isinstance(value, bytes) else value
         if text.strip().lower() in _BOOLEANS:
             return _BOOLEANS[text.strip().lower()]
-        if "_" in text:  # float() reads "1_0" as 10: text, as every CSV reader reads it
+        if _python_only(text):  # float() reads "1_0" as 10: text, as every CSV reader reads it
             return text
         with contextlib.suppress(ValueError):  # integers exactly, beyond 2**53 too
             return int(text)
@@ -200,17 +200,24 @@ def _is_missing(values):
     return np.zeros(values.shape, dtype=bool)
 
 
-def _underscored(values):
-    """Whether some text of ``values`` holds ``_`` (Python's float reads ``"0_1"`` as 1)."""
-    return values.dtype.kind in "OU" and any(
-        isinstance(v, str) and "_" in v for v in values.tolist()
-    )
+def _python_only(text):
+    """Whether Python's ``float`` reads ``text`` as a number where no CSV reader does.
+
+    ``"0_1"`` is 1 and ``"\uff10.\uff12"`` (full-width digits) 0.2 to Python;
+    numbers in a file are ASCII, without ``_``.
+    """
+    return isinstance(text, str) and ("_" in text or not text.isascii())
+
+
+def _python_only_any(values):
+    """Whether some text of ``values`` is :func:`_python_only`."""
+    return values.dtype.kind in "OU" and any(_python_only(v) for v in values.tolist())
 
 
 def _not_a_number(values):
     """Index of the first value that does not read as a number, or None."""
     for i, v in enumerate(values.tolist()):
-        if isinstance(v, str) and "_" in v:  # no CSV reader takes "0_1" for 1
+        if _python_only(v):  # no CSV reader takes "0_1" for 1
             return i
         try:
             float(v)
@@ -233,7 +240,7 @@ def to_float(values, column, first_row):
         filled = np.where(missing, "nan", values)
         try:
             values = filled.astype(np.float64)
-            if _underscored(filled):
+            if _python_only_any(filled):
                 raise ValueError
         except (ValueError, TypeError, OverflowError):
             i = _not_a_number(filled)

@@ -346,12 +346,15 @@ class _Parser:
             offset += len(line) + 1
         raise UsageError(f"cannot read {self.source.name}: row {self.first_row} is malformed")
 
-    def _attempts(self):
+    def _attempts(self, data):
         """Column types to try, fastest first: numbers, then text labels, then all text."""
         pa = self.pa
         label, others = self.names[0], self.names[1:]
         numbers = {n: pa.string() if n in self.text else pa.float64() for n in others}
         attempts = [{**numbers, label: self.label_type}]
+        if self.label_type != self.text_labels and re.search(rb"0[xX]", data):
+            # pyarrow reads "0x1f" as the integer 31 (and 0xFF..FF as -1): text here
+            attempts = []
         if self.label_type != self.text_labels:
             attempts.append({**numbers, label: self.text_labels})
         # not numbers: read as text, so that the checks name the row and the cell
@@ -363,7 +366,7 @@ class _Parser:
         self.first_row = first_row
         if b'"' in data:
             self._check_quotes(data)
-        attempts = self._attempts()
+        attempts = self._attempts(data)
         for k, types in enumerate(attempts, start=1):
             try:
                 table = self._read(data, types)
