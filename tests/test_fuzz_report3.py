@@ -82,3 +82,69 @@ def test_regressor_is_refused_naming_it(where):
 def test_unfitted_classifier_gives_not_fitted_error(estimator):
     with pytest.raises(NotFittedError):
         CalibrationReport.from_estimator(estimator, X3, Y3, **FAST)
+
+
+# --- cross_val_calibration_report: folds given as iterables --------------------------
+
+XB, YB = make_classification(n_samples=40, n_features=4, random_state=1)
+HALF = np.arange(40) < 20
+
+
+def test_cv_of_boolean_masks_gives_the_report_of_their_indices():
+    """Boolean masks (which cross_validate takes) crashed with numpy's IndexError: the
+    masks were concatenated as if they were indices."""
+    from sklearn.metrics import log_loss
+
+    masks = [(~HALF, HALF), (HALF, ~HALF)]
+    indices = [(np.flatnonzero(a), np.flatnonzero(b)) for a, b in masks]
+    by_mask = cross_val_calibration_report(LogisticRegression(), XB, YB, cv=masks, **FAST)
+    by_index = cross_val_calibration_report(LogisticRegression(), XB, YB, cv=indices, **FAST)
+    y_oof = np.concatenate([YB[test] for _, test in indices])
+    proba = np.concatenate(
+        [LogisticRegression().fit(XB[tr], YB[tr]).predict_proba(XB[te]) for tr, te in indices]
+    )
+    assert by_mask.n_samples == 40
+    assert by_mask.log_loss == pytest.approx(log_loss(y_oof, proba), rel=1e-12)
+    assert by_mask.to_dict() == by_index.to_dict()
+
+
+IDX = np.arange(40)
+
+
+@pytest.mark.parametrize(
+    ("test0", "match"),
+    [
+        pytest.param(np.r_[0, IDX[:20]], "fold 0 has test samples given more than once", id="dup"),
+        pytest.param(np.r_[IDX[:20], 40], r"fold 0 has test samples outside \[-40, 40\)", id="oob"),
+        pytest.param(IDX[:20].astype(float), "not a 1-D array of indices", id="float"),
+        pytest.param(IDX[:20].astype(str), "not a 1-D array of indices", id="str"),
+        pytest.param(IDX[:20, None], r"shape \(20, 1\).*not a 1-D array", id="2d"),
+        pytest.param(IDX[:0], "fold 0 has no test samples", id="empty"),
+        pytest.param(HALF[:30], r"boolean mask of shape \(30,\), not \(40,\)", id="short mask"),
+    ],
+)
+def test_cv_folds_that_are_not_index_arrays_are_refused_naming_cv(test0, match):
+    """A sample twice in a test fold was counted twice (n_samples 41); indices out of
+    range, of floats or strings crashed in numpy (IndexError); 2-D indices reached the
+    estimator as 3-D data; an empty test fold failed in predict_proba."""
+    cv = [(IDX[20:], test0), (IDX[:20], IDX[20:])]
+    with pytest.raises(ValueError, match=r"(?s)cv=\[.*cannot split the data: .*" + match):
+        cross_val_calibration_report(LogisticRegression(), XB, YB, cv=cv, **FAST)
+
+
+def test_cv_of_negative_indices_counts_from_the_end():
+    cv = [(IDX[20:39], np.r_[IDX[:20], -1]), (IDX[:20], IDX[20:39])]
+    report = cross_val_calibration_report(LogisticRegression(), XB, YB, cv=cv, **FAST)
+    assert report.n_samples == 40
+    assert list(report.folds.n_samples) == [21, 19]
+
+
+@pytest.mark.parametrize(
+    ("cv", "error"),
+    [(1, ValueError), (True, ValueError), ([1, 2], TypeError), ([(IDX,)], ValueError)],
+)
+def test_cv_that_cannot_split_is_named(cv, error):
+    """cv=1 gave scikit-learn's 'n_splits=1' and pairs that are not pairs 'cannot unpack
+    non-iterable int object', without naming cv."""
+    with pytest.raises(error, match="cv=.* cannot split the data"):
+        cross_val_calibration_report(LogisticRegression(), XB, YB, cv=cv, **FAST)

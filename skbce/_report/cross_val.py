@@ -1,5 +1,7 @@
 """The calibration report of out-of-fold predictions, with per-fold scores."""
 
+import reprlib
+
 import numpy as np
 
 from skbce._calibration.folds import fold_probabilities, fold_table
@@ -21,26 +23,58 @@ __all__ = ["cross_val_calibration_report"]
 
 
 def _splits(cv, estimator, X, y, groups):
-    """The (train, test) pairs of ``cv`` (given ``groups``): at least one, test folds disjoint."""
+    """The (train, test) index pairs of ``cv`` (given ``groups``): some, test folds disjoint."""
     from sklearn.base import is_classifier
     from sklearn.model_selection import check_cv
 
-    splitter = check_cv(cv, y, classifier=is_classifier(estimator))
+    n = y.shape[0]
     try:
+        splitter = check_cv(cv, y, classifier=is_classifier(estimator))
         pairs = splitter.split(X, y, groups if _uses_groups(splitter) else None)
-        splits = [(np.asarray(train), np.asarray(test)) for train, test in pairs]
+        splits = [
+            (_indices(train, n, k, "train"), _indices(test, n, k, "test"))
+            for k, (train, test) in enumerate(pairs)
+        ]
         if not splits:
             raise ValueError("it gives no train/test split")
-    except ValueError as exc:
-        msg = f"cv={cv!r} cannot split the data: {exc}"
-        raise ValueError(msg) from exc
-    covered = np.zeros(y.shape[0], dtype=bool)
+    except (TypeError, ValueError) as exc:  # a pair that is not one is a TypeError
+        msg = f"cv={reprlib.repr(cv)} cannot split the data: {exc}"
+        raise (ValueError if isinstance(exc, ValueError) else TypeError)(msg) from exc
+    covered = np.zeros(n, dtype=bool)
     for _, test in splits:
         if np.any(covered[test]):
             msg = "cv must give disjoint test folds: a sample is in two test folds."
             raise ValueError(msg)
         covered[test] = True
     return splits, int((~covered).sum())
+
+
+def _indices(part, n, k, what):
+    """The ``what`` ("train" or "test") samples of fold ``k`` as indices in ``[0, n)``.
+
+    Integer indices (negative ones counted from the end) or a boolean mask of
+    length ``n``, as scikit-learn's ``cross_validate`` takes them; not empty,
+    each sample once.
+    """
+    idx = np.asarray(part)
+    where = f"fold {k} has {what} samples"
+    if idx.dtype == bool:
+        if idx.shape != (n,):
+            msg = f"{where} as a boolean mask of shape {idx.shape}, not ({n},)"
+            raise ValueError(msg)
+        idx = np.flatnonzero(idx)
+    if idx.ndim != 1 or not (idx.dtype.kind in "iu" or (idx.size == 0 and idx.dtype.kind == "f")):
+        msg = f"{where} of shape {idx.shape} and dtype {idx.dtype}, not a 1-D array of indices"
+        raise ValueError(msg)
+    if idx.size == 0:
+        raise ValueError(f"fold {k} has no {what} samples")
+    if idx.min() < -n or idx.max() >= n:
+        msg = f"{where} outside [-{n}, {n}) (there are {n} samples)"
+        raise ValueError(msg)
+    idx = np.where(idx < 0, idx + n, idx).astype(np.intp, copy=False)
+    if np.unique(idx).shape[0] != idx.shape[0]:
+        raise ValueError(f"{where} given more than once")
+    return idx
 
 
 def _uses_groups(splitter):
@@ -52,11 +86,15 @@ def _uses_groups(splitter):
 
 
 def _fold_predictions(estimator, X, y, splits, fit_params, response_method, classes):
-    """Fit a clone on each training fold; the test folds' probabilities and problems."""
+    """Fit a clone on each training fold; the test folds' probabilities, problems and dtype.
+
+    The dtype is the common dtype of the folds' probabilities as predicted
+    (their log losses clip to its bounds).
+    """
     from sklearn.base import clone
 
     n = y.shape[0]
-    probas, problems = [], []
+    probas, problems, dtypes = [], [], []
     for k, (train, test) in enumerate(splits):
         params = {
             key: take(v, train) if np.ndim(v) >= 1 and len(v) == n else v
@@ -64,10 +102,13 @@ def _fold_predictions(estimator, X, y, splits, fit_params, response_method, clas
         }
         est = clone(estimator).fit(take(X, train), y[train], **params)
         scores, from_logits, est_classes = response(est, take(X, test), response_method)
-        proba, fold_problems = fold_probabilities(scores, from_logits, est_classes, classes, k)
+        proba, fold_problems, dtype = fold_probabilities(
+            scores, from_logits, est_classes, classes, k
+        )
         probas.append(proba)
         problems += fold_problems
-    return probas, problems
+        dtypes.append(dtype)
+    return probas, problems, np.result_type(*dtypes)
 
 
 def cross_val_calibration_report(
@@ -168,7 +209,7 @@ default="auto"
     check_baseline(baseline, n_classes=max(2, len(classes)))
     groups = None if groups is None else check_groups(groups, n)
     splits, left_out = _splits(cv, estimator, X, y_arr, groups)
-    probas, problems = _fold_predictions(
+    probas, problems, dtype = _fold_predictions(
         estimator, X, y_arr, splits, dict(fit_params or {}), response_method, classes
     )
     if left_out:
@@ -188,7 +229,7 @@ default="auto"
     report = build_report(
         CalibrationReport,
         y_arr[order],
-        np.concatenate(probas),
+        np.concatenate(probas).astype(dtype, copy=False),  # exact: the values are of dtype
         w_oof,
         options,
         pos_label=pos_label,
@@ -196,7 +237,7 @@ default="auto"
     )
     codes = np.searchsorted(classes, y_arr)
     tests = [test for _, test in splits]
-    columns, fold_notes = fold_table(tests, probas, codes, w, report.n_bins)
+    columns, fold_notes = fold_table(tests, probas, codes, w, report.n_bins, clip_dtype=dtype)
     report.folds = Table(columns)
     report.problems = problems + fold_notes
     return report
