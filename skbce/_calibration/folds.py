@@ -15,17 +15,17 @@ from skbce._calibration.reliability import calibration_errors
 from skbce._calibration.streaming import fixed_bin_sums
 from skbce._losses.kernels import row_sum_tolerance as _row_sum_tolerance
 from skbce._losses.kernels import squared_error_sum as _squared_error_sums
+from skbce._utils.numeric import float_clip_bounds
+from skbce._utils.validation import FLOAT_DTYPES
 
 __all__ = ["FOLD_COLUMNS", "fold_probabilities", "fold_table"]
 
 #: Columns of the per-fold table, in order.
 FOLD_COLUMNS = ("fold", "n_samples", "weight", "log_loss", "brier_score", "roc_auc", "ece")
 
-_EPS = float(np.finfo(np.float64).eps)
-
 
 def fold_probabilities(scores, from_logits, est_classes, classes, k):
-    """A fold's predictions as probabilities over all classes, and their problems.
+    """A fold's predictions as probabilities over all classes, their problems and dtype.
 
     Parameters
     ----------
@@ -42,14 +42,22 @@ def fold_probabilities(scores, from_logits, est_classes, classes, k):
 
     Returns
     -------
-    proba : ndarray of shape (n_test, n_classes)
+    proba : ndarray of float64 of shape (n_test, n_classes)
     problems : list of str
+    dtype : numpy.dtype
+        The dtype of the probabilities as predicted (float16 and float32 are
+        kept by the log loss, which clips to their bounds; others become
+        float64, as logits do after ``expit`` or ``softmax``).  ``proba``
+        holds them exactly.
     """
     from scipy.special import expit, softmax
 
     problems = []
     est_classes = np.asarray(est_classes if est_classes is not None else classes)
-    scores = np.asarray(scores, dtype=np.float64)
+    scores = np.asarray(scores)
+    kept = not from_logits and scores.dtype in FLOAT_DTYPES
+    dtype = scores.dtype if kept else np.dtype(np.float64)
+    scores = scores.astype(np.float64, copy=False)
     if scores.ndim == 1:
         p1 = expit(scores) if from_logits else scores
         scores = np.column_stack([1.0 - p1, p1])
@@ -64,13 +72,13 @@ def fold_probabilities(scores, from_logits, est_classes, classes, k):
             "data; its probability is 0."
         )
     deviation = np.abs(proba.sum(axis=1) - 1.0)
-    off = deviation > _row_sum_tolerance(np.dtype(np.float64))
+    off = deviation > _row_sum_tolerance(dtype)
     if np.any(off):
         problems.append(
             f"fold {k}: {int(off.sum())} rows of predicted probabilities do not sum to "
             f"one (largest deviation {float(np.max(deviation)):.3g})."
         )
-    return proba, problems
+    return proba, problems, dtype
 
 
 def _fold_ece(conf, correct, w, n_bins):
@@ -84,21 +92,22 @@ def _fold_ece(conf, correct, w, n_bins):
     return ece
 
 
-def _fold_row(codes, P, w, n_bins, k):
+def _fold_row(codes, P, w, n_bins, k, clip_dtype):
     """The scores of one test fold, and the notes about it."""
     binary = P.shape[1] == 2
-    target, sums = loss_sums(codes, P, w)
+    target, sums = loss_sums(codes, P, w, clip_dtype=clip_dtype)
     weight = float(sums.weight)
     row = {"fold": k, "n_samples": codes.shape[0], "weight": weight}
     if not weight > 0:
         note = f"fold {k}: the sample weights of its test fold are all zero; its scores are nan."
         return row | dict.fromkeys(FOLD_COLUMNS[3:], math.nan), [note]
     notes = []
-    clipped = int(np.count_nonzero(P[np.arange(codes.shape[0]), codes] < _EPS))
+    eps = float_clip_bounds(clip_dtype)[0]
+    clipped = int(np.count_nonzero(P[np.arange(codes.shape[0]), codes] < eps))
     if clipped:
         notes.append(
             f"fold {k}: {clipped} samples have probability below eps for their true "
-            "class; the log loss clips it to eps (a loss of 36.04 each)."
+            f"class; the log loss clips it to eps (a loss of {-math.log(eps):.2f} each)."
         )
     if binary:
         brier = _squared_error_sums(target, P[:, 1], w) / (2.0 * weight)
@@ -114,7 +123,7 @@ def _fold_row(codes, P, w, n_bins, k):
             notes.append(f"fold {k}: {note}")
         conf, correct = top_label(codes, P)
     row |= {
-        "log_loss": sums.loss / weight,
+        "log_loss": float(sums.loss) / weight,
         "brier_score": brier,
         "roc_auc": auc,
         "ece": _fold_ece(conf, correct, w, n_bins),
@@ -122,7 +131,7 @@ def _fold_row(codes, P, w, n_bins, k):
     return row, notes
 
 
-def fold_table(tests, probas, codes, sample_weight, n_bins):
+def fold_table(tests, probas, codes, sample_weight, n_bins, *, clip_dtype=np.float64):
     """Per-fold scores of cross-validated predictions.
 
     Parameters
@@ -137,6 +146,9 @@ def fold_table(tests, probas, codes, sample_weight, n_bins):
         Weights of all samples, validated.
     n_bins : int
         Uniform bins of the ECE.
+    clip_dtype : dtype, default=np.float64
+        The dtype of the predicted probabilities: the log loss is computed
+        in it, clipped to its bounds, as :func:`skbce.log_loss` does.
 
     Returns
     -------
@@ -149,7 +161,7 @@ def fold_table(tests, probas, codes, sample_weight, n_bins):
     notes = []
     for k, (test, P) in enumerate(zip(tests, probas, strict=True)):
         w = None if sample_weight is None else sample_weight[test]
-        row, fold_notes = _fold_row(codes[test], P, w, n_bins, k)
+        row, fold_notes = _fold_row(codes[test], P, w, n_bins, k, clip_dtype)
         notes += fold_notes
         for key in FOLD_COLUMNS:
             columns[key].append(row[key])

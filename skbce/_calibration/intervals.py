@@ -34,7 +34,7 @@ from skbce._calibration.label_runs import _segment_sums, _tie_breaks, label_runs
 from skbce._calibration.lowess import frequency_masses
 from skbce._calibration.subgroups import observed_expected
 from skbce._losses.parallel import map_blocks
-from skbce._utils.numeric import weighted_sum
+from skbce._utils.numeric import float_clip_bounds, weighted_sum
 
 __all__ = [
     "INTERVAL_COLUMNS",
@@ -82,22 +82,22 @@ def _log_of_outcome(p, y):
     return np.log(q, out=q)
 
 
-def _squared_deviations(p_s, y_s, m, log_loss, brier):
+def _squared_deviations(p_s, y_s, m, log_loss, brier, clip_dtype):
     """``sum m (l - log_loss)**2`` and ``sum m (b - brier)**2`` of the per-sample losses.
 
-    ``l`` the log losses (clipped as the report's), ``b`` the squared errors;
-    block by block (on the threads of :func:`~skbce._losses.parallel.map_blocks`),
-    in two buffers per block.  The sorted predictions need clipping only when
-    the first or the last does.
+    ``l`` the log losses (clipped as the report's, to the bounds of
+    ``clip_dtype``), ``b`` the squared errors; block by block (on the threads
+    of :func:`~skbce._losses.parallel.map_blocks`), in two buffers per block.
+    The sorted predictions need clipping only when the first or the last does.
     """
-    eps = np.finfo(np.float64).eps
+    lo, hi = float_clip_bounds(clip_dtype)
     n = p_s.shape[0]
-    clip = n > 0 and not eps <= p_s[0] <= p_s[-1] <= 1.0 - eps
+    clip = n > 0 and not lo <= p_s[0] <= p_s[-1] <= hi
 
     def block(sel):
         y = y_s[sel]
         mb = None if m is None else m[sel]
-        p = np.clip(p_s[sel], eps, 1.0 - eps) if clip else p_s[sel]
+        p = np.clip(p_s[sel], lo, hi) if clip else p_s[sel]
         q = _log_of_outcome(p, y)
         q += log_loss  # -(l - log_loss)
         b = np.subtract(p_s[sel], y, out=p if clip else None)
@@ -119,13 +119,13 @@ class LossMoments(NamedTuple):
     brier_m2: float
 
 
-def loss_moments(p, y):
+def loss_moments(p, y, *, clip_dtype=np.float64):
     """The :class:`LossMoments` of unweighted data in any order (losses clipped as the report's).
 
-    Block by block, each block's mean and squared deviations about it, then
-    combined (Chan, Golub & LeVeque 1983), so that no centre is needed
-    first: the report computes this on the data as given, while it sorts
-    them.
+    The log losses clip ``p`` to the bounds of ``clip_dtype``.  Block by
+    block, each block's mean and squared deviations about it, then combined
+    (Chan, Golub & LeVeque 1983), so that no centre is needed first: the
+    report computes this on the data as given, while it sorts them.
 
     Examples
     --------
@@ -135,10 +135,10 @@ def loss_moments(p, y):
     >>> round(m.log_loss, 6), round(m.brier, 2), round(m.brier_m2, 4)
     (0.366985, 0.1, 0.0072)
     """
-    eps = np.finfo(np.float64).eps
+    lo, hi = float_clip_bounds(clip_dtype)
 
     def block(sel):
-        pb = np.clip(p[sel], eps, 1.0 - eps)
+        pb = np.clip(p[sel], lo, hi)
         q = _log_of_outcome(pb, y[sel] != 0)
         b = np.subtract(p[sel], y[sel], out=pb)
         b *= b
@@ -178,16 +178,19 @@ def _t_interval(mean, sum_sq, total, confidence_level, upper):
     return max(mean - half, 0.0), min(mean + half, upper)
 
 
-def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level, moments=None):
+def mean_loss_intervals(
+    p_s, y_s, m, log_loss, brier, confidence_level, moments=None, *, clip_dtype=np.float64
+):
     """Student t intervals of the mean log loss and Brier score (module docstring).
 
     ``m`` holds the frequency masses (None: one per sample); ``log_loss`` and
     ``brier`` the report's estimates, the centres of the squared deviations.
     ``moments``: the :class:`LossMoments` of the same unweighted samples, if
-    already computed (their sums of squares are moved to the centres).
+    already computed (their sums of squares are moved to the centres).  The
+    log losses clip ``p_s`` to the bounds of ``clip_dtype``.
     """
     if moments is None:
-        sq_ll, sq_bs = _squared_deviations(p_s, y_s, m, log_loss, brier)
+        sq_ll, sq_bs = _squared_deviations(p_s, y_s, m, log_loss, brier, clip_dtype)
     else:
         sq_ll = moments.log_loss_m2 + moments.n * (moments.log_loss - log_loss) ** 2
         sq_bs = moments.brier_m2 + moments.n * (moments.brier - brier) ** 2
@@ -201,13 +204,15 @@ def mean_loss_intervals(p_s, y_s, m, log_loss, brier, confidence_level, moments=
     )
 
 
-def multiclass_loss_intervals(codes, P, w, log_loss, brier, confidence_level):
+def multiclass_loss_intervals(
+    codes, P, w, log_loss, brier, confidence_level, *, clip_dtype=np.float64
+):
     """Student t intervals of the all-class log loss and Brier score of a probability matrix.
 
     The per-sample losses are ``-log P[i, y_i]`` (clipped as the log loss
-    clips it) and ``sum_k (P[i, k] - [y_i = k])**2``; ``w`` the sample
-    weights (counted as frequencies), ``log_loss`` and ``brier`` the
-    estimates.
+    clips it, to the bounds of ``clip_dtype``) and
+    ``sum_k (P[i, k] - [y_i = k])**2``; ``w`` the sample weights (counted as
+    frequencies), ``log_loss`` and ``brier`` the estimates.
 
     Examples
     --------
@@ -221,7 +226,7 @@ def multiclass_loss_intervals(codes, P, w, log_loss, brier, confidence_level):
     (['log_loss', 'brier_score'], 0.5737)
     """
     m = masses_of(w, codes.shape[0])
-    eps = np.finfo(np.float64).eps
+    lo, hi = float_clip_bounds(clip_dtype)
 
     def block(sel):
         Pb, cb = P[sel], codes[sel]
@@ -229,7 +234,7 @@ def multiclass_loss_intervals(codes, P, w, log_loss, brier, confidence_level):
         b = np.einsum("ij,ij->i", Pb, Pb)
         b -= 2.0 * q
         b += 1.0 - brier
-        q = np.log(np.clip(q, eps, 1.0 - eps, out=q), out=q)
+        q = np.log(np.clip(q, lo, hi, out=q), out=q)
         q += log_loss  # -(l - log_loss)
         mb = None if m is None else m[sel]
         return _sum_sq(q, mb), _sum_sq(b, mb)
@@ -350,19 +355,27 @@ def auc_interval(p_s, y_s, m, auc, confidence_level):
     return Interval("roc_auc", auc, max(auc - half, 0.0), min(auc + half, 1.0), method)
 
 
-def exact_intervals(p_s, y_s, w_s, stats, confidence_level):
+def exact_intervals(p_s, y_s, w_s, stats, confidence_level, *, clip_dtype=np.float64):
     """The rows of the statistics with exact or asymptotic intervals.
 
     Log loss and Brier score (t), ROC AUC (DeLong), observed/expected ratio
     (log-normal); ``stats`` is :func:`~skbce._calibration.statistics.binary_statistics`'s,
     with the :class:`LossMoments` of the data under ``loss_moments`` when the
-    caller computed them.
+    caller computed them.  The log losses clip ``p_s`` to the bounds of
+    ``clip_dtype``, as ``stats["log_loss"]`` does.
     """
     m = masses_of(w_s, p_s.shape[0])
     moments = stats.get("loss_moments") if m is None else None
     rows = list(
         mean_loss_intervals(
-            p_s, y_s, m, stats["log_loss"], stats["brier_score"], confidence_level, moments
+            p_s,
+            y_s,
+            m,
+            stats["log_loss"],
+            stats["brier_score"],
+            confidence_level,
+            moments,
+            clip_dtype=clip_dtype,
         )
     )
     rows.append(auc_interval(p_s, y_s, m, stats["roc_auc"], confidence_level))

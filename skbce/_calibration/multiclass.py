@@ -53,14 +53,19 @@ def top_label(codes, P):
     return conf, (pred == codes).astype(np.float64)
 
 
-def loss_sums(codes, P, w):
-    """Log-loss sums (with class totals) of encoded labels and a probability matrix."""
+def loss_sums(codes, P, w, *, clip_dtype=np.float64):
+    """Log-loss sums (with class totals) of encoded labels and a probability matrix.
+
+    The log loss is that of ``P`` in ``clip_dtype``, the dtype of the
+    probabilities as given (``P`` holds them in float64, exactly): clipped to
+    its bounds and computed in it, as :func:`skbce.log_loss` computes it.
+    """
     target = Target(classes=np.arange(P.shape[1]), y=codes, encoded=True)
-    sums, _ = _gather_sums(target, P, w, class_totals=True)
+    sums, _ = _gather_sums(target, P.astype(clip_dtype, copy=False), w, class_totals=True)
     return target, sums
 
 
-def multiclass_scores(codes, P, w, baseline):
+def multiclass_scores(codes, P, w, baseline, *, clip_dtype=np.float64):
     """Log loss, Brier, NCE, D2, macro ROC AUC and prevalences of multiclass data.
 
     Parameters
@@ -74,6 +79,9 @@ def multiclass_scores(codes, P, w, baseline):
     baseline : ndarray of shape (n_classes,) or None
         Class priors of the constant prediction of the normalized
         cross-entropy; None uses the prevalences.
+    clip_dtype : dtype, default=np.float64
+        The dtype of the probabilities as given: the log loss is computed in
+        it (:func:`loss_sums`); the other scores read ``P``.
 
     Returns
     -------
@@ -82,9 +90,9 @@ def multiclass_scores(codes, P, w, baseline):
     """
     from scipy.special import xlogy
 
-    target, sums = loss_sums(codes, P, w)
+    target, sums = loss_sums(codes, P, w, clip_dtype=clip_dtype)
     weight = float(sums.weight)
-    log_loss = sums.loss / weight
+    log_loss = float(sums.loss) / weight  # a Python float, whatever the dtype of the sum
     prevalence = sums.class_weight / weight
     mean_prediction = np.asarray(P.mean(axis=0) if w is None else (w @ P) / weight, np.float64)
     entropy = prior_log_loss_sum(sums) / weight

@@ -33,7 +33,8 @@ improvement among them.
 
 Predictions of exactly 0 or 1 are left out of the logistic fits (their
 logits are infinite) and are kept as they are by the intercept and logistic
-maps; every log loss clips the probabilities to ``[eps, 1 - eps]``, as the
+maps; every log loss clips the probabilities to ``[eps, 1 - eps]``, ``eps``
+that of the dtype of the report's probabilities (``clip_dtype``), as the
 report's log loss does, so the current log loss is the report's.  The fits
 run on the sums of weight and outcome per distinct prediction (and per
 fold), so they are exact; with more than ``MAX_POINTS`` distinct
@@ -53,6 +54,7 @@ import numpy as np
 
 from skbce._calibration.blocks import block_step
 from skbce._calibration.lowess import bin_starts, frequency_scale
+from skbce._utils.numeric import float_clip_bounds
 
 __all__ = ["MethodGain", "RecalibrationGain", "recalibration_gain"]
 
@@ -60,8 +62,6 @@ __all__ = ["MethodGain", "RecalibrationGain", "recalibration_gain"]
 MAX_POINTS = 20_000
 
 _METHODS = ("intercept", "logistic", "isotonic")
-
-_EPS = float(np.finfo(np.float64).eps)
 
 
 class MethodGain(NamedTuple):
@@ -257,29 +257,30 @@ def _maps(cells, train_weight, train_positives):
     return out
 
 
-def _losses(q, weight, positives):
+def _losses(q, weight, positives, bounds):
     """Per-bin log loss and Brier sums, and per-sample log-loss values for y = 1 and y = 0.
 
-    The log loss clips ``q`` to ``[eps, 1 - eps]`` (``eps`` the float64 machine
-    epsilon), as scikit-learn's and the report's: exact 0 and 1 predictions
-    cost at most about 36 nats, never infinity.
+    The log loss clips ``q`` to ``bounds``, ``[eps, 1 - eps]`` (``eps`` the
+    machine epsilon of the dtype of the predictions), as scikit-learn's and
+    the report's: exact 0 and 1 predictions cost at most ``-log(eps)`` (about
+    36 nats in float64), never infinity.
     """
     from scipy.special import xlogy
 
     brier = positives * (1.0 - q) ** 2 + (weight - positives) * q * q
-    q = np.clip(q, _EPS, 1.0 - _EPS)
+    q = np.clip(q, *bounds)
     l1, l0 = -np.log(q), -np.log1p(-q)
     log_loss = xlogy(positives, q) + xlogy(weight - positives, 1.0 - q)
     return -log_loss, brier, l1, l0
 
 
-def _gain(method, cells, held, current, z, threshold):
+def _gain(method, cells, held, current, z, threshold, bounds):
     """Held-out scores of one method over all folds, its gain and the gain's standard error."""
     w_all = float(cells.weight.sum())
     ll = br = diff_sq = 0.0
     for k, q in enumerate(held):
         weight, positives = cells.weight[k], cells.positives[k]
-        ll_k, br_k, l1, l0 = _losses(q, weight, positives)
+        ll_k, br_k, l1, l0 = _losses(q, weight, positives, bounds)
         ll += float(ll_k.sum())
         br += float(br_k.sum())
         with np.errstate(invalid="ignore"):
@@ -301,7 +302,16 @@ def _recommend(methods):
     return next(m.method for m in gaining if m.log_loss_gain >= 0.9 * best)
 
 
-def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, confidence_level=0.95):
+def recalibration_gain(
+    p_s,
+    y_s,
+    w_s=None,
+    *,
+    n_splits=5,
+    random_state=None,
+    confidence_level=0.95,
+    clip_dtype=np.float64,
+):
     """Cross-fitted log loss and Brier score after intercept, logistic and isotonic recalibration.
 
     Parameters
@@ -319,6 +329,9 @@ def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, con
         Seeds the assignment of samples to folds.
     confidence_level : float, default=0.95
         Sets ``z`` of the recommendation rule (module docstring).
+    clip_dtype : dtype, default=np.float64
+        The dtype of the predictions: every log loss clips to its
+        :func:`~skbce._utils.numeric.clip_bounds`, as the report's.
 
     Returns
     -------
@@ -342,7 +355,8 @@ def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, con
     y_s = np.asarray(y_s, dtype=bool)
     cells = _cells(p_s, y_s, w_s, n_splits, rng)
     total_w, total_y = cells.weight.sum(axis=0), cells.positives.sum(axis=0)
-    current = _losses(cells.p, total_w, total_y)
+    bounds = float_clip_bounds(clip_dtype)
+    current = _losses(cells.p, total_w, total_y, bounds)
     w_all = float(total_w.sum())
     log_loss, brier = float(current[0].sum()) / w_all, float(current[1].sum()) / w_all
     positive = np.count_nonzero(y_s)
@@ -359,9 +373,9 @@ def recalibration_gain(p_s, y_s, w_s=None, *, n_splits=5, random_state=None, con
             held[m].append(maps[m])
     z = float(ndtri(confidence_level))
     ref = (log_loss, brier, current[2], current[3])
-    methods = tuple(_gain(m, cells, held[m], ref, z, 0.01 * log_loss) for m in _METHODS)
+    methods = tuple(_gain(m, cells, held[m], ref, z, 0.01 * log_loss, bounds) for m in _METHODS)
     iso = _isotonic_map(cells.p, total_w, total_y, keep_off_edges=False)
-    iso_ll, iso_br, _, _ = _losses(iso, total_w, total_y)
+    iso_ll, iso_br, _, _ = _losses(iso, total_w, total_y, bounds)
     return RecalibrationGain(
         methods,
         log_loss,

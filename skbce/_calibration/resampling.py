@@ -32,6 +32,7 @@ import numpy as np
 
 from skbce._calibration.blocks import BLOCK, block_slices, running_sums
 from skbce._calibration.isotonic import pav
+from skbce._utils.numeric import float_clip_bounds
 
 __all__ = [
     "MAX_CELLS",
@@ -164,9 +165,12 @@ def _reduce_cells(p_s, starts, n_rows, rows_of):
     return out
 
 
-def _cell_sums(p_s, y_s, m, starts):
-    """Per-cell sums of mass, mass * p, log loss and squared error, per label."""
-    eps = np.finfo(np.float64).eps
+def _cell_sums(p_s, y_s, m, starts, clip_dtype):
+    """Per-cell sums of mass, mass * p, log loss and squared error, per label.
+
+    The log losses clip ``p`` to the bounds of ``clip_dtype``.
+    """
+    lo, hi = float_clip_bounds(clip_dtype)
 
     def rows_of(start, stop):  # one scratch row: the rows are summed as they come
         p, y = p_s[start:stop], y_s[start:stop]
@@ -177,7 +181,7 @@ def _cell_sums(p_s, y_s, m, starts):
         row = np.multiply(w1, p)
         yield row
         yield np.multiply(w0, p, out=row)
-        clipped = np.clip(p, eps, 1.0 - eps)
+        clipped = np.clip(p, lo, hi)
         np.log(clipped, out=row)
         row *= w1
         yield np.negative(row, out=row)  # -w1 log(p)
@@ -198,10 +202,12 @@ def _ratio(a, b):
         return np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0)
 
 
-def make_cells(p_s, y_s, m, bounds=()):
+def make_cells(p_s, y_s, m, bounds=(), *, clip_dtype=np.float64):
     """The :class:`Cells` of sorted data with frequency masses ``m`` (None: one per row).
 
-    ``bounds`` are row indices where a cell must start (bin bounds).
+    ``bounds`` are row indices where a cell must start (bin bounds); the
+    cells' log losses clip ``p_s`` to the bounds of ``clip_dtype`` (those of
+    the report's log loss).
 
     Examples
     --------
@@ -212,7 +218,7 @@ def make_cells(p_s, y_s, m, bounds=()):
     ([1.0, 1.0], [1.0, 0.0], [0.2, 0.7], True)
     """
     starts, exact, distinct = _cell_starts(p_s, m, bounds)
-    s = _cell_sums(p_s, y_s, m, starts)
+    s = _cell_sums(p_s, y_s, m, starts, clip_dtype)
     m1, m0 = s[0], s[1]
     return Cells(
         starts=starts,

@@ -59,6 +59,7 @@ from skbce._calibration.sample_pass import sample_sums
 from skbce._calibration.smooth_ece import SMOOTH_GRID, SmoothCurve, smooth_ece_from_grids
 from skbce._calibration.sorting import sort_by_prediction, sort_keys, sort_keys_of
 from skbce._losses.parallel import side_by_side
+from skbce._utils.numeric import float_clip_bounds
 
 __all__ = [
     "Decomposition",
@@ -90,15 +91,22 @@ def _binnings(p_s, w, n_bins, strategy):
     return table, groups
 
 
-def _scores(p_s, y_s, w, sums, runs, baseline):
-    """Log loss, Brier score, NCE, D2, base rate, mean prediction, O/E ratio."""
-    from skbce._losses.kernels import baseline_loss, binary_sums, prior_log_loss_sum
+def _scores(p_s, y_s, w, sums, runs, baseline, clip_dtype):
+    """Log loss, Brier score, NCE, D2, base rate, mean prediction, O/E ratio.
+
+    The log loss clips ``p_s`` to the bounds of ``clip_dtype`` (that of the
+    caller's probabilities), as :func:`skbce.log_loss` clips them.
+    """
+    from skbce._losses.kernels import baseline_loss, bce_sums, prior_log_loss_sum
     from skbce._losses.sums import LossSums
     from skbce._utils.validation import Target
 
     total = runs.total
     target = Target(classes=np.array([0, 1]), y=y_s, encoded=True)
-    loss_sums, _, _ = binary_sums(target, p_s, w)
+    bounds = float_clip_bounds(clip_dtype)
+    loss_sums = bce_sums(
+        target, p_s, w, from_logits=False, pos_weight=None, smoothing=0.0, bounds=bounds
+    )
     log_loss = float(loss_sums.loss) / total
     base_rate = runs.positive / total
     entropy = baseline_loss(runs.negative, runs.positive)
@@ -169,6 +177,7 @@ def binary_statistics(
     strategy="uniform",
     confidence_level=0.95,
     baseline=None,
+    clip_dtype=np.float64,
 ):
     """All statistics of the calibration report for sorted binary data.
 
@@ -186,6 +195,10 @@ def binary_statistics(
         Of the intervals.
     baseline : float or None
         Reference rate of the normalized cross-entropy (None: the base rate).
+    clip_dtype : dtype, default=np.float64
+        The dtype of the caller's probabilities: the log loss clips them to
+        its :func:`~skbce._utils.numeric.clip_bounds`, as :func:`skbce.log_loss`
+        does (every other statistic reads them unclipped).
 
     Returns
     -------
@@ -212,7 +225,7 @@ def binary_statistics(
 
     def ordered():
         runs = label_runs(y_s, w)
-        scores = _scores(p_s, y_s, w, sums, runs, baseline)
+        scores = _scores(p_s, y_s, w, sums, runs, baseline, clip_dtype)
         roc_auc = roc_auc_of_runs(p_s, w, runs)
         blocks, total = pre_blocks(runs), runs.total
         del runs  # the fit then needs no more memory than the pre-blocks

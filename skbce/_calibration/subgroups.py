@@ -227,7 +227,7 @@ def validation_statistics(p_s, y_s, w_s, stats, *, confidence_level=0.95):
     return ValidationStatistics(indices, curve, errors, o_e, verdict)
 
 
-def _group_row(label, t, p, w, *, n_bins, strategy, confidence_level):
+def _group_row(label, t, p, w, *, n_bins, strategy, confidence_level, clip_dtype):
     """The row of one group; warnings become notes."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -239,6 +239,7 @@ def _group_row(label, t, p, w, *, n_bins, strategy, confidence_level):
             n_bins=n_bins,
             strategy=strategy,
             confidence_level=confidence_level,
+            clip_dtype=clip_dtype,
         )
         found = validation_statistics(p_s, y_s, w_s, stats, confidence_level=confidence_level)
     notes = tuple(dict.fromkeys(str(c.message) for c in caught))
@@ -298,7 +299,17 @@ def _group_codes(labels):
     return uniques, codes
 
 
-def subgroup_table(t, p, w, groups, *, n_bins=10, strategy="uniform", confidence_level=0.95):
+def subgroup_table(
+    t,
+    p,
+    w,
+    groups,
+    *,
+    n_bins=10,
+    strategy="uniform",
+    confidence_level=0.95,
+    clip_dtype=np.float64,
+):
     """Calibration statistics and the hierarchy verdict of every group.
 
     Parameters
@@ -320,6 +331,9 @@ def subgroup_table(t, p, w, groups, *, n_bins=10, strategy="uniform", confidence
         those of the group's predictions.
     confidence_level : float, default=0.95
         Of the intervals and the verdicts.
+    clip_dtype : dtype, default=np.float64
+        The dtype of the caller's probabilities: each group's log loss clips
+        to its :func:`~skbce._utils.numeric.clip_bounds`, as the report's.
 
     Returns
     -------
@@ -357,6 +371,7 @@ def subgroup_table(t, p, w, groups, *, n_bins=10, strategy="uniform", confidence
                 n_bins=n_bins,
                 strategy=strategy,
                 confidence_level=confidence_level,
+                clip_dtype=clip_dtype,
             )
         )
     return tuple(rows)

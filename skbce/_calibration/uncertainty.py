@@ -34,10 +34,23 @@ def _estimates(stats):
     return stats | flat | {"table_edges": table_edges}
 
 
-def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_level, exact=None):
+def uncertainty(
+    p_s,
+    y_s,
+    w_s,
+    stats,
+    *,
+    n_resamples,
+    random_state,
+    confidence_level,
+    exact=None,
+    clip_dtype=np.float64,
+):
     """Fields ``intervals`` (columns), ``consistency_band``, ``confidence_band``, ``corp_test``.
 
-    ``stats`` holds the statistics of the report (with ``eavg``...``emax``).
+    ``stats`` holds the statistics of the report (with ``eavg``...``emax``);
+    its log loss clips ``p_s`` to the bounds of ``clip_dtype``, and so do the
+    log losses of the intervals.
     Data of one class (the top label of a multiclass model always, or
     never, right) get NaN bounds, no bands and a NaN p-value.
 
@@ -69,13 +82,17 @@ def uncertainty(p_s, y_s, w_s, stats, *, n_resamples, random_state, confidence_l
 
     with threadpool_limits(1, user_api="blas"):  # threads only slow products this small
         return _uncertainty(
-            p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level, exact
+            p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level, exact, clip_dtype
         )
 
 
-def _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level, exact):
+def _uncertainty(
+    p_s, y_s, w_s, stats, n_resamples, random_state, confidence_level, exact, clip_dtype
+):
     estimates = _estimates(stats)
-    rows = exact_intervals(p_s, y_s, w_s, stats, confidence_level) if exact is None else exact
+    if exact is None:
+        exact = exact_intervals(p_s, y_s, w_s, stats, confidence_level, clip_dtype=clip_dtype)
+    rows = exact
     m = masses_of(w_s, p_s.shape[0])  # after: one copy of the masses at a time
     if not 0 < stats["base_rate"] < 1:  # one class: nothing to resample
         rows += bootstrap_intervals(
@@ -87,7 +104,10 @@ def _uncertainty(p_s, y_s, w_s, stats, n_resamples, random_state, confidence_lev
     edges = (estimates["table_edges"], stats["adaptive_edges"])
     bounds = [np.searchsorted(p_s, e[1:-1], side="right") for e in edges]
     # without resamples only the asymptotic band reads the cells: their masses and means
-    cells = make_cells(p_s, y_s, m, bounds) if n_resamples else cell_means(p_s, m, bounds)
+    if n_resamples:
+        cells = make_cells(p_s, y_s, m, bounds, clip_dtype=clip_dtype)
+    else:
+        cells = cell_means(p_s, m, bounds)
     rng = random_generator(random_state)
     rows += bootstrap_intervals(
         cells, p_s, estimates, n_resamples=n_resamples, rng=rng, confidence_level=confidence_level

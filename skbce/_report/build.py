@@ -42,7 +42,7 @@ from skbce._utils.options import (
     check_strategy,
     positive_rate,
 )
-from skbce._utils.validation import validate_multiclass
+from skbce._utils.validation import check_proba, validate_multiclass
 
 __all__ = ["Settings", "build_report", "collect_warnings", "index_of", "response", "take"]
 
@@ -100,8 +100,13 @@ def _check_both_classes(t, w, one_class):
         raise ValueError(msg)
 
 
-def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_resamples):
-    """The validation standard (val.prob, hierarchy, gain), binning-free errors, uncertainty."""
+def _standard_fields(
+    p_s, y_s, w_s, stats, *, confidence_level, random_state, n_resamples, clip_dtype
+):
+    """The validation standard (val.prob, hierarchy, gain), binning-free errors, uncertainty.
+
+    Every log loss clips ``p_s`` to the bounds of ``clip_dtype``.
+    """
     seed = 0 if random_state is None else random_state  # a report is reproducible
 
     def standard():
@@ -110,9 +115,15 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
 
     def others():
         gain = recalibration_gain(
-            p_s, y_s, w_s, random_state=seed, confidence_level=confidence_level
+            p_s,
+            y_s,
+            w_s,
+            random_state=seed,
+            confidence_level=confidence_level,
+            clip_dtype=clip_dtype,
         )
-        return gain, exact_intervals(p_s, y_s, w_s, stats, confidence_level)
+        exact = exact_intervals(p_s, y_s, w_s, stats, confidence_level, clip_dtype=clip_dtype)
+        return gain, exact
 
     # two halves of about equal time at N = 1e7; weighted data in turn (their temporaries
     # side by side would take more than 4x the memory of the probabilities)
@@ -139,12 +150,13 @@ def _standard_fields(p_s, y_s, w_s, stats, *, confidence_level, random_state, n_
         n_resamples=n_resamples,
         random_state=seed,
         confidence_level=confidence_level,
+        clip_dtype=clip_dtype,
     )
     found["intervals"] = Table(found["intervals"])
     return fields | found
 
 
-def _sorted(data):
+def _sorted(data, clip_dtype):
     """``(p_s, y_s, w_s, moments)`` of ``data = [t, p, w]`` (emptied): sorted data, losses' moments.
 
     Large unweighted data (:data:`~skbce._losses.parallel.OVERLAP_SAMPLES`)
@@ -160,7 +172,9 @@ def _sorted(data):
     if w is not None or n < parallel.OVERLAP_SAMPLES:
         del t, p, w  # the sort then takes no memory beyond its own
         return (*sort_keys(keys), None)
-    (p_s, y_s, w_s), moments = side_by_side(lambda: sort_keys(keys), lambda: loss_moments(p, t), n)
+    (p_s, y_s, w_s), moments = side_by_side(
+        lambda: sort_keys(keys), lambda: loss_moments(p, t, clip_dtype=clip_dtype), n
+    )
     return p_s, y_s, w_s, moments
 
 
@@ -175,12 +189,15 @@ def binary_fields(
     random_state=None,
     n_resamples=200,
     one_class=False,
+    clip_dtype=np.float64,
 ):
     """The fields of the report of validated binary data ``[t, p, w]`` (emptied).
 
     ``one_class`` lets ``t`` hold one outcome only (the statistics that need
     both are then NaN, with warnings): the top-label view of a multiclass
-    model that is always, or never, right.
+    model that is always, or never, right.  ``clip_dtype`` is the dtype of
+    the probabilities as given (``p`` is float64): every log loss clips to
+    its bounds, as :func:`skbce.log_loss` does; no other statistic clips.
     """
     t, p, w = data
     n_rows = p.shape[0]
@@ -190,10 +207,17 @@ def binary_fields(
     if groups is not None:
         labels = check_groups(groups, n_rows)
         subgroups = subgroup_table(
-            t, p, w, labels, n_bins=n_bins, strategy=strategy, confidence_level=confidence_level
+            t,
+            p,
+            w,
+            labels,
+            n_bins=n_bins,
+            strategy=strategy,
+            confidence_level=confidence_level,
+            clip_dtype=clip_dtype,
         )
     del t, p, w  # ``data`` holds the only references: the sort frees them (see _sorted)
-    p_s, y_s, w_s, moments = _sorted(data)
+    p_s, y_s, w_s, moments = _sorted(data, clip_dtype)
     stats, notes = collect_warnings(
         binary_statistics,
         p_s,
@@ -203,6 +227,7 @@ def binary_fields(
         strategy=strategy,
         confidence_level=confidence_level,
         baseline=baseline,
+        clip_dtype=clip_dtype,
     )
     if moments is not None:
         stats["loss_moments"] = moments
@@ -215,6 +240,7 @@ def binary_fields(
         confidence_level=confidence_level,
         random_state=random_state,
         n_resamples=n_resamples,
+        clip_dtype=clip_dtype,
     )
     stats |= standard
     stats.pop("loss_moments", None)
@@ -276,6 +302,22 @@ def _is_matrix(y_proba):
     return len(shape) == 2 and shape[1] > 1
 
 
+def _clip_dtype(y_proba, from_logits):
+    """``(y_proba, clip_dtype)``: the probabilities checked, and the dtype whose bounds clip.
+
+    The report computes on float64 copies of the probabilities; its log
+    losses clip them to the :func:`~skbce._utils.numeric.clip_bounds` of their
+    dtype as given (float16, float32 or float64, the dtypes
+    :func:`~skbce._utils.validation.check_proba` keeps), as
+    :func:`skbce.log_loss` does.  Logits become float64 probabilities
+    (``expit``, ``softmax``), clipped to the float64 bounds.
+    """
+    if from_logits:
+        return y_proba, np.dtype(np.float64)
+    y_proba = check_proba(y_proba)
+    return y_proba, y_proba.dtype
+
+
 #: Reports are built one at a time: their notes are the warnings caught by
 #: ``warnings.catch_warnings``, which is process-wide (reports built at once on
 #: several threads took each other's notes, and left filters behind).
@@ -304,7 +346,9 @@ def _build_report(factory, data, options, *, pos_label, from_logits=False, label
     settings["confidence_level"] = check_confidence_level(settings["confidence_level"])
     settings["n_resamples"] = check_n_resamples(settings["n_resamples"])
     settings["random_state"] = check_seed(settings["random_state"])
-    if _is_matrix(y_proba):
+    matrix = _is_matrix(y_proba)
+    y_proba, settings["clip_dtype"] = _clip_dtype(y_proba, from_logits)
+    if matrix:
         if from_logits:
             y_proba = _softmax(y_proba, "y_proba")
         codes, P, w, classes = validate_multiclass(
@@ -360,7 +404,9 @@ def _multiclass_report(factory, codes, P, w, classes, settings, per_class, input
     binary_settings = settings | {"baseline": None}
     fields = binary_fields([correct, conf, w], **binary_settings, one_class=one_class)
     fields["notes"][:0] = input_notes + top_note  # kept in the notes, as every warning
-    scores, notes = collect_warnings(multiclass_scores, codes, P, w, baseline)
+    scores, notes = collect_warnings(
+        multiclass_scores, codes, P, w, baseline, clip_dtype=settings["clip_dtype"]
+    )
     fields |= scores | {"task": "multiclass", "convention": "top label"}
     fields["notes"] += notes
     present = len(auc_classes(np.bincount(codes, weights=w, minlength=P.shape[1])))
@@ -389,7 +435,13 @@ def _all_class_intervals(fields, codes, P, w, settings):
     top label is dropped).
     """
     rows = multiclass_loss_intervals(
-        codes, P, w, fields["log_loss"], fields["brier_score"], settings["confidence_level"]
+        codes,
+        P,
+        w,
+        fields["log_loss"],
+        fields["brier_score"],
+        settings["confidence_level"],
+        clip_dtype=settings["clip_dtype"],
     )
     replaced = {row.statistic for row in rows} | {"roc_auc"}
     table = fields["intervals"]

@@ -35,6 +35,16 @@ def clip_bounds(dtype):
     return eps, dtype.type(1) - eps
 
 
+def float_clip_bounds(dtype):
+    """:func:`clip_bounds` of ``dtype`` as Python floats (exact for float16, float32, float64).
+
+    The calibration report computes on float64 copies of the probabilities;
+    clipping them to these bounds clips as :func:`skbce.log_loss` clips the
+    data in their own ``dtype``.
+    """
+    return tuple(float(bound) for bound in clip_bounds(np.dtype(dtype)))
+
+
 def accumulator(dtype):
     """Dtype of block sums: numpy (so scikit-learn) sums float16 in float32."""
     return np.float32 if dtype == np.float16 else dtype
