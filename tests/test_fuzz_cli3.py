@@ -191,3 +191,34 @@ def test_scores_with_characters_beyond_ascii_are_not_numbers(tmp_path, command, 
     path.write_text(f"y,p\n0,0.1\n1,{cell}\n1,0.6\n")
     status, out, err = run_here(command, path, *ARGS)
     assert_one_line_error(status, out, err, "column 'p' must hold numbers", f"row 2 has {shown}")
+
+
+# -- arguments a subcommand does not take; --help ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["score", "f.csv", *ARGS, "--group", "g"], ["skbce score:", "--group", "skbce report"]),
+        (["score", "f.csv", *ARGS, "-o", "x"], ["skbce score:", "skbce demo and skbce report"]),
+        (["demo", "--bins", "3"], ["skbce demo:", "--bins", "skbce report"]),
+        (["report", "f.csv", *ARGS, "--nope"], ["skbce report:", "--nope", "skbce report --help"]),
+    ],
+)
+def test_an_argument_of_another_command_is_named_by_the_command(argv, words):
+    # it was "skbce: error: unrecognized arguments: --group g (see skbce --help)"
+    status, out, err = run_here(*argv)
+    assert_one_line_error(status, out, err, "unrecognized arguments", *words)
+
+
+@pytest.mark.parametrize("command", ["demo", "score", "report"])
+def test_help_of_each_command_names_every_option(command):
+    from skbce._cli.parser import build_parser
+
+    parser = build_parser().commands[command]
+    status, out, err = run_here(command, "--help")
+    assert (status, err) == (0, "")
+    options = [o for a in parser._actions for o in a.option_strings]
+    assert len(options) >= 3
+    for option in options:
+        assert option in out, option

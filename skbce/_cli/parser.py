@@ -64,6 +64,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+    def parse_args(self, args=None, namespace=None):
+        """Parse ``args``; an unknown argument is named by the subcommand's parser.
+
+        argparse leaves arguments a subcommand does not know to the main
+        parser ("skbce: error"); here the subcommand reports them, and says
+        which other command takes an option that it does not.
+        """
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            commands = getattr(self, "commands", {})
+            parser = commands.get(getattr(namespace, "command", None), self)
+            message = f"unrecognized arguments: {' '.join(extras)}"
+            others = [
+                f"skbce {name}"
+                for name, other in commands.items()
+                if other is not parser and extras[0] in other._option_string_actions
+            ]
+            if others:
+                message += f" ({extras[0]} is an option of {' and '.join(others)})"
+            parser.error(message)
+        return namespace
+
+
 class _Once(argparse.Action):
     """Store a value; giving the option twice is an error, not "the last one wins"."""
 
@@ -295,4 +318,5 @@ def build_parser():
     _add_demo(commands)
     _add_score(commands)
     _add_report(commands)
+    parser.commands = commands.choices
     return parser
