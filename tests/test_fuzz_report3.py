@@ -148,3 +148,39 @@ def test_cv_that_cannot_split_is_named(cv, error):
     non-iterable int object', without naming cv."""
     with pytest.raises(error, match="cv=.* cannot split the data"):
         cross_val_calibration_report(LogisticRegression(), XB, YB, cv=cv, **FAST)
+
+
+def test_model_of_a_single_class_is_refused_naming_its_classes():
+    """A classifier fitted on one class: 'labels applies to a matrix of probabilities',
+    an argument from_estimator does not take."""
+    from sklearn.dummy import DummyClassifier
+
+    model = DummyClassifier().fit(XB, np.ones(40, dtype=int))
+    with pytest.raises(ValueError, match=r"fitted on a single class \(classes_=\[1\]\)"):
+        CalibrationReport.from_estimator(model, XB, YB, **FAST)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # two distinct predictions
+def test_model_of_a_single_class_in_a_fold_is_a_problem_of_the_fold():
+    """The cross-validated report keeps such a fold (its class's probability is 1)."""
+    from sklearn.dummy import DummyClassifier
+    from sklearn.metrics import log_loss
+
+    y = (IDX >= 30).astype(int)
+    cv = [(IDX[:20], IDX[20:]), (IDX[20:], IDX[:20])]
+    report = cross_val_calibration_report(DummyClassifier(), XB, y, cv=cv, **FAST)
+    assert report.problems[0].startswith("fold 0: class 1 absent from the training data")
+    expected = np.r_[np.tile([1.0, 0.0], (20, 1)), np.tile([0.5, 0.5], (20, 1))]
+    y_oof = np.r_[y[20:], y[:20]]
+    assert report.log_loss == pytest.approx(log_loss(y_oof, expected), rel=1e-12)
+
+
+def test_estimator_error_in_a_fold_names_the_fold():
+    """A binary training fold of one class: the solver's error did not say which fold."""
+    y = (IDX >= 30).astype(int)
+    cv = [(IDX[:20], IDX[20:]), (IDX[20:], IDX[:20])]
+    with pytest.raises(ValueError, match="at least 2 classes") as info:
+        cross_val_calibration_report(LogisticRegression(), XB, y, cv=cv, **FAST)
+    assert "fitting LogisticRegression on the train samples of fold 0 of cv" in str(
+        info.value.__notes__
+    )

@@ -514,9 +514,16 @@ def sorted_classes(y_proba, classes, pos_label, from_logits):
     (custom estimators may not sort them): a matrix's columns are put in the
     sorted order the report reads.  The binary positive class defaults to
     ``classes_[1]``; a 1-D decision function is the logit of ``classes_[1]``,
-    negated when ``pos_label`` is ``classes_[0]``.
+    negated when ``pos_label`` is ``classes_[0]``.  A model of a single class
+    is refused: its one column of ones is not a calibration problem.
     """
     classes = np.asarray(classes)
+    if classes.shape[0] < 2:
+        msg = (
+            f"The estimator was fitted on a single class (classes_={classes.tolist()}); "
+            "a calibration report needs a model of at least two classes."
+        )
+        raise ValueError(msg)
     if pos_label is None and classes.shape[0] == 2:
         pos_label = _label(classes[1])
     if y_proba.ndim == 1:

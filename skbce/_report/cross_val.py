@@ -100,7 +100,13 @@ def _fold_predictions(estimator, X, y, splits, fit_params, response_method, clas
             key: take(v, train) if np.ndim(v) >= 1 and len(v) == n else v
             for key, v in fit_params.items()
         }
-        est = clone(estimator).fit(take(X, train), y[train], **params)
+        try:
+            est = clone(estimator).fit(take(X, train), y[train], **params)
+        except Exception as exc:  # the estimator's own error, with the fold that caused it
+            exc.add_note(
+                f"Raised fitting {type(estimator).__name__} on the train samples of fold {k} of cv."
+            )
+            raise
         scores, from_logits, est_classes = response(est, take(X, test), response_method)
         proba, fold_problems, dtype = fold_probabilities(
             scores, from_logits, est_classes, classes, k
