@@ -8,8 +8,12 @@ on the same arrays.
 import contextlib
 import io
 import json
+import warnings
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import log_loss as sk_log_loss
 
 from skbce._cli.main import main
@@ -222,3 +226,58 @@ def test_help_of_each_command_names_every_option(command):
     assert len(options) >= 3
     for option in options:
         assert option in out, option
+
+
+# -- the report of a file is the library's report of its columns ----------------------
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(4, 40),
+    bins=st.integers(1, 12),
+    strategy=st.sampled_from(["uniform", "quantile"]),
+    weighted=st.booleans(),
+    grouped=st.booleans(),
+    logits=st.booleans(),
+    chunk=st.sampled_from(["3", "1000"]),
+)
+def test_report_json_is_the_library_report(
+    seed, n, bins, strategy, weighted, grouped, logits, chunk
+):
+    import tempfile
+    from pathlib import Path
+
+    from skbce import calibration_report
+    from skbce._cli.output import json_text
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    y[:2] = [0, 1]
+    s = rng.normal(size=n) * 2 if logits else rng.random(n)
+    w = rng.random(n) * 3 + 0.01 if weighted else None
+    g = rng.choice(["a b", "\u00e9", 'q"'], n) if grouped else None
+    bins = min(bins, n)
+    cells = {"y": y.tolist(), "p": [repr(v) for v in s.tolist()]}
+    extra = ["--bins", bins, "--strategy", strategy, "--chunk-rows", chunk, "--format", "json"]
+    if w is not None:
+        cells["w"] = [repr(v) for v in w.tolist()]
+        extra += ["--weight", "w"]
+    if g is not None:
+        cells["g"] = ['"q"""' if v == 'q"' else v for v in g.tolist()]
+        extra += ["--group", "g"]
+    if logits:
+        extra.append("--from-logits")
+    text = ",".join(cells) + "\n"
+    text += "".join(",".join(str(c[i]) for c in cells.values()) + "\n" for i in range(n))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.csv"
+        path.write_text(text, encoding="utf-8")
+        status, out, err = run_here("report", path, *ARGS, *extra)
+    assert status == 0, err
+    with warnings.catch_warnings():  # the report keeps them in its notes, as the CLI's
+        warnings.simplefilter("ignore")
+        expected = calibration_report(
+            y, s, sample_weight=w, from_logits=logits, n_bins=bins, strategy=strategy, groups=g
+        )
+    assert json.loads(out) == json.loads(json_text(expected.to_dict()))
