@@ -36,6 +36,7 @@ from skbce._utils.options import check_bool, clip_bounds_of, pos_weight_of
 from skbce._utils.validation import (
     Target,
     check_array,
+    check_array_like,
     check_lengths,
     check_logit_range,
     check_n_columns,
@@ -47,7 +48,10 @@ from skbce._utils.validation import (
 __all__ = ["Namespace"]
 
 #: Namespace functions used, checked up front so that a missing one is named.
-_COMMON = ("asarray", "astype", "isdtype", "sum", "min", "max", "isnan", "isinf", "any")
+_COMMON = (
+    *("asarray", "astype", "isdtype", "sum", "min", "max", "isnan", "isinf", "any"),
+    *("where", "zeros_like", "logical_not"),  # zero weights (_zero_weight_zero)
+)
 _NEEDS = {
     "log_loss": (*_COMMON, "abs", "clip", "log", "unique_values", "reshape"),
     "binary_cross_entropy": (
@@ -58,8 +62,6 @@ _NEEDS = {
         "log1p",
         "exp",
         "maximum",
-        "where",
-        "zeros_like",
         "mean",
         "all",
         "unique_values",
@@ -95,7 +97,7 @@ class Namespace:
 
     def sums(self, options, y_true, y_score, sample_weight):
         """``(LossSums, dtype)`` of a loss of arrays of this namespace."""
-        y_true, y_score, sample_weight = _detached(y_true, y_score, sample_weight)
+        y_true, y_score, sample_weight = _checked_inputs(options, y_true, y_score, sample_weight)
         if options.kind == "log_loss":
             return log_loss_sums(self.xp, options, y_true, y_score, sample_weight)
         return bce_sums(self.xp, options, y_true, y_score, sample_weight)
@@ -103,7 +105,7 @@ class Namespace:
     def values(self, options, y_true, y_score, sample_weight):
         """``(losses, n_infinite)``: weighted binary cross-entropy per sample, in ``xp``."""
         xp = self.xp
-        y_true, y_score, sample_weight = _detached(y_true, y_score, sample_weight)
+        y_true, y_score, sample_weight = _checked_inputs(options, y_true, y_score, sample_weight)
         loss, _, w, _ = _bce_losses(xp, options, y_true, y_score, sample_weight)
         if w is not None:  # the product in float64, rounded once, as numpy's in-place product
             wf = xp.astype(w, xp.float64)
@@ -132,6 +134,18 @@ def require(xp, function, names=None):
 def _detached(*values):
     """The values, torch tensors detached from autograd (a metric is not trained on)."""
     return [v.detach() if callable(getattr(v, "detach", None)) else v for v in values]
+
+
+def _checked_inputs(options, y_true, y_score, sample_weight):
+    """The inputs detached, once each is known to be an array-like, as on the numpy path.
+
+    A 0-d array (or a scalar) is refused naming it, with the numpy path's
+    error, the scores first.
+    """
+    check_array_like(y_score, options.score_name)
+    check_array_like(y_true, "y_true")
+    check_array_like(sample_weight, "sample_weight", allow_none=True)
+    return _detached(y_true, y_score, sample_weight)
 
 
 def _device(x):
@@ -239,7 +253,7 @@ def _check_weights(xp, sample_weight, n, like):
         total=lambda: xp.sum(xp.astype(w, xp.float64)),
         has_nan=lambda: bool(xp.any(xp.isnan(xp.astype(w, xp.float64)))),
         has_inf=lambda: bool(xp.any(xp.isinf(xp.astype(w, xp.float64)))),
-        any_nonzero=lambda: bool(xp.any(w != 0)),
+        any_nonzero=lambda: bool(xp.any(w)),
     )
     return w
 
@@ -280,7 +294,8 @@ def _zero_weight_zero(xp, values, w):
     if w is None:
         return values
     w = w if values.ndim == 1 else xp.reshape(w, (-1, 1))
-    return xp.where(w == 0, xp.zeros_like(values), values)
+    zero = xp.logical_not(w) if xp.isdtype(w.dtype, "bool") else w == 0  # no bool == int
+    return xp.where(zero, xp.zeros_like(values), values)
 
 
 def _scaled(xp, w):
@@ -340,6 +355,8 @@ def _label_codes(xp, y_true, labels, like):
     if isinstance(y_true, list | tuple):
         target = check_target(y_true, labels=labels)
         return target, _host_codes(xp, target, like)
+    if y_true.ndim == 2 and y_true.shape[1] == 1:  # a column of labels, as numpy reads it
+        y_true = xp.reshape(y_true, (-1,))
     if y_true.ndim != 1:
         msg = (
             f"y_true must hold 1-D class labels for arrays of {xp.__name__}, got shape "
@@ -371,6 +388,8 @@ def _codes(xp, y, target):
         return xp.astype(y, xp.int64)
     require(xp, "log_loss", ["searchsorted"])
     classes = xp.asarray(target.classes.tolist(), dtype=y.dtype, device=_device(y))
+    if callable(getattr(y, "contiguous", None)):  # torch warns on strided values (y[::2], y.T)
+        y = y.contiguous()
     return xp.astype(xp.searchsorted(classes, y), xp.int64)
 
 

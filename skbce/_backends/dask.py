@@ -18,6 +18,7 @@ import numpy as np
 
 from skbce._losses.numpy_sums import warn_rows
 from skbce._losses.states import chunk_state, merge_states, sorted_labels
+from skbce._utils.binary_targets import match_score_shape
 from skbce._utils.optional import import_optional
 from skbce._utils.options import clip_bounds_of, pos_weight_of
 from skbce._utils.validation import FLOAT_DTYPES, check_array_like, check_lengths, check_proba
@@ -88,6 +89,10 @@ def _check_lengths(arrays):
     """
     for name, value in arrays.items():
         check_array_like(value, name, allow_none=name == "sample_weight")
+    weight = arrays.get("sample_weight")
+    if weight is not None and np.ndim(weight) != 1:
+        msg = f"sample_weight must be a 1-D array, got an array of shape {np.shape(weight)}."
+        raise ValueError(msg)
     return check_lengths(**arrays)
 
 
@@ -129,10 +134,13 @@ def sums(options, y_true, y_score, sample_weight):
             warn_rows()
         return state.finish()[0], state.dtype
     shape = tuple(_meta(y_score).shape)
+    dtype = _score_dtype(_meta(y_score), options.from_logits)
+    y_shape = tuple(_meta(y_true).shape)
+    if len(shape) <= 2 and len(y_shape) <= 2:  # the numpy path's error, with the whole shapes
+        match_score_shape(np.broadcast_to(np.zeros((), dtype), shape), y_shape)
     if options.class_totals and (len(shape) == 2 and shape[1] != 1 or len(shape) > 2):
         msg = f"normalized_cross_entropy takes 1-D binary data, got y_score of shape {shape}."
         raise ValueError(msg)
-    dtype = _score_dtype(_meta(y_score), options.from_logits)
     pos_weight_of(options.pos_weight, shape[1] if len(shape) == 2 else None, dtype)
     if not options.from_logits:
         clip_bounds_of(options.clip, dtype)

@@ -3,6 +3,9 @@
 from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
+
+from skbce._utils.array_namespace import host_array
 from skbce._utils.options import (
     check_baseline,
     check_bool,
@@ -14,7 +17,7 @@ from skbce._utils.options import (
 )
 from skbce._utils.validation import check_labels
 
-__all__ = ["LossOptions", "loss_options"]
+__all__ = ["LossOptions", "host_option", "loss_options"]
 
 #: ``normalize`` not given (``None`` is a value to refuse).
 _UNSET = object()
@@ -70,6 +73,33 @@ _VALIDATORS = {
 }
 
 
+#: The options that may be arrays, read on the host.
+_ARRAY_OPTIONS = ("labels", "pos_weight", "baseline")
+
+
+def host_option(value):
+    """An option given as an array of another library, as a numpy array; else unchanged.
+
+    Torch tensors (detached: ``requires_grad`` does not matter),
+    ``array_api_strict`` arrays and Dask arrays (computed: options are
+    small) become numpy arrays, which the validators of
+    :mod:`skbce._utils.options` read; a 0-d array becomes its Python number.
+
+    Examples
+    --------
+    >>> import array_api_strict as xp
+    >>> from skbce._losses.options import host_option
+    >>> host_option(xp.asarray([1.0, 2.0]))
+    array([1., 2.])
+    """
+    value = host_array(value)
+    if type(value).__module__.startswith("dask.") and hasattr(value, "compute"):
+        value = np.asarray(value.compute())
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # a number, as the validators take it
+        return value.item()
+    return value
+
+
 def loss_options(kind, *, normalize=_UNSET, **options):
     """Check the user's options once and return them as a :class:`LossOptions`.
 
@@ -86,6 +116,9 @@ def loss_options(kind, *, normalize=_UNSET, **options):
     """
     if normalize is not _UNSET:
         options["reduction"] = "mean" if check_bool(normalize, "normalize") else "sum"
+    for name in _ARRAY_OPTIONS:
+        if options.get(name) is not None:
+            options[name] = host_option(options[name])
     checked = {
         name: _VALIDATORS[name](value) if name in _VALIDATORS else value
         for name, value in options.items()

@@ -29,8 +29,9 @@ def softmax_block_sums(Z, codes, w=None, *, n_classes=None, unseen_loss=np.inf):
     Parameters
     ----------
     Z : ndarray of shape (n_rows, n_classes)
-        Logits, float64 or float32; ``-inf`` marks a class the model does not
-        predict (probability 0).  No NaN and no ``+inf``.
+        Logits, float64, float32 or float16 (computed in float32); ``-inf``
+        marks a class the model does not predict (probability 0).  No NaN
+        and no ``+inf``.
     codes : ndarray of int of shape (n_rows,)
         Column of the true class of each row.
     w : ndarray of shape (n_rows,), default=None
@@ -55,6 +56,7 @@ def softmax_block_sums(Z, codes, w=None, *, n_classes=None, unseen_loss=np.inf):
     >>> print(f"{sums.loss:.6f}", sums.weight)
     800.693147 2
     """
+    Z = Z.astype(accumulator(Z.dtype), copy=False)  # float16 in float32: exp and log1p too
     rows = np.arange(Z.shape[0])
     top = np.argmax(Z, axis=1)
     z_max = Z[rows, top]

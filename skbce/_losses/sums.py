@@ -38,6 +38,14 @@ class LossSums(NamedTuple):
     scale: int = 0
     class_count: np.ndarray | None = None
 
+    def _is_zero(self):
+        """Whether every sum is zero (rescaling it is exact in any direction)."""
+        return (
+            self.loss == 0
+            and self.weight == 0
+            and (self.class_weight is None or not np.any(self.class_weight))
+        )
+
     def rescaled(self, scale):
         """The same sums expressed with weights scaled by ``2 ** -scale``."""
         if scale == self.scale:
@@ -52,8 +60,15 @@ class LossSums(NamedTuple):
         )
 
     def merge(self, other):
-        """Return the sums over the union of both parts."""
-        scale = max(self.scale, other.scale)
+        """Return the sums over the union of both parts.
+
+        The larger scale is kept (rescaling the other part down cannot
+        overflow), but a part whose sums are all zero (a chunk of zero
+        weights) has no scale of its own: it takes the other's, so that
+        tiny weights elsewhere are not pulled into the subnormal range.
+        """
+        scales = [part.scale for part in (self, other) if not part._is_zero()]
+        scale = max(scales, default=max(self.scale, other.scale))
         a, b = self.rescaled(scale), other.rescaled(scale)
         return LossSums(
             a.loss + b.loss,

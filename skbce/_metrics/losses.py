@@ -16,7 +16,7 @@ from skbce._backends.dispatch import loss_sums, loss_values
 from skbce._losses.finish import baseline_loss_of, check_weight_sum, finish, warn_infinite
 from skbce._losses.kernels import prior_log_loss_sum
 from skbce._losses.numpy_sums import brier_sums_of
-from skbce._losses.options import loss_options
+from skbce._losses.options import host_option, loss_options
 from skbce._utils.binary_targets import binary_target
 from skbce._utils.options import InvalidParameterError, positive_rate
 from skbce._utils.validation import check_array_like, check_label_type, check_lengths
@@ -118,6 +118,7 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     >>> log_loss([0, 1, 1], [0.1, 0.8, 0.6], sample_weight=[1, 2, 1])
     0.26...
     """
+    labels = host_option(labels)
     check_label_type(labels)
     options = loss_options("log_loss", normalize=normalize, labels=labels)
     sums, dtype = loss_sums(options, y_true, y_proba, sample_weight)
@@ -170,6 +171,7 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     >>> d2_log_loss_score([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3])
     0.568...
     """
+    labels = host_option(labels)
     check_label_type(labels)
     options = loss_options("log_loss", labels=labels, class_totals=True)
     n = check_lengths(y_true=y_true, y_proba=y_proba, sample_weight=sample_weight)
@@ -394,7 +396,7 @@ def normalized_cross_entropy(
     options = loss_options(
         "bce", baseline=baseline, pos_label=pos_label, from_logits=from_logits, class_totals=True
     )
-    rate = _positive_rate(baseline, options.baseline, y_true, pos_label)
+    rate = _positive_rate(host_option(baseline), options.baseline, y_true, pos_label)
     sums, dtype = loss_sums(options, y_true, y_score, sample_weight)
     return finish(sums, dtype) / baseline_loss_of(rate, sums)
 
@@ -407,7 +409,7 @@ def _positive_rate(baseline, checked, y_true, pos_label):
     """
     if pos_label is None or np.ndim(baseline) == 0:
         return checked
-    classes = binary_target(np.asarray(y_true), pos_label=pos_label).classes
+    classes = binary_target(np.asarray(host_option(y_true)), pos_label=pos_label).classes
     if classes[0] is None:
         msg = (
             "baseline: two class priors follow the sorted labels, and y_true holds only "
@@ -481,6 +483,7 @@ def brier_score_loss(
     if not (isinstance(scale_by_half, bool | np.bool_) or auto):
         msg = f"scale_by_half must be a bool or 'auto', got {scale_by_half!r}."
         raise InvalidParameterError(msg)
+    labels = host_option(labels)
     check_array_like(labels, "labels", allow_none=True)
     options = loss_options("brier", pos_label=pos_label)
     sums, dtype, n_classes = brier_sums_of(options, y_true, y_proba, sample_weight, labels)

@@ -67,7 +67,7 @@ def as_positive_column(score, name):
     if score.ndim == 2 and score.shape[1] == 1:
         return score[:, 0]
     if score.ndim != 1:
-        msg = f"{name} must be 1-D scores of the positive class, got shape {score.shape}."
+        msg = f"{name} must be 1-D scores of the positive class, got shape {tuple(score.shape)}."
         raise ValueError(msg)
     return score
 

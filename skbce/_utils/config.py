@@ -186,7 +186,7 @@ def _available_cpus():
     except AttributeError:  # pragma: no cover - not on Linux
         cpus = os.cpu_count() or 1
     omp = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
-    if omp.isdigit() and int(omp) >= 1:
+    if omp.isascii() and omp.isdigit() and int(omp) >= 1:  # not '²', which int() refuses
         cpus = min(cpus, int(omp))
     return max(cpus, 1)
 
