@@ -184,3 +184,24 @@ def test_estimator_error_in_a_fold_names_the_fold():
     assert "fitting LogisticRegression on the train samples of fold 0 of cv" in str(
         info.value.__notes__
     )
+
+
+@pytest.mark.parametrize("fmt", ["csr", "coo", "csc"])
+def test_sparse_input_of_the_estimator_is_accepted(fmt):
+    """X as a scipy sparse matrix (which the estimator reads) was refused as "X must be a
+    dense array-like": the check of labels and scores was applied to X."""
+    import scipy.sparse as sp
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import KFold, cross_val_predict
+
+    X = sp.random(60, 4, density=0.5, random_state=0, format=fmt)
+    y = np.arange(60) % 2
+    model = LogisticRegression().fit(X, y)
+    report = CalibrationReport.from_estimator(model, X, y, **FAST)
+    assert report.log_loss == pytest.approx(log_loss(y, model.predict_proba(X)), rel=1e-12)
+    cv = KFold(3)
+    oof = cross_val_calibration_report(LogisticRegression(), X, y, cv=cv, **FAST)
+    proba = cross_val_predict(LogisticRegression(), X, y, cv=cv, method="predict_proba")
+    assert oof.log_loss == pytest.approx(log_loss(y, proba), rel=1e-12)
+    with pytest.raises(ValueError, match="X has 59, y has 60"):
+        CalibrationReport.from_estimator(model, sp.csr_matrix(X)[:-1], y, **FAST)

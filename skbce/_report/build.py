@@ -42,9 +42,17 @@ from skbce._utils.options import (
     check_strategy,
     positive_rate,
 )
-from skbce._utils.validation import check_proba, validate_multiclass
+from skbce._utils.validation import check_proba, n_samples_of, validate_multiclass
 
-__all__ = ["Settings", "build_report", "collect_warnings", "index_of", "response", "take"]
+__all__ = [
+    "Settings",
+    "build_report",
+    "check_X_y",
+    "collect_warnings",
+    "index_of",
+    "response",
+    "take",
+]
 
 
 def _floating_point(w):
@@ -532,6 +540,20 @@ def sorted_classes(y_proba, classes, pos_label, from_logits):
         return y_proba, classes, pos_label
     order = np.argsort(classes, kind="stable")
     return y_proba[:, order], classes[order], pos_label
+
+
+def check_X_y(X, y):
+    """The number of samples of an estimator's input ``X`` and labels ``y``, which must agree.
+
+    ``X`` is what the estimator reads: a sparse matrix too (the check of
+    labels and scores refuses those), or a list of texts.
+    """
+    n_y = n_samples_of(y, "y")
+    n_X = X.shape[0] if hasattr(X, "tocsr") else n_samples_of(X, "X")
+    if n_X != n_y:
+        msg = f"Inconsistent numbers of samples: X has {n_X}, y has {n_y}."
+        raise ValueError(msg)
+    return n_y
 
 
 def take(X, idx):

@@ -6,7 +6,7 @@ import numpy as np
 
 from skbce._calibration.folds import fold_probabilities, fold_table
 from skbce._calibration.subgroups import check_groups
-from skbce._report.build import Settings, build_report, response, take
+from skbce._report.build import Settings, build_report, check_X_y, response, take
 from skbce._report.objects import CalibrationReport
 from skbce._report.table import Table
 from skbce._utils.options import (
@@ -17,7 +17,7 @@ from skbce._utils.options import (
     check_n_resamples,
     check_strategy,
 )
-from skbce._utils.validation import check_lengths, check_sample_weight
+from skbce._utils.validation import check_sample_weight
 
 __all__ = ["cross_val_calibration_report"]
 
@@ -200,7 +200,7 @@ default="auto"
     """
     from sklearn.utils import indexable
 
-    n = check_lengths(X=X, y=y)
+    n = check_X_y(X, y)
     X, y = indexable(X, y)
     y_arr = np.asarray(y)
     w = check_sample_weight(sample_weight, n)

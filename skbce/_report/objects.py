@@ -14,9 +14,8 @@ from skbce._render import text as _text
 from skbce._render.data import frame_row, report_dict
 from skbce._render.numbers import fmt
 from skbce._render.plot import ReliabilityDisplay
-from skbce._report.build import Settings, build_report, response, sorted_classes
+from skbce._report.build import Settings, build_report, check_X_y, response, sorted_classes
 from skbce._report.table import Table, import_pandas
-from skbce._utils.validation import check_lengths
 
 __all__ = ["CalibrationReport"]
 
@@ -326,7 +325,7 @@ default="auto"
         >>> round(report.roc_auc, 2)
         0.91
         """
-        check_lengths(X=X, y=y)
+        check_X_y(X, y)
         y_proba, from_logits, labels = response(estimator, X, response_method)
         if labels is not None:
             y_proba, labels, pos_label = sorted_classes(y_proba, labels, pos_label, from_logits)
