@@ -205,3 +205,40 @@ def test_sparse_input_of_the_estimator_is_accepted(fmt):
     assert oof.log_loss == pytest.approx(log_loss(y, proba), rel=1e-12)
     with pytest.raises(ValueError, match="X has 59, y has 60"):
         CalibrationReport.from_estimator(model, sp.csr_matrix(X)[:-1], y, **FAST)
+
+
+@pytest.mark.parametrize(
+    ("y", "error", "match"),
+    [
+        pytest.param(np.array(["a", 1] * 20, dtype=object), TypeError, "^y: ", id="mixed"),
+        pytest.param(
+            np.r_[IDX[:39] % 2, np.nan],
+            ValueError,
+            "Input y contains NaN",
+            id="NaN",  # scikit-learn's type_of_target casts the NaN to int before it checks
+            marks=pytest.mark.filterwarnings("ignore:invalid value encountered in cast"),
+        ),
+        pytest.param(
+            np.column_stack([IDX % 2, IDX % 3 == 0]).astype(int),
+            ValueError,
+            "y must hold class labels.*'multilabel-indicator'",
+            id="multilabel",
+        ),
+        pytest.param(IDX * 0.5, ValueError, "y must hold class labels.*'continuous'", id="float"),
+    ],
+)
+def test_cross_val_labels_are_checked_before_fitting_naming_y(y, error, match):
+    """Mixed labels gave numpy's bare "'<' not supported", NaN "cv=3 cannot split the
+    data", a multilabel y a complaint about classes_ after the fits; a continuous y was
+    named y_true, an argument of another function."""
+    from sklearn.dummy import DummyClassifier
+
+    with pytest.raises(error, match=match):
+        cross_val_calibration_report(DummyClassifier(), XB, y, cv=2, **FAST)
+
+
+def test_cross_val_column_vector_of_labels_is_its_column():
+    """y of shape (n, 1) crashed with numpy's "non-broadcastable output operand"."""
+    column = cross_val_calibration_report(LogisticRegression(), XB, YB[:, None], cv=2, **FAST)
+    flat = cross_val_calibration_report(LogisticRegression(), XB, YB, cv=2, **FAST)
+    assert column.to_dict() == flat.to_dict()

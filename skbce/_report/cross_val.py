@@ -17,7 +17,7 @@ from skbce._utils.options import (
     check_n_resamples,
     check_strategy,
 )
-from skbce._utils.validation import check_sample_weight
+from skbce._utils.validation import check_sample_weight, labels_of
 
 __all__ = ["cross_val_calibration_report"]
 
@@ -202,10 +202,9 @@ default="auto"
 
     n = check_X_y(X, y)
     X, y = indexable(X, y)
-    y_arr = np.asarray(y)
+    y_arr, classes = labels_of(y, "y", nested=True)  # before any fit: errors name y
     w = check_sample_weight(sample_weight, n)
     w = None if w is None else w.astype(np.float64, copy=False)
-    classes = np.unique(y_arr)
     # the options are checked before any fit (the pooled report checks them again, cheaply)
     check_n_bins(n_bins, n)
     check_strategy(strategy)
