@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import make_classification
 from sklearn.ensemble import IsolationForest
 from sklearn.exceptions import NotFittedError
@@ -242,3 +244,58 @@ def test_cross_val_column_vector_of_labels_is_its_column():
     column = cross_val_calibration_report(LogisticRegression(), XB, YB[:, None], cv=2, **FAST)
     flat = cross_val_calibration_report(LogisticRegression(), XB, YB, cv=2, **FAST)
     assert column.to_dict() == flat.to_dict()
+
+
+# --- multiclass models: per-class tables and scores against scikit-learn ------------
+
+
+class _Fixed:
+    """A duck-typed classifier returning given probabilities (row ``X[i, 0]``), columns in
+    the order of its unsorted ``classes_``."""
+
+    def __init__(self, P, classes):
+        self.P, self.classes_ = P, classes
+
+    def predict_proba(self, X):
+        return self.P[np.asarray(X)[:, 0].astype(int)]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # statistics few bins leave NaN
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    k=st.integers(3, 4),
+    n_bins=st.integers(1, 7),
+    strategy=st.sampled_from(["uniform", "quantile"]),
+    decimals=st.sampled_from([None, 1, 2]),
+)
+def test_per_class_tables_are_sklearn_calibration_curves(seed, k, n_bins, strategy, decimals):
+    """Each class's one-vs-rest table (non-empty bins) is calibration_curve of that column,
+    the log loss that of sklearn on the columns in sorted order (classes_ unsorted)."""
+    from sklearn.calibration import calibration_curve
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 80))
+    P = rng.dirichlet(np.full(k, rng.uniform(0.3, 3.0)), size=n)
+    if decimals is not None:  # ties
+        P = np.round(P, decimals) + 1e-3
+        P /= P.sum(axis=1, keepdims=True)
+    codes = np.r_[np.arange(k), [rng.choice(k, p=p) for p in P[k:]]]
+    classes = np.array([7, -2, 30, 4])[:k][rng.permutation(k)]
+    y, X = classes[codes], np.arange(n)[:, None]
+    report = CalibrationReport.from_estimator(
+        _Fixed(P, classes), X, y, per_class=True, n_bins=n_bins, strategy=strategy,
+        n_resamples=0,
+    )  # fmt: skip
+    order = np.argsort(classes)
+    assert report.log_loss == pytest.approx(log_loss(y, P[:, order]), rel=1e-9)
+    assert list(report.per_class) == np.sort(classes).tolist()
+    for j, label in enumerate(classes.tolist()):
+        table = report.per_class[label].reliability
+        kept = ~table.empty
+        observed, predicted = calibration_curve(
+            y == label, P[:, j], n_bins=n_bins, strategy=strategy
+        )
+        np.testing.assert_allclose(table.observed[kept], observed, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(table.mean_predicted[kept], predicted, rtol=1e-12, atol=1e-15)
