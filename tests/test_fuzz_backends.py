@@ -511,3 +511,53 @@ def test_omp_num_threads_values(monkeypatch, omp, cap):
     y, p = rng.integers(0, 2, 1_100_000), rng.random(1_100_000)
     with skbce.config_context(n_threads=None):
         assert skbce.log_loss(y, p) == pytest.approx(sklearn.metrics.log_loss(y, p), rel=1e-9)
+
+
+# --- labels in a namespace: pos_label of another type, labels beyond the dtype ----------------
+
+
+@pytest.mark.parametrize("convert", NAMESPACES.values(), ids=NAMESPACES)
+@pytest.mark.parametrize(
+    ("y", "pos_label"),
+    [
+        (np.array([0, 1, 1, 0], dtype=np.uint8), True),
+        (np.array([1.0, 0.0, 1.0, 1.0]), True),
+        (np.array([0, 1, 1, 0]), 1.0),
+        (np.array([-1, 1, 1, -1]), -1),
+    ],
+    ids=["uint8-True", "float-True", "int-1.0", "int--1"],
+)
+def test_pos_label_of_another_type_than_y_true(convert, y, pos_label):
+    """array_api_strict refused ``int_array == True`` (a TypeError naming nothing)."""
+    positive = y == pos_label
+    manual = -np.log(np.where(positive, P, 1 - P))
+    got = skbce.binary_cross_entropy(convert(y), convert(P), pos_label=pos_label)
+    assert got == pytest.approx(manual.mean(), rel=1e-12)
+    got = skbce.binary_cross_entropy(convert(y), convert(P), pos_label=pos_label, reduction="none")
+    np.testing.assert_allclose(_host(got), manual, rtol=1e-12)
+    if positive.any():
+        expected = skbce.normalized_cross_entropy(y, P, pos_label=pos_label)
+        got = skbce.normalized_cross_entropy(convert(y), convert(P), pos_label=pos_label)
+        assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("convert", [np.asarray, *NAMESPACES.values()], ids=["numpy", *NAMESPACES])
+def test_absent_pos_label_is_named(convert):
+    with pytest.raises(ValueError, match=r"pos_label=True is not a label of y_true"):
+        skbce.binary_cross_entropy(convert(np.zeros(4, dtype=int)), convert(P), pos_label=True)
+
+
+@pytest.mark.parametrize("convert", NAMESPACES.values(), ids=NAMESPACES)
+@pytest.mark.parametrize("labels", [[0, 255, 256], [-3, 0, 255]], ids=repr)
+def test_labels_beyond_the_dtype_of_y_true(convert, labels):
+    """A uint8 y_true with a label of 256 or -3 overflowed in the namespace."""
+    y = np.array([0, 255, 255, 255, 0], dtype=np.uint8)
+    P3 = np.random.default_rng(0).dirichlet([1, 1, 1], 5)
+    column = np.searchsorted(labels, y.astype(int))
+    manual = -np.log(P3[np.arange(5), column]).mean()
+    assert skbce.log_loss(y, P3, labels=labels) == pytest.approx(manual, rel=1e-12)
+    got = skbce.log_loss(convert(y), convert(P3), labels=labels)
+    assert got == pytest.approx(manual, rel=1e-12)
+    expected = skbce.d2_log_loss_score(y, P3, labels=labels)
+    got = skbce.d2_log_loss_score(convert(y), convert(P3), labels=labels)
+    assert got == pytest.approx(expected, rel=1e-12)

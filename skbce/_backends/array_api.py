@@ -363,8 +363,9 @@ def _label_codes(xp, y_true, labels, like):
             f"{tuple(y_true.shape)}."
         )
         raise ValueError(msg)
-    target = check_target(_distinct(xp, y_true), labels=labels)
-    return target, _codes(xp, y_true, target)
+    distinct = _distinct(xp, y_true)
+    target = check_target(distinct, labels=labels)
+    return target, _codes(xp, y_true, target, distinct)
 
 
 def _class_totals(xp, codes, w, k):
@@ -382,15 +383,23 @@ def _class_totals(xp, codes, w, k):
     return np.array(counts), np.array(weights)
 
 
-def _codes(xp, y, target):
-    """Column of each sample's class, as an integer array of ``xp``."""
+def _codes(xp, y, target, distinct):
+    """Column of each sample's class, as an integer array of ``xp``.
+
+    The codes of the ``distinct`` values of ``y`` (a numpy array of its
+    dtype) are found on the host, as on the numpy path; each sample then
+    looks its value up among them, in ``y``'s own dtype (labels need not fit
+    that dtype: a uint8 ``y`` with ``labels=[0, 255, 256]``).
+    """
     if target.encoded:
         return xp.astype(y, xp.int64)
-    require(xp, "log_loss", ["searchsorted"])
-    classes = xp.asarray(target.classes.tolist(), dtype=y.dtype, device=_device(y))
+    require(xp, "log_loss", ["searchsorted", "take"])
+    values = xp.asarray(distinct.tolist(), dtype=y.dtype, device=_device(y))
+    codes = np.asarray(target.codes(), dtype=np.int64)
     if callable(getattr(y, "contiguous", None)):  # torch warns on strided values (y[::2], y.T)
         y = y.contiguous()
-    return xp.astype(xp.searchsorted(classes, y), xp.int64)
+    index = xp.searchsorted(values, y)
+    return xp.take(xp.asarray(codes.tolist(), dtype=xp.int64, device=_device(y)), index)
 
 
 def _gather(xp, P, codes):
@@ -433,8 +442,12 @@ def _targets(xp, y, pos_label, like):
     if y.ndim != 1:
         msg = f"y_true must be 1-D labels or a 2-D indicator matrix, got shape {tuple(y.shape)}."
         raise ValueError(msg)
-    target = binary_target(_distinct(xp, y), pos_label=pos_label)
-    return y == target.classes.tolist()[1]
+    distinct = _distinct(xp, y)
+    target = binary_target(distinct, pos_label=pos_label)
+    # the positive label as a value of y's dtype: array_api_strict compares no int
+    # array with True (pos_label=True for 0/1 labels), nor a float label with ints
+    positive = distinct[distinct == target.classes[1]][:1]  # present: binary_target checked
+    return y == xp.asarray(positive, dtype=y.dtype, device=_device(y))
 
 
 def _bce_losses(xp, options, y_true, y_score, sample_weight):
