@@ -299,3 +299,17 @@ def test_per_class_tables_are_sklearn_calibration_curves(seed, k, n_bins, strate
         )
         np.testing.assert_allclose(table.observed[kept], observed, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(table.mean_predicted[kept], predicted, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("model", [LogisticRegression(), SVC()], ids=["proba", "decision"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("kind", ["str", "extra"])
+def test_labels_unknown_to_the_estimator_are_refused_naming_y(model, n_classes, kind):
+    """The errors named y_true, labels= or pos_label=1, none of them arguments of
+    from_estimator (e.g. "pos_label=1 is not a label of y_true: ['0', '1']")."""
+    y = np.arange(40) % n_classes
+    fitted = model.fit(XB, y)
+    bad = y.astype(str) if kind == "str" else np.where(IDX == 0, 9, y)
+    expected = r"\['0', '1'" if kind == "str" else r"\[9\]"
+    with pytest.raises(ValueError, match=r"^y contains labels " + expected + ".*classes_=\\[0, 1"):
+        CalibrationReport.from_estimator(fitted, XB, bad, **FAST)

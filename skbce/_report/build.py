@@ -42,12 +42,13 @@ from skbce._utils.options import (
     check_strategy,
     positive_rate,
 )
-from skbce._utils.validation import check_proba, n_samples_of, validate_multiclass
+from skbce._utils.validation import check_proba, labels_of, n_samples_of, validate_multiclass
 
 __all__ = [
     "Settings",
     "build_report",
     "check_X_y",
+    "check_y_classes",
     "collect_warnings",
     "index_of",
     "response",
@@ -540,6 +541,23 @@ def sorted_classes(y_proba, classes, pos_label, from_logits):
         return y_proba, classes, pos_label
     order = np.argsort(classes, kind="stable")
     return y_proba[:, order], classes[order], pos_label
+
+
+def check_y_classes(y, classes):
+    """Refuse labels of ``y`` that are not among the estimator's ``classes``, naming both.
+
+    (The report's own check would name ``y_true`` and ``labels`` or
+    ``pos_label``, which the caller of ``from_estimator`` did not pass.)
+    """
+    _, found = labels_of(y, "y")
+    known = set(np.asarray(classes).tolist())
+    unknown = [label for label in found.tolist() if label not in known]
+    if unknown:
+        msg = (
+            f"y contains labels {unknown} that are not classes of the estimator "
+            f"(classes_={np.asarray(classes).tolist()})."
+        )
+        raise ValueError(msg)
 
 
 def check_X_y(X, y):

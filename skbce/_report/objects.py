@@ -14,7 +14,14 @@ from skbce._render import text as _text
 from skbce._render.data import frame_row, report_dict
 from skbce._render.numbers import fmt
 from skbce._render.plot import ReliabilityDisplay
-from skbce._report.build import Settings, build_report, check_X_y, response, sorted_classes
+from skbce._report.build import (
+    Settings,
+    build_report,
+    check_X_y,
+    check_y_classes,
+    response,
+    sorted_classes,
+)
 from skbce._report.table import Table, import_pandas
 
 __all__ = ["CalibrationReport"]
@@ -327,8 +334,8 @@ default="auto"
         """
         check_X_y(X, y)
         y_proba, from_logits, labels = response(estimator, X, response_method)
-        if labels is not None:
-            y_proba, labels, pos_label = sorted_classes(y_proba, labels, pos_label, from_logits)
+        y_proba, labels, pos_label = sorted_classes(y_proba, labels, pos_label, from_logits)
+        check_y_classes(y, labels)
         return cls.from_predictions(
             y,
             y_proba,
