@@ -313,3 +313,11 @@ def test_labels_unknown_to_the_estimator_are_refused_naming_y(model, n_classes, 
     expected = r"\['0', '1'" if kind == "str" else r"\[9\]"
     with pytest.raises(ValueError, match=r"^y contains labels " + expected + ".*classes_=\\[0, 1"):
         CalibrationReport.from_estimator(fitted, XB, bad, **FAST)
+
+
+@pytest.mark.parametrize("where", ["from_estimator", "cross_val"])
+def test_missing_response_method_names_the_estimator_and_response_method(where):
+    from sklearn.svm import LinearSVC
+
+    with pytest.raises(ValueError, match=r"LinearSVC has none of.*response_method='predict_proba'"):
+        _report(where, LinearSVC(), XB, YB, response_method="predict_proba")

@@ -489,7 +489,10 @@ def response(estimator, X, response_method):
                 )
                 raise ValueError(msg)
             return scores, method != "predict_proba", classes
-    msg = f"estimator has none of {list(methods)}; cannot compute probabilities."
+    msg = (
+        f"estimator {type(estimator).__name__} has none of the methods {list(methods)} "
+        f"that response_method={response_method!r} reads; cannot compute probabilities."
+    )
     raise ValueError(msg)
 
 
