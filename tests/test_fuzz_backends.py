@@ -561,3 +561,37 @@ def test_labels_beyond_the_dtype_of_y_true(convert, labels):
     expected = skbce.d2_log_loss_score(y, P3, labels=labels)
     got = skbce.d2_log_loss_score(convert(y), convert(P3), labels=labels)
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+# --- weights at the ends of float64 -------------------------------------------------------------
+
+EXTREME_WEIGHTS = {
+    "near max": np.array([1.7e308, 1.7e308, 1.7e308, 1e308, 1.7e308, 1.7e308]),
+    "max and ones": np.array([1e308, 1e308, 1, 1, 1, 1]),
+    "subnormal": np.array([1e-320, 3e-321, 0, 1e-322, 2e-320, 5e-321]),
+}
+
+
+@pytest.mark.parametrize("backend", ["numpy", *CONVERTERS], ids=str)
+@pytest.mark.parametrize("weights", EXTREME_WEIGHTS, ids=str)
+@pytest.mark.parametrize("multiclass", [False, True])
+def test_weights_at_the_ends_of_float64(backend, weights, multiclass):
+    """Sums near 1e308 warned (numpy, array_api_strict); 2.0 ** 1062 raised OverflowError."""
+    y = np.array([0, 1, 1, 0, 2, 2]) if multiclass else np.array([0, 1, 1, 0, 0, 1])
+    rng = np.random.default_rng(1)
+    p = rng.dirichlet([1, 1, 1], 6) if multiclass else rng.random(6)
+    w = EXTREME_WEIGHTS[weights]
+    wn = w / w.max()  # the same means, with weights near one
+    q = p[np.arange(6), y] if multiclass else np.where(y == 1, p, 1 - p)
+    manual = -np.sum(wn * np.log(q)) / np.sum(wn)
+    convert = CONVERTERS.get(backend, np.asarray)
+    args = (convert(y), convert(p))
+    metrics = [skbce.log_loss, skbce.d2_log_loss_score, skbce.brier_score_loss]
+    if not multiclass:
+        metrics += [skbce.binary_cross_entropy, skbce.normalized_cross_entropy]
+    for metric in metrics:
+        got = _outcome(metric, *args, sample_weight=convert(w))
+        assert got[0] == "ok", (metric.__name__, got)
+        expected = metric(y, p, sample_weight=wn)
+        assert got[1] == pytest.approx(expected, rel=1e-12), metric.__name__
+    assert skbce.log_loss(*args, sample_weight=convert(w)) == pytest.approx(manual, rel=1e-12)

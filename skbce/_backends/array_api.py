@@ -250,12 +250,21 @@ def _check_weights(xp, sample_weight, n, like):
         tuple(w.shape),
         n,
         is_complex=xp.isdtype(w.dtype, "complex floating"),
-        total=lambda: xp.sum(xp.astype(w, xp.float64)),
+        total=lambda: _quiet_total(xp, w),
         has_nan=lambda: bool(xp.any(xp.isnan(xp.astype(w, xp.float64)))),
         has_inf=lambda: bool(xp.any(xp.isinf(xp.astype(w, xp.float64)))),
         any_nonzero=lambda: bool(xp.any(w)),
     )
     return w
+
+
+def _quiet_total(xp, w):
+    """Sum of the weights in float64; ``inf`` when it overflows, without numpy's warning.
+
+    (Weights near the float64 maximum are rescaled before the loss is summed.)
+    """
+    with np.errstate(over="ignore"):  # array_api_strict sums with numpy
+        return float(xp.sum(xp.astype(w, xp.float64)))
 
 
 def _result_dtype(xp, s, w):
@@ -307,7 +316,8 @@ def _scaled(xp, w):
     scale = int(np.frexp(top)[1]) if top else 0
     if -64 <= scale <= 64:
         return w, 0
-    return wf * (2.0**-scale), scale
+    half = -scale // 2  # 2.0 ** 1062 (weights of 1e-320) overflows a Python float
+    return wf * 2.0**half * 2.0 ** (-scale - half), scale
 
 
 # --- the sums ------------------------------------------------------------------------

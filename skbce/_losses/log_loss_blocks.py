@@ -172,7 +172,9 @@ def weighted_sums(values, w, block, acc):
     if w is None:
         return safe_sum(values, acc), values.shape[0]
     wb = w[block]
-    with np.errstate(invalid="ignore"):  # inf and -inf weights: refused by the caller
+    # inf and -inf weights: refused by the caller; a total beyond float64 (weights near
+    # 1e308): the caller rescales the weights and sums again
+    with np.errstate(invalid="ignore", over="ignore"):
         return safe_weighted_sum(values, wb), total_weight(wb)
 
 
@@ -237,8 +239,10 @@ def binary_blocks(target, p, w, *, class_totals=False, check_codes=False):
     sums = LossSums(loss, weight)
     if class_totals:
         n_nonzero = n if w is None else np.count_nonzero(w)
+        with np.errstate(over="ignore"):  # long double sums beyond float64: the caller rescales
+            class_weight = np.array([negative, positive], dtype=np.float64)
         sums = sums._replace(
-            class_weight=np.array([negative, positive], dtype=np.float64),
+            class_weight=class_weight,
             class_count=np.array([n_nonzero - count, count], dtype=np.float64),
         )
     found = _extremes(parts, 1, n)
