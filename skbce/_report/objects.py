@@ -321,6 +321,18 @@ default="auto"
         -------
         report : CalibrationReport
 
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the classifier is not fitted.
+        TypeError
+            If ``estimator`` is a regressor or has no ``classes_`` (a
+            clusterer, a mixture, an outlier detector).
+        ValueError
+            If ``y`` holds labels that are not in ``classes_``, the model
+            knows a single class, or its decision function has one column per
+            pair of classes (``decision_function_shape="ovo"``).
+
         Examples
         --------
         >>> from sklearn.datasets import make_classification
