@@ -321,3 +321,36 @@ def test_missing_response_method_names_the_estimator_and_response_method(where):
 
     with pytest.raises(ValueError, match=r"LinearSVC has none of.*response_method='predict_proba'"):
         _report(where, LinearSVC(), XB, YB, response_method="predict_proba")
+
+
+def _ece(p, y, edges):
+    """ECE written out: bins [e0, e1], (e1, e2], ..., weights the counts."""
+    b = np.searchsorted(edges[1:-1], p, side="left")
+    return sum(
+        np.mean(b == j) * abs(p[b == j].mean() - y[b == j].mean()) for j in np.unique(b)
+    )
+
+
+@pytest.mark.parametrize("strategy", ["uniform", "quantile", "edges"])
+@pytest.mark.parametrize("pos_label", [None, 0])
+def test_fold_ece_uses_the_bins_of_the_report(strategy, pos_label):
+    """The per-fold ECE was always on uniform bins of P[:, 1]: with strategy="quantile"
+    or given edges, or pos_label=0, a single fold of every sample did not give the
+    pooled report's ECE."""
+    idx = np.arange(40)
+    cv = [(idx, idx[:25]), (idx, idx[25:])]
+    edges = np.array([0.0, 0.2, 0.5, 0.7, 1.0])
+    given = edges if strategy == "edges" else strategy
+    report = cross_val_calibration_report(
+        LogisticRegression(), XB, YB, cv=cv, strategy=given, n_bins=4,
+        pos_label=pos_label, n_resamples=0,
+    )  # fmt: skip
+    column = 0 if pos_label == 0 else 1
+    for k, test in enumerate([idx[:25], idx[25:]]):
+        p = LogisticRegression().fit(XB, YB).predict_proba(XB[test])[:, column]
+        y = (YB[test] == column).astype(float)
+        if strategy == "quantile":
+            edges = np.percentile(p, np.linspace(0, 100, 5))
+        elif strategy == "uniform":
+            edges = np.linspace(0, 1, 5)
+        assert report.folds.ece[k] == pytest.approx(_ece(p, y, edges), rel=1e-9)

@@ -11,7 +11,7 @@ import numpy as np
 
 from skbce._calibration.label_runs import binary_roc_auc
 from skbce._calibration.multiclass import auc_classes, auc_note, loss_sums, macro_auc, top_label
-from skbce._calibration.reliability import calibration_errors
+from skbce._calibration.reliability import calibration_errors, table_edges
 from skbce._calibration.streaming import fixed_bin_sums
 from skbce._losses.kernels import row_sum_tolerance as _row_sum_tolerance
 from skbce._losses.kernels import squared_error_sum as _squared_error_sums
@@ -81,9 +81,16 @@ def fold_probabilities(scores, from_logits, est_classes, classes, k):
     return proba, problems, dtype
 
 
-def _fold_ece(conf, correct, w, n_bins):
-    """ECE of a fold on ``n_bins`` uniform bins (as the report's default table)."""
-    sums = fixed_bin_sums(conf, correct, w, np.linspace(0.0, 1.0, n_bins + 1))
+def _fold_ece(conf, correct, w, n_bins, strategy):
+    """ECE of a fold on the bins of the report's table: ``n_bins`` and ``strategy`` (checked)."""
+    if w is not None:  # the report's quantiles are those of the samples of non-zero weight
+        keep = w > 0
+        conf, correct, w = conf[keep], correct[keep], w[keep]
+    order = np.argsort(conf, kind="stable")
+    w_s = None if w is None else w[order]
+    cum_w = None if w_s is None else np.cumsum(w_s)
+    edges = table_edges(conf[order], w_s, n_bins, strategy, cum_w)
+    sums = fixed_bin_sums(conf, correct, w, edges)
     weight = sums[1]
     nonempty = weight > 0
     mean_predicted = np.divide(sums[2], weight, out=np.zeros_like(weight), where=nonempty)
@@ -92,8 +99,11 @@ def _fold_ece(conf, correct, w, n_bins):
     return ece
 
 
-def _fold_row(codes, P, w, n_bins, k, clip_dtype):
-    """The scores of one test fold, and the notes about it."""
+def _fold_row(codes, P, w, bins, k, clip_dtype):
+    """The scores of one test fold, and the notes about it.
+
+    ``bins`` is the ECE's ``(n_bins, strategy, positive)``.
+    """
     binary = P.shape[1] == 2
     target, sums = loss_sums(codes, P, w, clip_dtype=clip_dtype)
     weight = float(sums.weight)
@@ -114,7 +124,8 @@ def _fold_row(codes, P, w, n_bins, k, clip_dtype):
         auc = binary_roc_auc(codes.astype(np.float64), P[:, 1], w)
         if math.isnan(auc):
             notes.append(f"fold {k}: the test fold holds one class; its ROC AUC is undefined.")
-        conf, correct = P[:, 1], codes.astype(np.float64)
+        positive = bins[2]
+        conf, correct = P[:, positive], (codes == positive).astype(np.float64)
     else:
         brier = _squared_error_sums(target, P, w) / weight
         auc = macro_auc(codes, P, w, sums.class_weight)
@@ -126,12 +137,22 @@ def _fold_row(codes, P, w, n_bins, k, clip_dtype):
         "log_loss": float(sums.loss) / weight,
         "brier_score": brier,
         "roc_auc": auc,
-        "ece": _fold_ece(conf, correct, w, n_bins),
+        "ece": _fold_ece(conf, correct, w, *bins[:2]),
     }
     return row, notes
 
 
-def fold_table(tests, probas, codes, sample_weight, n_bins, *, clip_dtype=np.float64):
+def fold_table(
+    tests,
+    probas,
+    codes,
+    sample_weight,
+    n_bins,
+    *,
+    strategy="uniform",
+    positive=1,
+    clip_dtype=np.float64,
+):
     """Per-fold scores of cross-validated predictions.
 
     Parameters
@@ -145,7 +166,13 @@ def fold_table(tests, probas, codes, sample_weight, n_bins, *, clip_dtype=np.flo
     sample_weight : ndarray of float64 or None
         Weights of all samples, validated.
     n_bins : int
-        Uniform bins of the ECE.
+        Bins of the ECE.
+    strategy : {"uniform", "quantile"} or ndarray of edges, default="uniform"
+        Bin edges of the ECE, as the report's table (checked): quantiles are
+        those of the fold's predictions.
+    positive : int, default=1
+        Binary: the column of the positive class, whose probability the ECE
+        bins (multiclass: the top label).
     clip_dtype : dtype, default=np.float64
         The dtype of the predicted probabilities: the log loss is computed
         in it, clipped to its bounds, as :func:`skbce.log_loss` does.
@@ -161,7 +188,8 @@ def fold_table(tests, probas, codes, sample_weight, n_bins, *, clip_dtype=np.flo
     notes = []
     for k, (test, P) in enumerate(zip(tests, probas, strict=True)):
         w = None if sample_weight is None else sample_weight[test]
-        row, fold_notes = _fold_row(codes[test], P, w, n_bins, k, clip_dtype)
+        bins = (n_bins, strategy, positive)
+        row, fold_notes = _fold_row(codes[test], P, w, bins, k, clip_dtype)
         notes += fold_notes
         for key in FOLD_COLUMNS:
             columns[key].append(row[key])

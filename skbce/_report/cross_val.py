@@ -6,7 +6,7 @@ import numpy as np
 
 from skbce._calibration.folds import fold_probabilities, fold_table
 from skbce._calibration.subgroups import check_groups
-from skbce._report.build import Settings, build_report, check_X_y, response, take
+from skbce._report.build import Settings, build_report, check_X_y, index_of, response, take
 from skbce._report.objects import CalibrationReport
 from skbce._report.table import Table
 from skbce._utils.options import (
@@ -242,7 +242,17 @@ default="auto"
     )
     codes = np.searchsorted(classes, y_arr)
     tests = [test for _, test in splits]
-    columns, fold_notes = fold_table(tests, probas, codes, w, report.n_bins, clip_dtype=dtype)
+    binary = report.task == "binary"
+    columns, fold_notes = fold_table(
+        tests,
+        probas,
+        codes,
+        w,
+        report.n_bins,
+        strategy=report.strategy,
+        positive=index_of(classes, report.pos_label) if binary else 1,
+        clip_dtype=dtype,
+    )
     report.folds = Table(columns)
     report.problems = problems + fold_notes
     return report
