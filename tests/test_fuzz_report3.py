@@ -354,3 +354,13 @@ def test_fold_ece_uses_the_bins_of_the_report(strategy, pos_label):
         elif strategy == "uniform":
             edges = np.linspace(0, 1, 5)
         assert report.folds.ece[k] == pytest.approx(_ece(p, y, edges), rel=1e-9)
+
+
+def test_messages_of_sklearn_checks_name_y_even_when_they_hold_the_letter():
+    """``y`` is prefixed unless the message names it as a word (any message holds a "y")."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).random((20, 2))
+    y = np.array(["a", None] * 10, dtype=object)
+    with pytest.raises(TypeError, match=r"^y: '<' not supported"):
+        cross_val_calibration_report(LogisticRegression(), X, y)

@@ -3,6 +3,7 @@
 Public functions call these helpers once, at the edge; the kernels trust what they receive.
 """
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ def _naming(name, func, *args, **kwargs):
     try:
         return func(*args, **kwargs)
     except (ValueError, TypeError) as exc:
-        if name in str(exc):
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", str(exc)):  # named as a word
             raise
         raise type(exc)(f"{name}: {exc}") from exc
 
