@@ -48,6 +48,32 @@ class LogLossBreakdown:
         How many probabilities were clipped to ``[eps, 1 - eps]``.
     pos_label : object
         The positive class.
+
+    Parameters
+    ----------
+    columns : dict of str to ndarray
+        The per-sample attributes above, by name (``index``, ``y_true``,
+        ``p``, ``corrected``, ``log_corrected``, ``weight``, ``share``).
+    total : float
+        The mean loss of all samples.
+    n_clipped : int
+        How many probabilities were clipped.
+    pos_label : object
+        The positive class.
+
+    See Also
+    --------
+    log_loss_breakdown : Build this table from labels and scores.
+    binary_cross_entropy : The mean loss alone.
+
+    Examples
+    --------
+    >>> from skbce import log_loss_breakdown
+    >>> table = log_loss_breakdown([0, 1, 1, 0], [0.2, 0.9, 0.4, 0.1])
+    >>> len(table), round(table.total, 4)
+    (4, 0.3375)
+    >>> table.corrected
+    array([0.8, 0.9, 0.4, 0.9])
     """
 
     def __init__(self, columns, *, total, n_clipped, pos_label):
@@ -79,6 +105,19 @@ class LogLossBreakdown:
         breakdown : LogLossBreakdown
             The same table restricted to those samples; ``total`` and
             ``n_clipped`` still describe all samples.
+
+        Raises
+        ------
+        ValueError
+            If ``k`` is not a positive integer.
+
+        Examples
+        --------
+        >>> from skbce import log_loss_breakdown
+        >>> table = log_loss_breakdown([0, 1, 1, 0], [0.2, 0.9, 0.4, 0.1])
+        >>> worst = table.worst(2)
+        >>> worst.index, worst.y_true
+        (array([2, 0]), array([1, 0]))
         """
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
             msg = f"k must be a positive integer, got {k!r}."
@@ -96,6 +135,20 @@ class LogLossBreakdown:
         frame : pandas.DataFrame
             One row per sample, one column per attribute, indexed by
             ``index``.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> from skbce import log_loss_breakdown
+        >>> frame = log_loss_breakdown([0, 1], [0.2, 0.6]).to_frame()
+        >>> list(frame.columns)
+        ['y_true', 'p', 'corrected', 'log_corrected', 'weight', 'share']
+        >>> frame["corrected"].tolist()
+        [0.8, 0.6]
         """
         from skbce._utils.optional import import_optional
 

@@ -61,9 +61,21 @@ class _Streaming:
 
         Raises
         ------
+        TypeError
+            When ``other`` is not of the same class.
         ValueError
             When the states were built with different options (naming them)
             or saw probabilities of different shapes.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss
+        >>> first = StreamingLogLoss().update([0, 1], [0.2, 0.9])
+        >>> second = StreamingLogLoss().update([1, 1, 0], [0.6, 0.8, 0.3])
+        >>> first.merge(second).n_samples
+        5
+        >>> second.n_samples
+        3
         """
         if not isinstance(other, type(self)):
             msg = f"Cannot merge a {type(self).__name__} with a {type(other).__name__}."
@@ -77,7 +89,19 @@ class _Streaming:
 
     @property
     def n_samples(self):
-        """Number of samples seen."""
+        """Number of samples seen.
+
+        Rows of zero weight count.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss
+        >>> state = StreamingLogLoss()
+        >>> state.n_samples
+        0
+        >>> state.update([0, 1, 1], [0.2, 0.9, 0.6], sample_weight=[1, 0, 2]).n_samples
+        3
+        """
         return self._state.n_samples
 
 
@@ -229,6 +253,20 @@ class StreamingLogLoss(_Streaming):
         Returns
         -------
         self : StreamingLogLoss
+            This state, now holding the chunk too.
+
+        Raises
+        ------
+        ValueError
+            When the chunk is invalid (as for the one-shot functions) or does
+            not fit the data seen so far; the state is then left unchanged.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss
+        >>> state = StreamingLogLoss()
+        >>> state.update([0, 1], [0.2, 0.9]).update([1], [0.6]).n_samples
+        3
         """
         return self._update(y_true, y_score, sample_weight)
 
@@ -238,24 +276,59 @@ class StreamingLogLoss(_Streaming):
 
     @property
     def loss_sum(self):
-        """Sum of ``sample_weight * loss`` over the samples seen."""
+        """Sum of ``sample_weight * loss`` over the samples seen.
+
+        :meth:`result` is ``loss_sum / weight_sum``.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss
+        >>> state = StreamingLogLoss().update([0, 1], [0.5, 0.5], sample_weight=[1, 3])
+        >>> state.loss_sum
+        2.7725...
+        """
         sums = self._sums()[0]
         return float(np.ldexp(sums.loss, sums.scale))
 
     @property
     def weight_sum(self):
-        """Sum of the sample weights (the number of samples when unweighted)."""
+        """Sum of the sample weights (the number of samples when unweighted).
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss
+        >>> state = StreamingLogLoss().update([0, 1], [0.5, 0.5], sample_weight=[1, 3])
+        >>> state.weight_sum
+        4.0
+        """
         sums = self._sums()[0]
         return float(np.ldexp(sums.weight, sums.scale))
 
     @property
     def classes(self):
-        """The classes, sorted; for ``pos_label`` the negative class comes first."""
+        """The classes, sorted; for ``pos_label`` the negative class comes first.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss
+        >>> StreamingLogLoss().update(["b", "a", "b"], [0.7, 0.2, 0.9]).classes
+        array(['a', 'b'], dtype='<U1')
+        """
         return self._sums()[1]
 
     @property
     def class_weight(self):
-        """Sum of the sample weights of each class, in the order of :attr:`classes`."""
+        """Sum of the sample weights of each class, in the order of :attr:`classes`.
+
+        None for soft targets.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss
+        >>> state = StreamingLogLoss().update([0, 1, 1], [0.2, 0.7, 0.9], sample_weight=[1, 2, 1])
+        >>> state.class_weight
+        array([1., 3.])
+        """
         sums = self._sums()[0]
         return None if sums.class_weight is None else np.ldexp(sums.class_weight, sums.scale)
 
@@ -266,6 +339,21 @@ class StreamingLogLoss(_Streaming):
         -------
         loss : float
             Equal to the one-shot function on the concatenated chunks.
+
+        Raises
+        ------
+        ValueError
+            When no samples were seen.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss, log_loss
+        >>> y, p = [0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]
+        >>> state = StreamingLogLoss().update(y[:3], p[:3]).update(y[3:], p[3:])
+        >>> state.result()
+        0.1976...
+        >>> log_loss(y, p)
+        0.1976...
         """
         sums, _ = self._sums()
         return finish(sums, self._state.dtype)
@@ -286,12 +374,13 @@ class StreamingLogLoss(_Streaming):
         Returns
         -------
         score : float
+            The (weighted) mean squared error, halved or not.
 
         Raises
         ------
         ValueError
             For soft or multilabel targets, whose Brier score is not defined
-            here.
+            here, or when no samples were seen.
 
         Examples
         --------
@@ -331,6 +420,24 @@ class StreamingLogLoss(_Streaming):
         Returns
         -------
         nce : float
+            The normalized cross-entropy.
+
+        Raises
+        ------
+        ValueError
+            When ``baseline`` is given for more than two classes, when the
+            labels hold a single class of more than two, or when no samples
+            were seen.
+
+        Examples
+        --------
+        >>> from skbce import StreamingLogLoss, normalized_cross_entropy
+        >>> y, p = [0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]
+        >>> state = StreamingLogLoss().update(y[:2], p[:2]).update(y[2:], p[2:])
+        >>> state.normalized_cross_entropy()
+        0.2851...
+        >>> normalized_cross_entropy(y, p)
+        0.2851...
         """
         sums, classes = self._sums()
         loss = self.result()
