@@ -272,6 +272,21 @@ class StreamingCalibration(_Streaming):
         Returns
         -------
         self : StreamingCalibration
+            This state, now holding the chunk too.
+
+        Raises
+        ------
+        ValueError
+            When the chunk is invalid (as for :func:`~skbce.calibration_report`)
+            or its labels do not fit those seen so far; the state is then left
+            unchanged.
+
+        Examples
+        --------
+        >>> from skbce import StreamingCalibration
+        >>> state = StreamingCalibration(n_bins=2)
+        >>> state.update([0, 1], [0.2, 0.9]).update([1], [0.6]).n_samples
+        3
         """
         return self._update(y_true, y_proba, sample_weight)
 
@@ -290,6 +305,27 @@ class StreamingCalibration(_Streaming):
             ``observed``, ``ci_low``, ``ci_high``), ``ece``, ``mce``,
             ``rmsce``, ``hosmer_lemeshow`` (on the fixed bins) and
             ``spiegelhalter``.
+
+        Raises
+        ------
+        ValueError
+            When no samples were seen, when the samples of non-zero weight
+            hold a single class, or when the total weight overflows float64.
+
+        See Also
+        --------
+        calibration_report : All the statistics, on all the data at once.
+
+        Examples
+        --------
+        >>> from skbce import StreamingCalibration, calibration_report
+        >>> y, p = [0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4]
+        >>> state = StreamingCalibration(n_bins=3).update(y[:4], p[:4]).update(y[4:], p[4:])
+        >>> summary = state.result()
+        >>> summary["reliability"]["count"]
+        array([2, 2, 2])
+        >>> summary["ece"], calibration_report(y, p, n_bins=3).ece
+        (0.2083..., 0.2083...)
         """
         sums, _ = self._state.finish()
         total = float(sums.loss.weight)

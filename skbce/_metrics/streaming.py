@@ -76,6 +76,13 @@ class _Streaming:
         5
         >>> second.n_samples
         3
+
+        The same for :class:`~skbce.StreamingCalibration`:
+
+        >>> from skbce import StreamingCalibration
+        >>> state = StreamingCalibration(n_bins=2).update([0, 1], [0.2, 0.9])
+        >>> state.merge(StreamingCalibration(n_bins=2).update([1, 0], [0.6, 0.3]))
+        StreamingCalibration(n_bins=2) with 4 samples
         """
         if not isinstance(other, type(self)):
             msg = f"Cannot merge a {type(self).__name__} with a {type(other).__name__}."
