@@ -212,6 +212,15 @@ class CalibrationReport:
         Why a number is NaN, from the warnings given while computing.
     n_bins, strategy, confidence_level, n_resamples : object
         The settings.
+
+    Examples
+    --------
+    >>> from skbce import CalibrationReport
+    >>> report = CalibrationReport.from_predictions(
+    ...     [0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4], n_bins=3
+    ... )
+    >>> report.task, report.n_samples, report.reliability.count
+    ('binary', 6, array([2, 2, 2]))
     """
 
     task: str
@@ -312,14 +321,28 @@ class CalibrationReport:
         response_method : {"auto", "predict_proba", "decision_function"}, \
 default="auto"
             ``"auto"`` tries ``predict_proba`` first.
-        n_bins, strategy, confidence_level, baseline, per_class, groups, random_state
-            As in :func:`calibration_report`.
+        groups : array-like of shape (n_samples,), default=None
+            A group label per sample, as in :func:`calibration_report`.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the resamples and the cross-fitting, as in
+            :func:`calibration_report`.
         n_resamples : int, default=200
+            As in :func:`calibration_report`.
+        n_bins : int, default=10
+            As in :func:`calibration_report`.
+        strategy : {"uniform", "quantile"} or array-like of edges, default="uniform"
+            As in :func:`calibration_report`.
+        confidence_level : float, default=0.95
+            As in :func:`calibration_report`.
+        baseline : float or array-like of shape (n_classes,), default=None
+            As in :func:`calibration_report`.
+        per_class : bool, default=False
             As in :func:`calibration_report`.
 
         Returns
         -------
         report : CalibrationReport
+            The report on ``estimator``'s probabilities (or logits) for ``X``.
 
         Raises
         ------
@@ -392,13 +415,45 @@ default="auto"
             True labels.
         y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
             Probabilities (or logits with ``from_logits``).
-        sample_weight, pos_label, from_logits, n_bins, strategy, confidence_level, \
-baseline, per_class, groups, n_resamples, random_state, labels
+        sample_weight : array-like of shape (n_samples,), default=None
+            As in :func:`calibration_report`.
+        pos_label : int, float, bool or str, default=None
+            As in :func:`calibration_report`.
+        from_logits : bool, default=False
+            As in :func:`calibration_report`.
+        n_bins : int, default=10
+            As in :func:`calibration_report`.
+        strategy : {"uniform", "quantile"} or array-like of edges, default="uniform"
+            As in :func:`calibration_report`.
+        confidence_level : float, default=0.95
+            As in :func:`calibration_report`.
+        baseline : float or array-like of shape (n_classes,), default=None
+            As in :func:`calibration_report`.
+        per_class : bool, default=False
+            As in :func:`calibration_report`.
+        groups : array-like of shape (n_samples,), default=None
+            As in :func:`calibration_report`.
+        n_resamples : int, default=200
+            As in :func:`calibration_report`.
+        random_state : int, RandomState instance or None, default=None
+            As in :func:`calibration_report`.
+        labels : array-like of shape (n_classes,), default=None
             As in :func:`calibration_report`.
 
         Returns
         -------
         report : CalibrationReport
+            Equal to ``calibration_report(y_true, y_proba, ...)``.
+
+        Raises
+        ------
+        ValueError
+            As :func:`calibration_report`.
+
+        See Also
+        --------
+        calibration_report : The same report, as a function.
+        from_estimator : The report on a fitted classifier's predictions.
 
         Examples
         --------
@@ -440,6 +495,7 @@ baseline, per_class, groups, n_resamples, random_state, labels
         Returns
         -------
         text : str
+            The verdict first, then the sections of the report.
 
         Examples
         --------
@@ -518,6 +574,7 @@ baseline, per_class, groups, n_resamples, random_state, labels
         Returns
         -------
         data : dict
+            Lists, str, numbers, None and nested dicts only.
 
         Examples
         --------
@@ -557,6 +614,21 @@ baseline, per_class, groups, n_resamples, random_state, labels
         Returns
         -------
         frame : pandas.DataFrame
+            One row, indexed by ``name``.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> from skbce import calibration_report
+        >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
+        ...                             n_bins=3)
+        >>> frame = report.to_frame(name="logistic")
+        >>> frame.index.tolist(), round(float(frame.loc["logistic", "log_loss"]), 4)
+        (['logistic'], 0.4534)
         """
         pd = import_pandas("CalibrationReport.to_frame")
         return pd.DataFrame([frame_row(self)], index=[name])
@@ -573,9 +645,11 @@ baseline, per_class, groups, n_resamples, random_state, labels
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure when None.
-        kind : {"reliability", "corp", "both", "smooth"}, default="reliability"
-            The binned diagram, the CORP step curve, both, or the kernel
-            smoothed curve of the smooth ECE.
+        kind : {"reliability", "corp", "both", "smooth", "flexible"}, \
+default="reliability"
+            The binned diagram, the CORP step curve, both, the kernel
+            smoothed curve of the smooth ECE, or the flexible (lowess)
+            calibration curve with its band.
         histogram : bool, default=True
             Draw the histogram of predictions.
         name : str, default=None
@@ -596,7 +670,8 @@ baseline, per_class, groups, n_resamples, random_state, labels
         >>> display = report.plot(kind="both")
         >>> display.ax_.get_xlabel()
         'Mean predicted probability'
-        >>> display.figure_.clear()
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(display.figure_)
         """
         label = self.convention if name is None or name == "" else str(name)
         display = ReliabilityDisplay({label: self}, kind=kind, histogram=histogram)
