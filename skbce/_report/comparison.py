@@ -23,12 +23,28 @@ class CalibrationComparison:
 
     Built by :func:`compare_calibration`.
 
+    Parameters
+    ----------
+    reports : dict of str to CalibrationReport
+        The reports, by model name (at least one).
+
     Attributes
     ----------
     reports : dict of str to CalibrationReport
         The reports, by name.
     table : Table
         One row per statistic (column ``statistic``), one column per report.
+
+    Examples
+    --------
+    >>> from skbce import CalibrationComparison, calibration_report
+    >>> y = [0, 1, 1, 0, 1, 0, 0, 1] * 50
+    >>> report = calibration_report(y, [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 50)
+    >>> comparison = CalibrationComparison({"model": report})
+    >>> comparison
+    <CalibrationComparison of ['model']>
+    >>> comparison.table.statistic[0]
+    'log_loss'
     """
 
     reports: dict
@@ -62,6 +78,7 @@ class CalibrationComparison:
         Returns
         -------
         text : str
+            The verdicts, then the table of statistics.
 
         Examples
         --------
@@ -122,11 +139,46 @@ class CalibrationComparison:
         return _html.comparison_page(self.reports, path, title=title, subtitle=subtitle)
 
     def to_dict(self):
-        """``{name: report.to_dict()}``: JSON-serialisable."""
+        """``{name: report.to_dict()}``: JSON-serialisable.
+
+        Returns
+        -------
+        data : dict of str to dict
+            :meth:`CalibrationReport.to_dict` of each report, by name.
+
+        Examples
+        --------
+        >>> from skbce import calibration_report, compare_calibration
+        >>> y = [0, 1, 1, 0, 1, 0, 0, 1] * 50
+        >>> report = calibration_report(y, [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 50)
+        >>> data = compare_calibration({"a": report, "b": report}).to_dict()
+        >>> list(data), data["a"]["task"]
+        (['a', 'b'], 'binary')
+        """
         return {str(name): r.to_dict() for name, r in self.reports.items()}
 
     def to_frame(self):
-        """One row per report, the columns of :meth:`CalibrationReport.to_frame`."""
+        """One row per report, the columns of :meth:`CalibrationReport.to_frame`.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Indexed by the names of the reports.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> from skbce import calibration_report, compare_calibration
+        >>> y = [0, 1, 1, 0, 1, 0, 0, 1] * 50
+        >>> report = calibration_report(y, [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 50)
+        >>> frame = compare_calibration({"a": report, "b": report}).to_frame()
+        >>> frame.index.tolist(), frame["log_loss"].round(4).tolist()
+        (['a', 'b'], [0.7925, 0.7925])
+        """
         pd = import_pandas("CalibrationComparison.to_frame")
         return pd.concat([r.to_frame(name=name) for name, r in self.reports.items()])
 
@@ -152,6 +204,20 @@ default="reliability"
             Holds the plot handles: ``ax_``, ``figure_``, ``lines_`` (one
             curve per report) and ``hist_axes_``.  The reports are not
             modified.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skbce import calibration_report, compare_calibration
+        >>> y = [0, 1, 1, 0, 1, 0, 0, 1] * 50
+        >>> p = [0.3, 0.7, 0.6, 0.4, 0.2, 0.8, 0.5, 0.5] * 50
+        >>> squeezed = [0.5 + (q - 0.5) / 2 for q in p]
+        >>> comparison = compare_calibration({"p": calibration_report(y, p),
+        ...                                   "squeezed": calibration_report(y, squeezed)})
+        >>> display = comparison.plot()
+        >>> list(display.lines_)
+        ['p', 'squeezed']
+        >>> plt.close(display.figure_)
         """
         display = ReliabilityDisplay(self.reports, kind=kind, histogram=histogram)
         return display.plot(ax=ax)

@@ -165,8 +165,6 @@ default="auto"
         How to get probabilities (decision functions are logits).
     fit_params : dict, default=None
         Passed to ``fit``; arrays of length ``n_samples`` are split by fold.
-    n_bins, strategy, confidence_level, baseline, per_class
-        As in :func:`calibration_report`.
     groups : array-like of shape (n_samples,), default=None
         A group label per sample: the pooled out-of-fold report gets
         ``subgroups``, one row per group (as in :func:`calibration_report`);
@@ -174,6 +172,16 @@ default="auto"
         ``LeaveOneGroupOut``, ...), as
         :func:`~sklearn.model_selection.cross_validate` does, which keeps
         each group in one test fold.
+    n_bins : int, default=10
+        As in :func:`calibration_report`.
+    strategy : {"uniform", "quantile"} or array-like of edges, default="uniform"
+        As in :func:`calibration_report`.
+    confidence_level : float, default=0.95
+        As in :func:`calibration_report`.
+    baseline : float or array-like of shape (n_classes,), default=None
+        As in :func:`calibration_report`.
+    per_class : bool, default=False
+        As in :func:`calibration_report`.
     random_state : int, RandomState instance or None, default=None
         Seeds the cross-fitting of the pooled report's
         ``recalibration_gain`` (not the folds of ``cv``); None a fixed seed,
@@ -185,6 +193,20 @@ default="auto"
     -------
     report : CalibrationReport
         The pooled out-of-fold report with ``folds`` and ``problems``.
+
+    Raises
+    ------
+    ValueError
+        If ``cv`` cannot split the data or gives overlapping test folds, or
+        for the invalid inputs and options that :func:`calibration_report`
+        refuses (checked before any fit).
+    TypeError
+        If ``cv`` gives something that is not a (train, test) pair.
+
+    See Also
+    --------
+    calibration_report : The report of given predictions.
+    CalibrationReport.from_estimator : The report of a fitted classifier.
 
     Examples
     --------
