@@ -27,6 +27,28 @@ the deviances, so D, U, Q and R2 (and ``W``) are those of the other samples.
 ``somers_dxy`` is ``2 AUC - 1`` with the AUC of every sample (val.prob's
 leaves them out too); the flexible curve keeps them, as val.prob's does.
 
+Constant predictions
+--------------------
+When every prediction (or every one strictly between 0 and 1, after the
+exact 0 and 1 are left out) has one value, the slope of the recalibration
+cannot be fitted; as ``val.prob``'s own branch for ``length(unique(p)) ==
+1``: D's chi-square and R2 are 0 (``D = -1 / W``) and U's chi-square is
+``L(p) - L0`` on 1 degree of freedom (the intercept alone), ``U = (chi2 -
+1) / W``.  A constant 0 or 1 is then kept, as ``val.prob`` keeps it: a label
+it contradicts makes U infinite.  (``val.prob`` prints Emax and E90 of 0
+there: its vector of results has one value more than names, shifting them;
+the flexible curve gives ``|p - mean(y)|`` for all three errors.)
+
+Separated classes
+-----------------
+When the predictions separate the classes (all negatives at or below all
+positives, or the reverse) the recalibration has no maximum-likelihood fit
+(the slope is infinite, so the report's slope and intercept are NaN), but
+its likelihood has a supremum: ``L_cal`` is its deviance (0, or that of the
+samples at the boundary value at their mean outcome), so U is a number.
+``val.prob``'s ``lrm.fit`` stops on the way (slope about 8) with U's
+chi-square a little lower (``tests/test_valprob_edges.py``).
+
 Large data
 ----------
 Above ``EXACT_MAX`` (``10**5``) samples, the deviances are computed on the
@@ -191,11 +213,14 @@ def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     >>> round(out.discrimination_index.index, 4), round(out.quality_index, 4)
     (0.3453, 0.6427)
     """
-    lo = int(np.searchsorted(p_s, 0.0, side="right"))
-    hi = int(np.searchsorted(p_s, 1.0, side="left"))
-    p_s, y_s = p_s[lo:hi], y_s[lo:hi]
     m, scale = (None, 1.0) if w_s is None else masses_and_scale(w_s)  # masses m * scale
-    m = None if m is None else m[lo:hi]
+    if p_s.shape[0] and p_s[0] != p_s[-1]:  # one value: val.prob keeps even 0 or 1
+        lo = int(np.searchsorted(p_s, 0.0, side="right"))
+        hi = int(np.searchsorted(p_s, 1.0, side="left"))
+        p_s, y_s = p_s[lo:hi], y_s[lo:hi]
+        m = None if m is None else m[lo:hi]
+    if p_s.shape[0] and p_s[0] == p_s[-1]:
+        return _constant(p_s, y_s, m, scale, roc_auc)
     if p_s.shape[0] > EXACT_MAX:
         p_s, y_s, m = _pooled(p_s, y_s, m)
         m = None if m is None else m * scale
@@ -217,10 +242,66 @@ def val_prob_indices(p_s, y_s, w_s=None, *, roc_auc, intercept, slope):
     )
     lr = null - as_is
     d = LikelihoodRatioIndex((lr - 1.0) / total, lr, 1, _upper_tail(1, lr))
+    if not math.isfinite(recalibrated):
+        recalibrated = _separated_deviance(p_s, y_s, m, scale)
     u_chi2 = as_is - recalibrated if math.isfinite(recalibrated) else math.nan
     u = LikelihoodRatioIndex((u_chi2 - 2.0) / total, u_chi2, 2, _upper_tail(2, u_chi2))
     r2 = _nagelkerke(lr, null, total)
     return ValProbIndices(2.0 * float(roc_auc) - 1.0, r2, d, u, d.index - u.index)
+
+
+def _separated_deviance(p_s, y_s, m, scale):
+    """The least deviance of the recalibration of separated classes, or NaN.
+
+    When the sorted predictions separate the classes (every negative at or
+    below every positive, or the reverse) the likelihood of ``a + b logit(p)``
+    has its supremum at an infinite slope: 1 for every sample but those at a
+    shared boundary value, which get their own mean outcome.  The deviance of
+    that supremum is then ``L_cal`` (``val.prob``'s ``lrm.fit`` stops on the
+    way there, a little above it).
+    """
+    from scipy.special import xlogy
+
+    y = y_s == 1  # pooled bins hold mean outcomes: separated only if each is 0 or 1
+    if not (y.any() and not y.all()) or np.any((y_s != 0) & ~y):
+        return math.nan
+    first_pos, last_pos = int(np.argmax(y)), y.shape[0] - 1 - int(np.argmax(y[::-1]))
+    first_neg, last_neg = int(np.argmin(y)), y.shape[0] - 1 - int(np.argmin(y[::-1]))
+    if p_s[last_neg] <= p_s[first_pos]:
+        boundary = p_s[first_pos] if p_s[last_neg] == p_s[first_pos] else None
+    elif p_s[last_pos] <= p_s[first_neg]:
+        boundary = p_s[first_neg] if p_s[last_pos] == p_s[first_neg] else None
+    else:
+        return math.nan
+    if boundary is None:
+        return 0.0
+    tie = p_s == boundary
+    mass = np.ones(p_s.shape[0]) if m is None else m * scale
+    pos, neg = float(mass[tie & y].sum()), float(mass[tie & ~y].sum())
+    return -2.0 * float(xlogy(pos, pos / (pos + neg)) + xlogy(neg, neg / (pos + neg)))
+
+
+def _constant(p_s, y_s, m, scale, roc_auc):
+    """val.prob's indices of predictions that all equal ``p_s[0]`` (its own branch).
+
+    No slope can be fitted: D's chi-square and R2 are 0, so ``D = -1 / W``,
+    and U's chi-square ``L(p) - L0`` tests the intercept alone (1 degree of
+    freedom, ``U = (chi2 - 1) / W``).  ``L(p)`` is infinite for a prediction
+    of exactly 0 or 1 that a label contradicts.
+    """
+    from scipy.special import xlogy
+
+    if m is None:
+        total, positives = float(p_s.shape[0]), float(np.count_nonzero(y_s))
+    else:
+        total, positives = math.fsum(m) * scale, float(np.add.reduce(m, where=y_s)) * scale
+    negatives, p, rate = total - positives, float(p_s[0]), positives / total
+    as_is = -2.0 * float(xlogy(positives, p) + xlogy(negatives, 1.0 - p))
+    null = -2.0 * float(xlogy(positives, rate) + xlogy(negatives, 1.0 - rate))
+    u_chi2 = max(as_is - null, 0.0)  # >= 0 (Gibbs): no rounding below it
+    d = LikelihoodRatioIndex(-1.0 / total, 0.0, 1, 1.0)
+    u = LikelihoodRatioIndex((u_chi2 - 1.0) / total, u_chi2, 1, _upper_tail(1, u_chi2))
+    return ValProbIndices(2.0 * float(roc_auc) - 1.0, 0.0, d, u, d.index - u.index)
 
 
 def _nagelkerke(lr, null, total):
