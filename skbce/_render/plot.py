@@ -81,13 +81,14 @@ default="reliability"
     --------
     >>> import numpy as np
     >>> from skbce import calibration_report
-    >>> from skbce._render.plot import ReliabilityDisplay
+    >>> from skbce import ReliabilityDisplay
     >>> p = np.linspace(0.01, 0.99, 300)
     >>> report = calibration_report(np.random.default_rng(0).uniform(size=300) < p, p, n_bins=5)
     >>> display = ReliabilityDisplay({"model": report}, kind="corp").plot()
     >>> display.hist_ax_ is not None, list(display.lines_)
     (True, ['model'])
-    >>> display.figure_.clear()
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(display.figure_)
     """
 
     def __init__(self, reports, *, kind="reliability", histogram=True):
@@ -98,11 +99,36 @@ default="reliability"
     def plot(self, ax=None):
         """Draw on ``ax`` (a new figure when None).
 
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+
         Returns
         -------
         self : ReliabilityDisplay
-            With ``ax_``, ``figure_``, ``line_``, ``lines_``, ``hist_ax_``
-            and ``hist_axes_``.
+            With ``ax_``, ``figure_``, ``line_``, ``lines_``, ``hist_ax_``,
+            ``hist_axes_`` and ``bands_``.
+
+        Raises
+        ------
+        ImportError
+            If matplotlib is not installed.
+        TypeError
+            If ``ax`` is not a matplotlib Axes (the error is also a ValueError).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skbce import calibration_report
+        >>> from skbce import ReliabilityDisplay
+        >>> report = calibration_report([0, 1, 1, 0, 1, 0], [0.2, 0.8, 0.35, 0.3, 0.7, 0.4],
+        ...                             n_bins=3)
+        >>> fig, ax = plt.subplots()
+        >>> display = ReliabilityDisplay({"model": report}, histogram=False).plot(ax=ax)
+        >>> display.ax_ is ax, display.hist_ax_ is None
+        (True, True)
+        >>> plt.close(fig)
         """
         plt = import_pyplot()
         if ax is None:
