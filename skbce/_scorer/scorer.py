@@ -338,7 +338,52 @@ class _MetricScorer(ScorerBase):
         self._accepts = _parameters(func)
 
     def score_estimator(self, estimator, X, y_true, **kwargs):
-        """Score ``estimator`` on ``X`` against ``y_true``; greater is better."""
+        """Score ``estimator`` on ``X`` against ``y_true``; greater is better.
+
+        What ``scorer(estimator, X, y_true, **kwargs)`` returns, also in
+        scikit-learn's multi-metric scoring.
+
+        Parameters
+        ----------
+        estimator : fitted classifier
+            Has ``classes_`` and ``predict_proba`` or ``decision_function``.
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y_true : array-like of shape (n_samples,)
+            True labels.
+        **kwargs
+            Metadata passed to the metric, such as ``sample_weight``; they
+            override the options given to :func:`make_scorer` of the same
+            name (with a warning).
+
+        Returns
+        -------
+        score : float
+            The metric, negated for losses.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the classifier is not fitted.
+        TypeError
+            If ``estimator`` is a regressor or has no ``classes_``, or
+            ``y_true`` is None.
+        ValueError
+            If the labels of ``y_true`` do not fit the estimator's classes
+            and the metric (e.g. more than two classes for a binary metric).
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from skbce import make_scorer
+        >>> X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+        >>> clf = LogisticRegression().fit(X, y)
+        >>> scorer = make_scorer("log_loss")
+        >>> scorer.score_estimator(clf, X, y)
+        -0.3475...
+        >>> scorer.score_estimator(clf, X, y, sample_weight=[1, 1, 1, 3])
+        -0.3027...
+        """
         overlap = sorted(set(self.metric_params) & set(kwargs))
         if overlap:  # as scikit-learn's scorers: the metadata passed wins
             msg = (
@@ -475,7 +520,7 @@ def make_scorer(
         labels and ``y_score`` one column per class of the sorted union of
         classes.  ``labels`` is passed when the metric takes it.
     response_method : {"auto", "predict_proba", "decision_function"}, \
-            default="auto"
+default="auto"
         The estimator method to score: ``"auto"`` takes ``predict_proba`` if
         the estimator has it, else ``decision_function``;
         ``"predict_proba"`` is scikit-learn's strict behaviour.
@@ -510,7 +555,7 @@ def make_scorer(
     See Also
     --------
     get_scorer : The scorers by name, e.g. ``"neg_log_loss"``.
-    sklearn.metrics.make_scorer : scikit-learn's function.
+    sklearn.metrics.make_scorer : The scikit-learn function this one extends.
 
     Examples
     --------
@@ -560,7 +605,7 @@ def make_scorer(
 
 
 def get_scorer_names():
-    """Names of the skbce scorers, for :func:`get_scorer`.
+    """Return the names of the skbce scorers, for :func:`get_scorer`.
 
     A loss ``<metric>`` gives the scorer ``neg_<metric>`` (negated, so that
     greater is better), a score ``<metric>`` the scorer ``<metric>``.
@@ -600,6 +645,12 @@ def get_scorer(name):
     -------
     scorer : callable
         The scorer, as :func:`make_scorer` builds it.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not one of :func:`get_scorer_names` (the error is also
+        a TypeError).
 
     See Also
     --------

@@ -73,17 +73,40 @@ class ScorerBase(_SklearnScorer):
 
     @property
     def score_func(self):
-        """The metric."""
+        """The metric.
+
+        Examples
+        --------
+        >>> from skbce import make_scorer
+        >>> make_scorer("brier_score").score_func.__name__
+        'brier_score_loss'
+        """
         return self._score_func
 
     @property
     def sign(self):
-        """``1`` for scores, ``-1`` for losses."""
+        """``1`` for scores, ``-1`` for losses.
+
+        The scorer returns ``sign * metric``, so that greater is better.
+
+        Examples
+        --------
+        >>> from skbce import make_scorer
+        >>> make_scorer("log_loss").sign, make_scorer("d2_log_loss_score").sign
+        (-1, 1)
+        """
         return self._sign
 
     @property
     def metric_params(self):
-        """The options of the metric (a dict; do not modify it)."""
+        """The options of the metric (a dict; do not modify it).
+
+        Examples
+        --------
+        >>> from skbce import make_scorer
+        >>> make_scorer("binary_cross_entropy", pos_weight=3.0).metric_params
+        {'pos_weight': 3.0}
+        """
         return self._kwargs
 
     def _score(self, method_caller, estimator, X, y_true, **kwargs):
