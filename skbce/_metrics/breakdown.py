@@ -22,6 +22,18 @@ class LogLossBreakdown:
     attribute below is an array with one entry per sample, in the order of
     the input (or of cost, for :meth:`worst`).
 
+    Parameters
+    ----------
+    columns : dict of str to ndarray
+        The per-sample attributes below, by name (``index``, ``y_true``,
+        ``p``, ``corrected``, ``log_corrected``, ``weight``, ``share``).
+    total : float
+        The mean loss of all samples.
+    n_clipped : int
+        How many probabilities were clipped.
+    pos_label : object
+        The positive class.
+
     Attributes
     ----------
     index : ndarray of int
@@ -46,18 +58,6 @@ class LogLossBreakdown:
         the same input.
     n_clipped : int
         How many probabilities were clipped to ``[eps, 1 - eps]``.
-    pos_label : object
-        The positive class.
-
-    Parameters
-    ----------
-    columns : dict of str to ndarray
-        The per-sample attributes above, by name (``index``, ``y_true``,
-        ``p``, ``corrected``, ``log_corrected``, ``weight``, ``share``).
-    total : float
-        The mean loss of all samples.
-    n_clipped : int
-        How many probabilities were clipped.
     pos_label : object
         The positive class.
 

@@ -56,7 +56,7 @@ class _Streaming:
 
         Returns
         -------
-        self : object
+        self : StreamingLogLoss or StreamingCalibration
             This state, now holding the data of both.
 
         Raises
