@@ -191,3 +191,44 @@ def test_constant_predictions_written_out(name):
         assert ours.quality_index == pytest.approx(-1.0 / n - (u - 1.0) / n, rel=1e-12)
     else:
         assert ours.quality_index == -math.inf and ours.unreliability.pvalue == 0.0
+
+
+# --- Markdown of user labels (skbce._render.text.md_text) ---------------------------
+
+_HOSTILE = ["<script>alert(1)</script>", "<b>x</b> & co", "a|b\nc"]
+
+
+def _markdowns():
+    from skbce import calibration_report, compare_calibration
+
+    rng = np.random.default_rng(0)
+    n = 600
+    p = rng.uniform(0.05, 0.95, n)
+    y = np.where(rng.uniform(size=n) < p, "<i>yes</i>", "<no>")
+    groups = np.array(_HOSTILE)[rng.integers(0, 3, n)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = calibration_report(y, p, pos_label="<i>yes</i>", groups=groups, random_state=0)
+        comparison = compare_calibration({"<b>model</b> & 1": report, "<img src=x>": report})
+    return report.to_markdown(), comparison.to_markdown()
+
+
+def test_markdown_escapes_html_in_labels_names_and_titles():
+    report_md, comparison_md = _markdowns()
+    for md in (report_md, comparison_md):
+        for raw in ("<script>", "<b>", "<i>", "<img", "<no>", "</"):
+            assert raw not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report_md
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; co" in report_md
+    assert "a\\|b\\nc" in report_md  # pipes and line breaks still escaped
+    assert "**&lt;b&gt;model&lt;/b&gt; &amp; 1**" in comparison_md
+    assert "&lt;img src=x&gt;" in comparison_md
+
+
+def test_md_text_and_md_table_cells():
+    from skbce._render.text import md_table, md_text
+
+    assert md_text("<a> & <b>\r\tc") == "&lt;a&gt; &amp; &lt;b&gt;\\r\\tc"
+    assert md_text("&amp;") == "&amp;amp;"  # text, not an entity: shown as typed
+    table = md_table(["<h>"], [["x|<y>\nz"]])
+    assert table.splitlines() == ["| &lt;h&gt; |", "|---|", "| x\\|&lt;y&gt;\\nz |"]

@@ -33,6 +33,7 @@ __all__ = [
     "comparison_verdicts",
     "html_table",
     "md_table",
+    "md_text",
     "one_line",
     "report_html",
     "report_markdown",
@@ -58,6 +59,25 @@ def one_line(text):
     return str(text).translate(_BREAKS)
 
 
+#: The characters of inline HTML, as entities (Markdown shows them as the characters).
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def md_text(text):
+    r"""``text`` for Markdown: :func:`one_line`, with ``&``, ``<`` and ``>`` as entities.
+
+    Markdown renders inline HTML: a label ``<b>x</b>`` or ``<script>`` would
+    be markup, not text.  Every piece of Markdown text that can hold a
+    label, a name or a title goes through here.
+
+    Examples
+    --------
+    >>> print(md_text("<b>x</b> & y\nz"))
+    &lt;b&gt;x&lt;/b&gt; &amp; y\nz
+    """
+    return one_line(text).translate(_ENTITIES)
+
+
 def align(rows, right=()):
     """Aligned text lines from rows of strings; ``right`` columns right-aligned.
 
@@ -77,10 +97,10 @@ def align(rows, right=()):
 
 
 def md_table(head, rows):
-    """A Markdown table (``|``, line breaks and tabs in cells escaped)."""
+    """A Markdown table (``|``, line breaks, tabs and HTML in cells escaped, :func:`md_text`)."""
 
     def esc(c):
-        return one_line(c).replace("|", "\\|")
+        return md_text(c).replace("|", "\\|")
 
     out = ["| " + " | ".join(esc(h) for h in head) + " |"]
     out.append("|" + "|".join("---" for _ in head) + "|")
@@ -124,15 +144,16 @@ def report_text(report):
 def report_markdown(report):
     """The report in Markdown (headings and tables), the verdict first."""
     title, sub = header(report)
-    parts = [f"**Verdict:** {verdict(report)}", "", f"### {title}", "", sub]
+    parts = [f"**Verdict:** {md_text(verdict(report))}", "", f"### {md_text(title)}", ""]
+    parts.append(md_text(sub))
     for section in sections(report):
-        parts += ["", f"#### {section.title}", ""]
+        parts += ["", f"#### {md_text(section.title)}", ""]
         if section.header is None:
-            parts += [r[0] for r in section.rows]
+            parts += [md_text(r[0]) for r in section.rows]
         else:
             parts.append(md_table(section.header, section.rows))
             if section.footnotes:
-                parts += ["", "  \n".join(section.footnotes)]
+                parts += ["", "  \n".join(map(md_text, section.footnotes))]
     return "\n".join(parts)
 
 
@@ -257,7 +278,9 @@ def comparison_text(reports, *, width=88):
 def comparison_markdown(reports):
     """The comparison in Markdown: the verdicts as a list, then the table."""
     parts = [f"**{_title(reports)}**", ""]
-    parts += [f"- **{one_line(name)}**: {text}" for name, text in comparison_verdicts(reports)]
+    parts += [
+        f"- **{md_text(name)}**: {md_text(text)}" for name, text in comparison_verdicts(reports)
+    ]
     parts += ["", md_table(["statistic", *map(str, reports)], comparison_rows(reports))]
     return "\n".join(parts)
 
