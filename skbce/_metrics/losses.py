@@ -18,7 +18,12 @@ from skbce._losses.kernels import prior_log_loss_sum
 from skbce._losses.numpy_sums import brier_sums_of
 from skbce._losses.options import host_option, loss_options
 from skbce._utils.binary_targets import binary_target
-from skbce._utils.options import InvalidParameterError, positive_rate
+from skbce._utils.options import (
+    DEPRECATED,
+    InvalidParameterError,
+    positive_rate,
+    renamed_y_proba,
+)
 from skbce._utils.validation import check_array_like, check_label_type, check_lengths
 
 __all__ = [
@@ -30,7 +35,9 @@ __all__ = [
 ]
 
 
-def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None):
+def log_loss(
+    y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None, y_pred=DEPRECATED
+):
     r"""Log loss, also known as logistic loss or cross-entropy loss.
 
     The negative log-likelihood of the true labels under the predicted
@@ -71,6 +78,9 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
         All class labels.  Needed when ``y_true`` lacks some classes that have
         a column in ``y_proba``.  Should be sorted; if it is not, a warning
         says so and the columns are still taken in sorted label order.
+    y_pred : array-like
+        Deprecated name of ``y_proba`` (as in scikit-learn 1.9): accepted with
+        a ``FutureWarning``.
 
     Returns
     -------
@@ -118,6 +128,7 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     >>> log_loss([0, 1, 1], [0.1, 0.8, 0.6], sample_weight=[1, 2, 1])
     0.26...
     """
+    y_proba = renamed_y_proba(y_proba, y_pred)
     labels = host_option(labels)
     check_label_type(labels)
     options = loss_options("log_loss", normalize=normalize, labels=labels)
@@ -125,7 +136,9 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     return finish(sums, dtype, options.reduction)
 
 
-def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
+def d2_log_loss_score(
+    y_true, y_proba=None, *, sample_weight=None, labels=None, y_pred=DEPRECATED
+):
     r""":math:`D^2` score function, fraction of log loss explained.
 
     :math:`D^2 = 1 - L / L_0`, where :math:`L` is the log loss of
@@ -145,6 +158,8 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
         Sample weights.
     labels : array-like, default=None
         All class labels, as for :func:`log_loss`.
+    y_pred : array-like
+        Deprecated name of ``y_proba``, as for :func:`log_loss`.
 
     Returns
     -------
@@ -171,6 +186,7 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     >>> d2_log_loss_score([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3])
     0.568...
     """
+    y_proba = renamed_y_proba(y_proba, y_pred)
     labels = host_option(labels)
     check_label_type(labels)
     options = loss_options("log_loss", labels=labels, class_totals=True)

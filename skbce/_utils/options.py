@@ -6,6 +6,7 @@ names the option and the offending value, and returns the checked value.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -24,6 +25,31 @@ class InvalidParameterError(ValueError, TypeError):
 def is_number(value):
     """True for real numbers (not bools)."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+#: Default of the deprecated ``y_pred`` keyword (scikit-learn 1.9 renamed it ``y_proba``).
+DEPRECATED = "deprecated"
+
+
+def renamed_y_proba(y_proba, y_pred):
+    """``y_proba``, or the deprecated ``y_pred`` keyword, as scikit-learn 1.9 takes them.
+
+    scikit-learn 1.9 renamed ``y_pred`` of ``log_loss`` and
+    ``d2_log_loss_score`` to ``y_proba``; it still accepts ``y_pred=`` with a
+    ``FutureWarning``, and refuses both at once.
+    """
+    if isinstance(y_pred, str) and y_pred == DEPRECATED:
+        return y_proba
+    if y_proba is not None:
+        msg = "Cannot use both `y_pred` and `y_proba`. `y_pred` is deprecated, use `y_proba` instead."
+        raise ValueError(msg)
+    warnings.warn(
+        "`y_pred` was renamed to `y_proba` in version 1.9 and will be removed in 1.11. "
+        "Use `y_proba` instead.",
+        FutureWarning,
+        stacklevel=3,
+    )
+    return y_pred
 
 
 # --- options of the losses ----------------------------------------------------------

@@ -554,7 +554,7 @@ def check_target(y_true, *, labels=None, name="y_true"):
     if len(classes) < 2:
         if labels is None:
             msg = (
-                f"{name} contains only one class ({classes[0]!r}); pass every expected "
+                f"{name} contains only one class ({classes.tolist()[0]!r}); pass every expected "
                 "class through the labels argument."
             )
         else:
