@@ -41,7 +41,10 @@ def renamed_y_proba(y_proba, y_pred):
     if isinstance(y_pred, str) and y_pred == DEPRECATED:
         return y_proba
     if y_proba is not None:
-        msg = "Cannot use both `y_pred` and `y_proba`. `y_pred` is deprecated, use `y_proba` instead."
+        msg = (
+            "Cannot use both `y_pred` and `y_proba`. `y_pred` is deprecated, "
+            "use `y_proba` instead."
+        )
         raise ValueError(msg)
     warnings.warn(
         "`y_pred` was renamed to `y_proba` in version 1.9 and will be removed in 1.11. "

@@ -1,0 +1,440 @@
+"""scikit-learn's own tests of its log loss, Brier score and D^2 metrics, run on skbce.
+
+The test functions are imported from the installed scikit-learn
+(``sklearn/metrics/tests/test_classification.py``, ``test_common.py`` and
+``test_score_objects.py``) and called with skbce's functions substituted for
+scikit-learn's; none of their code is copied here, so a test that scikit-learn
+adds is run too.
+
+How the tests are collected (the simplest robust way we found): every test
+function of those modules whose name or source mentions one of the metrics
+(:data:`PATTERN`) is re-exported here as a thin wrapper named
+``test_<module>__<test name>``, so that pytest's own collection runs it with
+its fixtures and all its ``parametrize`` sets.  The wrapper carries the
+original's marks, with two changes made to the ``parametrize`` marks:
+
+* a value that is one of scikit-learn's substituted metrics (or a
+  ``functools.partial`` of one, or a container holding one) becomes skbce's,
+  since ``parametrize`` values are built when scikit-learn's module is
+  imported and no later patching reaches them;
+* a test that does not mention the metrics in its source but is parametrized
+  over metric names or functions (``test_common``'s invariance tests over
+  ``ALL_METRICS``, ``test_score_objects``' tests over scorer names) keeps the
+  parameter sets that mention them, and only those.
+
+The names the test bodies look up at run time are patched by the autouse
+fixture :func:`_skbce_substituted`: the metric functions in each module, the
+entries of ``test_common``'s metric dictionaries, and ``get_scorer`` in
+``test_score_objects`` (skbce's scorer for the names
+:func:`skbce.get_scorer_names` shares with scikit-learn).  scikit-learn's
+global fixtures that its ``conftest.py`` provides (``global_random_seed``,
+``global_dtype``) are defined below as scikit-learn defines them by default;
+fixtures defined in the test modules are re-exported.
+
+Tests that cannot apply to skbce are in :data:`EXPECTED_DIFFERENCES`, each
+with its reason, and run as ``xfail(strict=True)``: each reports when it
+starts passing.  Everything else must pass, on scikit-learn 1.6 (the oldest
+supported version) as on the newest; a test absent from the installed
+version is simply not collected.
+"""
+
+import functools
+import inspect
+import re
+import warnings
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn import metrics as sklearn_metrics
+
+import skbce
+
+with warnings.catch_warnings():
+    # scikit-learn's tests use marks (thread_unsafe, ...) that its own conftest
+    # registers, and which pytest would report as unknown here.
+    warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
+    from sklearn.metrics.tests import test_classification, test_common, test_score_objects
+
+#: scikit-learn's tests pass unsorted ``labels`` without ``pytest.warns`` in places
+#: (its own suite does not make ``UserWarning`` an error); skbce warns there as
+#: scikit-learn does, in its own words.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:labels .* are not sorted:UserWarning"),
+    pytest.mark.filterwarnings("ignore:Labels passed were:UserWarning"),
+]
+
+SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+
+#: scikit-learn's test modules, by the short name used in the names of the tests here.
+MODULES = {
+    "classification": test_classification,
+    "common": test_common,
+    "score_objects": test_score_objects,
+}
+
+#: A test or a parameter set is run when its text matches this.
+PATTERN = re.compile(r"log_loss|brier|d2_log_loss|neg_log_loss")
+
+#: A test or parameter set calls skbce when its text matches this (``d2_brier_score``
+#: and the other metrics of a parametrization over metrics are scikit-learn's own).
+SUBSTITUTED = re.compile(r"log_loss|brier_score_loss|neg_brier_score")
+
+#: Only scikit-learn runs in the tests and parameter sets that do not match
+#: :data:`SUBSTITUTED`: they run under scikit-learn's warning policy, which lets
+#: its own ``UserWarning`` and ``UndefinedMetricWarning`` through, rather than
+#: this project's ``filterwarnings = error``.
+SKLEARN_ONLY = pytest.mark.filterwarnings("ignore")
+
+#: The metrics substituted: scikit-learn's function -> skbce's.
+SUBSTITUTES = {
+    getattr(sklearn_metrics, name): getattr(skbce, name)
+    for name in ("log_loss", "brier_score_loss", "d2_log_loss_score")
+}
+
+#: The scorer names skbce provides in place of scikit-learn's.
+SHARED_SCORERS = frozenset(skbce.get_scorer_names()) & frozenset(
+    sklearn_metrics.get_scorer_names()
+)
+
+#: Tests that cannot pass on skbce, by ``(module, test node name regex)``: the
+#: reason, and the scikit-learn versions ``(lowest, highest)`` (inclusive,
+#: ``None`` for unbounded) where the difference applies.  Each runs as
+#: ``xfail(strict=True)``.
+_MULTILABEL = (
+    "skbce's log_loss, d2_log_loss_score and brier_score_loss refuse a multilabel "
+    "indicator y_true (rows with other than one positive), for which scikit-learn "
+    "returns a number that is not the loss of the labels (it reads the rows as "
+    "one-hot); skbce.binary_cross_entropy is the multilabel loss",
+    (None, None),
+)
+_SKBCE_METRICS = r"(brier_score_loss|d2_log_loss_score|log_loss|unnormalized_log_loss)"
+EXPECTED_DIFFERENCES = {
+    ("common", r"test_sample_order_invariance_multilabel_and_multioutput"): _MULTILABEL,
+    ("common", rf"test_multilabel_sample_weight_invariance\[{_SKBCE_METRICS}\]"): _MULTILABEL,
+    (
+        "common",
+        rf"test_continuous_multilabel_multioutput_permutations_invariance\[{_SKBCE_METRICS}\]",
+    ): _MULTILABEL,
+    (
+        "common",
+        rf"test_array_api_compliance\[{_SKBCE_METRICS}-check_array_api_multilabel_.*\]",
+    ): _MULTILABEL,
+    # scikit-learn 1.9 takes y_true (and sample_weight) from another library than
+    # y_proba: numpy labels with torch probabilities, array_api_strict with torch
+    # (converted to y_proba's namespace under array_api_dispatch, to numpy without).
+    (
+        "common",
+        r"test_array_api_compliance\[(log_loss|d2_log_loss_score)-check_array_api_"
+        r"(binary|multiclass)_continuous_classification_metric-"
+        r"(array_api_strict-CPU_DEVICE-float64|torch-cpu-float(32|64))\]",
+    ): (
+        _MIXED := (
+            "skbce's log_loss and d2_log_loss_score refuse arrays of different "
+            "libraries in one call (ValueError 'Mixing array types in one call', "
+            "documented in log_loss's Notes); scikit-learn 1.9 takes numpy y_true "
+            "with torch or array_api_strict y_proba, and y_true of another array "
+            "library than y_proba under array_api_dispatch. Accepting them is a "
+            "change of skbce/_backends/dispatch.py",
+            ((1, 8), None),
+        )
+    ),
+    (
+        "common",
+        r"test_mixed_array_api_namespace_input_compliance\[(log_loss|d2_log_loss_score)-.*\]",
+    ): _MIXED,
+    (
+        "common",
+        r"test_array_api_classification_mixed_string_numeric_input\["
+        r"(log_loss|d2_log_loss_score)-(array_api_strict|torch)-.*\]",
+    ): _MIXED,
+    ("score_objects", r"test_thresholded_scorers"): (
+        "skbce's scorers align predict_proba's columns with the classes of the "
+        "estimator and of the fold (docs/scorers.rst, 'Column alignment'): a "
+        "classifier fitted on one class is scored (the other class has "
+        "probability 0), where scikit-learn's neg_log_loss refuses a one-column "
+        "predict_proba ('need classifier with two classes')",
+        (None, None),
+    ),
+}
+
+
+#: skbce words some messages its own way, naming the argument and what is wrong:
+#: a fragment of scikit-learn's expected message (as the test gives it to
+#: ``pytest.raises`` or ``pytest.warns``, unescaped) -> the regex skbce's message
+#: matches (as an alternative to scikit-learn's, since a test may call scikit-learn's
+#: own metrics too).  The category of the exception or warning is still checked as
+#: scikit-learn's test asks.
+MESSAGES = {
+    # ValueError: labels of y_true missing from labels=
+    "not belonging to the passed labels": r"y_true contains labels \[.*\] that are not in labels=",
+    # UserWarning: labels= not sorted
+    "But this function assumes labels are ordered lexicographically": (
+        r"labels \[.*\] are not sorted; the columns of the probabilities are taken"
+    ),
+    # UserWarning: rows of y_proba not summing to one
+    "do not sum to one": r"The rows of y_proba do not sum to one",
+    # ValueError: 1-D y_proba and more than two classes
+    "is multiclass but should be binary": r"y_true must be binary, got \d+ classes",
+    # ValueError: columns of y_proba and classes of y_true
+    "contain different number of classes": r"y_proba has \d+ columns but y_true has \d+ classes",
+    # ValueError: inconsistent lengths (skbce names the arrays)
+    "inconsistent numbers of samples": (
+        r"sample_weight has \d+ elements, but there are \d+ samples"
+        r"|Inconsistent numbers of samples: y_true has \d+"
+    ),
+    # ValueError: a single class in y_true and no labels=
+    "contains only one label": (
+        r"y_true contains only one class \(.*\); pass every expected class through the labels"
+    ),
+    # ValueError: labels= of one class
+    "The labels array needs to contain at least two": r"labels must contain at least two classes",
+    # ValueError: columns of y_proba and labels=
+    "number of classes in labels is different": r"y_proba has \d+ columns but labels has \d+",
+    # ValueError: string labels without pos_label
+    "and pos_label is not specified": r"y_true holds the labels \[.*\] and pos_label is not given",
+}
+
+
+def _translated(match):
+    """skbce's regex for the message scikit-learn's test expects (``match``)."""
+    if not isinstance(match, str):
+        return match
+    text = re.sub(r"\\(.)", r"\1", match)
+    for fragment, pattern in MESSAGES.items():
+        if fragment in text:
+            return f"(?:{match})|(?:{pattern})"
+    return match
+
+
+class _Pytest:
+    """``pytest`` for scikit-learn's test modules, with :data:`MESSAGES` translated."""
+
+    def __getattr__(self, name):
+        return getattr(pytest, name)
+
+    @staticmethod
+    def raises(expected, *args, match=None, **kwargs):
+        return pytest.raises(expected, *args, match=_translated(match), **kwargs)
+
+    @staticmethod
+    def warns(expected, *args, match=None, **kwargs):
+        return pytest.warns(expected, *args, match=_translated(match), **kwargs)
+
+
+def _substitute(value):
+    """``value`` with scikit-learn's substituted metrics replaced by skbce's."""
+    try:
+        if value in SUBSTITUTES:
+            return SUBSTITUTES[value]
+    except TypeError:  # unhashable
+        pass
+    if isinstance(value, functools.partial) and value.func in SUBSTITUTES:
+        return functools.partial(SUBSTITUTES[value.func], *value.args, **value.keywords)
+    if type(value) in (list, tuple):
+        return type(value)(_substitute(item) for item in value)
+    if type(value) is dict:
+        return {key: _substitute(item) for key, item in value.items()}
+    return value
+
+
+def _text(value):
+    """What the pattern is matched against for a parameter value."""
+    if isinstance(value, functools.partial):
+        return f"{_text(value.func)} {value.args} {value.keywords}"
+    if type(value) in (list, tuple):
+        return " ".join(_text(item) for item in value)
+    if type(value) is dict:
+        return " ".join(f"{key} {_text(item)}" for key, item in value.items())
+    return getattr(value, "__name__", None) or repr(value)
+
+
+_PARAM_TYPE = type(pytest.param(None))
+
+
+def _unpack(argvalue):
+    """``(values, marks, id)`` of one parametrize entry."""
+    if isinstance(argvalue, _PARAM_TYPE):
+        return argvalue.values, argvalue.marks, argvalue.id
+    return argvalue, (), None
+
+
+def _param_id(values, n_names):
+    """A readable id for parameter values, as pytest's default but naming functions."""
+    values = values if n_names > 1 else (values,)
+    parts = []
+    for value in values:
+        if value is None or isinstance(value, str | int | float | bool | np.generic):
+            parts.append(str(value))
+        elif isinstance(value, functools.partial):
+            keywords = ",".join(f"{key}={val}" for key, val in value.keywords.items())
+            parts.append(f"{value.func.__name__}({keywords})")
+        elif callable(value) and hasattr(value, "__name__"):
+            parts.append(value.__name__)
+        else:
+            return None
+    return "-".join(parts)
+
+
+def _rewrite_parametrize(mark, keep_matching, over_metrics):
+    """A parametrize mark with skbce's metrics, keeping the matching sets if asked.
+
+    A parametrization ``over_metrics`` (some of its sets mention them) marks
+    its sets of scikit-learn's metrics only :data:`SKLEARN_ONLY`.
+    """
+    argnames, argvalues = mark.args[0], list(mark.args[1])
+    n_names = len(argnames) if isinstance(argnames, list | tuple) else len(argnames.split(","))
+    ids = mark.kwargs.get("ids")
+    id_list = list(ids) if ids is not None and not callable(ids) else [None] * len(argvalues)
+    entries = []
+    for argvalue, given_id in zip(argvalues, id_list, strict=True):
+        values, marks, own_id = _unpack(argvalue)
+        if keep_matching and not PATTERN.search(_text(values)):
+            continue
+        new_id = own_id or given_id
+        if new_id is None and not callable(ids):
+            new_id = _param_id(values, n_names)
+        if over_metrics and not SUBSTITUTED.search(_text(values)):
+            marks = (*marks, SKLEARN_ONLY)
+        values = _as_tuple(_substitute(values), n_names)
+        entries.append(pytest.param(*values, marks=marks, id=new_id))
+    kwargs = {key: val for key, val in mark.kwargs.items() if key != "ids"}
+    if callable(ids):
+        kwargs["ids"] = ids
+    return pytest.mark.parametrize(argnames, entries, **kwargs)
+
+
+def _as_tuple(values, n_names):
+    return tuple(values) if n_names > 1 else (values,)
+
+
+def _materialized(mark):
+    """``mark``, its parameter sets in a list if it is a parametrize mark.
+
+    scikit-learn builds some from a generator, which can be read only once.
+    """
+    if mark.name != "parametrize":
+        return mark
+    return pytest.mark.parametrize(mark.args[0], list(mark.args[1]), **mark.kwargs).mark
+
+
+def _marks_of(function, mentioned, substituted):
+    """The marks of the wrapper of ``function``, or None if it is not to run.
+
+    ``mentioned``: its source matches :data:`PATTERN`; ``substituted``: it
+    matches :data:`SUBSTITUTED`.
+    """
+    marks = [_materialized(mark) for mark in getattr(function, "pytestmark", [])]
+    parametrize = [mark for mark in marks if mark.name == "parametrize"]
+    matching = [mark for mark in parametrize if PATTERN.search(_text(list(mark.args[1])))]
+    if not mentioned and not matching:
+        return None
+    marks = [
+        _rewrite_parametrize(mark, not mentioned and mark in matching, mark in matching)
+        if mark.name == "parametrize"
+        else mark
+        for mark in marks
+    ]
+    return marks if substituted or matching else [*marks, SKLEARN_ONLY]
+
+
+def _wrapper(function, marks):
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        return function(*args, **kwargs)
+
+    run.pytestmark = marks
+    return run
+
+
+def _collect():
+    """The wrappers of the matching tests, by name, and the fixtures they need."""
+    tests, fixtures = {}, {}
+    for short, module in MODULES.items():
+        for name, function in vars(module).items():
+            if not (name.startswith("test") and inspect.isfunction(function)):
+                continue
+            if function.__module__ != module.__name__:
+                continue
+            source = inspect.getsource(function)
+            marks = _marks_of(
+                function, bool(PATTERN.search(source)), bool(SUBSTITUTED.search(source))
+            )
+            if marks is None:
+                continue
+            tests[f"test_{short}__{name}"] = _wrapper(function, marks)
+            for argname in inspect.signature(function).parameters:
+                fixture = vars(module).get(argname)
+                if fixture is not None:
+                    assert fixtures.get(argname, fixture) is fixture, argname
+                    fixtures[argname] = fixture
+    return tests, fixtures
+
+
+_TESTS, _FIXTURES = _collect()
+globals().update(_FIXTURES)
+globals().update(_TESTS)
+
+
+@pytest.fixture
+def global_random_seed():
+    """scikit-learn's default seed of its ``global_random_seed`` fixture."""
+    return 42
+
+
+@pytest.fixture(params=[np.float32, np.float64])
+def global_dtype(request):
+    """scikit-learn's ``global_dtype`` fixture (float32 runs here, not only on request)."""
+    return request.param
+
+
+def _shared_get_scorer(get_scorer):
+    def get(scoring):
+        if isinstance(scoring, str) and scoring in SHARED_SCORERS:
+            return skbce.get_scorer(scoring)
+        return get_scorer(scoring)
+
+    return get
+
+
+@pytest.fixture(autouse=True)
+def _skbce_substituted(monkeypatch, request):
+    """skbce's metrics and scorers in place of scikit-learn's, in the test modules."""
+    for module in MODULES.values():
+        for name, value in vars(module).items():
+            if _substitute(value) is not value and not isinstance(value, dict | list | tuple):
+                monkeypatch.setattr(module, name, _substitute(value))
+            elif type(value) is dict:
+                for key, item in value.items():
+                    if _substitute(item) is not item:
+                        monkeypatch.setitem(value, key, _substitute(item))
+    monkeypatch.setattr(
+        test_score_objects, "get_scorer", _shared_get_scorer(test_score_objects.get_scorer)
+    )
+    for module in MODULES.values():
+        monkeypatch.setattr(module, "pytest", _Pytest())
+    # scikit-learn's array-API tests run only where this is set (as its CI sets it);
+    # scikit-learn reads it when array_api_dispatch is enabled.
+    monkeypatch.setenv("SCIPY_ARRAY_API", "1")
+    _mark_expected_difference(request)
+
+
+def _mark_expected_difference(request):
+    short, _, _ = request.node.name.removeprefix("test_").partition("__")
+    for (module, pattern), (reason, (low, high)) in EXPECTED_DIFFERENCES.items():
+        applies = (low is None or SKLEARN_VERSION >= low) and (
+            high is None or SKLEARN_VERSION <= high
+        )
+        name = request.node.name.removeprefix(f"test_{short}__")
+        if module == short and applies and re.fullmatch(pattern, name):
+            request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+def test_collected_every_metric():
+    """The pattern finds tests of each substituted metric, and parametrized ones."""
+    text = " ".join(_TESTS)
+    for name in ("log_loss", "brier_score_loss", "d2_log_loss_score"):
+        assert name in text
+    assert any(
+        mark.name == "parametrize" for test in _TESTS.values() for mark in test.pytestmark
+    )
