@@ -499,3 +499,24 @@ def test_expected_differences_apply():
             test = pattern.split(r"\[")[0]
             names = vars(MODULES[module])
             assert any(re.fullmatch(test, name) for name in names), pattern
+
+
+@pytest.mark.parametrize("metric", [skbce.log_loss, skbce.d2_log_loss_score])
+def test_y_pred_keyword_deprecated(metric):
+    """``y_pred=`` works with scikit-learn 1.9's FutureWarning; with ``y_proba=`` it is refused."""
+    y_true, y_proba = np.array([0, 1, 1, 0]), np.array([0.2, 0.7, 0.9, 0.4])
+    loss = -np.mean(np.log([0.8, 0.7, 0.9, 0.6]))
+    prior = -np.log(0.5)
+    expected = loss if metric is skbce.log_loss else 1 - loss / prior
+    with pytest.warns(FutureWarning, match="`y_pred` was renamed to `y_proba`"):
+        assert metric(y_true, y_pred=y_proba) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="Cannot use both `y_pred` and `y_proba`"):
+        metric(y_true, y_proba, y_pred=y_proba)
+    with pytest.raises(ValueError, match="y_proba"):
+        metric(y_true)
+
+
+def test_one_class_message_shows_the_label():
+    """The label of a single-class y_true is shown as given, not as ``np.int64(2)``."""
+    with pytest.raises(ValueError, match=r"only one class \(2\);"):
+        skbce.log_loss(np.array([2, 2]), np.array([[0.3, 0.7], [0.4, 0.6]]))
