@@ -193,17 +193,42 @@ def test_errors_are_the_numpy_errors(namespace, func, y, s, kwargs):
     assert got == expected
 
 
-def test_mixing_array_types_names_them(data):
+def test_mixed_libraries_follow_the_scores_as_in_sklearn(data):
+    """y_true and sample_weight of another library take that of the scores (sklearn 1.9)."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
     xp, asarray = _strict()
     y, p, w, _, _ = data
-    with pytest.raises(ValueError, match="y_true is a numpy.ndarray, y_proba is a array_api"):
-        skbce.log_loss(y, asarray(p))
-    with pytest.raises(ValueError, match="sample_weight is a numpy.ndarray"):
-        skbce.binary_cross_entropy(asarray(y), asarray(p), sample_weight=w)
+    expected = sk_log_loss(y, p, sample_weight=w)
+    assert skbce.log_loss(y, asarray(p), sample_weight=w) == pytest.approx(expected, rel=1e-12)
+    assert skbce.log_loss(asarray(y), p, sample_weight=asarray(w)) == pytest.approx(
+        expected, rel=1e-12
+    )
+    text = np.where(np.asarray(y) == 1, "yes", "no")
+    assert skbce.log_loss(text, asarray(p)) == pytest.approx(sk_log_loss(y, p), rel=1e-12)
+    values = skbce.binary_cross_entropy(y, asarray(p), reduction="none")
+    assert type(values) is type(asarray(p))
     torch = pytest.importorskip("torch")
     pytest.importorskip("array_api_compat")
-    with pytest.raises(ValueError, match="y_proba is a torch.Tensor"):
-        skbce.log_loss(asarray(y), torch.asarray(p))
+    got = skbce.log_loss(asarray(y), torch.asarray(p), sample_weight=w)
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("chunks", [2, None], ids=["known chunks", "unknown chunks"])
+def test_dask_beside_numpy_follows_the_scores(data, chunks):
+    """Dask scores take numpy labels in their chunks; numpy scores compute Dask labels."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    da = pytest.importorskip("dask.array")
+    y, p, w, _, _ = data
+    y, p, w = np.asarray(y), np.asarray(p), np.asarray(w)
+    dask_p = da.from_array(p, chunks=2)
+    if chunks is None:  # boolean indexing leaves the chunk sizes unknown
+        dask_p = dask_p[dask_p >= 0]
+    expected = sk_log_loss(y, p, sample_weight=w)
+    assert skbce.log_loss(y, dask_p, sample_weight=w) == pytest.approx(expected, rel=1e-12)
+    got = skbce.log_loss(da.from_array(y, chunks=3), p, sample_weight=da.from_array(w, chunks=3))
+    assert got == pytest.approx(expected, rel=1e-12)
 
 
 def test_lists_adopt_the_namespace_of_the_arrays():

@@ -16,9 +16,21 @@ from skbce._backends import dask as _dask
 from skbce._backends.array_api import Namespace
 from skbce._backends.dask import is_dask_array
 from skbce._losses import numpy_sums
-from skbce._utils.array_namespace import is_numpy_namespace, namespace_of
+from skbce._utils.array_namespace import (
+    foreign_namespace,
+    host_array,
+    is_numpy_namespace,
+    namespace_of,
+)
 
-__all__ = ["array_backend", "is_dask_array", "loss_sums", "loss_values"]
+__all__ = [
+    "MixedLibraries",
+    "array_backend",
+    "follow_scores",
+    "is_dask_array",
+    "loss_sums",
+    "loss_values",
+]
 
 
 class _NumPy:
@@ -36,9 +48,66 @@ class _NumPy:
 
 
 def _backend(options, y_true, y_score, sample_weight):
+    """``(backend, y_true, y_score, sample_weight)``: the inputs in the backend's library."""
     score_name = "y_proba" if options.kind == "log_loss" else "y_score"
-    backend = array_backend(y_true=y_true, **{score_name: y_score}, sample_weight=sample_weight)
-    return _NumPy if backend is None else backend
+    try:
+        backend = array_backend(y_true=y_true, **{score_name: y_score}, sample_weight=sample_weight)
+    except MixedLibraries:
+        y_true, y_score, sample_weight = follow_scores(y_true, y_score, sample_weight)
+        backend = array_backend(y_true=y_true, **{score_name: y_score}, sample_weight=sample_weight)
+    return (_NumPy if backend is None else backend), y_true, y_score, sample_weight
+
+
+def follow_scores(y_true, y_score, sample_weight):
+    """Inputs of several array libraries moved to that of ``y_score``.
+
+    As scikit-learn's metrics (1.9) take them: ``y_true`` and
+    ``sample_weight`` follow the scores.  Numeric labels and the weights are
+    copied into the scores' library (on their device; for Dask, in the
+    scores' chunks of rows); labels that library cannot hold (text), Dask
+    scores of unknown chunk sizes, or numpy scores bring every input to
+    numpy (Dask arrays computed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import array_api_strict as xp
+    >>> from skbce._backends.dispatch import follow_scores
+    >>> y, p, w = follow_scores(np.array([0, 1]), xp.asarray([0.2, 0.7]), None)
+    >>> type(y) is type(p), w is None
+    (True, True)
+    """
+    inputs = (y_true, sample_weight)
+    hosted = [_on_host(v) for v in inputs]
+    text = y_true is not None and np.asarray(hosted[0]).dtype.kind not in "biuf"
+    if is_dask_array(y_score) and not text and not np.isnan(sum(y_score.chunks[0])):
+        from dask import array as da
+
+        moved = [_dask_like(da, v, y_score) for v in hosted]
+        return moved[0], y_score, moved[1]
+    xp = foreign_namespace(y_score)
+    if xp is None or text or is_dask_array(y_score):
+        return hosted[0], _on_host(y_score), hosted[1]
+    device = getattr(y_score, "device", None)
+    moved = [v if v is None else xp.asarray(v, device=device) for v in hosted]
+    return moved[0], y_score, moved[1]
+
+
+def _on_host(value):
+    """``value`` as numpy (Dask arrays computed); lists, tuples and None unchanged."""
+    if value is None or isinstance(value, list | tuple):
+        return value
+    if is_dask_array(value):
+        value = value.compute()
+    return np.asarray(host_array(value))
+
+
+def _dask_like(da, value, like):
+    """``value`` (numpy, a list or None) as a Dask array in the row chunks of ``like``."""
+    if value is None:
+        return None
+    value = np.asarray(value)
+    return da.from_array(value, chunks=(like.chunks[0], *value.shape[1:]))
 
 
 def loss_sums(options, y_true, y_score, sample_weight):
@@ -52,14 +121,18 @@ def loss_sums(options, y_true, y_score, sample_weight):
     >>> round(float(sums.loss / sums.weight), 4)
     0.2899
     """
-    backend = _backend(options, y_true, y_score, sample_weight)
-    return backend.sums(options, y_true, y_score, sample_weight)
+    backend, *inputs = _backend(options, y_true, y_score, sample_weight)
+    return backend.sums(options, *inputs)
 
 
 def loss_values(options, y_true, y_score, sample_weight):
     """``(losses, n_infinite)``: per-sample weighted losses (``reduction="none"``)."""
-    backend = _backend(options, y_true, y_score, sample_weight)
-    return backend.values(options, y_true, y_score, sample_weight)
+    backend, *inputs = _backend(options, y_true, y_score, sample_weight)
+    return backend.values(options, *inputs)
+
+
+class MixedLibraries(ValueError):
+    """Inputs of several array libraries (the losses take them: :func:`follow_scores`)."""
 
 
 #: Inputs that never leave the numpy path on their own (they adopt the
@@ -123,7 +196,7 @@ def _foreign_backend(arrays):
     if len(distinct) > 1:
         listed = ", ".join(f"{name} is a {_type_name(arrays[name])}" for name in kinds)
         msg = f"Mixing array types in one call: {listed}. Pass all arrays from the same library."
-        raise ValueError(msg)
+        raise MixedLibraries(msg)
     if not distinct or distinct == {"numpy"}:
         return None
     kind, xp = next(iter(kinds.values()))

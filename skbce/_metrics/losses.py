@@ -111,8 +111,10 @@ def log_loss(
 
     Inputs may also be ``dask.array`` arrays (computed chunk by chunk on the
     workers, exact for chunks of any sizes) or arrays of another array-API
-    namespace, such as torch tensors (computed in that namespace); all inputs
-    of one call must then be of the same kind.
+    namespace, such as torch tensors (computed in that namespace).  As in
+    scikit-learn, ``y_true`` and ``sample_weight`` of another library follow
+    that of the probabilities (text labels, or numpy probabilities, bring
+    every input to numpy).
 
     References
     ----------
@@ -307,8 +309,10 @@ def binary_cross_entropy(
     -----
     Inputs may also be ``dask.array`` arrays (computed chunk by chunk on the
     workers, exact for chunks of any sizes) or arrays of another array-API
-    namespace, such as torch tensors (computed in that namespace); all inputs
-    of one call must then be of the same kind.  ``reduction="none"`` is not
+    namespace, such as torch tensors (computed in that namespace).  As in
+    scikit-learn, ``y_true`` and ``sample_weight`` of another library follow
+    that of ``y_score`` (text labels, or numpy scores, bring every input to
+    numpy).  ``reduction="none"`` is not
     available for dask arrays.
 
     Examples
