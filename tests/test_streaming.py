@@ -535,3 +535,19 @@ def test_uint64_labels_beyond_int64_are_classes_as_in_sklearn(split):
     for start in range(0, 4, split):
         state.update(y[start : start + split], p[start : start + split])
     assert state.result() == pytest.approx(sk_log_loss(y, p), rel=1e-12)
+
+
+def test_chunks_of_mixed_libraries_follow_the_scores_as_the_functions():
+    """numpy labels and weights beside array-API or Dask scores, as ``skbce.log_loss`` takes them."""
+    import array_api_strict as xp
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    da = pytest.importorskip("dask.array")
+    y = np.array([0, 1, 1, 0, 1, 0])
+    p = np.array([0.2, 0.7, 0.6, 0.4, 0.9, 0.3])
+    w = np.array([1.0, 2.0, 1.0, 0.5, 1.0, 3.0])
+    state = StreamingLogLoss()
+    state.update(y[:2], xp.asarray(p[:2]), sample_weight=w[:2])
+    state.update(xp.asarray(y[2:4]), p[2:4], sample_weight=xp.asarray(w[2:4]))
+    state.update(y[4:], da.from_array(p[4:], chunks=1), sample_weight=w[4:])
+    assert state.result() == pytest.approx(sk_log_loss(y, p, sample_weight=w), rel=1e-12)

@@ -15,7 +15,12 @@ from typing import NamedTuple
 import numpy as np
 
 from skbce._backends.dask import reduce_states
-from skbce._backends.dispatch import array_backend, is_dask_array
+from skbce._backends.dispatch import (
+    MixedLibraries,
+    array_backend,
+    follow_scores,
+    is_dask_array,
+)
 from skbce._losses.finish import baseline_loss_of, finish
 from skbce._losses.kernels import prior_log_loss_sum, squared_error_sums
 from skbce._losses.numpy_sums import warn_rows
@@ -33,9 +38,14 @@ class _Streaming:
 
     def _update(self, y_true, y_score, sample_weight):
         """Merge the state of a chunk; on any error the state is left as it was."""
-        backend = array_backend(
-            y_true=y_true, **{self._spec.score_name: y_score}, sample_weight=sample_weight
-        )
+        arrays = {"y_true": y_true, self._spec.score_name: y_score, "sample_weight": sample_weight}
+        try:
+            backend = array_backend(**arrays)
+        except MixedLibraries:  # as the functions: the labels and weights follow the scores
+            y_true, y_score, sample_weight = follow_scores(y_true, y_score, sample_weight)
+            backend = array_backend(
+                y_true=y_true, **{self._spec.score_name: y_score}, sample_weight=sample_weight
+            )
         if backend is not None and is_dask_array(y_score if y_score is not None else y_true):
             part = reduce_states(self._spec, y_true, y_score, sample_weight, self._spec.score_name)
         else:
