@@ -538,7 +538,7 @@ def test_uint64_labels_beyond_int64_are_classes_as_in_sklearn(split):
 
 
 def test_chunks_of_mixed_libraries_follow_the_scores_as_the_functions():
-    """numpy labels and weights beside array-API or Dask scores, as ``skbce.log_loss`` takes them."""
+    """numpy labels and weights beside array-API or Dask scores, as ``log_loss`` takes them."""
     import array_api_strict as xp
     from sklearn.metrics import log_loss as sk_log_loss
 
